@@ -1,0 +1,83 @@
+// Argument parsing and shared helpers of the CLI.
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+
+#include "cli/commands.hpp"
+#include "core/codec.hpp"
+
+namespace cp::cli {
+
+const char* usage() {
+    return "convplay - convolution and transposed-convolution arithmetic, exactly as PyTorch does it\n"
+           "\n"
+           "usage:\n"
+           "  convplay shapes  <state> [--json]            per-layer shapes, formulas, MACs, gaps, errors\n"
+           "  convplay run     <state> --out DIR [--image FILE | --npy FILE] [--dump]\n"
+           "                                              run the stack; write each output as .npy and .png\n"
+           "  convplay explain <state> [--layer N] [--max-side N]\n"
+           "                                              the step-by-step recipe, with ASCII grids when small\n"
+           "  convplay solve   <state> [--json]            encoder-decoder size mismatches and their fixes\n"
+           "  convplay canon   <state>                     print the state in canonical form\n"
+           "\n"
+           "<state> is the state text, a whole share link (http://.../#v=1&...), or - to read it from stdin:\n"
+           "  convplay shapes 'v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)'\n"
+           "The format is described in docs/state-format.md.\n";
+}
+
+bool Args::has(const std::string& name) const {
+    for (const auto& o : options)
+        if (o.first == name) return true;
+    return false;
+}
+
+std::string Args::get(const std::string& name) const {
+    for (const auto& o : options)
+        if (o.first == name) return o.second;
+    return {};
+}
+
+Result<Args> parse_args(const std::vector<std::string>& args, const std::vector<std::string>& with_value,
+                        const std::vector<std::string>& flags) {
+    Args a;
+    bool have_state = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& s = args[i];
+        if (s.size() > 2 && s.rfind("--", 0) == 0) {
+            const std::string name = s.substr(2);
+            bool is_flag = false, takes = false;
+            for (const auto& f : flags) is_flag |= f == name;
+            for (const auto& f : with_value) takes |= f == name;
+            if (is_flag) {
+                a.options.emplace_back(name, "");
+            } else if (takes) {
+                if (i + 1 >= args.size()) return Status::error("option --" + name + " needs a value");
+                a.options.emplace_back(name, args[++i]);
+            } else {
+                return Status::error("unknown option " + s);
+            }
+        } else {
+            if (have_state) return Status::error("unexpected argument '" + s + "' (quote the state: it contains & and ;)");
+            a.state_text = s;
+            have_state = true;
+        }
+    }
+    if (!have_state) return Status::error("missing <state>");
+    return a;
+}
+
+Result<State> load_state(const std::string& text) {
+    if (text == "-") {
+        std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+        return parse_state(all);
+    }
+    return parse_state(text);
+}
+
+int fail(const Status& st) {
+    std::fprintf(stderr, "convplay: %s\n", st.message.c_str());
+    if (!st.hint.empty()) std::fprintf(stderr, "hint: %s\n", st.hint.c_str());
+    return 1;
+}
+
+}  // namespace cp::cli

@@ -1,0 +1,706 @@
+// The state text codec (docs/state-format.md): parsing with messages that name the bad part,
+// and canonical printing (fixed key order, defaults left out).
+//
+// [SECTION] names      - layer, padding-mode, preset and image names
+// [SECTION] scanning   - numbers, tuples, padding values
+// [SECTION] layers     - one layer's arguments
+// [SECTION] state      - top-level pairs, links
+// [SECTION] printing
+#include "core/codec.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+
+namespace cp {
+
+// [SECTION] names ----------------------------------------------------------------------------
+
+const char* op_name(Op op, int dims) {
+    switch (op) {
+        case Op::Conv: return dims == 1 ? "conv1d" : "conv2d";
+        case Op::ConvT: return dims == 1 ? "convT1d" : "convT2d";
+        case Op::MaxPool: return dims == 1 ? "maxpool1d" : "maxpool2d";
+        case Op::AvgPool: return dims == 1 ? "avgpool1d" : "avgpool2d";
+        case Op::Upsample: return "upsample";
+        case Op::ReLU: return "relu";
+        case Op::LeakyReLU: return "leakyrelu";
+        case Op::Sigmoid: return "sigmoid";
+        case Op::Tanh: return "tanh";
+    }
+    return "?";
+}
+
+const char* torch_class_name(Op op, int dims) {
+    switch (op) {
+        case Op::Conv: return dims == 1 ? "Conv1d" : "Conv2d";
+        case Op::ConvT: return dims == 1 ? "ConvTranspose1d" : "ConvTranspose2d";
+        case Op::MaxPool: return dims == 1 ? "MaxPool1d" : "MaxPool2d";
+        case Op::AvgPool: return dims == 1 ? "AvgPool1d" : "AvgPool2d";
+        case Op::Upsample: return "Upsample";
+        case Op::ReLU: return "ReLU";
+        case Op::LeakyReLU: return "LeakyReLU";
+        case Op::Sigmoid: return "Sigmoid";
+        case Op::Tanh: return "Tanh";
+    }
+    return "?";
+}
+
+const char* pad_mode_name(PadMode m) {
+    switch (m) {
+        case PadMode::Zeros: return "zeros";
+        case PadMode::Reflect: return "reflect";
+        case PadMode::Replicate: return "replicate";
+        case PadMode::Circular: return "circular";
+    }
+    return "?";
+}
+
+const char* up_mode_name(UpMode m) {
+    switch (m) {
+        case UpMode::Nearest: return "nearest";
+        case UpMode::Linear: return "linear";
+        case UpMode::Bilinear: return "bilinear";
+    }
+    return "?";
+}
+
+static constexpr const char* kPresetNames[] = {"rand",    "identity", "box",     "gauss",   "sobelx",
+                                               "sobely",  "laplace",  "sharpen", "bilinear"};
+
+const char* preset_name(Preset p) { return kPresetNames[static_cast<int>(p)]; }
+
+static const char* kImages[] = {"photo", "checker", "text", "gradient", "impulse", "noise", "upload"};
+
+namespace {
+
+std::string lower_no_underscore(std::string_view s) {
+    std::string out;
+    for (char c : s)
+        if (c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+struct OpName {
+    const char* key;  // lower case, no underscores
+    Op op;
+    int dims;
+};
+
+constexpr OpName kOpNames[] = {
+    {"conv1d", Op::Conv, 1},        {"conv2d", Op::Conv, 2},
+    {"convt1d", Op::ConvT, 1},      {"convt2d", Op::ConvT, 2},
+    {"convtranspose1d", Op::ConvT, 1}, {"convtranspose2d", Op::ConvT, 2},
+    {"deconv1d", Op::ConvT, 1},     {"deconv2d", Op::ConvT, 2},
+    {"maxpool1d", Op::MaxPool, 1},  {"maxpool2d", Op::MaxPool, 2},
+    {"avgpool1d", Op::AvgPool, 1},  {"avgpool2d", Op::AvgPool, 2},
+    {"upsample", Op::Upsample, 0},  {"relu", Op::ReLU, 0},
+    {"leakyrelu", Op::LeakyReLU, 0}, {"sigmoid", Op::Sigmoid, 0},
+    {"tanh", Op::Tanh, 0},
+};
+
+// Canonical argument keys and their long (PyTorch) aliases.
+const std::map<std::string, std::string>& arg_aliases() {
+    static const std::map<std::string, std::string> m = {
+        {"out_channels", "out"}, {"kernel_size", "k"},   {"kernel", "k"},
+        {"stride", "s"},         {"padding", "p"},       {"dilation", "d"},
+        {"groups", "g"},         {"output_padding", "op"}, {"padding_mode", "pm"},
+        {"ceil_mode", "ceil"},   {"count_include_pad", "cip"}, {"scale_factor", "scale"},
+        {"align_corners", "ac"}, {"negative_slope", "slope"}, {"in_channels", "in"},
+        {"batch", "n"},
+    };
+    return m;
+}
+
+// Which canonical arguments each op takes, in printing order.
+std::vector<std::string> op_args(Op op) {
+    switch (op) {
+        case Op::Conv:
+            return {"out", "in", "k", "s", "p", "d", "g", "bias", "pm", "w", "seed", "wv", "bv"};
+        case Op::ConvT:
+            return {"out", "in", "k", "s", "p", "op", "d", "g", "bias", "pm", "w", "seed", "wv", "bv"};
+        case Op::MaxPool: return {"k", "s", "p", "d", "ceil"};
+        case Op::AvgPool: return {"k", "s", "p", "ceil", "cip"};
+        case Op::Upsample: return {"scale", "size", "mode", "ac"};
+        case Op::LeakyReLU: return {"slope"};
+        default: return {};
+    }
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+    std::string out;
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (i) out += sep;
+        out += v[i];
+    }
+    return out;
+}
+
+// [SECTION] scanning -------------------------------------------------------------------------
+
+bool parse_int(std::string_view s, int64_t& out) {
+    if (s.empty() || s.size() > 12) return false;
+    size_t i = 0;
+    bool neg = false;
+    if (s[0] == '-' || s[0] == '+') {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i == s.size()) return false;
+    int64_t v = 0;
+    for (; i < s.size(); ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    out = neg ? -v : v;
+    return true;
+}
+
+bool parse_real(std::string_view s, double& out) {
+    if (s.empty() || s.size() > 40) return false;
+    for (char c : s)
+        if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' ||
+              c == 'e' || c == 'E'))
+            return false;
+    std::string tmp(s);
+    char* end = nullptr;
+    out = std::strtod(tmp.c_str(), &end);
+    return end == tmp.c_str() + tmp.size() && std::isfinite(out);
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    for (size_t i = 0; i <= s.size(); ++i) {
+        if (i == s.size() || s[i] == sep) {
+            parts.push_back(s.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    return parts;
+}
+
+// Bounded decimal tokens joined by 'x': "3" or "3x5".
+bool parse_int_tuple(std::string_view s, std::vector<int64_t>& out, int64_t lo, int64_t hi) {
+    out.clear();
+    for (auto part : split(s, 'x')) {
+        int64_t v;
+        if (!parse_int(part, v) || v < lo || v > hi) return false;
+        out.push_back(v);
+    }
+    return !out.empty() && out.size() <= static_cast<size_t>(kMaxAxes);
+}
+
+std::string percent_decode(std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+std::string trim(std::string_view s) {
+    size_t b = 0, e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    return std::string(s.substr(b, e - b));
+}
+
+// [SECTION] layers ---------------------------------------------------------------------------
+
+struct LayerParser {
+    Layer& L;
+    std::string where;  // "layer 2 (conv2d)"
+
+    Status bad(const std::string& key, std::string_view value, const std::string& expected) const {
+        return Status::error(where + ": bad value '" + std::string(value) + "' for " + key +
+                             ": expected " + expected);
+    }
+
+    int axes() const { return L.dims == 0 ? kMaxAxes : L.dims; }
+
+    // A per-axis size: one number for every axis, or one per axis.
+    Status axes_value(const std::string& key, std::string_view v, Axes& dst, int64_t lo) {
+        std::vector<int64_t> t;
+        const std::string expect = L.dims == 1 ? "a whole number" : "a whole number or HxW";
+        if (!parse_int_tuple(v, t, lo, CodecLimits::max_geometry)) {
+            int64_t probe;
+            if (parse_int(v, probe) && std::llabs(probe) > CodecLimits::max_geometry)
+                return Status::error(where + ": " + key + "=" + std::string(v) + " is out of range (at most " +
+                                     std::to_string(CodecLimits::max_geometry) + ")");
+            return bad(key, v, expect);
+        }
+        if (static_cast<int>(t.size()) > axes())
+            return bad(key, v, "one number (" + std::string(op_name(L.op, L.dims)) + " has one spatial axis)");
+        for (int a = 0; a < axes(); ++a) dst[a] = t.size() == 1 ? t[0] : t[a];
+        return {};
+    }
+
+    Status padding_value(std::string_view v) {
+        static const std::map<std::string, PadKind> words = {
+            {"same", PadKind::Same}, {"valid", PadKind::Valid}, {"full", PadKind::Full}, {"tfsame", PadKind::TfSame}};
+        auto w = words.find(lower_no_underscore(v));
+        if (w != words.end()) {
+            L.pad_kind = w->second;
+            L.pad = {0, 0, 0, 0};
+            return {};
+        }
+        const std::string expect = L.dims == 1 ? "a whole number, left:right, or same/valid/full/tfsame"
+                                               : "a whole number, HxW, top:bottom x left:right, or same/valid/full/tfsame";
+        auto parts = split(v, 'x');
+        if (parts.empty() || static_cast<int>(parts.size()) > axes()) return bad("p", v, expect);
+        std::array<int64_t, 2 * kMaxAxes> pad{0, 0, 0, 0};
+        for (size_t a = 0; a < parts.size(); ++a) {
+            auto ends = split(parts[a], ':');  // "2" = both sides, "1:2" = before:after
+            if (ends.size() > 2) return bad("p", v, expect);
+            int64_t e[2];
+            for (size_t i = 0; i < ends.size(); ++i) {
+                if (!parse_int(ends[i], e[i])) return bad("p", v, expect);
+                if (std::llabs(e[i]) > CodecLimits::max_geometry)
+                    return Status::error(where + ": p=" + std::string(v) + " is out of range");
+            }
+            pad[2 * a] = e[0];
+            pad[2 * a + 1] = ends.size() == 2 ? e[1] : e[0];
+        }
+        if (parts.size() == 1)
+            for (int a = 1; a < axes(); ++a) {
+                pad[2 * a] = pad[0];
+                pad[2 * a + 1] = pad[1];
+            }
+        L.pad_kind = PadKind::Explicit;
+        L.pad = pad;
+        return {};
+    }
+
+    Status bool_value(const std::string& key, std::string_view v, bool& dst) {
+        const std::string s = lower_no_underscore(v);
+        if (s == "1" || s == "true") dst = true;
+        else if (s == "0" || s == "false") dst = false;
+        else return bad(key, v, "1/0 or true/false");
+        return {};
+    }
+
+    Status values(const std::string& key, std::string_view v, std::vector<float>& dst) {
+        dst.clear();
+        auto parts = split(v, '_');
+        if (parts.size() > CodecLimits::max_values)
+            return Status::error(where + ": " + key + " has " + std::to_string(parts.size()) +
+                                 " values (at most " + std::to_string(CodecLimits::max_values) + ")");
+        for (auto p : parts) {
+            double x;
+            if (!parse_real(p, x) || std::fabs(x) > 3.4e38) return bad(key, p, "a decimal number (values joined by _)");
+            dst.push_back(static_cast<float>(x));
+        }
+        return {};
+    }
+
+    Status arg(const std::string& key, std::string_view v) {
+        if (key == "out" || key == "in") {
+            int64_t x;
+            if (!parse_int(v, x)) return bad(key, v, "a whole number");
+            if (x > CodecLimits::max_channels || x < -CodecLimits::max_channels)
+                return Status::error(where + ": " + key + "=" + std::string(v) + " is out of range (at most " +
+                                     std::to_string(CodecLimits::max_channels) + " channels)");
+            (key == "out" ? L.out_channels : L.in_channels.emplace()) = x;
+            return {};
+        }
+        if (key == "k") return axes_value(key, v, L.kernel, -CodecLimits::max_geometry);
+        if (key == "s") return axes_value(key, v, L.stride, -CodecLimits::max_geometry);
+        if (key == "d") return axes_value(key, v, L.dilation, -CodecLimits::max_geometry);
+        if (key == "op") return axes_value(key, v, L.output_padding, -CodecLimits::max_geometry);
+        if (key == "p") return padding_value(v);
+        if (key == "g") {
+            int64_t x;
+            if (!parse_int(v, x) || std::llabs(x) > CodecLimits::max_channels) return bad(key, v, "a whole number");
+            L.groups = x;
+            return {};
+        }
+        if (key == "bias") return bool_value(key, v, L.bias);
+        if (key == "ceil") return bool_value(key, v, L.ceil_mode);
+        if (key == "cip") return bool_value(key, v, L.count_include_pad);
+        if (key == "ac") {
+            bool b;
+            if (auto st = bool_value(key, v, b); !st) return st;
+            L.align_corners = b ? 1 : 0;
+            return {};
+        }
+        if (key == "pm") {
+            const std::string s = lower_no_underscore(v);
+            for (PadMode m : {PadMode::Zeros, PadMode::Reflect, PadMode::Replicate, PadMode::Circular})
+                if (s == pad_mode_name(m)) {
+                    L.padding_mode = m;
+                    return {};
+                }
+            return bad(key, v, "zeros, reflect, replicate or circular");
+        }
+        if (key == "mode") {
+            const std::string s = lower_no_underscore(v);
+            for (UpMode m : {UpMode::Nearest, UpMode::Linear, UpMode::Bilinear})
+                if (s == up_mode_name(m)) {
+                    L.mode = m;
+                    return {};
+                }
+            return bad(key, v, "nearest, linear or bilinear");
+        }
+        if (key == "scale") {
+            auto parts = split(v, 'x');
+            if (parts.size() > static_cast<size_t>(kMaxAxes)) return bad(key, v, "a positive decimal or HxW");
+            for (size_t a = 0; a < parts.size(); ++a) {
+                double x;
+                if (!parse_real(parts[a], x)) return bad(key, v, "a positive decimal or HxW");
+                if (std::fabs(x) > CodecLimits::max_scale)
+                    return Status::error(where + ": scale=" + std::string(v) + " is out of range (at most 64)");
+                L.scale[a] = x;
+            }
+            if (parts.size() == 1) L.scale[1] = L.scale[0];
+            L.up_values = static_cast<int>(parts.size());
+            L.up_by_size = false;
+            return {};
+        }
+        if (key == "size") {
+            std::vector<int64_t> t;
+            if (!parse_int_tuple(v, t, -CodecLimits::max_geometry, CodecLimits::max_geometry))
+                return bad(key, v, "a whole number or HxW");
+            L.size = {t[0], t.size() == 1 ? t[0] : t[1]};
+            L.up_values = static_cast<int>(t.size());
+            L.up_by_size = true;
+            return {};
+        }
+        if (key == "slope") {
+            double x;
+            if (!parse_real(v, x) || std::fabs(x) > 1e6) return bad(key, v, "a decimal number");
+            L.negative_slope = x;
+            return {};
+        }
+        if (key == "w") {
+            const std::string s = lower_no_underscore(v);
+            for (int i = 0; i < static_cast<int>(std::size(kPresetNames)); ++i)
+                if (s == kPresetNames[i]) {
+                    L.preset = static_cast<Preset>(i);
+                    return {};
+                }
+            return bad(key, v, "one of rand, identity, box, gauss, sobelx, sobely, laplace, sharpen, bilinear");
+        }
+        if (key == "seed") {
+            int64_t x;
+            if (!parse_int(v, x) || x < 0 || x > 0xFFFFFFFFLL) return bad(key, v, "a whole number from 0 to 4294967295");
+            L.seed = static_cast<uint32_t>(x);
+            return {};
+        }
+        if (key == "wv") return values(key, v, L.weight_values);
+        if (key == "bv") return values(key, v, L.bias_values);
+        return Status::error(where + ": unknown argument '" + key + "'");
+    }
+};
+
+}  // namespace
+
+Result<Layer> parse_layer(std::string_view text, int index) {
+    const std::string pos = "layer " + std::to_string(index + 1);
+    size_t open = text.find('(');
+    std::string_view name = text.substr(0, open);
+    std::string_view body;
+    if (open != std::string_view::npos) {
+        if (text.back() != ')')
+            return Status::error(pos + " '" + std::string(text) + "': missing ')' at the end");
+        body = text.substr(open + 1, text.size() - open - 2);
+        if (body.find_first_of("()") != std::string_view::npos)
+            return Status::error(pos + " '" + std::string(text) + "': unexpected parenthesis");
+    }
+    Layer L;
+    const std::string key = lower_no_underscore(name);
+    const OpName* found = nullptr;
+    for (const auto& n : kOpNames)
+        if (key == n.key) found = &n;
+    if (!found) {
+        std::string shown(name.substr(0, 40));
+        return Status::error(pos + ": unknown layer '" + shown +
+                             "' (known: conv1d, conv2d, convT1d, convT2d, maxpool1d, maxpool2d, avgpool1d, "
+                             "avgpool2d, upsample, relu, leakyrelu, sigmoid, tanh)");
+    }
+    L.op = found->op;
+    L.dims = found->dims;
+    if (L.op == Op::Conv || L.op == Op::ConvT) L.out_channels = -1;  // required: see below
+    bool stride_given = false, kernel_given = false;
+
+    LayerParser p{L, pos + " (" + op_name(L.op, L.dims) + ")"};
+    const auto allowed = op_args(L.op);
+    std::vector<std::string> seen;
+    if (open != std::string_view::npos && !body.empty()) {
+        for (auto item : split(body, ',')) {
+            size_t eq = item.find('=');
+            if (eq == std::string_view::npos || eq == 0)
+                return Status::error(p.where + ": expected name=value, got '" + std::string(item.substr(0, 40)) + "'");
+            std::string k(item.substr(0, eq));
+            std::string lk = k;
+            std::transform(lk.begin(), lk.end(), lk.begin(), [](unsigned char c) { return std::tolower(c); });
+            if (auto a = arg_aliases().find(lk); a != arg_aliases().end()) lk = a->second;
+            if (std::find(allowed.begin(), allowed.end(), lk) == allowed.end()) {
+                std::string list = allowed.empty() ? "no arguments" : "takes " + join(allowed, ", ");
+                return Status::error(p.where + ": unknown argument '" + k.substr(0, 40) + "' (" + list + ")");
+            }
+            if (std::find(seen.begin(), seen.end(), lk) != seen.end())
+                return Status::error(p.where + ": argument '" + lk + "' given twice");
+            seen.push_back(lk);
+            if (auto st = p.arg(lk, item.substr(eq + 1)); !st) return st;
+            stride_given |= lk == "s";
+            kernel_given |= lk == "k";
+        }
+    }
+    if (L.op == Op::Conv || L.op == Op::ConvT) {
+        if (L.out_channels == -1) return Status::error(p.where + ": missing out (out_channels)");
+        if (!kernel_given) return Status::error(p.where + ": missing k (kernel_size)");
+    }
+    if (L.is_pool()) {
+        if (!kernel_given) return Status::error(p.where + ": missing k (kernel_size)");
+        if (!stride_given) L.stride = L.kernel;  // PyTorch: stride=None means stride = kernel_size
+    }
+    if (L.op == Op::Upsample) {
+        bool has_scale = std::find(seen.begin(), seen.end(), "scale") != seen.end();
+        bool has_size = std::find(seen.begin(), seen.end(), "size") != seen.end();
+        if (has_scale && has_size) return Status::error(p.where + ": only one of size or scale_factor should be defined");
+        if (!has_scale && !has_size) return Status::error(p.where + ": either size or scale_factor should be defined");
+    }
+    if (!L.bias && !L.bias_values.empty()) return Status::error(p.where + ": bv given but bias=0");
+    return L;
+}
+
+// [SECTION] state ----------------------------------------------------------------------------
+
+std::string state_from_link(std::string_view text) {
+    std::string t = trim(text);
+    size_t hash = t.find('#');
+    if (hash != std::string::npos) return t.substr(hash + 1);
+    if (t.find("://") != std::string::npos) {
+        size_t q = t.find('?');
+        return q == std::string::npos ? std::string() : t.substr(q + 1);
+    }
+    return t;
+}
+
+Result<State> parse_state(std::string_view text) {
+    if (text.size() > CodecLimits::max_text)
+        return Status::error("state text is too long (" + std::to_string(text.size()) + " characters; at most " +
+                             std::to_string(CodecLimits::max_text) + ")");
+    const bool is_link = text.find("://") != std::string_view::npos;
+    std::string t = state_from_link(text);
+    if (t.find('%') != std::string::npos) t = percent_decode(t);
+    if (t.empty())
+        return Status::error(is_link ? "the link has no state after '#' (expected #v=1&in=...&net=...)"
+                                     : "empty state (expected v=1&in=...&net=...)");
+    State s;
+    std::vector<std::string> seen;
+    for (auto pair : split(t, '&')) {
+        if (pair.empty()) continue;  // tolerate "&&" and a trailing '&'
+        size_t eq = pair.find('=');
+        if (eq == std::string_view::npos)
+            return Status::error("expected key=value, got '" + std::string(pair.substr(0, 40)) + "'");
+        std::string key = lower_no_underscore(pair.substr(0, eq));
+        if (key == "batch") key = "n";
+        std::string_view v = pair.substr(eq + 1);
+        if (std::find(seen.begin(), seen.end(), key) != seen.end())
+            return Status::error("key '" + key + "' given twice");
+        seen.push_back(key);
+        if (key == "v") {
+            int64_t x;
+            if (!parse_int(v, x) || x != 1)
+                return Status::error("unsupported version 'v=" + std::string(v.substr(0, 20)) + "' (this convplay reads v=1)");
+        } else if (key == "in") {
+            std::vector<int64_t> dims;
+            for (auto part : split(v, 'x')) {
+                int64_t x;
+                if (!parse_int(part, x) || x < 1)
+                    return Status::error("bad input shape 'in=" + std::string(v.substr(0, 40)) +
+                                         "': expected CxHxW or CxL with positive whole numbers");
+                dims.push_back(x);
+            }
+            if (dims.size() < 2 || dims.size() > 3)
+                return Status::error("bad input shape 'in=" + std::string(v.substr(0, 40)) +
+                                     "': expected CxHxW (2-d) or CxL (1-d)");
+            if (dims[0] > CodecLimits::max_channels)
+                return Status::error("input has " + std::to_string(dims[0]) + " channels (at most " +
+                                     std::to_string(CodecLimits::max_channels) + ")");
+            for (size_t i = 1; i < dims.size(); ++i)
+                if (dims[i] > CodecLimits::max_geometry)
+                    return Status::error("input size " + std::to_string(dims[i]) + " is out of range (at most " +
+                                         std::to_string(CodecLimits::max_geometry) + ")");
+            s.in_shape = dims;
+        } else if (key == "n") {
+            int64_t x;
+            if (!parse_int(v, x) || x < 1 || x > CodecLimits::max_batch)
+                return Status::error("bad batch 'n=" + std::string(v.substr(0, 20)) + "': expected 1 to " +
+                                     std::to_string(CodecLimits::max_batch));
+            s.batch = x;
+        } else if (key == "img") {
+            std::string name = lower_no_underscore(v);
+            if (std::find_if(std::begin(kImages), std::end(kImages), [&](const char* n) { return name == n; }) ==
+                std::end(kImages))
+                return Status::error("unknown image 'img=" + std::string(v.substr(0, 40)) +
+                                     "' (known: photo, checker, text, gradient, impulse, noise, upload)");
+            s.image = name;
+        } else if (key == "seed") {
+            int64_t x;
+            if (!parse_int(v, x) || x < 0 || x > 0xFFFFFFFFLL)
+                return Status::error("bad seed 'seed=" + std::string(v.substr(0, 20)) + "': expected 0 to 4294967295");
+            s.seed = static_cast<uint32_t>(x);
+        } else if (key == "net") {
+            if (v.empty()) continue;
+            auto layers = split(v, ';');
+            if (!layers.empty() && layers.back().empty()) layers.pop_back();  // trailing ';'
+            if (layers.size() > CodecLimits::max_layers)
+                return Status::error("the net has " + std::to_string(layers.size()) + " layers (at most " +
+                                     std::to_string(CodecLimits::max_layers) + ")");
+            for (size_t i = 0; i < layers.size(); ++i) {
+                if (layers[i].empty()) return Status::error("layer " + std::to_string(i + 1) + " is empty (';;')");
+                auto L = parse_layer(layers[i], static_cast<int>(i));
+                if (!L) return L.status();
+                s.net.push_back(std::move(*L));
+            }
+        } else {
+            return Status::error("unknown key '" + std::string(pair.substr(0, std::min<size_t>(eq, 40))) +
+                                 "' (known: v, in, n, img, seed, net)");
+        }
+    }
+    return s;
+}
+
+// [SECTION] printing -------------------------------------------------------------------------
+
+std::string format_float(float v) {
+    char buf[48];
+    for (int prec = 1; prec <= 9; ++prec) {
+        std::snprintf(buf, sizeof buf, "%.*g", prec, static_cast<double>(v));
+        if (std::strtof(buf, nullptr) == v) break;
+    }
+    return buf;
+}
+
+std::string format_double(double v) {
+    char buf[48];
+    for (int prec = 1; prec <= 17; ++prec) {
+        std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (std::strtod(buf, nullptr) == v) break;
+    }
+    return buf;
+}
+
+namespace {
+
+int print_axes_count(const Layer& L) { return L.dims == 0 ? kMaxAxes : L.dims; }
+
+std::string axes_text(const Layer& L, const Axes& a) {
+    const int n = print_axes_count(L);
+    bool same = true;
+    for (int i = 1; i < n; ++i) same &= a[i] == a[0];
+    if (same) return std::to_string(a[0]);
+    std::string s;
+    for (int i = 0; i < n; ++i) s += (i ? "x" : "") + std::to_string(a[i]);
+    return s;
+}
+
+bool axes_equal(const Layer& L, const Axes& a, int64_t v) {
+    for (int i = 0; i < print_axes_count(L); ++i)
+        if (a[i] != v) return false;
+    return true;
+}
+
+std::string padding_text(const Layer& L) {
+    switch (L.pad_kind) {
+        case PadKind::Same: return "same";
+        case PadKind::Valid: return "valid";
+        case PadKind::Full: return "full";
+        case PadKind::TfSame: return "tfsame";
+        case PadKind::Explicit: break;
+    }
+    const int n = print_axes_count(L);
+    if (L.pad_symmetric()) {
+        Axes per{L.pad[0], L.pad[2]};
+        return axes_text(L, per);
+    }
+    std::string s;
+    for (int a = 0; a < n; ++a)
+        s += (a ? "x" : "") + std::to_string(L.pad[2 * a]) + ":" + std::to_string(L.pad[2 * a + 1]);
+    return s;
+}
+
+std::string values_text(const std::vector<float>& v) {
+    std::string s;
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? "_" : "") + format_float(v[i]);
+    return s;
+}
+
+}  // namespace
+
+std::string print_layer(const Layer& L) {
+    std::vector<std::string> args;
+    auto add = [&](const char* k, const std::string& v) { args.push_back(std::string(k) + "=" + v); };
+    const bool conv = L.has_weights();
+    if (conv) {
+        add("out", std::to_string(L.out_channels));
+        if (L.in_channels) add("in", std::to_string(*L.in_channels));
+    }
+    if (conv || L.is_pool()) {
+        add("k", axes_text(L, L.kernel));
+        bool default_stride = L.is_pool() ? L.stride == L.kernel : axes_equal(L, L.stride, 1);
+        if (!default_stride) add("s", axes_text(L, L.stride));
+        if (L.pad_kind != PadKind::Explicit || L.pad != std::array<int64_t, 4>{0, 0, 0, 0})
+            add("p", padding_text(L));
+        if (L.op == Op::ConvT && !axes_equal(L, L.output_padding, 0)) add("op", axes_text(L, L.output_padding));
+        if (L.op != Op::AvgPool && !axes_equal(L, L.dilation, 1)) add("d", axes_text(L, L.dilation));
+    }
+    if (conv) {
+        if (L.groups != 1) add("g", std::to_string(L.groups));
+        if (!L.bias) add("bias", "0");
+        if (L.padding_mode != PadMode::Zeros) add("pm", pad_mode_name(L.padding_mode));
+        if (L.preset != Preset::Rand) add("w", preset_name(L.preset));
+        if (L.seed) add("seed", std::to_string(*L.seed));
+        if (!L.weight_values.empty()) add("wv", values_text(L.weight_values));
+        if (!L.bias_values.empty()) add("bv", values_text(L.bias_values));
+    }
+    if (L.is_pool()) {
+        if (L.ceil_mode) add("ceil", "1");
+        if (L.op == Op::AvgPool && !L.count_include_pad) add("cip", "0");
+    }
+    if (L.op == Op::Upsample) {
+        if (!L.up_by_size) {
+            std::string s = format_double(L.scale[0]);
+            if (L.up_values == 2) s += "x" + format_double(L.scale[1]);
+            add("scale", s);
+        } else {
+            std::string s = std::to_string(L.size[0]);
+            if (L.up_values == 2) s += "x" + std::to_string(L.size[1]);
+            add("size", s);
+        }
+        if (L.mode != UpMode::Nearest) add("mode", up_mode_name(L.mode));
+        if (L.align_corners >= 0) add("ac", std::to_string(L.align_corners));
+    }
+    if (L.op == Op::LeakyReLU && L.negative_slope != 0.01) add("slope", format_double(L.negative_slope));
+
+    std::string s = op_name(L.op, L.dims);
+    if (!args.empty()) s += "(" + join(args, ",") + ")";
+    return s;
+}
+
+std::string print_state(const State& s) {
+    std::string out = "v=1&in=";
+    for (size_t i = 0; i < s.in_shape.size(); ++i) out += (i ? "x" : "") + std::to_string(s.in_shape[i]);
+    if (s.batch != 1) out += "&n=" + std::to_string(s.batch);
+    out += "&img=" + s.image;
+    if (s.seed != 0) out += "&seed=" + std::to_string(s.seed);
+    std::vector<std::string> layers;
+    for (const auto& L : s.net) layers.push_back(print_layer(L));
+    out += "&net=" + join(layers, ";");
+    return out;
+}
+
+}  // namespace cp

@@ -1,0 +1,39 @@
+// The state text codec: State <-> one line of text (docs/state-format.md). Used unchanged by the
+// URL fragment, the CLI, the JS API and the tests. parse(print(s)) == s for every valid State.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "core/layer.hpp"
+#include "core/status.hpp"
+
+namespace cp {
+
+// Limits that keep hostile text from exhausting memory (checked while parsing).
+struct CodecLimits {
+    static constexpr size_t max_text = 65536;
+    static constexpr size_t max_layers = 64;
+    static constexpr int64_t max_channels = 4096;
+    static constexpr int64_t max_geometry = 65536;  // |size|, kernel, stride, padding, dilation
+    static constexpr int64_t max_batch = 64;
+    static constexpr size_t max_values = 4096;  // explicit weights per layer
+    static constexpr double max_scale = 64.0;
+};
+
+// Accepts a bare state, a fragment ("#v=1&..."), or a whole share link ("http://h/#v=1&...");
+// percent-encoded text is decoded first.
+Result<State> parse_state(std::string_view text);
+std::string print_state(const State& state);
+
+// One layer in its text form, e.g. "conv2d(out=16,k=3,s=2,p=1)".
+std::string print_layer(const Layer& layer);
+Result<Layer> parse_layer(std::string_view text, int index = 0);
+
+// Takes the state part out of a share link; returns the text unchanged when it is not a link.
+std::string state_from_link(std::string_view text);
+
+// Shortest text that reads back to the same value.
+std::string format_float(float v);
+std::string format_double(double v);
+
+}  // namespace cp

@@ -1,0 +1,240 @@
+// The explain geometry (see explain.hpp). Grids are in "slide" coordinates: for a conv the padded
+// input, for a transposed conv the zero-inserted, ring-padded input of the equivalent stride-1
+// conv. A 1-d layer is a grid of height 1.
+#include "core/explain.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "core/codec.hpp"
+
+namespace cp {
+
+namespace {
+
+const char* axis_word(int axes, int a, bool plural) {
+    if (axes == 1) return plural ? "cells" : "cell";
+    return a == 0 ? (plural ? "rows" : "row") : (plural ? "columns" : "column");
+}
+
+}  // namespace
+
+Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max_cells) {
+    if (!info.status.ok) return info.status;
+    if (!(L.has_weights() || L.is_pool()))
+        return Status::error(std::string(op_name(L.op, L.dims)) +
+                             " has no sliding window to explain (it maps each cell on its own)");
+    Explain e;
+    e.transposed = L.op == Op::ConvT;
+    e.axes = info.axes;
+    // Per axis geometry; H is a dummy of size 1 for 1-d layers.
+    ExplainAxis axv[2];
+    for (int a = 0; a < info.axes; ++a) {
+        const AxisInfo& x = info.axis[a];
+        ExplainAxis& g = e.ax[a];
+        g.in = x.in, g.out = x.out, g.kernel = x.kernel, g.stride = x.stride, g.dilation = x.dilation;
+        g.output_padding = x.output_padding;
+        if (!e.transposed) {
+            g.pad_before = x.pad_before, g.pad_after = x.pad_after;
+            g.grid = x.in + x.pad_before + x.pad_after;
+            g.gap = x.gap, g.gap_input = x.gap_input;
+        } else {
+            g.zeros_size = (x.in - 1) * x.stride + 1;
+            g.pad_before = x.dilation * (x.kernel - 1) - x.pad_before;
+            g.pad_after = x.dilation * (x.kernel - 1) - x.pad_after;
+            g.grid = g.zeros_size + g.pad_before + g.pad_after + x.output_padding;
+        }
+    }
+    ExplainAxis one;
+    one.in = one.out = one.grid = one.zeros_size = 1;
+    axv[0] = info.axes == 2 ? e.ax[0] : one;
+    axv[1] = info.axes == 2 ? e.ax[1] : e.ax[0];
+    const ExplainAxis &H = axv[0], &W = axv[1];
+    e.grid_h = H.grid, e.grid_w = W.grid;
+    e.out_h = H.out, e.out_w = W.out;
+    e.slide_stride_h = e.transposed ? 1 : H.stride;
+    e.slide_stride_w = e.transposed ? 1 : W.stride;
+
+    // The recipe in words.
+    std::ostringstream s;
+    const bool conv = !e.transposed;
+    if (conv) {
+        bool any_pad = false;
+        for (int a = 0; a < info.axes; ++a) any_pad |= e.ax[a].pad_before != 0 || e.ax[a].pad_after != 0;
+        if (any_pad) {
+            s << "Pad the " << shape_text(Dims(info.in.begin() + 2, info.in.end())) << " input";
+            for (int a = 0; a < info.axes; ++a)
+                s << (a ? "," : "") << " " << e.ax[a].pad_before << " before and " << e.ax[a].pad_after << " after along "
+                  << (info.axes == 1 ? "L" : (a == 0 ? "H" : "W"));
+            s << (L.has_weights() && L.padding_mode != PadMode::Zeros ? std::string(" (") + pad_mode_name(L.padding_mode) + ")"
+                  : L.op == Op::MaxPool ? " (-inf, never picked)" : " (zeros)");
+            s << " -> " << e.grid_h << (info.axes == 2 ? "x" + std::to_string(e.grid_w) : "") << " grid.";
+        } else {
+            s << "No padding: the window slides over the " << shape_text(Dims(info.in.begin() + 2, info.in.end()))
+              << " input itself.";
+        }
+        e.steps.push_back(s.str());
+        s.str("");
+        s << "Slide the " << (info.axes == 2 ? std::to_string(H.kernel) + "x" + std::to_string(W.kernel) : std::to_string(W.kernel))
+          << " window";
+        if (H.dilation > 1 || W.dilation > 1)
+            s << " (dilation " << (info.axes == 2 ? std::to_string(H.dilation) + "x" : "") << W.dilation << ": it spans "
+              << (info.axes == 2 ? std::to_string(H.dilation * (H.kernel - 1) + 1) + "x" : "")
+              << W.dilation * (W.kernel - 1) + 1 << " cells with holes)";
+        s << " with stride " << (info.axes == 2 ? std::to_string(H.stride) + "x" : "") << W.stride << ": "
+          << (info.axes == 2 ? std::to_string(H.out) + " x " : "") << W.out << " positions = the output size.";
+        e.steps.push_back(s.str());
+        for (int a = 0; a < info.axes; ++a) {
+            const ExplainAxis& g = e.ax[a];
+            s.str("");
+            if (g.gap > 0)
+                s << "Along " << (info.axes == 1 ? "L" : (a == 0 ? "H" : "W")) << ", (" << g.grid << " - "
+                  << g.dilation * (g.kernel - 1) + 1 << ") mod " << g.stride << " = " << g.gap << ": the last " << g.gap
+                  << " " << axis_word(info.axes, a, g.gap > 1) << " of the padded grid are never reached"
+                  << (g.gap_input > 0 ? " (" + std::to_string(g.gap_input) + " of them real input, lost)" : " (padding only)")
+                  << ". A transposed conv needs output_padding=" << g.gap << " to give back " << g.in << ".";
+            if (!s.str().empty()) e.steps.push_back(s.str());
+        }
+    } else {
+        s << "Insert " << (info.axes == 2 ? std::to_string(H.stride - 1) + "x" : "") << W.stride - 1
+          << " zeros between neighbouring input cells (stride " << (info.axes == 2 ? std::to_string(H.stride) + "x" : "")
+          << W.stride << "): " << (info.axes == 2 ? std::to_string(H.in) + "x" : "") << W.in << " -> "
+          << (info.axes == 2 ? std::to_string(H.zeros_size) + "x" : "") << W.zeros_size << ".";
+        e.steps.push_back(s.str());
+        for (int a = 0; a < info.axes; ++a) {
+            const ExplainAxis& g = e.ax[a];
+            s.str("");
+            const char* an = info.axes == 1 ? "L" : (a == 0 ? "H" : "W");
+            const int64_t q = g.pad_before;
+            s << "Along " << an << ": ring = d*(k-1) - p = " << g.dilation << "*(" << g.kernel << "-1) - "
+              << info.axis[a].pad_before << " = " << q;
+            if (q >= 0) s << ": pad " << q << " zeros on each side";
+            else s << ": negative, so crop " << -q << " from each side";
+            if (g.output_padding > 0)
+                s << ", plus output_padding " << g.output_padding << " more " << axis_word(info.axes, a, g.output_padding > 1)
+                  << " at the " << (info.axes == 1 ? "end" : (a == 0 ? "bottom" : "right"));
+            s << " -> " << g.grid << ".";
+            e.steps.push_back(s.str());
+        }
+        s.str("");
+        s << "Flip the kernel (rotate 180 degrees), swap its in/out channel axes, and slide it with stride 1"
+          << ((H.dilation > 1 || W.dilation > 1) ? " and the same dilation" : "") << ": "
+          << (info.axes == 2 ? std::to_string(H.grid) + " - " + std::to_string(H.dilation * (H.kernel - 1) + 1) + " + 1 = " +
+                                   std::to_string(H.out) + " by "
+                             : "")
+          << W.grid << " - " << W.dilation * (W.kernel - 1) + 1 << " + 1 = " << W.out << ".";
+        e.steps.push_back(s.str());
+        s.str("");
+        s << "Only the real input cells contribute: " << info.macs / std::max<int64_t>(1, info.in[0])
+          << " multiply-adds per image instead of the "
+          << info.out[1] * H.out * W.out * (info.in[1] / std::max<int64_t>(1, L.groups)) * H.kernel * W.kernel
+          << " a dense stride-1 conv over the zero-inserted grid would do.";
+        e.steps.push_back(s.str());
+    }
+
+    // Grids (only when small enough to be useful to draw).
+    const int64_t cells = e.grid_h * e.grid_w;
+    if (cells > max_cells || e.out_h * e.out_w > max_cells) {
+        e.grids_included = false;
+        return e;
+    }
+    e.cells.assign(static_cast<size_t>(cells), Cell::Pad);
+    e.coverage.assign(static_cast<size_t>(cells), 0);
+    auto cell_type = [&](const ExplainAxis& g, int64_t j) -> int {  // 0 input, 1 pad, 2 inserted, 3 extra
+        if (conv) {
+            const int64_t i = j - g.pad_before;
+            return (i >= 0 && i < g.in) ? 0 : 1;
+        }
+        const int64_t z = j - g.pad_before;  // index in the zero-inserted grid
+        if (z >= 0 && z < g.zeros_size) return z % g.stride == 0 ? 0 : 2;
+        if (z >= g.zeros_size + std::max<int64_t>(0, g.pad_after)) return 3;  // output_padding
+        return 1;
+    };
+    for (int64_t y = 0; y < e.grid_h; ++y)
+        for (int64_t x = 0; x < e.grid_w; ++x) {
+            const int ty = cell_type(H, y), tx = cell_type(W, x);
+            Cell c;
+            if (ty == 3 || tx == 3) c = Cell::Extra;
+            else if (ty == 1 || tx == 1) c = Cell::Pad;
+            else if (ty == 2 || tx == 2) c = Cell::Inserted;
+            else c = Cell::Input;
+            e.cells[static_cast<size_t>(y * e.grid_w + x)] = c;
+        }
+    const int64_t sh = e.slide_stride_h, sw = e.slide_stride_w;
+    for (int64_t oy = 0; oy < e.out_h; ++oy)
+        for (int64_t ox = 0; ox < e.out_w; ++ox)
+            for (int64_t ky = 0; ky < H.kernel; ++ky)
+                for (int64_t kx = 0; kx < W.kernel; ++kx) {
+                    const int64_t y = oy * sh + ky * H.dilation, x = ox * sw + kx * W.dilation;
+                    if (y < e.grid_h && x < e.grid_w) ++e.coverage[static_cast<size_t>(y * e.grid_w + x)];
+                }
+    if (conv) {
+        for (int64_t i = 0; i < cells; ++i)
+            if (e.cells[static_cast<size_t>(i)] == Cell::Input && e.coverage[static_cast<size_t>(i)] == 0) ++e.uncovered_inputs;
+        if (e.uncovered_inputs > 0)
+            e.steps.push_back(std::to_string(e.uncovered_inputs) + " input cells are never under any window tap" +
+                              (H.stride > H.dilation * (H.kernel - 1) + 1 || W.stride > W.dilation * (W.kernel - 1) + 1
+                                   ? " (the stride is larger than the window, so some cells fall between windows)"
+                                   : "") +
+                              ".");
+    } else {
+        // products landing on each output cell = taps of its window that sit on real input cells
+        e.overlap.assign(static_cast<size_t>(e.out_h * e.out_w), 0);
+        int32_t lo = INT32_MAX, hi = 0;
+        for (int64_t oy = 0; oy < e.out_h; ++oy)
+            for (int64_t ox = 0; ox < e.out_w; ++ox) {
+                int32_t n = 0;
+                for (int64_t ky = 0; ky < H.kernel; ++ky)
+                    for (int64_t kx = 0; kx < W.kernel; ++kx) {
+                        const int64_t y = oy + ky * H.dilation, x = ox + kx * W.dilation;
+                        if (y < e.grid_h && x < e.grid_w && e.cells[static_cast<size_t>(y * e.grid_w + x)] == Cell::Input) ++n;
+                    }
+                e.overlap[static_cast<size_t>(oy * e.out_w + ox)] = n;
+                lo = std::min(lo, n), hi = std::max(hi, n);
+            }
+        e.steps.push_back("Each output cell sums between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                          " products per input channel" +
+                          (lo != hi ? " (uneven overlap: the source of checkerboard patterns)" : " (even overlap)") + ".");
+    }
+    return e;
+}
+
+std::string explain_text(const Layer& L, const LayerInfo& info, const Explain& e, int max_side) {
+    std::ostringstream o;
+    o << "Layer " << info.index + 1 << ": " << print_layer(L) << "  " << shape_text(info.in) << " -> "
+      << shape_text(info.out) << "\n";
+    for (int a = 0; a < info.axes; ++a) o << "  " << info.axis[a].formula << "\n";
+    for (size_t i = 0; i < e.steps.size(); ++i) o << "Step " << i + 1 << ". " << e.steps[i] << "\n";
+    if (!e.grids_included || e.grid_h > max_side || e.grid_w > max_side) {
+        o << "(grids are drawn for sizes up to " << max_side << "; this grid is " << e.grid_h << "x" << e.grid_w << ")\n";
+        return o.str();
+    }
+    o << "\nThe grid the " << (e.transposed ? "flipped kernel" : "window") << " slides over ("
+      << (e.transposed ? "# input, o inserted zero, . padding, + output_padding" : "# input, . padding") << "):\n";
+    const char glyph[] = {'#', '.', 'o', '+'};
+    for (int64_t y = 0; y < e.grid_h; ++y) {
+        o << "  ";
+        for (int64_t x = 0; x < e.grid_w; ++x) o << glyph[static_cast<int>(e.cells[size_t(y * e.grid_w + x)])] << ' ';
+        o << "\n";
+    }
+    auto digits = [&](const std::vector<int32_t>& v, int64_t h, int64_t w) {
+        for (int64_t y = 0; y < h; ++y) {
+            o << "  ";
+            for (int64_t x = 0; x < w; ++x) {
+                const int32_t n = v[size_t(y * w + x)];
+                o << (n > 9 ? '*' : char('0' + n)) << ' ';
+            }
+            o << "\n";
+        }
+    };
+    if (!e.transposed) {
+        o << "\nHow many window taps reach each cell (0 on a # cell = input the layer never sees):\n";
+        digits(e.coverage, e.grid_h, e.grid_w);
+    } else {
+        o << "\nProducts summed into each output cell (per input channel):\n";
+        digits(e.overlap, e.out_h, e.out_w);
+    }
+    return o.str();
+}
+
+}  // namespace cp

@@ -1,0 +1,16 @@
+// Reports of a planned stack: the per-layer table as text (CLI) and as JSON (CLI --json, JS API).
+#pragma once
+#include <string>
+
+#include "core/layer.hpp"
+#include "core/shapes.hpp"
+#include "core/solver.hpp"
+
+namespace cp {
+
+std::string shapes_table(const State& state, const NetInfo& info, const SolveReport& solve);
+std::string shapes_json(const State& state, const NetInfo& info, const SolveReport& solve);
+// {"ok":false,"error":...} for a state that does not parse.
+std::string error_json(const Status& st);
+
+}  // namespace cp

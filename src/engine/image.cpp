@@ -1,0 +1,159 @@
+// Image decoding/encoding through Debian's header-only stb, and feature-map rendering.
+#include "engine/image.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_NO_STDIO
+#define STBI_FAILURE_USERMSG
+#include <stb_image.h>
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STBI_WRITE_NO_STDIO
+#include <stb_image_write.h>
+
+namespace cp {
+
+Result<Decoded> decode_image(const std::string& bytes, int channels, const DecodeLimits& lim, const std::string& name) {
+    if (channels != 1 && channels != 3 && channels != 4)
+        return Status::error("an image gives 1 (grey), 3 (RGB) or 4 (RGBA) channels, not " + std::to_string(channels));
+    if (bytes.empty()) return Status::error(name + ": the file is empty");
+    const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+    const int len = static_cast<int>(std::min<size_t>(bytes.size(), 0x7fffffff));
+    int w = 0, h = 0, comp = 0;
+    if (!stbi_info_from_memory(data, len, &w, &h, &comp))
+        return Status::error(name + " is not an image convplay can read (" + stbi_failure_reason() +
+                             "); use PNG, JPEG, BMP, GIF, TGA or PNM");
+    if (int64_t(w) * h > lim.max_decode_pixels)
+        return Status::error(name + " is " + std::to_string(w) + "x" + std::to_string(h) + " (" +
+                             std::to_string(int64_t(w) * h / 1000000) + " megapixels): too large (at most " +
+                             std::to_string(lim.max_decode_pixels / 1000000) + " megapixels)");
+    stbi_uc* px = stbi_load_from_memory(data, len, &w, &h, &comp, channels);
+    if (!px) return Status::error(name + " could not be decoded (" + std::string(stbi_failure_reason()) + ")");
+    Decoded d;
+    d.tensor = Tensor(Dims{1, channels, h, w});
+    const int64_t plane = int64_t(w) * h;
+    for (int64_t i = 0; i < plane; ++i)
+        for (int c = 0; c < channels; ++c) d.tensor.data[static_cast<size_t>(c * plane + i)] = px[i * channels + c] / 255.0f;
+    stbi_image_free(px);
+    if (plane > lim.max_pixels) {
+        d.tensor = downscale_to_budget(d.tensor, lim.max_pixels);
+        d.notice = name + ": downscaled from " + std::to_string(w) + "x" + std::to_string(h) + " to " +
+                   std::to_string(d.tensor.shape[3]) + "x" + std::to_string(d.tensor.shape[2]) +
+                   " to stay within the pixel budget";
+    }
+    return d;
+}
+
+Result<Decoded> read_image(const std::string& path, int channels, const DecodeLimits& lim) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return Status::error(path + ": cannot open (" + std::strerror(errno) + ")");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return decode_image(ss.str(), channels, lim, path);
+}
+
+Tensor downscale_to_budget(const Tensor& t, int64_t max_pixels) {
+    const int64_t N = t.shape[0], C = t.shape[1], H = t.shape[2], W = t.shape[3];
+    if (H * W <= max_pixels) return t;
+    const double f = std::sqrt(double(max_pixels) / double(H * W));
+    const int64_t OH = std::max<int64_t>(1, int64_t(H * f)), OW = std::max<int64_t>(1, int64_t(W * f));
+    Tensor out(Dims{N, C, OH, OW});
+    for (int64_t nc = 0; nc < N * C; ++nc)
+        for (int64_t oy = 0; oy < OH; ++oy) {
+            const int64_t y0 = oy * H / OH, y1 = std::max(y0 + 1, (oy + 1) * H / OH);
+            for (int64_t ox = 0; ox < OW; ++ox) {
+                const int64_t x0 = ox * W / OW, x1 = std::max(x0 + 1, (ox + 1) * W / OW);
+                double s = 0;
+                for (int64_t y = y0; y < y1; ++y)
+                    for (int64_t x = x0; x < x1; ++x) s += t.data[static_cast<size_t>((nc * H + y) * W + x)];
+                out.data[static_cast<size_t>((nc * OH + oy) * OW + ox)] = float(s / double((y1 - y0) * (x1 - x0)));
+            }
+        }
+    return out;
+}
+
+namespace {
+
+struct Anchor {
+    float t;
+    uint8_t r, g, b;
+};
+
+void lerp_anchors(const Anchor* a, int n, float t, uint8_t rgb[3]) {
+    if (!(t >= 0)) t = 0;  // NaN too
+    if (t > 1) t = 1;
+    int i = 0;
+    while (i + 2 < n && t > a[i + 1].t) ++i;
+    const float u = (t - a[i].t) / (a[i + 1].t - a[i].t);
+    rgb[0] = uint8_t(std::lround(a[i].r + u * (a[i + 1].r - a[i].r)));
+    rgb[1] = uint8_t(std::lround(a[i].g + u * (a[i + 1].g - a[i].g)));
+    rgb[2] = uint8_t(std::lround(a[i].b + u * (a[i + 1].b - a[i].b)));
+}
+
+}  // namespace
+
+// Sequential: dark purple -> blue -> green -> yellow (the anchors of a perceptually uniform map).
+void colormap_sequential(float t, uint8_t rgb[3]) {
+    static const Anchor a[] = {{0.00f, 68, 1, 84},    {0.25f, 59, 82, 139}, {0.50f, 33, 145, 140},
+                               {0.75f, 94, 201, 98},  {1.00f, 253, 231, 37}};
+    lerp_anchors(a, 5, t, rgb);
+}
+
+// Diverging: blue (negative) -> light grey (zero) -> red (positive).
+void colormap_diverging(float t, uint8_t rgb[3]) {
+    static const Anchor a[] = {{0.0f, 59, 76, 192}, {0.5f, 221, 221, 221}, {1.0f, 180, 4, 38}};
+    lerp_anchors(a, 3, t, rgb);
+}
+
+Image render_feature_map(const Tensor& t, int64_t n) {
+    const int64_t C = t.shape[1];
+    const int64_t H = t.shape.size() == 4 ? t.shape[2] : 1;
+    const int64_t W = t.shape.back();
+    const int64_t plane = H * W;
+    const float* base = t.ptr() + n * C * plane;
+    Image img;
+    if (C == 3) {
+        float lo = 0, hi = 1;
+        const auto [mn, mx] = std::minmax_element(base, base + 3 * plane);
+        if (*mn < 0 || *mx > 1) lo = *mn, hi = *mx > *mn ? *mx : *mn + 1;
+        img.width = int(W), img.height = int(H);
+        img.rgb.resize(size_t(plane * 3));
+        for (int64_t i = 0; i < plane; ++i)
+            for (int c = 0; c < 3; ++c)
+                img.rgb[size_t(i * 3 + c)] = uint8_t(std::lround(std::clamp((base[c * plane + i] - lo) / (hi - lo), 0.0f, 1.0f) * 255));
+        return img;
+    }
+    // Channel grid with a 1-pixel gap.
+    const int64_t cols = int64_t(std::ceil(std::sqrt(double(C)))), rows = (C + cols - 1) / cols;
+    img.width = int(cols * W + (cols - 1)), img.height = int(rows * H + (rows - 1));
+    img.rgb.assign(size_t(img.width) * img.height * 3, 255);
+    for (int64_t c = 0; c < C; ++c) {
+        const float* p = base + c * plane;
+        const auto [mn, mx] = std::minmax_element(p, p + plane);
+        const bool diverging = *mn < 0 && *mx > 0;
+        const float m = std::max(std::fabs(*mn), std::fabs(*mx));
+        const int64_t ox = (c % cols) * (W + 1), oy = (c / cols) * (H + 1);
+        for (int64_t y = 0; y < H; ++y)
+            for (int64_t x = 0; x < W; ++x) {
+                const float v = p[y * W + x];
+                uint8_t* px = &img.rgb[size_t(((oy + y) * img.width + ox + x) * 3)];
+                if (diverging) colormap_diverging(0.5f + 0.5f * v / m, px);
+                else colormap_sequential(*mx > *mn ? (v - *mn) / (*mx - *mn) : 0.5f, px);
+            }
+    }
+    return img;
+}
+
+std::string encode_png(const Image& img) {
+    std::string out;
+    stbi_write_png_to_func(
+        [](void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<char*>(data), size); },
+        &out, img.width, img.height, 3, img.rgb.data(), img.width * 3);
+    return out;
+}
+
+}  // namespace cp

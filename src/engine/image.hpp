@@ -1,0 +1,47 @@
+// Images <-> tensors: decoding user images (PNG, JPEG, BMP, GIF... via Debian's stb), the pixel
+// budget, rendering feature maps through a colormap, and PNG encoding.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+#include "engine/tensor.hpp"
+
+namespace cp {
+
+struct Image {
+    int width = 0, height = 0;
+    std::vector<uint8_t> rgb;  // width * height * 3
+};
+
+struct DecodeLimits {
+    int64_t max_decode_pixels = int64_t(64) << 20;  // refuse to even decode beyond this
+    int64_t max_pixels = int64_t(4096) * 4096;      // downscale beyond this
+};
+
+struct Decoded {
+    Tensor tensor;        // [1, C, H, W] in [0, 1]
+    std::string notice;   // e.g. "downscaled from 8000x6000 to 4096x3072"
+};
+
+// channels: 1 (luminance), 3 (RGB) or 4 (RGBA).
+Result<Decoded> decode_image(const std::string& bytes, int channels, const DecodeLimits& lim = {},
+                             const std::string& name = "image");
+Result<Decoded> read_image(const std::string& path, int channels, const DecodeLimits& lim = {});
+
+// Area-average downscale of [N, C, H, W] so that H*W <= max_pixels (aspect kept).
+Tensor downscale_to_budget(const Tensor& t, int64_t max_pixels);
+
+// A feature map as a picture: 3 channels -> RGB composite; otherwise every channel through a
+// colormap (diverging around 0 when a channel has both signs, else sequential), tiled in a grid.
+// Batch item `n` only.
+Image render_feature_map(const Tensor& t, int64_t n = 0);
+
+std::string encode_png(const Image& img);
+
+// Colormaps: t in [0, 1] -> RGB.
+void colormap_sequential(float t, uint8_t rgb[3]);
+void colormap_diverging(float t, uint8_t rgb[3]);
+
+}  // namespace cp

@@ -1,0 +1,43 @@
+// The geometry a kernel needs, flattened from core's LayerInfo. Every op runs as 2-d: a 1-d layer
+// is a 2-d one with height 1 (k=1, s=1, d=1, no padding along H), exactly as PyTorch runs it.
+#pragma once
+#include <cstdint>
+
+#include "core/layer.hpp"
+#include "core/shapes.hpp"
+
+namespace cp {
+
+struct Geom {
+    int64_t N = 1, C_in = 1, C_out = 1, groups = 1;
+    int64_t H = 1, W = 1, OH = 1, OW = 1;
+    int64_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+    int64_t pt = 0, pb = 0, pl = 0, pr = 0;  // padding per side (convT: what is cropped)
+    int64_t oph = 0, opw = 0;                // output_padding (convT)
+    PadMode mode = PadMode::Zeros;
+    bool bias = false;
+
+    int64_t cin_g() const { return C_in / groups; }
+    int64_t cout_g() const { return C_out / groups; }
+    int64_t in_plane() const { return H * W; }
+    int64_t out_plane() const { return OH * OW; }
+};
+
+// Builds the kernel geometry of a valid layer (info.status.ok).
+Geom make_geom(const Layer& layer, const LayerInfo& info);
+
+// Where padded coordinate j (0 <= j < size + before + after) reads from the input along one axis,
+// or -1 for a zero. Handles reflect / replicate / circular and negative padding (a crop).
+inline int64_t pad_source(int64_t j, int64_t before, int64_t size, PadMode mode) {
+    int64_t i = j - before;
+    if (i >= 0 && i < size) return i;
+    switch (mode) {
+        case PadMode::Zeros: return -1;
+        case PadMode::Reflect: return i < 0 ? -i : 2 * (size - 1) - i;
+        case PadMode::Replicate: return i < 0 ? 0 : size - 1;
+        case PadMode::Circular: return ((i % size) + size) % size;
+    }
+    return -1;
+}
+
+}  // namespace cp

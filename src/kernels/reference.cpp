@@ -1,0 +1,197 @@
+// Reference kernels (see reference.hpp). Accumulate in double: the oracle should be the most
+// accurate thing in the room.
+#include "kernels/reference.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace cp::ref {
+
+void conv2d(const Geom& g, const float* x, const float* w, const float* b, float* y) {
+    const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
+    for (int64_t n = 0; n < g.N; ++n)
+        for (int64_t oc = 0; oc < g.C_out; ++oc) {
+            const int64_t grp = oc / cout_g;
+            float* yp = y + (n * g.C_out + oc) * g.out_plane();
+            for (int64_t oy = 0; oy < g.OH; ++oy)
+                for (int64_t ox = 0; ox < g.OW; ++ox) {
+                    double acc = g.bias ? b[oc] : 0.0;
+                    for (int64_t icl = 0; icl < cin_g; ++icl) {
+                        const int64_t ic = grp * cin_g + icl;
+                        const float* xp = x + (n * g.C_in + ic) * g.in_plane();
+                        const float* wp = w + (oc * cin_g + icl) * g.kh * g.kw;
+                        for (int64_t ky = 0; ky < g.kh; ++ky) {
+                            // padded row oy*sh + ky*dh reads input row iy (or a zero)
+                            const int64_t iy = pad_source(oy * g.sh + ky * g.dh, g.pt, g.H, g.mode);
+                            if (iy < 0) continue;
+                            for (int64_t kx = 0; kx < g.kw; ++kx) {
+                                const int64_t ix = pad_source(ox * g.sw + kx * g.dw, g.pl, g.W, g.mode);
+                                if (ix < 0) continue;
+                                acc += double(xp[iy * g.W + ix]) * wp[ky * g.kw + kx];
+                            }
+                        }
+                    }
+                    yp[oy * g.OW + ox] = static_cast<float>(acc);
+                }
+        }
+}
+
+void conv_transpose2d(const Geom& g, const float* x, const float* w, const float* b, float* y) {
+    const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
+    const int64_t total = g.N * g.C_out * g.out_plane();
+    std::vector<double> acc(static_cast<size_t>(total), 0.0);  // oracle only: clarity over speed
+    for (int64_t n = 0; n < g.N; ++n)
+        for (int64_t ic = 0; ic < g.C_in; ++ic) {
+            const int64_t grp = ic / cin_g;
+            const float* xp = x + (n * g.C_in + ic) * g.in_plane();
+            for (int64_t ocl = 0; ocl < cout_g; ++ocl) {
+                const int64_t oc = grp * cout_g + ocl;
+                const float* wp = w + (ic * cout_g + ocl) * g.kh * g.kw;
+                double* ap = acc.data() + (n * g.C_out + oc) * g.out_plane();
+                for (int64_t iy = 0; iy < g.H; ++iy)
+                    for (int64_t ix = 0; ix < g.W; ++ix) {
+                        const double v = xp[iy * g.W + ix];
+                        for (int64_t ky = 0; ky < g.kh; ++ky) {
+                            // input row iy lands on output row iy*sh + ky*dh, shifted up by the crop pt
+                            const int64_t oy = iy * g.sh + ky * g.dh - g.pt;
+                            if (oy < 0 || oy >= g.OH) continue;
+                            for (int64_t kx = 0; kx < g.kw; ++kx) {
+                                const int64_t ox = ix * g.sw + kx * g.dw - g.pl;
+                                if (ox < 0 || ox >= g.OW) continue;
+                                ap[oy * g.OW + ox] += v * wp[ky * g.kw + kx];
+                            }
+                        }
+                    }
+            }
+        }
+    for (int64_t n = 0; n < g.N; ++n)
+        for (int64_t oc = 0; oc < g.C_out; ++oc)
+            for (int64_t i = 0; i < g.out_plane(); ++i) {
+                const int64_t at = (n * g.C_out + oc) * g.out_plane() + i;
+                y[at] = static_cast<float>(acc[at] + (g.bias ? b[oc] : 0.0));
+            }
+}
+
+void max_pool2d(const Geom& g, const float* x, float* y) {
+    for (int64_t nc = 0; nc < g.N * g.C_in; ++nc) {
+        const float* xp = x + nc * g.in_plane();
+        float* yp = y + nc * g.out_plane();
+        for (int64_t oy = 0; oy < g.OH; ++oy)
+            for (int64_t ox = 0; ox < g.OW; ++ox) {
+                float best = -std::numeric_limits<float>::infinity();
+                for (int64_t ky = 0; ky < g.kh; ++ky) {
+                    const int64_t iy = oy * g.sh - g.pt + ky * g.dh;
+                    if (iy < 0 || iy >= g.H) continue;
+                    for (int64_t kx = 0; kx < g.kw; ++kx) {
+                        const int64_t ix = ox * g.sw - g.pl + kx * g.dw;
+                        if (ix < 0 || ix >= g.W) continue;
+                        const float v = xp[iy * g.W + ix];
+                        if (v > best || std::isnan(v)) best = v;  // PyTorch propagates NaN
+                    }
+                }
+                yp[oy * g.OW + ox] = best;
+            }
+    }
+}
+
+void avg_pool2d(const Geom& g, bool count_include_pad, const float* x, float* y) {
+    for (int64_t nc = 0; nc < g.N * g.C_in; ++nc) {
+        const float* xp = x + nc * g.in_plane();
+        float* yp = y + nc * g.out_plane();
+        for (int64_t oy = 0; oy < g.OH; ++oy)
+            for (int64_t ox = 0; ox < g.OW; ++ox) {
+                // As ATen: the window is clipped to the padded input for the divisor, then to the
+                // input for the sum.
+                int64_t y0 = oy * g.sh - g.pt, x0 = ox * g.sw - g.pl;
+                int64_t y1 = std::min(y0 + g.kh, g.H + g.pt), x1 = std::min(x0 + g.kw, g.W + g.pl);
+                const int64_t pool_size = (y1 - y0) * (x1 - x0);
+                y0 = std::max<int64_t>(y0, 0), x0 = std::max<int64_t>(x0, 0);
+                y1 = std::min(y1, g.H), x1 = std::min(x1, g.W);
+                double sum = 0;
+                for (int64_t iy = y0; iy < y1; ++iy)
+                    for (int64_t ix = x0; ix < x1; ++ix) sum += xp[iy * g.W + ix];
+                const int64_t div = count_include_pad ? pool_size : (y1 - y0) * (x1 - x0);
+                yp[oy * g.OW + ox] = div > 0 ? static_cast<float>(sum / div) : 0.0f;
+            }
+    }
+}
+
+namespace {
+
+// ATen compute_scales_value<float>: 1/scale when a scale was given, else in/out.
+float scale_value(double given, int64_t in, int64_t out) {
+    return given > 0 ? static_cast<float>(1.0 / given) : static_cast<float>(in) / static_cast<float>(out);
+}
+
+// ATen nearest_idx
+int64_t nearest_idx(int64_t o, int64_t in, int64_t out, double given) {
+    if (out == in) return o;
+    if (out == 2 * in) return o >> 1;
+    const float s = scale_value(given, in, out);
+    return std::min(static_cast<int64_t>(std::floor(static_cast<float>(o) * s)), in - 1);
+}
+
+struct Lerp {
+    int64_t i0, i1;
+    float l0, l1;
+};
+
+// ATen area_pixel_compute_scale / area_pixel_compute_source_index (non-cubic)
+Lerp linear_idx(int64_t o, int64_t in, int64_t out, bool align_corners, double given) {
+    float scale;
+    if (align_corners) scale = out > 1 ? static_cast<float>(in - 1) / static_cast<float>(out - 1) : 0.0f;
+    else scale = scale_value(given, in, out);
+    float src = align_corners ? scale * static_cast<float>(o) : scale * (static_cast<float>(o) + 0.5f) - 0.5f;
+    if (!align_corners && src < 0) src = 0;
+    Lerp r;
+    r.i0 = static_cast<int64_t>(src);
+    r.i1 = r.i0 + (r.i0 < in - 1 ? 1 : 0);
+    r.l1 = src - static_cast<float>(r.i0);
+    r.l0 = 1.0f - r.l1;
+    return r;
+}
+
+}  // namespace
+
+void upsample_nearest(const Geom& g, double scale_h, double scale_w, const float* x, float* y) {
+    for (int64_t nc = 0; nc < g.N * g.C_in; ++nc) {
+        const float* xp = x + nc * g.in_plane();
+        float* yp = y + nc * g.out_plane();
+        for (int64_t oy = 0; oy < g.OH; ++oy) {
+            const int64_t iy = nearest_idx(oy, g.H, g.OH, scale_h);
+            for (int64_t ox = 0; ox < g.OW; ++ox) yp[oy * g.OW + ox] = xp[iy * g.W + nearest_idx(ox, g.W, g.OW, scale_w)];
+        }
+    }
+}
+
+void upsample_linear(const Geom& g, bool align_corners, double scale_h, double scale_w, const float* x, float* y) {
+    for (int64_t nc = 0; nc < g.N * g.C_in; ++nc) {
+        const float* xp = x + nc * g.in_plane();
+        float* yp = y + nc * g.out_plane();
+        for (int64_t oy = 0; oy < g.OH; ++oy) {
+            const Lerp ly = linear_idx(oy, g.H, g.OH, align_corners, scale_h);
+            for (int64_t ox = 0; ox < g.OW; ++ox) {
+                const Lerp lx = linear_idx(ox, g.W, g.OW, align_corners, scale_w);
+                const float top = lx.l0 * xp[ly.i0 * g.W + lx.i0] + lx.l1 * xp[ly.i0 * g.W + lx.i1];
+                const float bot = lx.l0 * xp[ly.i1 * g.W + lx.i0] + lx.l1 * xp[ly.i1 * g.W + lx.i1];
+                yp[oy * g.OW + ox] = ly.l0 * top + ly.l1 * bot;
+            }
+        }
+    }
+}
+
+void activation(Act act, float slope, int64_t n, const float* x, float* y) {
+    for (int64_t i = 0; i < n; ++i) {
+        const float v = x[i];
+        switch (act) {
+            case Act::ReLU: y[i] = v > 0 ? v : 0.0f; break;
+            case Act::LeakyReLU: y[i] = v > 0 ? v : v * slope; break;
+            case Act::Sigmoid: y[i] = static_cast<float>(1.0 / (1.0 + std::exp(-double(v)))); break;
+            case Act::Tanh: y[i] = std::tanh(v); break;
+        }
+    }
+}
+
+}  // namespace cp::ref
