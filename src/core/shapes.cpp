@@ -151,7 +151,8 @@ ConvPadding resolve_conv_padding(const Layer& L, const Dims& in, int axes) {
     return r;
 }
 
-// F.pad(x, pads, mode) as PyTorch 1.13 checks it (reflect / replicate / circular / constant).
+// F.pad(x, pads, mode) as PyTorch 1.13 checks it. Negative pads crop (reachable through a
+// negative padding with a non-zeros padding_mode), and each mode words a too-small result its own way.
 bool check_module_pad(const Layer& L, const Dims& in, const ConvPadding& P, int axes, LayerInfo& info) {
     if (L.padding_mode == PadMode::Zeros) {
         for (int a = 0; a < 2 * axes; ++a)
@@ -161,33 +162,62 @@ bool check_module_pad(const Layer& L, const Dims& in, const ConvPadding& P, int 
             }
         return true;
     }
-    // PyTorch checks the last axis (W) first.
-    for (int a = axes - 1; a >= 0; --a) {
-        const int64_t size = in[2 + a], pb = P.pre[2 * a], pe = P.pre[2 * a + 1];
-        const int dim = 2 + a;
-        if (L.padding_mode == PadMode::Reflect) {
-            if (!(pb < size && pe < size)) {
-                const int argno = axes == 1 ? 4 : (a == axes - 1 ? 4 : 6);
-                fail(info, "Argument #" + std::to_string(argno) +
-                               ": Padding size should be less than the corresponding input dimension, but got: padding (" +
-                               std::to_string(pb) + ", " + std::to_string(pe) + ") at dimension " + std::to_string(dim) +
-                               " of input " + torch_sizes(in),
-                     "reflect padding must be smaller than the input it reflects");
-                return false;
-            }
-        } else if (L.padding_mode == PadMode::Circular) {
-            if (!(pb <= size && pe <= size)) {
+    auto out_size = [&](int a) { return in[2 + a] + P.pre[2 * a] + P.pre[2 * a + 1]; };
+    const std::string n = std::to_string(in.size());
+    if (L.padding_mode == PadMode::Circular) {
+        for (int a = 0; a < axes; ++a) {  // H, then W
+            if (!(P.pre[2 * a] <= in[2 + a] && P.pre[2 * a + 1] <= in[2 + a])) {
                 fail(info, "Padding value causes wrapping around more than once.",
                      "circular padding can wrap around at most once: padding <= input size");
                 return false;
             }
+            if (out_size(a) < 0) {
+                fail(info, "Negative padding value is resulting in an empty dimension");
+                return false;
+            }
+        }
+        return true;
+    }
+    if (L.padding_mode == PadMode::Reflect) {
+        for (int a = axes - 1; a >= 0; --a) {  // W, then H
+            const int64_t size = in[2 + a], pb = P.pre[2 * a], pe = P.pre[2 * a + 1];
+            if (!(pb < size && pe < size)) {
+                fail(info, "Argument #" + std::string(a == axes - 1 ? "4" : "6") +
+                               ": Padding size should be less than the corresponding input dimension, but got: padding (" +
+                               std::to_string(pb) + ", " + std::to_string(pe) + ") at dimension " + std::to_string(2 + a) +
+                               " of input " + (axes == 1 ? torch_sizes(in) : n),
+                     "reflect padding must be smaller than the input it reflects");
+                return false;
+            }
         }
     }
-    for (int a = 0; a < axes; ++a)
-        if (in[2 + a] + P.pre[2 * a] + P.pre[2 * a + 1] < 1) {
-            fail(info, "input is too small for its negative padding (crop): " + torch_sizes(in));
+    // What is left: the size of the result (a crop can empty it).
+    const bool reflect = L.padding_mode == PadMode::Reflect;
+    if (axes == 1) {
+        if (out_size(0) < 1) {
+            fail(info, std::string(reflect ? "2input (W: " : "input (W: ") + std::to_string(in[2]) +
+                           (reflect ? ")is too small" : ") is too small") +
+                           ". Calculated output W: " + std::to_string(out_size(0)));
             return false;
         }
+        return true;
+    }
+    if (out_size(0) < 1 && out_size(1) < 1) {
+        fail(info, "input (H: " + std::to_string(in[2]) + ", W: " + std::to_string(in[3]) +
+                       (reflect ? ")is too small" : " ) is too small") + ". Calculated output H: " +
+                       std::to_string(out_size(0)) + " W: " + std::to_string(out_size(1)));
+        return false;
+    }
+    if (out_size(0) < 0 || out_size(1) < 0) {
+        if (reflect) {
+            fail(info, "numel: integer multiplication overflow");
+        } else {
+            Dims shape{in[0], in[1], out_size(0), out_size(1)};
+            const int64_t neg = out_size(0) < 0 ? out_size(0) : out_size(1);
+            fail(info, "Trying to create tensor with negative dimension " + std::to_string(neg) + ": " + torch_sizes(shape));
+        }
+        return false;
+    }
     return true;
 }
 
@@ -268,8 +298,20 @@ Status conv_info(const Layer& L, const Dims& in, LayerInfo& info) {
                     "Calculated padded input size per channel: (" + join_x(psize) + "). Kernel size: (" + join_x(ksize) +
                         "). Kernel size can't be greater than actual input size",
                     "the input is smaller than the (dilated) kernel: pad more, or use a smaller kernel or dilation");
-    for (int a = 0; a < axes; ++a)
-        if (L.dilation[a] <= 0) return fail(info, "dilation should be greater than zero");
+    bool bad_dilation = false;
+    for (int a = 0; a < axes; ++a) bad_dilation |= L.dilation[a] <= 0;
+    if (bad_dilation) {
+        // ATen runs a float CPU conv on oneDNN (MKLDNN) or on its own slow kernels, and the two word a
+        // non-positive dilation differently. Its choice (ConvParams::use_mkldnn, PyTorch 1.13), with
+        // 1-d viewed as 2-d of height 1; is_dilated() already holds here.
+        const int64_t kh = axes == 2 ? L.kernel[0] : 1, kw = L.kernel[axes - 1];
+        int64_t numel = 1;
+        for (int64_t v : padded_in) numel *= v;
+        const bool mkldnn = g > 1 || (kw > 3 && kh > 3) || in[0] > 1 || numel > 20480;
+        if (mkldnn) return fail(info, "non-positive dilation is not supported");
+        Dims d2 = axes == 2 ? Dims{L.dilation[0], L.dilation[1]} : Dims{1, L.dilation[0]};
+        return fail(info, "dilation should be greater than zero, but got " + torch_sizes(d2));
+    }
 
     info.axes = axes;
     int64_t spatial_out = 1, kvol = 1;
@@ -322,13 +364,9 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
     if (g <= 0) return fail(info, "groups must be a positive integer");
     if (c_in % g != 0) return fail(info, "in_channels must be divisible by groups");
     if (L.out_channels % g != 0) return fail(info, "out_channels must be divisible by groups");
+    // nn.ConvTransposeNd passes padding through _pair(), which turns a word into a tuple of its
+    // letters: no padding-string check runs, and F.conv_transposeNd refuses the tuple later.
     const bool pad_word = L.pad_kind != PadKind::Explicit;
-    if (L.pad_kind == PadKind::Full || L.pad_kind == PadKind::TfSame)
-        return fail(info, std::string("Invalid padding string '") + (L.pad_kind == PadKind::Full ? "full" : "tfsame") +
-                              "', should be one of {'valid', 'same'}");
-    if (L.pad_kind == PadKind::Same)
-        for (int a = 0; a < axes; ++a)
-            if (L.stride[a] != 1) return fail(info, "padding='same' is not supported for strided convolutions");
     Dims wshape{c_in, div_floor(L.out_channels, g)};
     for (int a = 0; a < axes; ++a) wshape.push_back(L.kernel[a]);
     for (int64_t v : wshape)
@@ -352,7 +390,7 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
     if (pad_word)
         return fail(info,
                     std::string("conv_transpose") + (axes == 1 ? "1" : "2") +
-                        "d(): argument 'padding' (position 5) must be tuple of ints, not str",
+                        "d(): argument 'padding' (position 5) must be tuple of ints, not tuple",
                     cls + " takes numbers for padding only");
     // ATen check_shape_forward
     for (int a = 0; a < 2 * axes; ++a)
@@ -385,7 +423,7 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
     const V2 i = axes == 1 ? V2{1, in[2]} : V2{in[2], in[3]};
     if (!(d.w > 0 && d.h > 0))
         return fail(info, "dilation should be greater than zero, but got dilation_height: " + std::to_string(d.h) +
-                              " dilation_width: " + std::to_string(d.w));
+                              ", dilation_width: " + std::to_string(d.w));
     if (!((op.w < s.w || op.w < d.w) && (op.h < s.h || op.h < d.h)))
         return fail(info,
                     "output padding must be smaller than either stride or dilation, but got output_padding_height: " +

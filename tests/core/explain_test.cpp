@@ -1,0 +1,104 @@
+// The explain geometry: coverage gaps, zero insertion, rings and overlap counts, checked against
+// values worked out by hand and against each other.
+#include <gtest/gtest.h>
+
+#include "core/codec.hpp"
+#include "core/explain.hpp"
+
+namespace {
+
+struct Case {
+    cp::State state;
+    cp::LayerInfo info;
+    cp::Explain e;
+};
+
+Case explain(const std::string& text) {
+    Case c;
+    auto s = cp::parse_state(text);
+    EXPECT_TRUE(s.ok()) << s.status().message;
+    c.state = *s;
+    c.info = cp::net_info(c.state).layers.at(0);
+    EXPECT_TRUE(c.info.status.ok) << c.info.status.message;
+    auto e = cp::explain_layer(c.state.net[0], c.info);
+    EXPECT_TRUE(e.ok()) << e.status().message;
+    c.e = *e;
+    return c;
+}
+
+TEST(Explain, ConvK2S2On5LeavesTheLastColumnUncovered) {
+    Case c = explain("v=1&in=1x5x5&net=conv2d(out=1,k=2,s=2)");
+    EXPECT_EQ(c.info.out, (cp::Dims{1, 1, 2, 2}));
+    EXPECT_EQ(c.e.grid_h, 5);
+    EXPECT_EQ(c.e.ax[1].gap, 1);
+    EXPECT_EQ(c.e.ax[1].gap_input, 1);
+    // last row and last column: 5 + 5 - 1 = 9 input cells never seen
+    EXPECT_EQ(c.e.uncovered_inputs, 9);
+    for (int64_t y = 0; y < 5; ++y) EXPECT_EQ(c.e.coverage[size_t(y * 5 + 4)], 0);
+    EXPECT_EQ(c.e.coverage[0], 1);
+}
+
+TEST(Explain, PaddedConvCoversEveryInputCell) {
+    Case c = explain("v=1&in=1x5x5&net=conv2d(out=1,k=3,s=2,p=1)");
+    EXPECT_EQ(c.e.grid_h, 7);
+    EXPECT_EQ(c.e.uncovered_inputs, 0);
+    EXPECT_EQ(c.e.cells[0], cp::Cell::Pad);
+    EXPECT_EQ(c.e.cells[size_t(1 * 7 + 1)], cp::Cell::Input);
+    // coverage sums to out cells * kernel taps
+    int64_t sum = 0;
+    for (int32_t v : c.e.coverage) sum += v;
+    EXPECT_EQ(sum, 3 * 3 * 9);
+}
+
+TEST(Explain, TransposedK3S2P1On3) {
+    // 3 -> zero-inserted 5 -> ring 2*1... d*(k-1)-p = 1 each side -> 7 -> output 5
+    Case c = explain("v=1&in=1x3x3&net=convT2d(out=1,k=3,s=2,p=1)");
+    EXPECT_EQ(c.e.ax[0].zeros_size, 5);
+    EXPECT_EQ(c.e.ax[0].pad_before, 1);
+    EXPECT_EQ(c.e.grid_h, 7);
+    EXPECT_EQ(c.e.out_h, 5);
+    EXPECT_EQ(c.e.cells[size_t(1 * 7 + 1)], cp::Cell::Input);
+    EXPECT_EQ(c.e.cells[size_t(1 * 7 + 2)], cp::Cell::Inserted);
+    EXPECT_EQ(c.e.cells[0], cp::Cell::Pad);
+    // 1-d overlap along an axis for k=3 s=2: 1 2 1 2 1; in 2-d the product
+    const int32_t want[5] = {1, 2, 1, 2, 1};
+    for (int y = 0; y < 5; ++y)
+        for (int x = 0; x < 5; ++x) EXPECT_EQ(c.e.overlap[size_t(y * 5 + x)], want[y] * want[x]) << y << "," << x;
+    // 9 inputs x 9 taps = 81 products, of which p=1 crops those landing on the outer ring
+    int64_t sum = 0;
+    for (int32_t v : c.e.overlap) sum += v;
+    EXPECT_EQ(sum, (1 + 2 + 1 + 2 + 1) * (1 + 2 + 1 + 2 + 1));
+}
+
+TEST(Explain, OutputPaddingAddsAnExtraRowAndColumn) {
+    Case c = explain("v=1&in=1x3x3&net=convT2d(out=1,k=3,s=2,p=1,op=1)");
+    EXPECT_EQ(c.e.grid_h, 8);
+    EXPECT_EQ(c.e.out_h, 6);
+    EXPECT_EQ(c.e.cells[size_t(7 * 8 + 3)], cp::Cell::Extra);
+    EXPECT_EQ(c.e.cells[size_t(3 * 8 + 7)], cp::Cell::Extra);
+    EXPECT_EQ(c.e.cells[size_t(6 * 8 + 6)], cp::Cell::Pad);
+}
+
+TEST(Explain, NegativeRingIsACrop) {
+    // k=2 s=2 p=1: ring 1*(2-1)-1 = 0; k=1 p=1 s=1: ring -1 -> crop
+    Case c = explain("v=1&in=1x4&net=convT1d(out=1,k=1,p=1)");
+    EXPECT_EQ(c.e.ax[0].pad_before, -1);
+    EXPECT_EQ(c.e.grid_w, 2);
+    EXPECT_EQ(c.e.out_w, 2);
+    EXPECT_NE(c.e.steps[1].find("crop 1 from each side"), std::string::npos) << c.e.steps[1];
+}
+
+TEST(Explain, TextShowsGridsForSmallSizes) {
+    Case c = explain("v=1&in=1x3x3&net=convT2d(out=1,k=3,s=2,p=1,op=1)");
+    const std::string t = cp::explain_text(c.state.net[0], c.info, c.e);
+    EXPECT_NE(t.find(". # o # o # . + "), std::string::npos) << t;
+    EXPECT_NE(t.find("Step 1. Insert 1x1 zeros"), std::string::npos) << t;
+}
+
+TEST(Explain, ActivationsHaveNoWindow) {
+    auto s = cp::parse_state("v=1&in=1x3x3&net=relu");
+    const cp::LayerInfo info = cp::net_info(*s).layers[0];
+    EXPECT_FALSE(cp::explain_layer(s->net[0], info).ok());
+}
+
+}  // namespace

@@ -1,0 +1,56 @@
+// Values against PyTorch: every small configuration in tests/fixtures/outputs.jsonl is run with
+// the reference kernels on PyTorch's own input and weights and must match PyTorch's output to
+// 1e-5 relative to the output's largest magnitude.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/codec.hpp"
+#include "core/shapes.hpp"
+#include "engine/net.hpp"
+#include "support/json_lite.hpp"
+
+namespace {
+
+TEST(OutputsFixture, ReferenceKernelsMatchPyTorch) {
+    const auto rows = jl::read_jsonl(std::string(CONVPLAY_FIXTURES) + "/outputs.jsonl");
+    ASSERT_GT(rows.size(), 100u);
+    int failures = 0;
+    double worst = 0;
+    for (const auto& row : rows) {
+        const std::string text = row["state"].str;
+        auto state = cp::parse_state(text);
+        ASSERT_TRUE(state.ok()) << text << ": " << state.status().message;
+        ASSERT_EQ(state->net.size(), 1u) << text;
+        const cp::Layer& L = state->net[0];
+        const cp::LayerInfo info = cp::layer_info(L, cp::input_dims(*state), 0);
+        ASSERT_TRUE(info.status.ok) << text << ": " << info.status.message;
+        ASSERT_EQ(info.out, row["shape"].ints()) << text;
+        cp::Tensor in(info.in);
+        in.data = row["input"].floats();
+        ASSERT_EQ(in.numel(), cp::Tensor::count(info.in)) << text;
+        cp::LayerWeights w;
+        if (L.has_weights()) {
+            cp::Layer withv = L;
+            withv.weight_values = row["weight"].floats();
+            if (row.has("bias")) withv.bias_values = row["bias"].floats();
+            w = cp::make_weights(withv, info, 0);
+        }
+        const cp::Tensor out = cp::run_layer(L, info, w, in);
+        const auto want = row["output"].floats();
+        ASSERT_EQ(static_cast<size_t>(out.numel()), want.size()) << text;
+        float scale = 1.0f;
+        for (float v : want) scale = std::max(scale, std::fabs(v));
+        double max_err = 0;
+        for (size_t i = 0; i < want.size(); ++i) max_err = std::max(max_err, double(std::fabs(out.data[i] - want[i])));
+        worst = std::max(worst, max_err / scale);
+        if (max_err > 1e-5 * scale) {
+            ADD_FAILURE() << text << "\n  max |convplay - PyTorch| = " << max_err << " (scale " << scale << ")";
+            if (++failures > 20) break;
+        }
+    }
+    std::printf("[ outputs ] %zu configurations, worst error %.3g relative to max |output|\n", rows.size(), worst);
+}
+
+}  // namespace

@@ -1,0 +1,114 @@
+// The shape page in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
+// build/site is served by the same `python3 -m http.server` that scripts/serve.sh uses, on a
+// free port. Screenshots go to test-artifacts/ (gitignored) for a human to look at.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
+
+const CHROMIUM = process.env.CONVPLAY_CHROMIUM ?? '/usr/bin/chromium';
+// Flags checked on this machine kind (toolchain.md): software WebGL2 for the coming ImGui page.
+const CHROMIUM_ARGS = [
+    '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync',
+    '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+];
+const VALID = 'v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)';
+const INVALID = 'v=1&in=3x64x64&net=conv2d(out=16,kk=3)';
+
+let server, baseUrl, browser, page;
+const pageErrors = [];      // uncaught exceptions in the page: any is a failure
+const consoleErrors = [];
+const wasmResponses = [];
+
+// Starts python's http.server on port 0 and reads the port it picked from its first line.
+function startServer() {
+    return new Promise((resolve, reject) => {
+        const proc = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1',
+                                       '--directory', SITE_DIR], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`http.server did not start: ${out}`)), 15000);
+        proc.stdout.on('data', (d) => {
+            out += d;
+            const m = out.match(/port (\d+)/);
+            if (m) { clearTimeout(timer); resolve({ proc, url: `http://127.0.0.1:${m[1]}` }); }
+        });
+        proc.stderr.on('data', () => {});   // one access-log line per request
+        proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`http.server exited (${code}): ${out}`)); });
+    });
+}
+
+// Waits until the page has handled the current input (the table or the error box changed).
+async function typeState(text) {
+    await page.fill('#state', text);
+}
+
+before(async () => {
+    assert.ok(existsSync(path.join(SITE_DIR, 'index.html')), `${SITE_DIR} is missing: run scripts/build.sh site`);
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    ({ proc: server, url: baseUrl } = await startServer());
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1100, height: 640 } });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmResponses.push(r); });
+});
+
+after(async () => {
+    await browser?.close();
+    server?.kill();
+});
+
+test('the page loads the engine and shows the shape table', async () => {
+    await page.goto(`${baseUrl}/#${VALID}`);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+    assert.equal(await page.inputValue('#state'), VALID, 'the state comes from the URL fragment');
+    assert.equal(wasmResponses.length, 1, 'the .wasm was requested once');
+    assert.equal(wasmResponses[0].status(), 200);
+    assert.equal(wasmResponses[0].headers()['content-type'], 'application/wasm',
+                 'served as application/wasm (needed for streaming compilation)');
+    const version = await page.textContent('#version');
+    assert.ok(version.trim().length > 0, 'the engine version is shown');
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'page-valid.png'), fullPage: true });
+    const error = await page.isVisible('#error') ? await page.textContent('#error') : '';
+    assert.equal(error, '', 'no error for a valid state');
+    assert.equal(await page.locator('#shapes tbody tr').count(), 3, 'one row per layer');
+    const header = await page.locator('#shapes thead th').allTextContents();
+    assert.ok(header.length >= 2, `table has columns: ${header}`);
+});
+
+test('an invalid state shows an error and the page keeps working', async () => {
+    await typeState(INVALID);
+    await page.waitForSelector('#error:not([hidden])', { timeout: 5000 });
+    const message = (await page.textContent('#error')).trim();
+    assert.ok(message.length > 0, 'the error has a message');
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'page-error.png'), fullPage: true });
+
+    // The URL fragment follows the text once the edit ends.
+    await page.press('#state', 'Enter');
+    await page.locator('#state').blur();
+    assert.equal(decodeURIComponent(await page.evaluate(() => location.hash)), '#' + INVALID);
+
+    // Back to a valid state: the error goes away and the table comes back.
+    await typeState(VALID);
+    await page.waitForSelector('#error', { state: 'hidden', timeout: 5000 });
+    assert.equal(await page.locator('#shapes tbody tr').count(), 3);
+
+    // Editing the URL fragment (or going back) updates the text and the table.
+    await page.evaluate(() => { location.hash = '#v=1&in=1x8x8&net=relu'; });
+    await page.waitForFunction(() => document.querySelector('#state').value === 'v=1&in=1x8x8&net=relu');
+    await page.waitForFunction(() => document.querySelectorAll('#shapes tbody tr').length === 1);
+});
+
+test('hostile text neither crashes nor hangs the page', async () => {
+    await typeState('x'.repeat(70000));
+    await page.waitForSelector('#error:not([hidden])', { timeout: 5000 });
+    await typeState('v=1&net=' + 'relu;'.repeat(500));
+    await typeState(VALID);
+    await page.waitForFunction(() => document.querySelectorAll('#shapes tbody tr').length === 3);
+    assert.deepEqual(pageErrors, [], 'no uncaught exceptions in the page');
+    assert.deepEqual(consoleErrors, [], 'no console errors');
+});
