@@ -89,15 +89,19 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
             s.str("");
             if (g.gap > 0)
                 s << "Along " << (info.axes == 1 ? "L" : (a == 0 ? "H" : "W")) << ", (" << g.grid << " - "
-                  << g.dilation * (g.kernel - 1) + 1 << ") mod " << g.stride << " = " << g.gap << ": the last " << g.gap
-                  << " " << axis_word(info.axes, a, g.gap > 1) << " of the padded grid are never reached"
+                  << g.dilation * (g.kernel - 1) + 1 << ") mod " << g.stride << " = " << g.gap << ": the last "
+                  << (g.gap > 1 ? std::to_string(g.gap) + " " : "") << axis_word(info.axes, a, g.gap > 1)
+                  << " of the padded grid " << (g.gap > 1 ? "are" : "is") << " never reached"
                   << (g.gap_input > 0 ? " (" + std::to_string(g.gap_input) + " of them real input, lost)" : " (padding only)")
                   << ". A transposed conv needs output_padding=" << g.gap << " to give back " << g.in << ".";
             if (!s.str().empty()) e.steps.push_back(s.str());
         }
     } else {
-        s << "Insert " << (info.axes == 2 ? std::to_string(H.stride - 1) + "x" : "") << W.stride - 1
-          << " zeros between neighbouring input cells (stride " << (info.axes == 2 ? std::to_string(H.stride) + "x" : "")
+        s << "Insert " << (H.stride == W.stride || info.axes == 1 ? std::to_string(W.stride - 1)
+                                                                    : std::to_string(H.stride - 1) + " (rows) / " +
+                                                                          std::to_string(W.stride - 1) + " (columns)")
+          << (W.stride - 1 == 1 && (info.axes == 1 || H.stride == W.stride) ? " zero" : " zeros")
+          << " between neighbouring input cells (stride " << (info.axes == 2 ? std::to_string(H.stride) + "x" : "")
           << W.stride << "): " << (info.axes == 2 ? std::to_string(H.in) + "x" : "") << W.in << " -> "
           << (info.axes == 2 ? std::to_string(H.zeros_size) + "x" : "") << W.zeros_size << ".";
         e.steps.push_back(s.str());
@@ -108,7 +112,7 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
             const int64_t q = g.pad_before;
             s << "Along " << an << ": ring = d*(k-1) - p = " << g.dilation << "*(" << g.kernel << "-1) - "
               << info.axis[a].pad_before << " = " << q;
-            if (q >= 0) s << ": pad " << q << " zeros on each side";
+            if (q >= 0) s << ": pad " << q << (q == 1 ? " zero" : " zeros") << " on each side";
             else s << ": negative, so crop " << -q << " from each side";
             if (g.output_padding > 0)
                 s << ", plus output_padding " << g.output_padding << " more " << axis_word(info.axes, a, g.output_padding > 1)

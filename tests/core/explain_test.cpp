@@ -92,7 +92,7 @@ TEST(Explain, TextShowsGridsForSmallSizes) {
     Case c = explain("v=1&in=1x3x3&net=convT2d(out=1,k=3,s=2,p=1,op=1)");
     const std::string t = cp::explain_text(c.state.net[0], c.info, c.e);
     EXPECT_NE(t.find(". # o # o # . + "), std::string::npos) << t;
-    EXPECT_NE(t.find("Step 1. Insert 1x1 zeros"), std::string::npos) << t;
+    EXPECT_NE(t.find("Step 1. Insert 1 zero between neighbouring input cells"), std::string::npos) << t;
 }
 
 TEST(Explain, ActivationsHaveNoWindow) {

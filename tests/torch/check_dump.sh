@@ -35,7 +35,7 @@ STATES=(
   # groups, depthwise, dilation, batch 2
   'v=1&in=4x20x20&n=2&net=conv2d(out=8,k=3,p=2,d=2,g=4);conv2d(out=8,k=5,s=2,p=2,g=8);conv2d(out=6,k=3x2,d=3x1,g=2,pm=reflect);conv2d(out=4,k=3,p=same,d=2,pm=circular)'
   # transposed: output_padding, groups, dilation, non-square everything
-  'v=1&in=4x7x9&net=convT2d(out=6,k=3,s=2,p=1,op=1,g=2);convT2d(out=2,k=4x3,s=3x2,p=1,op=2x1,d=2);convT2d(out=2,k=2,s=2,p=valid,bias=0)'
+  'v=1&in=4x7x9&net=convT2d(out=6,k=3,s=2,p=1,op=1,g=2);convT2d(out=2,k=4x3,s=3x2,p=1,op=2x1,d=2);convT2d(out=2,k=2,s=2,p=0,bias=0)'
   # 1-d stack
   'v=1&in=3x40&net=conv1d(out=5,k=5,s=2,p=2,pm=reflect);convT1d(out=3,k=4,s=2,p=1);conv1d(out=3,k=3,p=tfsame,g=3);maxpool1d(k=3,s=2,p=1);avgpool1d(k=2);upsample(scale=2,mode=linear);conv1d(out=2,k=3,p=1:2,pm=circular,d=2)'
   # pools: ceil_mode, count_include_pad, dilation, non-square
