@@ -3,96 +3,53 @@
 
 #include <chrono>
 
+#include "engine/plan.hpp"
+#include "kernels/registry.hpp"
+
 #include "kernels/geometry.hpp"
 #include "kernels/reference.hpp"
 
 namespace cp {
 
-int64_t planned_bytes(const State& state, const NetInfo& info) {
-    int64_t bytes = Tensor::count(info.input) * 4;
-    for (size_t i = 0; i < info.layers.size(); ++i) {
-        const LayerInfo& L = info.layers[i];
-        if (!L.status.ok) break;
-        bytes += Tensor::count(L.out) * 4 + L.params * 4;
-    }
-    return bytes;
-}
-
 Tensor run_layer(const Layer& L, const LayerInfo& info, const LayerWeights& w, const Tensor& in,
                  std::string* kernel_name) {
+    KernelRequest req;
+    req.layer = &L;
+    req.info = &info;
+    req.weight = w.weight.data.empty() ? nullptr : w.weight.ptr();
+    req.bias = w.bias.data.empty() ? nullptr : w.bias.ptr();
+    req.reference_only = true;
+    auto k = select_kernel(req);
+    std::vector<float> scratch(k->scratch_floats());
     Tensor out(info.out);
-    const Geom g = make_geom(L, info);
-    const char* name = "";
-    switch (L.op) {
-        case Op::Conv:
-            ref::conv2d(g, in.ptr(), w.weight.ptr(), w.bias.ptr(), out.ptr());
-            name = "ref::conv2d";
-            break;
-        case Op::ConvT:
-            ref::conv_transpose2d(g, in.ptr(), w.weight.ptr(), w.bias.ptr(), out.ptr());
-            name = "ref::conv_transpose2d";
-            break;
-        case Op::MaxPool:
-            ref::max_pool2d(g, in.ptr(), out.ptr());
-            name = "ref::max_pool2d";
-            break;
-        case Op::AvgPool:
-            ref::avg_pool2d(g, L.count_include_pad, in.ptr(), out.ptr());
-            name = "ref::avg_pool2d";
-            break;
-        case Op::Upsample: {
-            // scales as PyTorch passes them: only when given as scale_factor
-            const double sh = L.up_by_size ? 0 : (info.axes == 2 ? L.scale[0] : 0);
-            const double sw = L.up_by_size ? 0 : (info.axes == 2 ? L.scale[1] : L.scale[0]);
-            if (L.mode == UpMode::Nearest) {
-                ref::upsample_nearest(g, sh, sw, in.ptr(), out.ptr());
-                name = "ref::upsample_nearest";
-            } else {
-                ref::upsample_linear(g, L.align_corners == 1, sh, sw, in.ptr(), out.ptr());
-                name = "ref::upsample_linear";
-            }
-            break;
-        }
-        case Op::ReLU:
-        case Op::LeakyReLU:
-        case Op::Sigmoid:
-        case Op::Tanh: {
-            const ref::Act act = L.op == Op::ReLU        ? ref::Act::ReLU
-                                 : L.op == Op::LeakyReLU ? ref::Act::LeakyReLU
-                                 : L.op == Op::Sigmoid   ? ref::Act::Sigmoid
-                                                         : ref::Act::Tanh;
-            ref::activation(act, static_cast<float>(L.negative_slope), in.numel(), in.ptr(), out.ptr());
-            name = "ref::activation";
-            break;
-        }
-    }
-    if (kernel_name) *kernel_name = name;
+    k->run(in.ptr(), out.ptr(), scratch.data());
+    if (kernel_name) *kernel_name = k->name();
     return out;
 }
 
 Result<NetRun> run_net(const State& state, const Tensor& input, const RunOptions& opt) {
-    NetRun run;
-    run.info = net_info(state);
-    if (input.shape != run.info.input)
+    if (input.shape != input_dims(state))
         return Status::error("the input tensor has shape " + shape_text(input.shape) + " but the state says " +
-                             shape_text(run.info.input));
-    run.bytes = planned_bytes(state, run.info);
-    if (run.bytes > opt.max_bytes)
-        return Status::error("this stack needs " + std::to_string(run.bytes >> 20) + " MiB for its outputs (at most " +
-                                 std::to_string(opt.max_bytes >> 20) + " MiB here)",
-                             "use a smaller input or fewer channels");
-    run.layers.reserve(state.net.size());  // `cur` points into it
-    const Tensor* cur = &input;
+                             shape_text(input_dims(state)));
+    PlanOptions po;
+    po.max_bytes = opt.max_bytes;
+    po.reference_only = opt.reference_only;
+    auto plan = Plan::create(state, po);
+    if (!plan) return plan.status();
+    Plan& p = **plan;
+    p.input().data = input.data;
+    p.run();
+    NetRun run;
+    run.info = p.info();
+    run.bytes = p.bytes();
     for (size_t i = 0; i < state.net.size(); ++i) {
         LayerRun& lr = run.layers.emplace_back();
         lr.info = run.info.layers[i];
-        if (!lr.info.status.ok) continue;  // this and every later layer stay without output
-        const Layer& L = state.net[i];
-        if (L.has_weights()) lr.weights = make_weights(L, lr.info, layer_seed(state, static_cast<int>(i)));
-        const auto t0 = std::chrono::steady_clock::now();
-        lr.output = run_layer(L, lr.info, lr.weights, *cur, &lr.kernel);
-        lr.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        cur = &lr.output;
+        if (static_cast<int>(i) >= p.runnable()) continue;
+        lr.weights = p.weights(static_cast<int>(i));
+        lr.output = p.output(static_cast<int>(i));
+        lr.kernel = p.kernel(static_cast<int>(i));
+        lr.ms = p.ms(static_cast<int>(i));
     }
     return run;
 }

@@ -28,17 +28,16 @@ struct NetRun {
 
 struct RunOptions {
     int64_t max_bytes = int64_t(2) << 30;  // refuse to plan a stack that needs more
+    bool reference_only = false;           // the oracle kernels everywhere
 };
 
-// Memory the outputs and weights of a planned stack need, in bytes.
-int64_t planned_bytes(const State& state, const NetInfo& info);
-
-// Runs every valid layer. An invalid layer stops the run (its status says why); the result is
+// Plans and runs every valid layer once (engine/plan.hpp keeps a plan for many runs), copying
+// each output out. An invalid layer stops the run (its status says why); the result is
 // still returned so callers can show the layers before it. Errors: input shape does not match
 // the state, or the stack needs more memory than allowed.
 Result<NetRun> run_net(const State& state, const Tensor& input, const RunOptions& opt = {});
 
-// One layer on one input (info must be valid for this input).
+// One layer on one input with the reference kernel (info must be valid for this input).
 Tensor run_layer(const Layer& layer, const LayerInfo& info, const LayerWeights& w, const Tensor& in,
                  std::string* kernel_name = nullptr);
 

@@ -16,6 +16,7 @@ const CHROMIUM_ARGS = [
     '--disable-component-update', '--disable-sync',
     '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
 ];
+const DEFAULT_STATE = 'v=1&in=3x256x256&img=photo&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1)';
 const VALID = 'v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)';
 const INVALID = 'v=1&in=3x64x64&net=conv2d(out=16,kk=3)';
 
@@ -41,7 +42,7 @@ function startServer() {
     });
 }
 
-// Waits until the page has handled the current input (the table or the error box changed).
+// Replaces the state text as a user would (fires 'input'; the page updates synchronously).
 async function typeState(text) {
     await page.fill('#state', text);
 }
@@ -75,7 +76,7 @@ test('the page loads the engine and shows the shape table', async () => {
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'page-valid.png'), fullPage: true });
     const error = await page.isVisible('#error') ? await page.textContent('#error') : '';
     assert.equal(error, '', 'no error for a valid state');
-    assert.equal(await page.locator('#shapes tbody tr').count(), 3, 'one row per layer');
+    assert.equal(await page.locator('#shapes tbody tr.layer').count(), 3, 'one row per layer');
     const header = await page.locator('#shapes thead th').allTextContents();
     assert.ok(header.length >= 2, `table has columns: ${header}`);
 });
@@ -92,15 +93,36 @@ test('an invalid state shows an error and the page keeps working', async () => {
     await page.locator('#state').blur();
     assert.equal(decodeURIComponent(await page.evaluate(() => location.hash)), '#' + INVALID);
 
+    // A state that parses but cannot be planned: the failing layer is marked in the table.
+    await typeState('v=1&in=3x8x8&net=conv2d(out=4,k=11);relu');
+    await page.waitForSelector('#shapes tbody tr.layer.bad', { timeout: 5000 });
+    assert.ok(await page.isVisible('#error'), 'the layer error is shown');
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'page-layer-error.png'), fullPage: true });
+
     // Back to a valid state: the error goes away and the table comes back.
     await typeState(VALID);
     await page.waitForSelector('#error', { state: 'hidden', timeout: 5000 });
-    assert.equal(await page.locator('#shapes tbody tr').count(), 3);
+    assert.equal(await page.locator('#shapes tbody tr.layer').count(), 3);
 
     // Editing the URL fragment (or going back) updates the text and the table.
     await page.evaluate(() => { location.hash = '#v=1&in=1x8x8&net=relu'; });
     await page.waitForFunction(() => document.querySelector('#state').value === 'v=1&in=1x8x8&net=relu');
-    await page.waitForFunction(() => document.querySelectorAll('#shapes tbody tr').length === 1);
+    await page.waitForFunction(() => document.querySelectorAll('#shapes tbody tr.layer').length === 1);
+});
+
+test('without a fragment the page shows the default state; state links load their state', async () => {
+    await page.goto(`${baseUrl}/`);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+    assert.equal(await page.inputValue('#state'), DEFAULT_STATE);
+    assert.equal(await page.locator('#shapes tbody tr.layer').count(), 3);
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'page-default.png'), fullPage: true });
+    // Engine fields holding a state text (e.g. a suggested fix) are links that load it.
+    const links = page.locator('#summary a');
+    if (await links.count() > 0) {
+        const target = await links.first().textContent();
+        await links.first().click();
+        await page.waitForFunction((t) => document.querySelector('#state').value === t, target);
+    }
 });
 
 test('hostile text neither crashes nor hangs the page', async () => {
@@ -108,7 +130,7 @@ test('hostile text neither crashes nor hangs the page', async () => {
     await page.waitForSelector('#error:not([hidden])', { timeout: 5000 });
     await typeState('v=1&net=' + 'relu;'.repeat(500));
     await typeState(VALID);
-    await page.waitForFunction(() => document.querySelectorAll('#shapes tbody tr').length === 3);
+    await page.waitForFunction(() => document.querySelectorAll('#shapes tbody tr.layer').length === 3);
     assert.deepEqual(pageErrors, [], 'no uncaught exceptions in the page');
     assert.deepEqual(consoleErrors, [], 'no console errors');
 });

@@ -1,0 +1,58 @@
+// Plan: a state's layer stack planned once (shapes, weights made and packed, every buffer
+// allocated, a kernel chosen per layer) and run many times with no allocation. The UI reruns
+// only the layers downstream of a change; the benchmark reruns everything.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/layer.hpp"
+#include "core/shapes.hpp"
+#include "core/status.hpp"
+#include "engine/tensor.hpp"
+#include "engine/weights.hpp"
+#include "kernels/registry.hpp"
+
+namespace cp {
+
+struct PlanOptions {
+    bool reference_only = false;            // run the oracle kernels everywhere
+    int64_t max_bytes = int64_t(2) << 30;   // refuse a stack that needs more memory
+};
+
+class Plan {
+public:
+    // Fails when the state's stack needs more memory than allowed. An invalid layer does not
+    // fail the plan: info() says which layer and why, and only the layers before it run.
+    static Result<std::unique_ptr<Plan>> create(const State& state, const PlanOptions& opt = {});
+
+    const State& state() const { return state_; }
+    const NetInfo& info() const { return info_; }
+    int runnable() const { return static_cast<int>(steps_.size()); }  // layers before the first error
+
+    Tensor& input() { return input_; }
+    // Runs layers [from, runnable()) on the current input; returns the total milliseconds.
+    double run(int from = 0);
+
+    const Tensor& output(int i) const { return steps_[size_t(i)].out; }
+    const LayerWeights& weights(int i) const { return steps_[size_t(i)].weights; }
+    const char* kernel(int i) const { return steps_[size_t(i)].kernel->name(); }
+    double ms(int i) const { return steps_[size_t(i)].ms; }
+    int64_t bytes() const { return bytes_; }  // outputs, input, weights, packed weights, scratch
+
+private:
+    struct Step {
+        LayerWeights weights;
+        std::unique_ptr<LayerKernel> kernel;
+        Tensor out;
+        double ms = 0;
+    };
+    State state_;
+    NetInfo info_;
+    Tensor input_;
+    std::vector<Step> steps_;
+    std::vector<float> scratch_;
+    int64_t bytes_ = 0;
+};
+
+}  // namespace cp

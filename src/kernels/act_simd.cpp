@@ -1,0 +1,87 @@
+// SIMD128 element-wise activations. exp for sigmoid/tanh: Cody-Waite range reduction
+// x = n*ln2 + r and a degree-6 polynomial for e^r (relative error about 2e-7 over the float range
+// that matters), scaled by 2^n through the exponent bits.
+#include <cmath>
+
+#include "kernels/simd.hpp"
+#include "kernels/simd_kernels.hpp"
+
+namespace cp {
+
+namespace {
+
+inline v128_t exp_f32x4(v128_t x) {
+    x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-87.0f)), wasm_f32x4_splat(88.0f));
+    const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+    v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+    r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+    // e^r ~ 1 + r + r^2/2! + ... + r^6/6! for |r| <= ln2/2, Horner form
+    v128_t p = wasm_f32x4_splat(1.0f / 720.0f);
+    p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120.0f));
+    p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24.0f));
+    p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6.0f));
+    p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+    p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+    p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+    // 2^n: n + 127 into the exponent field
+    const v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+    return wasm_f32x4_mul(p, scale);
+}
+
+class ActSimd final : public LayerKernel {
+public:
+    ActSimd(Op op, float slope, int64_t n) : op_(op), slope_(slope), n_(n) {}
+    const char* name() const override {
+        switch (op_) {
+            case Op::ReLU: return "f32_relu__wasmsimd";
+            case Op::LeakyReLU: return "f32_leakyrelu__wasmsimd";
+            case Op::Sigmoid: return "f32_sigmoid__wasmsimd";
+            default: return "f32_tanh__wasmsimd";
+        }
+    }
+    void run(const float* in, float* out, float*) const override {
+        int64_t i = 0;
+        const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f), two = wasm_f32x4_splat(2.0f);
+        const v128_t slope = wasm_f32x4_splat(slope_);
+        for (; i + 4 <= n_; i += 4) {
+            const v128_t x = wasm_v128_load(in + i);
+            v128_t y;
+            switch (op_) {
+                case Op::ReLU: y = wasm_f32x4_pmax(zero, x); break;  // pmax: NaN stays NaN, as torch.relu
+                case Op::LeakyReLU:
+                    y = wasm_v128_bitselect(x, wasm_f32x4_mul(x, slope), wasm_f32x4_gt(x, zero));
+                    break;
+                case Op::Sigmoid: y = wasm_f32x4_div(one, wasm_f32x4_add(one, exp_f32x4(wasm_f32x4_neg(x)))); break;
+                default: {
+                    // tanh(x) = sign(x) * (1 - 2 / (e^{2|x|} + 1)), no overflow, no cancellation for large |x|
+                    const v128_t ax = wasm_f32x4_abs(x);
+                    const v128_t t = wasm_f32x4_sub(one, wasm_f32x4_div(two, wasm_f32x4_add(exp_f32x4(wasm_f32x4_add(ax, ax)), one)));
+                    y = wasm_v128_or(t, wasm_v128_and(x, wasm_i32x4_splat(int32_t(0x80000000u))));
+                }
+            }
+            wasm_v128_store(out + i, y);
+        }
+        for (; i < n_; ++i) {  // the last < 4 values
+            const float v = in[i];
+            switch (op_) {
+                case Op::ReLU: out[i] = v > 0 ? v : (std::isnan(v) ? v : 0.0f); break;
+                case Op::LeakyReLU: out[i] = v > 0 ? v : v * slope_; break;
+                case Op::Sigmoid: out[i] = float(1.0 / (1.0 + std::exp(-double(v)))); break;
+                default: out[i] = std::tanh(v);
+            }
+        }
+    }
+
+private:
+    Op op_;
+    float slope_;
+    int64_t n_;
+};
+
+}  // namespace
+
+std::unique_ptr<LayerKernel> make_activation_simd(Op op, float slope, int64_t n) {
+    return std::make_unique<ActSimd>(op, slope, n);
+}
+
+}  // namespace cp

@@ -1,0 +1,230 @@
+// SIMD128 convolution and transposed convolution (NCHW, float32), built on conv_tile.hpp.
+//
+// Conv: the input is copied once per image into a PaddedInput (padding mode resolved, columns
+// split by stride phase), then every output row is a run of tiles over taps (ky, kx).
+// Transposed conv: never multiplies by inserted zeros. Output pixel (qy*sh + ry, qx*sw + rx)
+// only meets the taps with k*d = r + p (mod s), at input q + (r + p - k*d)/s: each of the sh*sw
+// output phases is a small stride-1 convolution of the zero-padded input ("sub-pixel"
+// decomposition), computed into a row buffer and interleaved into the output.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "kernels/conv_tile.hpp"
+#include "kernels/padded_input.hpp"
+#include "kernels/simd_kernels.hpp"
+
+namespace cp {
+
+namespace {
+
+constexpr int kOcb = 4;  // output channels per tile
+
+// Packs weights for one group: blocks of up to kOcb output channels, each [ic][tap][ocb].
+// get(oc_local, ic_local, tap) reads the source weight.
+template <class Get>
+void pack_group(std::vector<float>& dst, int64_t cout_g, int64_t cin_g, int ntaps, Get get) {
+    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+        const int64_t n = std::min<int64_t>(kOcb, cout_g - ob);
+        for (int64_t ic = 0; ic < cin_g; ++ic)
+            for (int t = 0; t < ntaps; ++t)
+                for (int64_t o = 0; o < n; ++o) dst.push_back(get(ob + o, ic, t));
+    }
+}
+
+class ConvSimd final : public LayerKernel {
+public:
+    ConvSimd(const Geom& g, const float* w, const float* b) : g_(g) {
+        pad_.plan(g.C_in, g.H, g.W, g.pt, g.pb, g.pl, g.pr, g.sw, g.mode, 0.0f);
+        for (int64_t ky = 0; ky < g.kh; ++ky)
+            for (int64_t kx = 0; kx < g.kw; ++kx) taps_.push_back(int32_t(pad_.offset(ky * g.dh, kx * g.dw)));
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
+        for (int64_t grp = 0; grp < g.groups; ++grp)
+            pack_group(packed_, cout_g, cin_g, int(kv), [&](int64_t o, int64_t i, int t) {
+                return w[((grp * cout_g + o) * cin_g + i) * kv + t];
+            });
+        if (b) bias_.assign(b, b + g.C_out);
+    }
+    const char* name() const override { return "f32_conv2d_4x8__wasmsimd"; }
+    size_t scratch_floats() const override { return size_t(pad_.floats()); }
+    size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
+
+    void run(const float* in, float* out, float* scratch) const override {
+        const Geom& g = g_;
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), ntaps = int64_t(taps_.size());
+        for (int64_t n = 0; n < g.N; ++n) {
+            pad_.fill(in + n * g.C_in * g.H * g.W, scratch);
+            const float* w = packed_.data();
+            for (int64_t grp = 0; grp < g.groups; ++grp)
+                for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                    const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+                    const int64_t oc = grp * cout_g + ob;
+                    TileArgs a;
+                    a.chan_plane = pad_.chan_plane;
+                    a.taps = taps_.data();
+                    a.ntaps = int(ntaps);
+                    a.cin = int(cin_g);
+                    a.w = w;
+                    a.bias = bias_.empty() ? nullptr : bias_.data() + oc;
+                    a.out_plane = g.OH * g.OW;
+                    for (int64_t oy = 0; oy < g.OH; ++oy) {
+                        // output row oy reads padded rows oy*sh + ky*dh (the taps add ky*dh)
+                        a.in = scratch + grp * cin_g * pad_.chan_plane + oy * g.sh * pad_.pcols;
+                        a.out = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW;
+                        conv_row_any(ocb, a, g.OW);
+                    }
+                    w += ocb * cin_g * ntaps;
+                }
+        }
+    }
+
+private:
+    Geom g_;
+    PaddedInput pad_;
+    std::vector<int32_t> taps_;
+    std::vector<float> packed_, bias_;
+};
+
+// The taps of one output phase along one axis: kernel index k and input offset c = (r+p-k*d)/s.
+struct AxisTaps {
+    std::vector<int64_t> k, c;
+};
+
+AxisTaps phase_taps(int64_t r, int64_t K, int64_t s, int64_t d, int64_t p) {
+    AxisTaps t;
+    for (int64_t k = 0; k < K; ++k) {
+        const int64_t num = r + p - k * d;
+        if (((num % s) + s) % s != 0) continue;
+        t.k.push_back(k);
+        t.c.push_back(num >= 0 ? num / s : -((-num) / s));  // exact division
+    }
+    return t;
+}
+
+class ConvTSimd final : public LayerKernel {
+public:
+    ConvTSimd(const Geom& g, const float* w, const float* b) : g_(g) {
+        // Output phases and their taps; the input margin covers the most negative offset.
+        int64_t margin_y = 0, margin_x = 0, max_cy = 0, max_cx = 0;
+        for (int64_t r = 0; r < g.sh; ++r) {
+            ty_.push_back(phase_taps(r, g.kh, g.sh, g.dh, g.pt));
+            for (int64_t c : ty_.back().c) margin_y = std::max(margin_y, -c), max_cy = std::max(max_cy, c);
+        }
+        for (int64_t r = 0; r < g.sw; ++r) {
+            tx_.push_back(phase_taps(r, g.kw, g.sw, g.dw, g.pl));
+            for (int64_t c : tx_.back().c) margin_x = std::max(margin_x, -c), max_cx = std::max(max_cx, c);
+        }
+        my_ = margin_y, mx_ = margin_x;
+        // Rows/columns of phase outputs: q in [0, ceil(OH/sh)); they read q + c + margin.
+        qh_ = (g.OH + g.sh - 1) / g.sh, qw_ = (g.OW + g.sw - 1) / g.sw;
+        const int64_t need_rows = std::max(g.H + my_, qh_ + max_cy + my_);
+        const int64_t need_cols = std::max(g.W + mx_, qw_ + max_cx + mx_);
+        pad_.plan(g.C_in, g.H, g.W, my_, need_rows - g.H - my_, mx_, need_cols - g.W - mx_, 1, PadMode::Zeros, 0.0f);
+
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
+        for (int64_t ry = 0; ry < g.sh; ++ry)
+            for (int64_t rx = 0; rx < g.sw; ++rx) {
+                Phase ph;
+                ph.ry = ry, ph.rx = rx;
+                const AxisTaps &ay = ty_[size_t(ry)], &ax = tx_[size_t(rx)];
+                std::vector<int64_t> kidx;
+                for (size_t i = 0; i < ay.k.size(); ++i)
+                    for (size_t j = 0; j < ax.k.size(); ++j) {
+                        ph.taps.push_back(int32_t((ay.c[i] + my_) * pad_.pcols + ax.c[j] + mx_));
+                        kidx.push_back(ay.k[i] * g.kw + ax.k[j]);
+                    }
+                ph.w_offset = int64_t(packed_.size());
+                // weight[ic][oc_local][ky][kx] of group grp, gathered per tap
+                for (int64_t grp = 0; grp < g.groups; ++grp)
+                    pack_group(packed_, cout_g, cin_g, int(kidx.size()), [&](int64_t o, int64_t i, int t) {
+                        return w[((grp * cin_g + i) * cout_g + o) * kv + kidx[size_t(t)]];
+                    });
+                phases_.push_back(std::move(ph));
+            }
+        if (b) bias_.assign(b, b + g.C_out);
+    }
+    const char* name() const override { return "f32_deconv2d_subpixel_4x8__wasmsimd"; }
+    size_t scratch_floats() const override { return size_t(pad_.floats() + kOcb * (qw_ + 16)); }
+    size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
+
+    void run(const float* in, float* out, float* scratch) const override {
+        const Geom& g = g_;
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
+        float* rowbuf = scratch + pad_.floats();
+        const int64_t rb_plane = qw_ + 16;
+        for (int64_t n = 0; n < g.N; ++n) {
+            pad_.fill(in + n * g.C_in * g.H * g.W, scratch);
+            for (const Phase& ph : phases_) {
+                const int64_t rows = (g.OH - ph.ry + g.sh - 1) / g.sh;  // q with q*sh + ry < OH
+                const int64_t cols = (g.OW - ph.rx + g.sw - 1) / g.sw;
+                if (rows <= 0 || cols <= 0) continue;
+                const float* w = packed_.data() + ph.w_offset;
+                const int64_t ntaps = int64_t(ph.taps.size());
+                for (int64_t grp = 0; grp < g.groups; ++grp)
+                    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                        const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+                        const int64_t oc = grp * cout_g + ob;
+                        const float* bias = bias_.empty() ? nullptr : bias_.data() + oc;
+                        for (int64_t q = 0; q < rows; ++q) {
+                            const int64_t oy = q * g.sh + ph.ry;
+                            float* orow = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW;
+                            if (ntaps == 0) {  // no tap reaches this phase: bias only
+                                for (int o = 0; o < ocb; ++o)
+                                    for (int64_t x = 0; x < cols; ++x)
+                                        orow[o * g.OH * g.OW + x * g.sw + ph.rx] = bias ? bias[o] : 0.0f;
+                                continue;
+                            }
+                            TileArgs a;
+                            a.in = scratch + grp * cin_g * pad_.chan_plane + q * pad_.pcols;
+                            a.chan_plane = pad_.chan_plane;
+                            a.taps = ph.taps.data();
+                            a.ntaps = int(ntaps);
+                            a.cin = int(cin_g);
+                            a.w = w;
+                            a.bias = bias;
+                            if (g.sw == 1) {  // phase columns are output columns
+                                a.out = orow;
+                                a.out_plane = g.OH * g.OW;
+                                conv_row_any(ocb, a, cols);
+                            } else {  // compute the phase row, then interleave it into the output
+                                a.out = rowbuf;
+                                a.out_plane = rb_plane;
+                                conv_row_any(ocb, a, cols);
+                                for (int o = 0; o < ocb; ++o) {
+                                    const float* src = rowbuf + o * rb_plane;
+                                    float* dst = orow + o * g.OH * g.OW + ph.rx;
+                                    for (int64_t x = 0; x < cols; ++x) dst[x * g.sw] = src[x];
+                                }
+                            }
+                        }
+                        w += ocb * cin_g * ntaps;
+                    }
+            }
+        }
+    }
+
+private:
+    struct Phase {
+        int64_t ry = 0, rx = 0;
+        std::vector<int32_t> taps;
+        int64_t w_offset = 0;
+    };
+    Geom g_;
+    std::vector<AxisTaps> ty_, tx_;
+    int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0;
+    PaddedInput pad_;
+    std::vector<Phase> phases_;
+    std::vector<float> packed_, bias_;
+};
+
+}  // namespace
+
+std::unique_ptr<LayerKernel> make_conv_simd(const Geom& g, const float* w, const float* b) {
+    return std::make_unique<ConvSimd>(g, w, b);
+}
+
+std::unique_ptr<LayerKernel> make_convt_simd(const Geom& g, const float* w, const float* b) {
+    return std::make_unique<ConvTSimd>(g, w, b);
+}
+
+}  // namespace cp

@@ -1,0 +1,37 @@
+// The padded input copy the SIMD kernels slide over: every padding mode (zeros, reflect,
+// replicate, circular, crop) resolved once into a plain buffer, with the columns split by
+// stride phase so that a strided window still reads contiguous vectors:
+//   buffer[c][phase][row][col], phase = padded_col % stride_w, col = padded_col / stride_w.
+// Each phase row has a margin of zeros so a vector may read past the last real column.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "core/layer.hpp"
+
+namespace cp {
+
+struct PaddedInput {
+    int64_t C = 0, H = 0, W = 0;       // the input
+    int64_t phases = 1;                // column phases = stride along W
+    int64_t rows = 0;                  // padded rows
+    int64_t pcols = 0;                 // floats per phase row (with margin)
+    int64_t phase_plane = 0;           // rows * pcols
+    int64_t chan_plane = 0;            // phases * phase_plane
+    float pad_value = 0.0f;            // value of padding cells (zeros mode); -inf for max pooling
+    std::vector<int32_t> row_src;      // padded row -> input row, or -1 for padding
+    std::vector<int32_t> col_src;      // padded column -> input column, or -1
+
+    // rows/cols before and after (negative = crop, reflect/replicate/circular read the input).
+    void plan(int64_t C, int64_t H, int64_t W, int64_t pt, int64_t pb, int64_t pl, int64_t pr, int64_t stride_w,
+              PadMode mode, float pad_value, int64_t extra_cols = 16, int64_t extra_rows = 0);
+    int64_t floats() const { return C * chan_plane; }
+    // Offset of padded (row, col) inside one channel.
+    int64_t offset(int64_t row, int64_t col) const {
+        return (col % phases) * phase_plane + row * pcols + col / phases;
+    }
+    // in: [C, H, W] of one batch item; dst: floats() floats.
+    void fill(const float* in, float* dst) const;
+};
+
+}  // namespace cp

@@ -1,0 +1,34 @@
+// Which kernel serves which layer. A LayerKernel is planned once (weights packed, scratch sized)
+// and run many times with no allocation. select_kernel picks the fastest kernel that covers the
+// layer and falls back to the reference kernel, saying so in name().
+#pragma once
+#include <cstddef>
+#include <memory>
+
+#include "core/layer.hpp"
+#include "core/shapes.hpp"
+#include "kernels/geometry.hpp"
+
+namespace cp {
+
+class LayerKernel {
+public:
+    virtual ~LayerKernel() = default;
+    virtual const char* name() const = 0;     // e.g. "ref::conv2d", "f32_conv2d_3x3s1__wasmsimd"
+    virtual size_t scratch_floats() const { return 0; }
+    // in: the layer's input [N, C, ...], out: its output; scratch: scratch_floats() floats.
+    virtual void run(const float* in, float* out, float* scratch) const = 0;
+    virtual size_t packed_bytes() const { return 0; }  // memory held for packed weights
+};
+
+struct KernelRequest {
+    const Layer* layer = nullptr;
+    const LayerInfo* info = nullptr;
+    const float* weight = nullptr;  // PyTorch layout (conv/convT only)
+    const float* bias = nullptr;    // nullptr when the layer has no bias
+    bool reference_only = false;    // the oracle, for tests and the benchmark's checks
+};
+
+std::unique_ptr<LayerKernel> select_kernel(const KernelRequest& req);
+
+}  // namespace cp

@@ -1,0 +1,19 @@
+// Factories of the SIMD128 kernels (the registry decides which serves a layer).
+#pragma once
+#include <memory>
+
+#include "kernels/geometry.hpp"
+#include "kernels/registry.hpp"
+
+namespace cp {
+
+// w and b in PyTorch's layout; b may be nullptr.
+std::unique_ptr<LayerKernel> make_conv_simd(const Geom& g, const float* w, const float* b);
+std::unique_ptr<LayerKernel> make_convt_simd(const Geom& g, const float* w, const float* b);
+// groups == C_in (any channel multiplier)
+std::unique_ptr<LayerKernel> make_depthwise_simd(const Geom& g, const float* w, const float* b);
+std::unique_ptr<LayerKernel> make_pool_simd(const Geom& g, bool is_max, bool count_include_pad);
+// n: elements of the whole tensor
+std::unique_ptr<LayerKernel> make_activation_simd(Op op, float slope, int64_t n);
+
+}  // namespace cp

@@ -1,0 +1,111 @@
+// The engine's plan API for JavaScript: plan a state once, fill its input in the wasm heap, run
+// it many times, read outputs/kernels/times/weights. Handles are small integers; 0 is "failed"
+// (cp_last_error() says why). web/engine.mjs wraps this in createEngine().
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/codec.hpp"
+#include "engine/plan.hpp"
+#include "engine/samples.hpp"
+
+namespace {
+std::map<int, std::unique_ptr<cp::Plan>> g_plans;
+int g_next = 1;
+std::string g_error;
+
+cp::Plan* get(int h) {
+    auto it = g_plans.find(h);
+    return it == g_plans.end() ? nullptr : it->second.get();
+}
+bool valid_layer(cp::Plan* p, int i) { return p && i >= 0 && i < p->runnable(); }
+}  // namespace
+
+extern "C" {
+
+const char* cp_last_error() { return g_error.c_str(); }
+
+// flags: bit 0 = reference kernels only. The input starts as the state's built-in image (zeros
+// for img=upload). Returns a handle, or 0 when the state does not parse or needs too much memory.
+int cp_plan_create(const char* state_text, int flags) {
+    auto state = cp::parse_state(state_text ? state_text : "");
+    if (!state) {
+        g_error = state.status().message;
+        return 0;
+    }
+    cp::PlanOptions opt;
+    opt.reference_only = (flags & 1) != 0;
+    opt.max_bytes = int64_t(1) << 30;  // wasm32: stay well inside the 4 GiB address space
+    auto plan = cp::Plan::create(*state, opt);
+    if (!plan) {
+        g_error = plan.status().message;
+        return 0;
+    }
+    if (state->image != "upload") {
+        auto sample = cp::make_sample(*state);
+        if (sample) (*plan)->input().data = sample->data;
+    }
+    const int h = g_next++;
+    g_plans[h] = std::move(*plan);
+    g_error.clear();
+    return h;
+}
+
+void cp_plan_free(int h) { g_plans.erase(h); }
+
+// Layers that can run (those before the first invalid one).
+int cp_plan_runnable(int h) { auto* p = get(h); return p ? p->runnable() : 0; }
+int cp_plan_layers(int h) { auto* p = get(h); return p ? static_cast<int>(p->state().net.size()) : 0; }
+
+float* cp_plan_input(int h) { auto* p = get(h); return p ? p->input().ptr() : nullptr; }
+int cp_plan_input_size(int h) { auto* p = get(h); return p ? static_cast<int>(p->input().numel()) : 0; }
+
+// Runs layers from `from` on; returns total milliseconds, or -1 for a bad handle.
+double cp_plan_run(int h, int from) { auto* p = get(h); return p ? p->run(from) : -1.0; }
+
+float* cp_plan_output(int h, int i) {
+    auto* p = get(h);
+    return valid_layer(p, i) ? const_cast<float*>(p->output(i).ptr()) : nullptr;
+}
+int cp_plan_output_size(int h, int i) {
+    auto* p = get(h);
+    return valid_layer(p, i) ? static_cast<int>(p->output(i).numel()) : 0;
+}
+// Shape of output i as "1x16x128x128".
+const char* cp_plan_output_shape(int h, int i) {
+    static std::string s;
+    auto* p = get(h);
+    s = valid_layer(p, i) ? cp::shape_text(p->output(i).shape) : "";
+    return s.c_str();
+}
+const char* cp_plan_kernel(int h, int i) { auto* p = get(h); return valid_layer(p, i) ? p->kernel(i) : ""; }
+double cp_plan_ms(int h, int i) { auto* p = get(h); return valid_layer(p, i) ? p->ms(i) : -1.0; }
+
+// Weights in PyTorch's layout (conv: [C_out, C_in/g, k...], convT: [C_in, C_out/g, k...]).
+float* cp_plan_weight(int h, int i) {
+    auto* p = get(h);
+    return valid_layer(p, i) && !p->weights(i).weight.data.empty() ? const_cast<float*>(p->weights(i).weight.ptr())
+                                                                     : nullptr;
+}
+int cp_plan_weight_size(int h, int i) {
+    auto* p = get(h);
+    return valid_layer(p, i) ? static_cast<int>(p->weights(i).weight.numel()) : 0;
+}
+const char* cp_plan_weight_shape(int h, int i) {
+    static std::string s;
+    auto* p = get(h);
+    s = valid_layer(p, i) ? cp::shape_text(p->weights(i).weight.shape) : "";
+    return s.c_str();
+}
+float* cp_plan_bias(int h, int i) {
+    auto* p = get(h);
+    return valid_layer(p, i) && !p->weights(i).bias.data.empty() ? const_cast<float*>(p->weights(i).bias.ptr())
+                                                                   : nullptr;
+}
+int cp_plan_bias_size(int h, int i) {
+    auto* p = get(h);
+    return valid_layer(p, i) ? static_cast<int>(p->weights(i).bias.numel()) : 0;
+}
+double cp_plan_bytes(int h) { auto* p = get(h); return p ? static_cast<double>(p->bytes()) : 0; }
+
+}  // extern "C"

@@ -1,0 +1,177 @@
+// Every SIMD kernel against the reference kernel, over sweeps that hit the edges: widths around
+// the vector width and the 8-pixel tile (3..9, 15..17), odd sizes, every stride / dilation /
+// padding / padding mode, groups and depthwise, non-square kernels, output_padding, 1-d layers,
+// tiny and larger channel counts.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/codec.hpp"
+#include "engine/plan.hpp"
+#include "engine/rng.hpp"
+
+namespace {
+
+struct Compare {
+    int checked = 0, skipped = 0;
+    std::string last_kernel;
+};
+
+// Runs `state` with the SIMD kernels and with the reference kernels on the same random input,
+// and compares every layer's output.
+void compare(const std::string& state_text, Compare& c) {
+    auto st = cp::parse_state(state_text);
+    ASSERT_TRUE(st.ok()) << state_text << ": " << st.status().message;
+    cp::PlanOptions fast, ref;
+    ref.reference_only = true;
+    auto pf = cp::Plan::create(*st, fast);
+    auto pr = cp::Plan::create(*st, ref);
+    ASSERT_TRUE(pf.ok() && pr.ok());
+    if ((*pf)->runnable() == 0) {
+        ++c.skipped;
+        return;
+    }
+    cp::Rng rng(uint64_t(state_text.size()) * 7919u);
+    for (auto& v : (*pf)->input().data) v = rng.uniform(-1, 1);
+    (*pr)->input().data = (*pf)->input().data;
+    (*pf)->run();
+    (*pr)->run();
+    for (int i = 0; i < (*pf)->runnable(); ++i) {
+        const auto& a = (*pf)->output(i).data;
+        const auto& b = (*pr)->output(i).data;
+        ASSERT_EQ(a.size(), b.size());
+        float scale = 1;
+        for (float v : b) scale = std::max(scale, std::fabs(v));
+        for (size_t j = 0; j < a.size(); ++j)
+            ASSERT_NEAR(a[j], b[j], 2e-5f * scale) << state_text << " layer " << i << " kernel " << (*pf)->kernel(i)
+                                                   << " at " << j << " of " << a.size();
+        c.last_kernel = (*pf)->kernel(i);
+    }
+    ++c.checked;
+}
+
+TEST(SimdConv, SweepMatchesReference) {
+    Compare c;
+    for (int w : {1, 3, 4, 5, 7, 8, 9, 15, 16, 17})
+        for (int k : {1, 2, 3, 5})
+            for (int s : {1, 2, 3})
+                for (int p : {0, 1, 2})
+                    for (int d : {1, 2}) {
+                        const std::string in = "v=1&in=3x" + std::to_string(w % 5 + 4) + "x" + std::to_string(w);
+                        compare(in + "&net=conv2d(out=5,k=" + std::to_string(k) + ",s=" + std::to_string(s) +
+                                    ",p=" + std::to_string(p) + ",d=" + std::to_string(d) + ")",
+                                c);
+                    }
+    EXPECT_GT(c.checked, 300);
+    EXPECT_EQ(c.last_kernel.find("ref::"), std::string::npos) << c.last_kernel;
+}
+
+TEST(SimdConv, PaddingModesGroupsAndShapes) {
+    Compare c;
+    for (const char* pm : {"zeros", "reflect", "replicate", "circular"})
+        for (const char* p : {"1", "2x1", "0:2x1:0", "same", "tfsame", "full", "-1"})
+            for (const char* g : {"1", "2", "4"})
+                compare(std::string("v=1&in=4x9x11&n=2&net=conv2d(out=8,k=3x2,s=1x2,p=") + p + ",g=" + g + ",pm=" + pm +
+                            ")",
+                        c);
+    for (int cin : {1, 3, 16, 33})
+        for (int cout : {1, 2, 3, 4, 5, 7, 8, 9, 16})
+            compare("v=1&in=" + std::to_string(cin) + "x6x13&net=conv2d(out=" + std::to_string(cout) + ",k=3,p=1)", c);
+    compare("v=1&in=8x10x10&net=conv2d(out=8,k=3,p=1,g=8)", c);           // depthwise
+    compare("v=1&in=8x10x10&net=conv2d(out=16,k=3,p=1,g=8,bias=0)", c);    // depthwise x2
+    compare("v=1&in=5x37&n=3&net=conv1d(out=6,k=5,s=2,p=2,d=2)", c);       // 1-d
+    compare("v=1&in=5x37&net=conv1d(out=6,k=4,p=same,pm=reflect)", c);
+    compare("v=1&in=16x64x64&net=conv2d(out=16,k=1)", c);                  // 1x1
+    compare("v=1&in=3x40x40&net=conv2d(out=16,k=7,s=3,p=3,d=2)", c);
+    EXPECT_GT(c.checked, 100);
+}
+
+TEST(SimdConvT, SweepMatchesReference) {
+    Compare c;
+    for (int w : {1, 2, 3, 4, 5, 8, 9})
+        for (int k : {1, 2, 3, 4, 5})
+            for (int s : {1, 2, 3})
+                for (int p : {0, 1, 2})
+                    for (int d : {1, 2})
+                        for (int op : {0, 1}) {
+                            if (op >= s && op >= d) continue;
+                            compare("v=1&in=3x" + std::to_string(w + 2) + "x" + std::to_string(w) + "&net=convT2d(out=5,k=" +
+                                        std::to_string(k) + ",s=" + std::to_string(s) + ",p=" + std::to_string(p) +
+                                        ",op=" + std::to_string(op) + ",d=" + std::to_string(d) + ")",
+                                    c);
+                        }
+    EXPECT_GT(c.checked, 500);
+    EXPECT_EQ(c.last_kernel.find("ref::"), std::string::npos) << c.last_kernel;
+}
+
+TEST(SimdConvT, GroupsShapesAnd1d) {
+    Compare c;
+    for (const char* g : {"1", "2", "4"})
+        for (const char* k : {"4", "3x2", "1x5"})
+            compare(std::string("v=1&in=8x7x9&n=2&net=convT2d(out=4,k=") + k + ",s=2x3,p=1,op=1,g=" + g + ")", c);
+    compare("v=1&in=32x16x16&net=convT2d(out=16,k=4,s=2,p=1)", c);
+    compare("v=1&in=16x19x17&net=convT2d(out=3,k=3,s=2,p=1,op=1)", c);
+    compare("v=1&in=4x9&n=2&net=convT1d(out=3,k=5,s=3,p=1,op=2,d=2)", c);
+    compare("v=1&in=4x9&net=convT1d(out=3,k=2,s=4)", c);  // phases no tap reaches: bias only
+    compare("v=1&in=4x6x6&net=convT2d(out=8,k=2,s=4,op=3,bias=0)", c);
+    EXPECT_GT(c.checked, 10);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(SimdDepthwise, MatchesReference) {
+    Compare c;
+    for (const char* k : {"1", "3", "5x3"})
+        for (const char* s : {"1", "2"})
+            for (const char* pm : {"zeros", "reflect"})
+                for (int w : {3, 8, 9, 17})
+                    compare("v=1&in=6x" + std::to_string(w + 3) + "x" + std::to_string(w) + "&n=2&net=conv2d(out=12,k=" + k +
+                                ",s=" + s + ",p=1,g=6,pm=" + pm + ",d=1)",
+                            c);
+    compare("v=1&in=32x33x35&net=conv2d(out=32,k=3,p=1,g=32)", c);
+    compare("v=1&in=4x20&net=conv1d(out=4,k=3,p=1,g=4,d=2)", c);
+    EXPECT_GE(c.checked, 50);
+    EXPECT_EQ(c.last_kernel, "f32_dwconv2d_4x8__wasmsimd");
+}
+
+TEST(SimdPool, MatchesReference) {
+    Compare c;
+    for (const char* op : {"maxpool2d", "avgpool2d"})
+        for (const char* k : {"2", "3", "3x2"})
+            for (const char* s : {"1", "2", "3"})
+                for (const char* p : {"0", "1"})
+                    for (const char* ceil : {"0", "1"})
+                        for (int w : {4, 7, 9, 16, 17}) {
+                            std::string L = std::string(op) + "(k=" + k + ",s=" + s + ",p=" + p + ",ceil=" + ceil;
+                            if (std::string(op) == "avgpool2d") L += ",cip=" + std::string(w % 2 ? "0" : "1");
+                            else L += std::string(",d=") + (w % 2 ? "2" : "1");
+                            compare("v=1&in=3x" + std::to_string(w + 1) + "x" + std::to_string(w) + "&net=" + L + ")", c);
+                        }
+    compare("v=1&in=3x30&net=maxpool1d(k=3,s=2,p=1,ceil=1);avgpool1d(k=2,ceil=1)", c);
+    EXPECT_GT(c.checked, 300);
+}
+
+TEST(SimdActivation, MatchesReferenceIncludingExtremes) {
+    Compare c;
+    for (const char* a : {"relu", "leakyrelu(slope=0.2)", "sigmoid", "tanh"})
+        for (int n : {1, 3, 4, 5, 33}) compare("v=1&in=2x" + std::to_string(n) + "&net=" + a, c);
+    EXPECT_EQ(c.checked, 20);
+    // large magnitudes: exp must not overflow, tanh/sigmoid saturate exactly
+    auto st = cp::parse_state("v=1&in=1x12&net=sigmoid;tanh");
+    auto p = cp::Plan::create(*st);
+    (*p)->input().data = {-1000, -90, -20, -1, -1e-6f, 0, 1e-6f, 1, 20, 90, 1000, 3};
+    (*p)->run();
+    const auto& sg = (*p)->output(0).data;
+    EXPECT_NEAR(sg[0], 0.0f, 1e-30f);
+    EXPECT_EQ(sg[10], 1.0f);
+    EXPECT_NEAR(sg[5], 0.5f, 1e-7);
+    EXPECT_NEAR(sg[7], 0.7310585786f, 2e-7);
+    const auto& th = (*p)->output(1).data;  // tanh of sigmoid's outputs (all in [0, 1])
+    EXPECT_NEAR(th[7], std::tanh(0.7310585786f), 2e-7);
+}
+
+}  // namespace

@@ -1,0 +1,148 @@
+// convplay's headless engine for JavaScript, in browsers and Node: shapes, explanations, and
+// layer stacks run by the wasm (SIMD128) kernels. No UI.
+//
+//   import { createEngine } from './engine.mjs';
+//   const engine = await createEngine();            // loads convplay_engine.js/.wasm beside this file
+//   engine.shapes('v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1)');   // per-layer table (object)
+//   const r = engine.run('v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1);relu');
+//   r.layers[0].shape, r.layers[0].output (Float32Array, NCHW), r.layers[0].kernel, r.layers[0].ms
+//
+// For repeated runs (sliders, benchmarks) plan once and run many times:
+//   const plan = engine.plan(state);       // throws Error(message) for an unparsable state
+//   plan.input().set(myFloat32Array);      // NCHW, plan.inputSize floats (a view into wasm memory)
+//   const ms = plan.run();                 // all runnable layers; plan.run(k) reruns from layer k
+//   plan.output(i), plan.kernel(i), plan.ms(i), plan.weights(i); plan.free();
+//
+// Options: { moduleUrl } (browser: URL of convplay_engine.js), { modulePath } (Node: its path),
+// { factory } (an already loaded createConvplayModule).
+
+const isNode = typeof process !== 'undefined' && process.versions && process.versions.node &&
+    typeof window === 'undefined';
+
+async function loadFactory(opts) {
+    if (opts.factory) return { factory: opts.factory, args: {} };
+    if (isNode) {
+        const { createRequire } = await import('node:module');
+        const { readFileSync } = await import('node:fs');
+        const { fileURLToPath } = await import('node:url');
+        const path = opts.modulePath ?? fileURLToPath(new URL('./convplay_engine.js', import.meta.url));
+        const require = createRequire(import.meta.url);
+        // Hand the .wasm bytes over ourselves: Emscripten 3.1.6 would fetch() a file path under
+        // Node 20 and fail.
+        return { factory: require(path), args: { wasmBinary: readFileSync(path.replace(/\.js$/, '.wasm')) } };
+    }
+    if (!globalThis.createConvplayModule) {
+        const url = opts.moduleUrl ?? new URL('./convplay_engine.js', import.meta.url).href;
+        await new Promise((resolve, reject) => {
+            const s = document.createElement('script');
+            s.src = url;
+            s.onload = resolve;
+            s.onerror = () => reject(new Error(`could not load ${url}`));
+            document.head.appendChild(s);
+        });
+    }
+    return { factory: globalThis.createConvplayModule, args: {} };
+}
+
+export async function createEngine(opts = {}) {
+    const { factory, args } = await loadFactory(opts);
+    const M = await factory({ ...args, ...(opts.moduleArgs ?? {}) });
+    const api = {
+        version: M.cwrap('cp_version', 'string', []),
+        shapes: M.cwrap('cp_shapes_json', 'string', ['string']),
+        explain: M.cwrap('cp_explain_text', 'string', ['string', 'number']),
+        lastError: M.cwrap('cp_last_error', 'string', []),
+        create: M.cwrap('cp_plan_create', 'number', ['string', 'number']),
+        free: M.cwrap('cp_plan_free', null, ['number']),
+        runnable: M.cwrap('cp_plan_runnable', 'number', ['number']),
+        layers: M.cwrap('cp_plan_layers', 'number', ['number']),
+        input: M.cwrap('cp_plan_input', 'number', ['number']),
+        inputSize: M.cwrap('cp_plan_input_size', 'number', ['number']),
+        run: M.cwrap('cp_plan_run', 'number', ['number', 'number']),
+        output: M.cwrap('cp_plan_output', 'number', ['number', 'number']),
+        outputSize: M.cwrap('cp_plan_output_size', 'number', ['number', 'number']),
+        outputShape: M.cwrap('cp_plan_output_shape', 'string', ['number', 'number']),
+        kernel: M.cwrap('cp_plan_kernel', 'string', ['number', 'number']),
+        ms: M.cwrap('cp_plan_ms', 'number', ['number', 'number']),
+        weight: M.cwrap('cp_plan_weight', 'number', ['number', 'number']),
+        weightSize: M.cwrap('cp_plan_weight_size', 'number', ['number', 'number']),
+        weightShape: M.cwrap('cp_plan_weight_shape', 'string', ['number', 'number']),
+        bias: M.cwrap('cp_plan_bias', 'number', ['number', 'number']),
+        biasSize: M.cwrap('cp_plan_bias_size', 'number', ['number', 'number']),
+        bytes: M.cwrap('cp_plan_bytes', 'number', ['number']),
+    };
+    // Views into wasm memory must be made after any growth: always build them fresh.
+    const view = (ptr, n) => new Float32Array(M.HEAPF32.buffer, ptr, n);
+    const dims = (s) => (s ? s.split('x').map(Number) : []);
+
+    function plan(state, { reference = false } = {}) {
+        const h = api.create(state, reference ? 1 : 0);
+        if (!h) throw new Error(api.lastError());
+        let alive = true;
+        const check = (i) => {
+            if (!alive) throw new Error('this plan was freed');
+            if (i !== undefined && !(i >= 0 && i < api.runnable(h))) throw new Error(`layer ${i} did not run`);
+        };
+        return {
+            handle: h,
+            layerCount: api.layers(h),
+            runnable: api.runnable(h),
+            inputSize: api.inputSize(h),
+            bytes: api.bytes(h),
+            input() { check(); return view(api.input(h), api.inputSize(h)); },
+            setInput(data) {
+                check();
+                if (data.length !== this.inputSize) throw new Error(`input has ${data.length} values, the plan needs ${this.inputSize}`);
+                this.input().set(data);
+            },
+            run(from = 0) { check(); return api.run(h, from); },
+            shape(i) { check(i); return dims(api.outputShape(h, i)); },
+            outputView(i) { check(i); return view(api.output(h, i), api.outputSize(h, i)); },
+            output(i) { return this.outputView(i).slice(); },
+            kernel(i) { check(i); return api.kernel(h, i); },
+            ms(i) { check(i); return api.ms(h, i); },
+            weights(i) {
+                check(i);
+                const w = api.weight(h, i);
+                if (!w) return null;
+                const b = api.bias(h, i);
+                return {
+                    weight: view(w, api.weightSize(h, i)).slice(),
+                    weightShape: dims(api.weightShape(h, i)),
+                    bias: b ? view(b, api.biasSize(h, i)).slice() : null,
+                };
+            },
+            free() { if (alive) { api.free(h); alive = false; } },
+        };
+    }
+
+    return {
+        module: M,
+        version: api.version(),
+        shapes: (state) => JSON.parse(api.shapes(state)),
+        explain: (state, layer) => api.explain(state, layer),
+        plan,
+        // One-shot: plan, optionally set the input, run, copy every output, free.
+        run(state, input, { reference = false } = {}) {
+            const info = JSON.parse(api.shapes(state));
+            let p;
+            try {
+                p = plan(state, { reference });
+            } catch (e) {
+                return { ok: false, error: e.message, info };
+            }
+            try {
+                if (input) p.setInput(input);
+                p.run();
+                const layers = [];
+                for (let i = 0; i < p.runnable; ++i)
+                    layers.push({ index: i, name: info.layers[i].name, shape: p.shape(i), kernel: p.kernel(i),
+                                  ms: p.ms(i), output: p.output(i) });
+                const ok = p.runnable === p.layerCount;
+                return { ok, error: ok ? null : info.layers[p.runnable].error, info, layers };
+            } finally {
+                p.free();
+            }
+        },
+    };
+}
