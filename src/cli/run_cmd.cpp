@@ -61,7 +61,7 @@ Result<Tensor> load_input(const Args& args, State& state) {
 }
 
 std::string layer_stem(size_t i, const std::string& name) {
-    char buf[16];
+    char buf[32];
     std::snprintf(buf, sizeof buf, "%02zu_", i);
     return buf + name;
 }

@@ -263,7 +263,7 @@ struct LayerParser {
         for (size_t a = 0; a < parts.size(); ++a) {
             auto ends = split(parts[a], ':');  // "2" = both sides, "1:2" = before:after
             if (ends.size() > 2) return bad("p", v, expect);
-            int64_t e[2];
+            int64_t e[2] = {0, 0};
             for (size_t i = 0; i < ends.size(); ++i) {
                 if (!parse_int(ends[i], e[i])) return bad("p", v, expect);
                 if (std::llabs(e[i]) > CodecLimits::max_geometry)

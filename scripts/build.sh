@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# scripts/build.sh: configures and builds; installs nothing (scripts/setup.sh does that, and
+# scripts/test.sh / scripts/serve.sh run it first).
+#
+#   scripts/build.sh native   build/native: the convplay CLI and the GoogleTest suite (g++)
+#   scripts/build.sh wasm     build/wasm:   the same engine and tests as wasm (SIMD128), plus
+#                                           convplay_engine.js/.wasm for the page
+#   scripts/build.sh site     only the wasm engine, then assembles build/site (web/ + engine)
+#
+# JOBS overrides the parallelism (default: all cores).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# The per-user cache shared by every checkout (same rule in setup.sh and build.sh).
+CACHE=${CONVPLAY_CACHE:-${XDG_CACHE_HOME:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache}/convplay}
+JOBS=${JOBS:-$(nproc)}
+# emcc runs node tools that need Debian's acorn module (toolchain.md, trap 1).
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+
+say() { echo "build: $*"; }
+die() { echo "build: ERROR: $*" >&2; exit 1; }
+# Configure output is only interesting when it fails: keep it in a log, show it then.
+quiet() {
+    local log=$1; shift
+    mkdir -p build
+    "$@" >"$log" 2>&1 || { cat "$log" >&2; die "configure failed (log: $log)"; }
+}
+
+# Ninja when present (setup installs it); a folder keeps the generator it was configured with.
+generator_args() {
+    local dir=$1
+    if [ ! -f "$dir/CMakeCache.txt" ] && command -v ninja >/dev/null; then echo "-G Ninja"; fi
+}
+
+build_native() {
+    say "native: configure + build in build/native"
+    # Configuring every time is cheap (about a second) and picks up new files and options.
+    # shellcheck disable=SC2046
+    quiet build/configure-native.log \
+        cmake -S . -B build/native $(generator_args build/native) -DCMAKE_BUILD_TYPE=Release
+    cmake --build build/native -j "$JOBS"
+}
+
+configure_wasm() {
+    local node deps=()
+    node=$(command -v node) || die "node not found (run scripts/setup.sh)"
+    # Where setup put the UI's dependencies (imgui source, SDL2 built for wasm); unused until
+    # the ImGui page exists, hence --no-warn-unused-cli.
+    if [ -f "$CACHE/deps.env" ]; then
+        # shellcheck disable=SC1091
+        . "$CACHE/deps.env"
+        deps=(-DCONVPLAY_IMGUI_DIR="$CONVPLAY_IMGUI_DIR" -DCONVPLAY_SDL2_PREFIX="$CONVPLAY_SDL2_PREFIX")
+    fi
+    # The emulator lets ctest run the wasm tests under Node 20: emcmake's default adds
+    # --experimental-wasm-threads (rejected by Node 20), and --no-experimental-fetch stops the
+    # 3.1.6 runtime from fetch()ing the .wasm by file path (toolchain.md, traps 2 and 3).
+    # shellcheck disable=SC2046
+    quiet build/configure-wasm.log \
+        emcmake cmake -S . -B build/wasm $(generator_args build/wasm) -DCMAKE_BUILD_TYPE=Release \
+        --no-warn-unused-cli "${deps[@]}" "-DCMAKE_CROSSCOMPILING_EMULATOR=$node;--no-experimental-fetch"
+}
+
+build_wasm() {
+    say "wasm: configure + build in build/wasm"
+    configure_wasm
+    cmake --build build/wasm -j "$JOBS"
+}
+
+build_site() {
+    say "site: wasm engine + build/site"
+    configure_wasm
+    cmake --build build/wasm -j "$JOBS" --target convplay_engine_js
+    local js=build/wasm/convplay_engine.js wasm=build/wasm/convplay_engine.wasm
+    if [ ! -f "$js" ] || [ ! -f "$wasm" ]; then die "the build made no $js / $wasm"; fi
+    # Rebuilt from scratch each time so a file removed from web/ does not linger.
+    rm -rf build/site.tmp
+    mkdir -p build/site.tmp
+    cp -R web/. build/site.tmp/
+    cp "$js" "$wasm" build/site.tmp/
+    rm -rf build/site
+    mv build/site.tmp build/site
+    say "site: build/site ready"
+}
+
+[ $# -ge 1 ] || { sed -n '2,10p' "${BASH_SOURCE[0]}"; exit 2; }
+for what in "$@"; do
+    case $what in
+        native) build_native ;;
+        wasm) build_wasm ;;
+        site) build_site ;;
+        *) die "unknown target '$what' (native, wasm or site)" ;;
+    esac
+done

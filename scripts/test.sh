@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# scripts/test.sh: sets everything up (scripts/setup.sh), builds, and runs every test:
+#
+#   native   GoogleTest suite built with g++           (ctest in build/native)
+#   torch    tests/torch/check_dump.sh: CLI vs PyTorch (when present and not already a ctest
+#            test; counts as one test)
+#   wasm     the same GoogleTest suite as wasm SIMD128 (ctest in build/wasm, run by Node)
+#   web      Node tests of the wasm engine module and a Playwright test of the page
+#            (node --test tests/web/*.test.mjs, headless Debian Chromium)
+#
+# A stage whose build fails counts as one failed test, and the tests that need it are skipped;
+# the other stages still run. The last line is always "N passed, M failed" (all stages); the
+# exit status is non-zero when anything failed. Full logs: build/test-logs/.
+# JOBS overrides the parallelism (default: all cores).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 1
+export JOBS=${JOBS:-$(nproc)}
+LOGS=build/test-logs
+passed=0 failed=0
+t_all=$SECONDS
+
+stage() { echo; echo "=== $* ==="; }
+finish() {
+    echo
+    echo "(total time $((SECONDS - t_all)) s; logs in $LOGS/)"
+    echo "$passed passed, $failed failed"
+    [ "$failed" = 0 ]
+    exit
+}
+# Adds a stage's counts. A non-zero exit with no failure counted (a crash, a test list that
+# could not be read) still counts as one failure, so nothing fails silently.
+count() {
+    local name=$1 rc=$2 p=$3 f=$4
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+    passed=$((passed + p)) failed=$((failed + f))
+    echo "--- $name: $p passed, $f failed"
+}
+
+# Runs ctest in build folder $2; prints failures and the summary (passing lines go to the log).
+run_ctest() {
+    local name=$1 dir=$2 log=$LOGS/ctest-$1.log rc line total=0 nfail=0
+    stage "$name tests (ctest in $dir)"
+    ctest --test-dir "$dir" --output-on-failure -j "$JOBS" --timeout 600 </dev/null >"$log" 2>&1
+    rc=$?
+    grep -vE '^ +Start +[0-9]+: |^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed ' "$log"
+    # e.g. "97% tests passed, 3 tests failed out of 120"
+    line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)
+    if [ -n "$line" ]; then
+        nfail=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+        total=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
+    fi
+    count "$name" "$rc" $((total - nfail)) "$nfail"
+}
+
+# Runs a build step; a failure counts as one failed test. Returns its status.
+run_build() {
+    local name=$1; shift
+    stage "build $name"
+    local t0=$SECONDS
+    if "$@" </dev/null 2>&1 | tee "$LOGS/build-$name.log"; then
+        echo "--- build $name: ok ($((SECONDS - t0)) s)"
+        return 0
+    fi
+    echo "--- build $name: FAILED (log: $LOGS/build-$name.log)"
+    failed=$((failed + 1))
+    return 1
+}
+
+# ---------------------------------------------------------------------------------------------
+stage "setup"
+if ! scripts/setup.sh </dev/null; then
+    echo "setup failed: nothing was built or tested"
+    failed=$((failed + 1))
+    finish
+fi
+mkdir -p "$LOGS"
+
+if run_build native scripts/build.sh native; then
+    run_ctest native build/native
+    # The PyTorch cross-check needs the native CLI; it is one test however many stacks it checks.
+    # Skipped here when ctest runs it already (tests/CMakeLists.txt may register it).
+    ctest_list=$(ctest --test-dir build/native --show-only=json-v1 2>/dev/null)
+    if [ -x tests/torch/check_dump.sh ] && grep -q 'tests/torch/check_dump\.sh' <<<"$ctest_list"; then
+        echo "(tests/torch/check_dump.sh ran as part of the native ctest)"
+    elif [ -x tests/torch/check_dump.sh ]; then
+        stage "torch cross-check (tests/torch/check_dump.sh)"
+        tests/torch/check_dump.sh </dev/null 2>&1 | tee "$LOGS/check_dump.log"
+        if [ "${PIPESTATUS[0]}" = 0 ]; then count torch 0 1 0; else count torch 1 0 1; fi
+    fi
+fi
+
+if run_build wasm scripts/build.sh wasm; then
+    run_ctest wasm build/wasm
+    if run_build site scripts/build.sh site; then
+        stage "web tests (node --test tests/web/*.test.mjs)"
+        tap=$LOGS/node-test.tap
+        # spec for people, TAP to a file for the counts.
+        node --test --test-reporter=spec --test-reporter-destination=stdout \
+             --test-reporter=tap --test-reporter-destination="$tap" tests/web/*.test.mjs </dev/null
+        rc=$?
+        tap_count() { sed -nE "s/^# $1 ([0-9]+)$/\1/p" "$tap" | tail -n 1; }
+        np=$(tap_count pass) nf=$(tap_count fail) nc=$(tap_count cancelled)
+        count web "$rc" "${np:-0}" $(( ${nf:-0} + ${nc:-0} ))
+    fi
+fi
+
+finish
