@@ -33,6 +33,15 @@ public:
     Tensor& input() { return input_; }
     // Runs layers [from, runnable()) on the current input; returns the total milliseconds.
     double run(int from = 0);
+    // Runs layer i alone (its input, layer i-1's output, must be current); returns milliseconds.
+    // Lets a UI spread a long stack over several frames.
+    double run_one(int i);
+
+    // Re-plans for `next`, keeping every layer before the first one that differs (when the input
+    // shape is the same; the input values are kept too). Returns the index of the first layer
+    // that must run again: 0 when the input shape changed, runnable() when nothing changed.
+    // On error (memory) the plan is unchanged.
+    Result<int> update(const State& next, const PlanOptions& opt = {});
 
     const Tensor& output(int i) const { return steps_[size_t(i)].out; }
     const LayerWeights& weights(int i) const { return steps_[size_t(i)].weights; }
@@ -41,6 +50,7 @@ public:
     int64_t bytes() const { return bytes_; }  // outputs, input, weights, packed weights, scratch
 
 private:
+    Status plan_from(int first, const PlanOptions& opt);
     struct Step {
         LayerWeights weights;
         std::unique_ptr<LayerKernel> kernel;
