@@ -35,9 +35,17 @@ void pack_group(std::vector<float>& dst, int64_t cout_g, int64_t cin_g, int ntap
 class ConvSimd final : public LayerKernel {
 public:
     ConvSimd(const Geom& g, const float* w, const float* b) : g_(g) {
-        pad_.plan(g.C_in, g.H, g.W, g.pt, g.pb, g.pl, g.pr, g.sw, g.mode, 0.0f);
-        for (int64_t ky = 0; ky < g.kh; ++ky)
-            for (int64_t kx = 0; kx < g.kw; ++kx) taps_.push_back(int32_t(pad_.offset(ky * g.dh, kx * g.dw)));
+        // A 1x1, stride-1, unpadded conv reads the input in place: each channel plane is one
+        // long row of H*W pixels (a plain GEMM), no padded copy.
+        pointwise_ = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pb == 0 && g.pl == 0 &&
+                     g.pr == 0;
+        if (pointwise_) {
+            taps_.push_back(0);
+        } else {
+            pad_.plan(g.C_in, g.H, g.W, g.pt, g.pb, g.pl, g.pr, g.sw, g.mode, 0.0f);
+            for (int64_t ky = 0; ky < g.kh; ++ky)
+                for (int64_t kx = 0; kx < g.kw; ++kx) taps_.push_back(int32_t(pad_.offset(ky * g.dh, kx * g.dw)));
+        }
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
         for (int64_t grp = 0; grp < g.groups; ++grp)
             pack_group(packed_, cout_g, cin_g, int(kv), [&](int64_t o, int64_t i, int t) {
@@ -45,11 +53,14 @@ public:
             });
         if (b) bias_.assign(b, b + g.C_out);
     }
-    const char* name() const override { return "f32_conv2d_4x8__wasmsimd"; }
-    size_t scratch_floats() const override { return size_t(pad_.floats()); }
+    const char* name() const override {
+        return pointwise_ ? "f32_conv2d_1x1_4x8__wasmsimd" : "f32_conv2d_4x8__wasmsimd";
+    }
+    size_t scratch_floats() const override { return pointwise_ ? size_t(g_.C_in * 4) : size_t(pad_.floats()); }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
 
     void run(const float* in, float* out, float* scratch) const override {
+        if (pointwise_) return run_pointwise(in, out, scratch);
         const Geom& g = g_;
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), ntaps = int64_t(taps_.size());
         for (int64_t n = 0; n < g.N; ++n) {
@@ -79,7 +90,43 @@ public:
     }
 
 private:
+    void run_pointwise(const float* in, float* out, float* scratch) const {
+        const Geom& g = g_;
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), hw = g.H * g.W;
+        const int64_t tail = hw % 4, body = hw - tail;  // the last < 4 pixels go through scratch
+        for (int64_t n = 0; n < g.N; ++n) {
+            const float* w = packed_.data();
+            for (int64_t grp = 0; grp < g.groups; ++grp) {
+                const float* src = in + (n * g.C_in + grp * cin_g) * hw;
+                if (tail)
+                    for (int64_t ic = 0; ic < cin_g; ++ic)
+                        for (int64_t x = 0; x < 4; ++x) scratch[ic * 4 + x] = x < tail ? src[ic * hw + body + x] : 0.0f;
+                for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                    const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+                    const int64_t oc = grp * cout_g + ob;
+                    TileArgs a;
+                    a.in = src;
+                    a.chan_plane = hw;
+                    a.taps = taps_.data();
+                    a.ntaps = 1;
+                    a.cin = int(cin_g);
+                    a.w = w;
+                    a.bias = bias_.empty() ? nullptr : bias_.data() + oc;
+                    a.out = out + (n * g.C_out + oc) * hw;
+                    a.out_plane = hw;
+                    conv_row_any(ocb, a, body);
+                    if (tail) {
+                        a.in = scratch, a.chan_plane = 4, a.out += body;
+                        conv_row_any(ocb, a, tail);
+                    }
+                    w += ocb * cin_g;
+                }
+            }
+        }
+    }
+
     Geom g_;
+    bool pointwise_ = false;
     PaddedInput pad_;
     std::vector<int32_t> taps_;
     std::vector<float> packed_, bias_;
@@ -144,66 +191,78 @@ public:
         if (b) bias_.assign(b, b + g.C_out);
     }
     const char* name() const override { return "f32_deconv2d_subpixel_4x8__wasmsimd"; }
-    size_t scratch_floats() const override { return size_t(pad_.floats() + kOcb * (qw_ + 16)); }
+    size_t scratch_floats() const override { return size_t(pad_.floats() + g_.sw * kOcb * (qw_ + 16)); }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
 
     void run(const float* in, float* out, float* scratch) const override {
         const Geom& g = g_;
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
+        // One buffer row per (column phase, channel of the block): the phases of an output row
+        // are computed side by side, then interleaved into it.
         float* rowbuf = scratch + pad_.floats();
         const int64_t rb_plane = qw_ + 16;
         for (int64_t n = 0; n < g.N; ++n) {
             pad_.fill(in + n * g.C_in * g.H * g.W, scratch);
-            for (const Phase& ph : phases_) {
-                const int64_t rows = (g.OH - ph.ry + g.sh - 1) / g.sh;  // q with q*sh + ry < OH
-                const int64_t cols = (g.OW - ph.rx + g.sw - 1) / g.sw;
-                if (rows <= 0 || cols <= 0) continue;
-                const float* w = packed_.data() + ph.w_offset;
-                const int64_t ntaps = int64_t(ph.taps.size());
+            for (int64_t ry = 0; ry < g.sh; ++ry) {
+                const int64_t rows = (g.OH - ry + g.sh - 1) / g.sh;  // q with q*sh + ry < OH
                 for (int64_t grp = 0; grp < g.groups; ++grp)
                     for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
                         const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
                         const int64_t oc = grp * cout_g + ob;
                         const float* bias = bias_.empty() ? nullptr : bias_.data() + oc;
                         for (int64_t q = 0; q < rows; ++q) {
-                            const int64_t oy = q * g.sh + ph.ry;
-                            float* orow = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW;
-                            if (ntaps == 0) {  // no tap reaches this phase: bias only
-                                for (int o = 0; o < ocb; ++o)
-                                    for (int64_t x = 0; x < cols; ++x)
-                                        orow[o * g.OH * g.OW + x * g.sw + ph.rx] = bias ? bias[o] : 0.0f;
-                                continue;
-                            }
-                            TileArgs a;
-                            a.in = scratch + grp * cin_g * pad_.chan_plane + q * pad_.pcols;
-                            a.chan_plane = pad_.chan_plane;
-                            a.taps = ph.taps.data();
-                            a.ntaps = int(ntaps);
-                            a.cin = int(cin_g);
-                            a.w = w;
-                            a.bias = bias;
-                            if (g.sw == 1) {  // phase columns are output columns
-                                a.out = orow;
-                                a.out_plane = g.OH * g.OW;
-                                conv_row_any(ocb, a, cols);
-                            } else {  // compute the phase row, then interleave it into the output
-                                a.out = rowbuf;
-                                a.out_plane = rb_plane;
-                                conv_row_any(ocb, a, cols);
-                                for (int o = 0; o < ocb; ++o) {
-                                    const float* src = rowbuf + o * rb_plane;
-                                    float* dst = orow + o * g.OH * g.OW + ph.rx;
-                                    for (int64_t x = 0; x < cols; ++x) dst[x * g.sw] = src[x];
+                            float* orow = out + ((n * g.C_out + oc) * g.OH + q * g.sh + ry) * g.OW;
+                            for (int64_t rx = 0; rx < g.sw; ++rx) {
+                                const Phase& ph = phases_[size_t(ry * g.sw + rx)];
+                                const int64_t cols = (g.OW - rx + g.sw - 1) / g.sw;
+                                float* dst = g.sw == 1 ? orow : rowbuf + rx * kOcb * rb_plane;
+                                const int64_t dst_plane = g.sw == 1 ? g.OH * g.OW : rb_plane;
+                                if (cols <= 0) continue;
+                                if (ph.taps.empty()) {  // no tap reaches this phase: bias only
+                                    for (int o = 0; o < ocb; ++o)
+                                        std::fill(dst + o * dst_plane, dst + o * dst_plane + cols, bias ? bias[o] : 0.0f);
+                                    continue;
                                 }
+                                TileArgs a;
+                                a.in = scratch + grp * cin_g * pad_.chan_plane + q * pad_.pcols;
+                                a.chan_plane = pad_.chan_plane;
+                                a.taps = ph.taps.data();
+                                a.ntaps = int(ph.taps.size());
+                                a.cin = int(cin_g);
+                                a.w = packed_.data() + ph.w_offset + (grp * cout_g + ob) * cin_g * int64_t(ph.taps.size());
+                                a.bias = bias;
+                                a.out = dst;
+                                a.out_plane = dst_plane;
+                                conv_row_any(ocb, a, cols);
                             }
+                            if (g.sw > 1) interleave(rowbuf, rb_plane, ocb, orow, g.OH * g.OW);
                         }
-                        w += ocb * cin_g * ntaps;
                     }
             }
         }
     }
 
 private:
+    // rowbuf[rx][o][x] -> out[o][x*sw + rx]; for stride 2, a vector zip of the two phases.
+    void interleave(const float* rowbuf, int64_t rb_plane, int ocb, float* orow, int64_t out_plane) const {
+        const Geom& g = g_;
+        for (int o = 0; o < ocb; ++o) {
+            float* dst = orow + o * out_plane;
+            int64_t x = 0;
+            if (g.sw == 2) {
+                const float* p0 = rowbuf + o * rb_plane;
+                const float* p1 = rowbuf + (kOcb + o) * rb_plane;
+                for (; 2 * x + 8 <= g.OW; x += 4) {
+                    const v128_t a = wasm_v128_load(p0 + x), b = wasm_v128_load(p1 + x);
+                    wasm_v128_store(dst + 2 * x, wasm_i32x4_shuffle(a, b, 0, 4, 1, 5));
+                    wasm_v128_store(dst + 2 * x + 4, wasm_i32x4_shuffle(a, b, 2, 6, 3, 7));
+                }
+            }
+            for (int64_t ox = 2 * x; ox < g.OW; ++ox)
+                dst[ox] = rowbuf[((ox % g.sw) * kOcb + o) * rb_plane + ox / g.sw];
+        }
+    }
+
     struct Phase {
         int64_t ry = 0, rx = 0;
         std::vector<int32_t> taps;

@@ -22,6 +22,17 @@ void PaddedInput::plan(int64_t c, int64_t h, int64_t w, int64_t pt, int64_t pb, 
     col_src.assign(size_t(pcols * phases), -1);
     for (int64_t j = 0; j < PH; ++j) row_src[size_t(j)] = int32_t(pad_source(j, pt, H, mode));
     for (int64_t j = 0; j < PW; ++j) col_src[size_t(j)] = int32_t(pad_source(j, pl, W, mode));
+    this->pl = pl;
+    q_lo.assign(size_t(phases), 0);
+    q_hi.assign(size_t(phases), 0);
+    for (int64_t ph = 0; ph < phases; ++ph) {
+        // padded column j = q*phases + ph is input column j - pl when 0 <= j - pl < W (and j < PW)
+        const int64_t first = std::max<int64_t>(0, pl), last = std::min<int64_t>(pl + W, PW);  // [first, last)
+        int64_t lo = (first - ph + phases - 1) / phases;
+        if (first - ph < 0) lo = 0;
+        int64_t hi = last - ph <= 0 ? 0 : (last - ph + phases - 1) / phases;
+        q_lo[size_t(ph)] = std::min(lo, hi), q_hi[size_t(ph)] = hi;
+    }
 }
 
 void PaddedInput::fill(const float* in, float* dst) const {
@@ -37,7 +48,17 @@ void PaddedInput::fill(const float* in, float* dst) const {
                     continue;
                 }
                 const float* s = src + int64_t(sr) * W;
-                for (int64_t q = 0; q < pcols; ++q) {
+                const int64_t lo = q_lo[size_t(ph)], hi = q_hi[size_t(ph)];
+                for (int64_t q = 0; q < lo; ++q) {  // left border
+                    const int32_t sc = col_src[size_t(q * phases + ph)];
+                    d[q] = sc < 0 ? pad_value : s[sc];
+                }
+                // interior: input columns q*phases + ph - pl, a plain copy when phases == 1
+                const int64_t shift = ph - pl;
+                if (phases == 1) std::memcpy(d + lo, s + lo + shift, size_t(hi - lo) * sizeof(float));
+                else
+                    for (int64_t q = lo; q < hi; ++q) d[q] = s[q * phases + shift];
+                for (int64_t q = hi; q < pcols; ++q) {  // right border and margin
                     const int32_t sc = col_src[size_t(q * phases + ph)];
                     d[q] = sc < 0 ? pad_value : s[sc];
                 }

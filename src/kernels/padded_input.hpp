@@ -21,6 +21,10 @@ struct PaddedInput {
     float pad_value = 0.0f;            // value of padding cells (zeros mode); -inf for max pooling
     std::vector<int32_t> row_src;      // padded row -> input row, or -1 for padding
     std::vector<int32_t> col_src;      // padded column -> input column, or -1
+    // Per phase, the phase columns [q_lo, q_hi) that read input columns q*phases + phase - pl
+    // directly (a plain or strided copy); the others go through col_src.
+    std::vector<int64_t> q_lo, q_hi;
+    int64_t pl = 0;
 
     // rows/cols before and after (negative = crop, reflect/replicate/circular read the input).
     void plan(int64_t C, int64_t H, int64_t W, int64_t pt, int64_t pb, int64_t pl, int64_t pr, int64_t stride_w,
