@@ -11,7 +11,8 @@
 //   const plan = engine.plan(state);       // throws Error(message) for an unparsable state
 //   plan.input().set(myFloat32Array);      // NCHW, plan.inputSize floats (a view into wasm memory)
 //   const ms = plan.run();                 // all runnable layers; plan.run(k) reruns from layer k
-//   plan.output(i), plan.kernel(i), plan.ms(i), plan.weights(i); plan.free();
+//   plan.output(i), plan.kernel(i), plan.kernelNote(i), plan.layerBytes(i), plan.ms(i),
+//   plan.weights(i); plan.free();
 //
 // Options: { moduleUrl } (browser: URL of convplay_engine.js), { modulePath } (Node: its path),
 // { factory } (an already loaded createConvplayModule).
@@ -63,6 +64,8 @@ export async function createEngine(opts = {}) {
         outputSize: M.cwrap('cp_plan_output_size', 'number', ['number', 'number']),
         outputShape: M.cwrap('cp_plan_output_shape', 'string', ['number', 'number']),
         kernel: M.cwrap('cp_plan_kernel', 'string', ['number', 'number']),
+        kernelNote: M.cwrap('cp_plan_kernel_note', 'string', ['number', 'number']),
+        layerBytes: M.cwrap('cp_plan_layer_bytes', 'number', ['number', 'number']),
         ms: M.cwrap('cp_plan_ms', 'number', ['number', 'number']),
         weight: M.cwrap('cp_plan_weight', 'number', ['number', 'number']),
         weightSize: M.cwrap('cp_plan_weight_size', 'number', ['number', 'number']),
@@ -100,6 +103,10 @@ export async function createEngine(opts = {}) {
             outputView(i) { check(i); return view(api.output(h, i), api.outputSize(h, i)); },
             output(i) { return this.outputView(i).slice(); },
             kernel(i) { check(i); return api.kernel(h, i); },
+            // why a layer runs on a fallback kernel ('' on the fast path)
+            kernelNote(i) { check(i); return api.kernelNote(h, i); },
+            // bytes held for layer i: output, weights (made + packed), scratch
+            layerBytes(i) { check(i); return api.layerBytes(h, i); },
             ms(i) { check(i); return api.ms(h, i); },
             weights(i) {
                 check(i);
@@ -137,7 +144,8 @@ export async function createEngine(opts = {}) {
                 const layers = [];
                 for (let i = 0; i < p.runnable; ++i)
                     layers.push({ index: i, name: info.layers[i].name, shape: p.shape(i), kernel: p.kernel(i),
-                                  ms: p.ms(i), output: p.output(i) });
+                                  kernelNote: p.kernelNote(i), bytes: p.layerBytes(i), ms: p.ms(i),
+                                  output: p.output(i) });
                 const ok = p.runnable === p.layerCount;
                 return { ok, error: ok ? null : info.layers[p.runnable].error, info, layers };
             } finally {

@@ -140,7 +140,8 @@ int cmd_run(const std::vector<std::string>& argv) {
         m.key("layer").value(print_layer(state->net[i]));
         m.key("shape").value(L.output.shape);
         m.key("output").value(stem + ".npy").key("png").value(stem + ".png");
-        m.key("kernel").value(L.kernel).key("ms").value(L.ms);
+        m.key("kernel").value(L.kernel).key("ms").value(L.ms).key("bytes").value(L.bytes);
+        if (!L.kernel_note.empty()) m.key("kernel_note").value(L.kernel_note);
         if (dump && state->net[i].has_weights()) {
             files.emplace_back(stem + "_weight.npy", encode_npy(L.weights.weight));
             m.key("weight").value(stem + "_weight.npy");
@@ -156,8 +157,9 @@ int cmd_run(const std::vector<std::string>& argv) {
     if (auto st = write_all(args->get("out"), files); !st) return fail(st);
     for (size_t i = 0; i < run->layers.size(); ++i) {
         const LayerRun& L = run->layers[i];
-        std::printf("%2zu %-10s %-16s -> %-16s %8.2f ms  %s\n", i + 1, L.info.name.c_str(), shape_text(L.info.in).c_str(),
-                    shape_text(L.info.out).c_str(), L.ms, L.kernel.c_str());
+        std::printf("%2zu %-10s %-16s -> %-16s %8.2f ms %8.2f MiB  %s%s%s\n", i + 1, L.info.name.c_str(),
+                    shape_text(L.info.in).c_str(), shape_text(L.info.out).c_str(), L.ms, L.bytes / 1048576.0,
+                    L.kernel.c_str(), L.kernel_note.empty() ? "" : " -- ", L.kernel_note.c_str());
     }
     std::printf("wrote %zu files to %s\n", files.size(), args->get("out").c_str());
     return 0;

@@ -49,6 +49,8 @@ Result<NetRun> run_net(const State& state, const Tensor& input, const RunOptions
         lr.weights = p.weights(static_cast<int>(i));
         lr.output = p.output(static_cast<int>(i));
         lr.kernel = p.kernel(static_cast<int>(i));
+        lr.kernel_note = p.kernel_note(static_cast<int>(i));
+        lr.bytes = p.layer_bytes(static_cast<int>(i));
         lr.ms = p.ms(static_cast<int>(i));
     }
     return run;

@@ -87,6 +87,12 @@ Result<int> Plan::update(const State& next, const PlanOptions& opt) {
     return first;
 }
 
+int64_t Plan::layer_bytes(int i) const {
+    const Step& s = steps_[size_t(i)];
+    return s.out.numel() * 4 + (s.weights.weight.numel() + s.weights.bias.numel()) * 4 +
+           static_cast<int64_t>(s.kernel->packed_bytes() + s.kernel->scratch_floats() * 4);
+}
+
 double Plan::run_one(int i) {
     Step& s = steps_[size_t(i)];
     const Tensor& in = i == 0 ? input_ : steps_[size_t(i - 1)].out;

@@ -46,6 +46,9 @@ public:
     const Tensor& output(int i) const { return steps_[size_t(i)].out; }
     const LayerWeights& weights(int i) const { return steps_[size_t(i)].weights; }
     const char* kernel(int i) const { return steps_[size_t(i)].kernel->name(); }
+    const std::string& kernel_note(int i) const { return steps_[size_t(i)].kernel->note(); }
+    // Memory of layer i: its output, its weights (as made and as packed) and its scratch need.
+    int64_t layer_bytes(int i) const;
     double ms(int i) const { return steps_[size_t(i)].ms; }
     int64_t bytes() const { return bytes_; }  // outputs, input, weights, packed weights, scratch
 

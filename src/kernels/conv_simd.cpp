@@ -18,7 +18,7 @@ namespace cp {
 
 namespace {
 
-constexpr int kOcb = 4;  // output channels per tile
+constexpr int kOcb = kTileOcb;  // output channels per tile
 
 // Packs weights for one group: blocks of up to kOcb output channels, each [ic][tap][ocb].
 // get(oc_local, ic_local, tap) reads the source weight.

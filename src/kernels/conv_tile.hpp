@@ -60,19 +60,23 @@ inline void conv_tile(const TileArgs& a, int n_valid) {
 // `in` points at the row's column 0; tiles advance it by their pixel count (stride-1 columns).
 // Kept out of line on purpose: V8 tiers a wasm function up to its optimising compiler only
 // between calls, so the hot loop must live in a function that is called often.
+#ifndef CONVPLAY_TILE_XV
+#define CONVPLAY_TILE_XV 2  // vectors of 4 pixels per main tile (tuned with bench/)
+#endif
+
 template <int OCB>
 __attribute__((noinline)) void conv_row(TileArgs a, int64_t width) {
+    constexpr int XV = CONVPLAY_TILE_XV, PX = 4 * XV;
     int64_t x = 0;
     const float* in0 = a.in;
     float* out0 = a.out;
-    for (; x + 8 <= width; x += 8) {
+    for (; x + PX <= width; x += PX) {
         a.in = in0 + x, a.out = out0 + x;
-        conv_tile<OCB, 2>(a, 8);
+        conv_tile<OCB, XV>(a, PX);
     }
-    if (x + 4 <= width) {
+    for (; x + 4 <= width; x += 4) {
         a.in = in0 + x, a.out = out0 + x;
         conv_tile<OCB, 1>(a, 4);
-        x += 4;
     }
     if (x < width) {
         a.in = in0 + x, a.out = out0 + x;
@@ -80,13 +84,29 @@ __attribute__((noinline)) void conv_row(TileArgs a, int64_t width) {
     }
 }
 
-// Runtime OCB (1..4) -> template.
+#ifndef CONVPLAY_TILE_OCB
+#define CONVPLAY_TILE_OCB 4  // output channels per tile (tuned with bench/)
+#endif
+constexpr int kTileOcb = CONVPLAY_TILE_OCB;
+
+// Runtime OCB (1..kTileOcb) -> template.
 inline void conv_row_any(int ocb, const TileArgs& a, int64_t width) {
     switch (ocb) {
         case 1: conv_row<1>(a, width); break;
         case 2: conv_row<2>(a, width); break;
         case 3: conv_row<3>(a, width); break;
-        default: conv_row<4>(a, width); break;
+#if CONVPLAY_TILE_OCB >= 5
+        case 4: conv_row<4>(a, width); break;
+        case 5: conv_row<5>(a, width); break;
+#endif
+#if CONVPLAY_TILE_OCB >= 6
+        case 6: conv_row<6>(a, width); break;
+#endif
+#if CONVPLAY_TILE_OCB >= 8
+        case 7: conv_row<7>(a, width); break;
+        case 8: conv_row<8>(a, width); break;
+#endif
+        default: conv_row<kTileOcb>(a, width); break;
     }
 }
 

@@ -84,7 +84,10 @@ std::unique_ptr<LayerKernel> select_kernel(const KernelRequest& req) {
             case Op::Upsample: break;  // gathers with no regular vector shape: the reference serves it
         }
     }
-    return std::make_unique<RefKernel>(req);
+    auto k = std::make_unique<RefKernel>(req);
+    k->set_note(req.reference_only ? "reference kernels requested"
+                                   : "no SIMD kernel for upsampling: the reference kernel runs (memory-bound gather)");
+    return k;
 }
 
 }  // namespace cp

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <memory>
+#include <string>
 
 #include "core/layer.hpp"
 #include "core/shapes.hpp"
@@ -19,6 +20,12 @@ public:
     // in: the layer's input [N, C, ...], out: its output; scratch: scratch_floats() floats.
     virtual void run(const float* in, float* out, float* scratch) const = 0;
     virtual size_t packed_bytes() const { return 0; }  // memory held for packed weights
+    // Why this kernel serves the layer when it is not the fast path (empty otherwise).
+    const std::string& note() const { return note_; }
+    void set_note(std::string n) { note_ = std::move(n); }
+
+private:
+    std::string note_;
 };
 
 struct KernelRequest {

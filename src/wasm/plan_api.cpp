@@ -79,6 +79,14 @@ const char* cp_plan_output_shape(int h, int i) {
     return s.c_str();
 }
 const char* cp_plan_kernel(int h, int i) { auto* p = get(h); return valid_layer(p, i) ? p->kernel(i) : ""; }
+const char* cp_plan_kernel_note(int h, int i) {
+    auto* p = get(h);
+    return valid_layer(p, i) ? p->kernel_note(i).c_str() : "";
+}
+double cp_plan_layer_bytes(int h, int i) {
+    auto* p = get(h);
+    return valid_layer(p, i) ? static_cast<double>(p->layer_bytes(i)) : 0;
+}
 double cp_plan_ms(int h, int i) { auto* p = get(h); return valid_layer(p, i) ? p->ms(i) : -1.0; }
 
 // Weights in PyTorch's layout (conv: [C_out, C_in/g, k...], convT: [C_in, C_out/g, k...]).

@@ -1,0 +1,74 @@
+// Feature maps on the GPU: each tensor (a layer's output, or the input) is uploaded once per new
+// version as an R32F texture array, one layer per channel, and drawn through the colormap shader
+// (shaders/colormap.*) inside ImGui's draw lists via a draw callback. Range and colormap changes
+// are uniforms: they never re-upload.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <vector>
+
+#include "app/gl.hpp"
+#include "engine/tensor.hpp"
+#include "imgui.h"
+
+namespace cp::app {
+
+struct MapTexture {
+    GLuint tex = 0;
+    uint64_t version = 0;  // the Session version it holds (0: nothing yet)
+    int item = 0;          // batch item uploaded
+    int c = 0, h = 0, w = 0;        // channels uploaded (capped), height, width
+    int64_t channels = 0;           // channels in the tensor
+    std::vector<float> lo, hi;      // per-channel range
+    float all_lo = 0, all_hi = 0;   // over every uploaded channel
+    bool too_big = false;           // wider or taller than the GPU allows
+    bool ready() const { return tex != 0 && version != 0 && !too_big; }
+};
+
+enum class MapMode : int { Sequential = 0, Diverging = 1, Grey = 2, Rgb = 3 };
+
+struct MapStyle {
+    MapMode mode = MapMode::Sequential;
+    int layer = 0;            // channel (RGB: first of three)
+    float lo = 0, hi = 1;     // values mapped to the ends of the colormap
+    bool grid = false;        // texel borders
+};
+
+class MapCache {
+public:
+    // The texture for `slot` (-1 input, else layer index) holding `t` at `version`; uploads when
+    // the version, the batch item or the shape changed. `t` is [N, C, H, W] or [N, C, L].
+    const MapTexture& get(int slot, const Tensor& t, uint64_t version, int item);
+    const MapTexture* peek(int slot) const;
+    void forget_from(int slot);  // layers removed from the stack
+    uint64_t uploads() const { return uploads_; }
+
+    // Draws channel(s) of `m` into [p0, p1] of the current window with `style`.
+    void draw(ImDrawList* dl, const MapTexture& m, const MapStyle& style, ImVec2 p0, ImVec2 p1,
+              ImVec2 uv0 = {0, 0}, ImVec2 uv1 = {1, 1});
+    void begin_frame();  // frees last frame's callback data (after it was rendered)
+
+    // Called from ImGui's renderer (the draw callback); public for that only.
+    void apply(const MapStyle& s, GLuint tex);
+
+private:
+    bool build_program(GLint imgui_program);
+    std::map<int, MapTexture> slots_;
+    struct Pending {
+        MapCache* self;
+        MapStyle style;
+        GLuint tex;
+    };
+    std::deque<Pending> pending_;  // stable addresses for ImDrawCmd::UserCallbackData
+    GLuint program_ = 0;
+    bool program_failed_ = false;
+    GLint u_proj_ = -1, u_maps_ = -1, u_mode_ = -1, u_layer_ = -1, u_range_ = -1, u_size_ = -1, u_grid_ = -1;
+    GLint max_layers_ = 0, max_size_ = 0;
+    uint64_t uploads_ = 0;
+};
+
+// The colour a style gives value `v` (for legends), matching the shader.
+ImU32 map_color(MapMode mode, float t);
+
+}  // namespace cp::app

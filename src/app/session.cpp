@@ -1,0 +1,149 @@
+// Session (see session.hpp).
+#include "app/session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "core/codec.hpp"
+#include "engine/image.hpp"
+#include "engine/samples.hpp"
+
+namespace cp::app {
+
+namespace {
+
+// Planning refuses stacks above this: wasm memory is 2 GiB at most, and textures copy outputs.
+PlanOptions plan_options() {
+    PlanOptions o;
+    o.max_bytes = int64_t(768) << 20;
+    return o;
+}
+
+double now_ms() {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+Session::Session() {
+    auto st = parse_state(kDefaultState);
+    edit(*st);
+}
+
+Status Session::load_text(std::string_view text) {
+    auto parsed = parse_state(text);
+    if (!parsed) return parsed.status();
+    State next = *parsed;
+    // A link never carries an uploaded image's pixels: keep the current upload when it fits,
+    // else fall back to the photo sample and say so.
+    if (next.image == "upload") {
+        const bool fits = has_upload() && next.in_shape.size() == 3 && next.in_shape[0] == upload_.shape[1] &&
+                          next.in_shape[1] == upload_.shape[2] && next.in_shape[2] == upload_.shape[3];
+        if (!fits) {
+            next.image = "photo";
+            notice = {Notice::Warning,
+                      "This state was made with an uploaded image, which a link does not carry: showing "
+                      "the photo sample instead. Drop or paste the image to use it again."};
+        }
+    }
+    edit(next);
+    return {};
+}
+
+void Session::edit(const State& next) {
+    ++edits_;
+    state_ = next;
+    text_ = print_state(state_);
+    info_ = net_info(state_);
+    solve_ = solve_net(state_);
+    int first = 0;
+    if (plan_) {
+        auto r = plan_->update(state_, plan_options());
+        if (!r) {
+            plan_status_ = r.status();  // the plan keeps the previous state; outputs are stale
+            return;
+        }
+        first = *r;
+    } else {
+        auto p = Plan::create(state_, plan_options());
+        if (!p) {
+            plan_status_ = p.status();
+            return;
+        }
+        plan_ = std::move(p.value());
+        input_key_.clear();
+    }
+    plan_status_ = {};
+    versions_.resize(state_.net.size(), 0);
+    computed_ = std::min(computed_, first);
+    // The input's values depend on the sample, its size, the seed and the upload.
+    const std::string key = shape_text(info_.input) + "|" + state_.image + "|" + std::to_string(state_.seed) +
+                            "|" + std::to_string(upload_serial_);
+    if (key != input_key_) {
+        input_key_ = key;
+        fill_input();
+        computed_ = 0;
+    }
+}
+
+void Session::fill_input() {
+    Tensor& in = plan_->input();
+    input_version_ = ++counter_;
+    if (state_.image == "upload" && has_upload()) {
+        // [1, C, H, W] repeated for each batch item; load_text/upload guarantee the shape.
+        const size_t item = upload_.data.size();
+        for (size_t n = 0; n * item < in.data.size(); ++n)
+            std::memcpy(in.ptr() + n * item, upload_.ptr(), std::min(item, in.data.size() - n * item) * 4);
+        return;
+    }
+    State s = state_;
+    if (s.image == "upload") s.image = "photo";
+    auto sample = make_sample(s);
+    if (sample && sample->data.size() == in.data.size()) in.data = sample->data;
+}
+
+Status Session::upload(const std::string& bytes, const std::string& name) {
+    // Channels follow the current input (grey stays grey); anything else becomes RGB.
+    const int64_t c = state_.in_shape.empty() ? 3 : state_.in_shape[0];
+    const int channels = (c == 1 || c == 3 || c == 4) ? int(c) : 3;
+    DecodeLimits lim;
+    lim.max_pixels = kPixelBudget;
+    auto decoded = decode_image(bytes, channels, lim, name.empty() ? std::string("the file") : name);
+    if (!decoded) {
+        notice = {Notice::Error, decoded.status().message + ". The current image is kept."};
+        return decoded.status();
+    }
+    upload_ = std::move(decoded->tensor);
+    upload_name_ = name;
+    ++upload_serial_;
+    State next = state_;
+    next.image = "upload";
+    next.in_shape = {upload_.shape[1], upload_.shape[2], upload_.shape[3]};
+    if (!decoded->notice.empty())
+        notice = {Notice::Warning, decoded->notice + " (the playground's budget is " +
+                                       std::to_string(kPixelBudget / (1024 * 1024)) + " megapixel)."};
+    else
+        notice = {Notice::Info, name + ": " + std::to_string(upload_.shape[3]) + "x" +
+                                    std::to_string(upload_.shape[2]) + " loaded."};
+    edit(next);
+    return {};
+}
+
+bool Session::step(double budget_ms) {
+    if (!busy()) return false;
+    const double t0 = now_ms();
+    do {
+        plan_->run_one(computed_);
+        versions_[size_t(computed_)] = ++counter_;
+        ++computed_;
+    } while (computed_ < plan_->runnable() && now_ms() - t0 < budget_ms);
+    return true;
+}
+
+uint64_t Session::version(int slot) const {
+    if (slot < 0) return input_version_;
+    return size_t(slot) < versions_.size() ? versions_[size_t(slot)] : 0;
+}
+
+}  // namespace cp::app

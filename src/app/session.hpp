@@ -1,0 +1,81 @@
+// Session: the playground's one State, its plan, and the schedule that recomputes only the layers
+// downstream of an edit, spread over frames. Every way in (link, UI edit, test hook, upload) ends
+// in edit(), so the codec and core's validation are the only judges of a state.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/layer.hpp"
+#include "core/shapes.hpp"
+#include "core/solver.hpp"
+#include "core/status.hpp"
+#include "engine/plan.hpp"
+#include "engine/tensor.hpp"
+
+namespace cp::app {
+
+// The state a first visit shows: the size mismatch of an encoder-decoder is visible at once.
+inline constexpr const char* kDefaultState =
+    "v=1&in=3x256x256&img=photo&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1)";
+
+// Uploads above this many pixels are downscaled (area average), with a notice.
+inline constexpr int64_t kPixelBudget = int64_t(1024) * 1024;
+
+struct Notice {
+    enum Kind { None, Info, Warning, Error } kind = None;
+    std::string text;
+};
+
+class Session {
+public:
+    Session();
+
+    // Parses state text (a bare state, a fragment or a whole link). On error the state is kept
+    // and the codec's message returned.
+    Status load_text(std::string_view text);
+    // Applies a state the UI built. Shapes and errors are recomputed at once; the plan is updated
+    // and the layers from the first changed one are queued.
+    void edit(const State& next);
+    // Decodes an uploaded file (budget, downscale notice) and makes it the input.
+    Status upload(const std::string& bytes, const std::string& name);
+    // Runs queued layers until `budget_ms` is spent (at least one). Returns true if any ran.
+    bool step(double budget_ms);
+
+    const State& state() const { return state_; }
+    const std::string& text() const { return text_; }  // print_state(state())
+    const NetInfo& info() const { return info_; }
+    const SolveReport& solve() const { return solve_; }
+    const Plan* plan() const { return plan_.get(); }
+    const Status& plan_status() const { return plan_status_; }  // not ok: outputs are stale
+    const Tensor* input() const { return plan_ ? &const_cast<Plan&>(*plan_).input() : nullptr; }
+    bool busy() const { return plan_ && plan_status_.ok && computed_ < plan_->runnable(); }
+    int computed() const { return computed_; }  // layers whose outputs match the state
+    // Increases whenever a layer's output (slot -1: the input) gets new values; never reused.
+    uint64_t version(int slot) const;
+    uint64_t edits() const { return edits_; }  // how many states were applied
+    bool has_upload() const { return !upload_.data.empty(); }
+    const std::string& upload_name() const { return upload_name_; }
+
+    Notice notice;  // the latest message for the user (shown in the top bar)
+
+private:
+    void fill_input();
+    State state_;
+    std::string text_;
+    NetInfo info_;
+    SolveReport solve_;
+    std::unique_ptr<Plan> plan_;
+    Status plan_status_;
+    std::string input_key_;   // what the plan's input was filled from
+    int computed_ = 0;
+    uint64_t counter_ = 0, input_version_ = 0, edits_ = 0;
+    std::vector<uint64_t> versions_;
+    Tensor upload_;           // [1, C, H, W] in [0, 1]
+    std::string upload_name_;
+    uint64_t upload_serial_ = 0;
+};
+
+}  // namespace cp::app
