@@ -35,6 +35,15 @@ struct MapStyle {
     bool grid = false;        // texel borders
 };
 
+class MapCache;
+// What one draw callback needs (lives until the frame is rendered).
+struct MapDraw {
+    MapCache* self;
+    MapStyle style;
+    GLuint tex;
+    float w, h;
+};
+
 class MapCache {
 public:
     // The texture for `slot` (-1 input, else layer index) holding `t` at `version`; uploads when
@@ -50,17 +59,12 @@ public:
     void begin_frame();  // frees last frame's callback data (after it was rendered)
 
     // Called from ImGui's renderer (the draw callback); public for that only.
-    void apply(const MapStyle& s, GLuint tex);
+    void apply(const MapStyle& s, GLuint tex, float w, float h);
 
 private:
     bool build_program(GLint imgui_program);
     std::map<int, MapTexture> slots_;
-    struct Pending {
-        MapCache* self;
-        MapStyle style;
-        GLuint tex;
-    };
-    std::deque<Pending> pending_;  // stable addresses for ImDrawCmd::UserCallbackData
+    std::deque<MapDraw> pending_;  // stable addresses for ImDrawCmd::UserCallbackData
     GLuint program_ = 0;
     bool program_failed_ = false;
     GLint u_proj_ = -1, u_maps_ = -1, u_mode_ = -1, u_layer_ = -1, u_range_ = -1, u_size_ = -1, u_grid_ = -1;

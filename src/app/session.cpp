@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/codec.hpp"
+#include "core/report.hpp"
 #include "engine/image.hpp"
 #include "engine/samples.hpp"
 
@@ -140,6 +141,8 @@ bool Session::step(double budget_ms) {
     } while (computed_ < plan_->runnable() && now_ms() - t0 < budget_ms);
     return true;
 }
+
+std::string Session::shapes_json() const { return cp::shapes_json(state_, info_, solve_); }
 
 uint64_t Session::version(int slot) const {
     if (slot < 0) return input_version_;

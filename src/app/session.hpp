@@ -47,6 +47,7 @@ public:
     const State& state() const { return state_; }
     const std::string& text() const { return text_; }  // print_state(state())
     const NetInfo& info() const { return info_; }
+    std::string shapes_json() const;  // core's report: the shape table as JSON
     const SolveReport& solve() const { return solve_; }
     const Plan* plan() const { return plan_.get(); }
     const Status& plan_status() const { return plan_status_; }  // not ok: outputs are stale

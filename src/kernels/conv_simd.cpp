@@ -65,26 +65,28 @@ public:
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), ntaps = int64_t(taps_.size());
         for (int64_t n = 0; n < g.N; ++n) {
             pad_.fill(in + n * g.C_in * g.H * g.W, scratch);
-            const float* w = packed_.data();
+            // Output rows outer, channel blocks inner: a row's input (every channel, kh rows)
+            // stays in cache while all the blocks that need it run.
             for (int64_t grp = 0; grp < g.groups; ++grp)
-                for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
-                    const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
-                    const int64_t oc = grp * cout_g + ob;
-                    TileArgs a;
-                    a.chan_plane = pad_.chan_plane;
-                    a.taps = taps_.data();
-                    a.ntaps = int(ntaps);
-                    a.cin = int(cin_g);
-                    a.w = w;
-                    a.bias = bias_.empty() ? nullptr : bias_.data() + oc;
-                    a.out_plane = g.OH * g.OW;
-                    for (int64_t oy = 0; oy < g.OH; ++oy) {
+                for (int64_t oy = 0; oy < g.OH; ++oy) {
+                    const float* w = packed_.data() + grp * cout_g * cin_g * ntaps;
+                    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                        const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+                        const int64_t oc = grp * cout_g + ob;
+                        TileArgs a;
+                        a.chan_plane = pad_.chan_plane;
+                        a.taps = taps_.data();
+                        a.ntaps = int(ntaps);
+                        a.cin = int(cin_g);
+                        a.w = w;
+                        a.bias = bias_.empty() ? nullptr : bias_.data() + oc;
+                        a.out_plane = g.OH * g.OW;
                         // output row oy reads padded rows oy*sh + ky*dh (the taps add ky*dh)
                         a.in = scratch + grp * cin_g * pad_.chan_plane + oy * g.sh * pad_.pcols;
                         a.out = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW;
                         conv_row_any(ocb, a, g.OW);
+                        w += ocb * cin_g * ntaps;
                     }
-                    w += ocb * cin_g * ntaps;
                 }
         }
     }
@@ -95,31 +97,38 @@ private:
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), hw = g.H * g.W;
         const int64_t tail = hw % 4, body = hw - tail;  // the last < 4 pixels go through scratch
         for (int64_t n = 0; n < g.N; ++n) {
-            const float* w = packed_.data();
             for (int64_t grp = 0; grp < g.groups; ++grp) {
                 const float* src = in + (n * g.C_in + grp * cin_g) * hw;
                 if (tail)
                     for (int64_t ic = 0; ic < cin_g; ++ic)
                         for (int64_t x = 0; x < 4; ++x) scratch[ic * 4 + x] = x < tail ? src[ic * hw + body + x] : 0.0f;
-                for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
-                    const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
-                    const int64_t oc = grp * cout_g + ob;
-                    TileArgs a;
-                    a.in = src;
-                    a.chan_plane = hw;
-                    a.taps = taps_.data();
-                    a.ntaps = 1;
-                    a.cin = int(cin_g);
-                    a.w = w;
-                    a.bias = bias_.empty() ? nullptr : bias_.data() + oc;
-                    a.out = out + (n * g.C_out + oc) * hw;
-                    a.out_plane = hw;
-                    conv_row_any(ocb, a, body);
-                    if (tail) {
-                        a.in = scratch, a.chan_plane = 4, a.out += body;
-                        conv_row_any(ocb, a, tail);
+                // Chunks of pixels outer, channel blocks inner: a chunk of every input channel
+                // stays in cache while all the blocks read it.
+                constexpr int64_t kChunk = 512;
+                for (int64_t x0 = 0; x0 == 0 || x0 < body; x0 += kChunk) {
+                    const float* w = packed_.data() + grp * cout_g * cin_g;
+                    const int64_t len = std::min(kChunk, body - x0);
+                    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                        const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+                        const int64_t oc = grp * cout_g + ob;
+                        TileArgs a;
+                        a.in = src + x0;
+                        a.chan_plane = hw;
+                        a.taps = taps_.data();
+                        a.ntaps = 1;
+                        a.cin = int(cin_g);
+                        a.w = w;
+                        a.bias = bias_.empty() ? nullptr : bias_.data() + oc;
+                        a.out = out + (n * g.C_out + oc) * hw + x0;
+                        a.out_plane = hw;
+                        if (len > 0) conv_row_any(ocb, a, len);
+                        if (tail && x0 + kChunk >= body) {  // the last chunk also does the tail
+                            a.in = scratch, a.chan_plane = 4;
+                            a.out = out + (n * g.C_out + oc) * hw + body;
+                            conv_row_any(ocb, a, tail);
+                        }
+                        w += ocb * cin_g;
                     }
-                    w += ocb * cin_g;
                 }
             }
         }
@@ -205,12 +214,14 @@ public:
             pad_.fill(in + n * g.C_in * g.H * g.W, scratch);
             for (int64_t ry = 0; ry < g.sh; ++ry) {
                 const int64_t rows = (g.OH - ry + g.sh - 1) / g.sh;  // q with q*sh + ry < OH
-                for (int64_t grp = 0; grp < g.groups; ++grp)
-                    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
-                        const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
-                        const int64_t oc = grp * cout_g + ob;
-                        const float* bias = bias_.empty() ? nullptr : bias_.data() + oc;
-                        for (int64_t q = 0; q < rows; ++q) {
+                // Rows outer, channel blocks inner: the input rows a phase row reads stay in
+                // cache while every block uses them.
+                for (int64_t q = 0; q < rows; ++q)
+                    for (int64_t grp = 0; grp < g.groups; ++grp)
+                        for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                            const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+                            const int64_t oc = grp * cout_g + ob;
+                            const float* bias = bias_.empty() ? nullptr : bias_.data() + oc;
                             float* orow = out + ((n * g.C_out + oc) * g.OH + q * g.sh + ry) * g.OW;
                             for (int64_t rx = 0; rx < g.sw; ++rx) {
                                 const Phase& ph = phases_[size_t(ry * g.sw + rx)];
@@ -237,7 +248,6 @@ public:
                             }
                             if (g.sw > 1) interleave(rowbuf, rb_plane, ocb, orow, g.OH * g.OW);
                         }
-                    }
             }
         }
     }

@@ -64,9 +64,12 @@ inline void conv_tile(const TileArgs& a, int n_valid) {
 #define CONVPLAY_TILE_XV 2  // vectors of 4 pixels per main tile (tuned with bench/)
 #endif
 
+// Few output channels leave registers free for more pixels: up to 12 accumulators either way.
+constexpr int tile_xv(int ocb) { return ocb <= 3 ? 4 : CONVPLAY_TILE_XV; }
+
 template <int OCB>
 __attribute__((noinline)) void conv_row(TileArgs a, int64_t width) {
-    constexpr int XV = CONVPLAY_TILE_XV, PX = 4 * XV;
+    constexpr int XV = tile_xv(OCB), PX = 4 * XV;
     int64_t x = 0;
     const float* in0 = a.in;
     float* out0 = a.out;

@@ -1,0 +1,93 @@
+// The playground: one Session (state, plan, schedule), the GPU feature maps, view-only settings,
+// and the windows drawn each frame. The platform layer (src/platform) owns SDL, GL and the loop
+// and calls start(), wants_frame(), frame(); the page's bridge calls the entry points below.
+//
+// [SECTION] windows (one file each): top_bar.cpp, layers_window.cpp (+ layer_params.cpp,
+// weights_editor.cpp), outputs_window.cpp, viewer_window.cpp (+ feature_map_view.cpp),
+// explain_window.cpp.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "app/gl_maps.hpp"
+#include "app/host.hpp"
+#include "app/session.hpp"
+#include "app/ui.hpp"
+
+namespace cp::app {
+
+// View-only settings: never part of the state text or the link.
+struct ViewState {
+    int slot = 2;              // the map in the viewer / explain: -1 input, else layer index
+    int channel = 0;
+    bool rgb = true;           // 3-channel maps as an RGB composite
+    int colormap = 0;          // 0 auto (diverging when both signs), 1 sequential, 2 diverging, 3 grey
+    bool shared_range = false; // one range over all channels instead of one per channel
+    int item = 0;              // batch item shown
+    float zoom = 0;            // viewer: screen pixels per texel; 0 = fit
+    ImVec2 center{0, 0};       // viewer: texel at the view's centre
+    int tab = 0;               // 0 feature map, 1 explain (set to switch tabs programmatically)
+    bool tab_request = false;
+    // Explain
+    int toy = 8;               // input size of the picture when the real one is too big to draw
+    int pos = 0;               // the output cell whose window is shown
+    bool play = false;
+    double play_t = 0;
+};
+
+// Where each window goes: a tiled layout recomputed from the canvas size every frame.
+struct Layout {
+    ImVec2 top_pos, top_size, layers_pos, layers_size, outputs_pos, outputs_size, view_pos, view_size;
+};
+
+class App {
+public:
+    explicit App(Host& host) : host_(host) {}
+
+    // The page's fragment at start-up (may be empty or broken).
+    void start(const std::string& fragment);
+    // Whether a frame needs drawing (input arrived, work pending, an animation runs).
+    bool wants_frame() const;
+    void request_frames(int n) { frames_left_ = std::max(frames_left_, n); }
+    // Builds this frame's windows (between ImGui::NewFrame and ImGui::Render).
+    void frame();
+
+    // Entry points from the page (the bridge).
+    Status set_state_text(const std::string& text, bool from_link);
+    Status upload(const std::string& bytes, const std::string& name);
+    void paste_text(const std::string& text);
+
+    Session& session() { return session_; }
+    MapCache& maps() { return maps_; }
+    ViewState& view() { return view_; }
+    Host& host() { return host_; }
+    uint64_t frames() const { return frames_; }
+    // Timing for the test hooks: when the last state was applied and when a frame first showed
+    // its outputs (ms, Host::now_ms clock), and which edit that frame showed.
+    double edit_ms = 0, shown_ms = 0;
+    uint64_t shown_edit = 0;
+
+    // Window functions (one file each).
+    void draw_top_bar(Edit& e);
+    void draw_layers_window(Edit& e);
+    void draw_outputs_window();
+    void draw_view_window();
+    void draw_viewer_tab();
+    void draw_explain_tab();
+    Layout layout;
+
+private:
+    void apply(const Edit& e);
+    void publish();
+    Host& host_;
+    Session session_;
+    MapCache maps_;
+    ViewState view_;
+    uint64_t frames_ = 0;
+    int frames_left_ = 3;
+    uint64_t published_edit_ = ~uint64_t(0);
+    uint64_t pending_shown_ = 0;
+    double step_budget_ms_ = 10;
+};
+
+}  // namespace cp::app

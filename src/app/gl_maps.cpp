@@ -1,0 +1,191 @@
+// MapCache (see gl_maps.hpp).
+#include "app/gl_maps.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "shaders.gen.hpp"
+
+namespace cp::app {
+
+namespace {
+
+GLuint compile(GLenum kind, const char* body) {
+    // The shader files carry no #version line (GLSL ES 3.0 bodies): it is added here.
+    const std::string src = std::string("#version 300 es\n") + body;
+    const char* p = src.c_str();
+    GLuint s = glCreateShader(kind);
+    glShaderSource(s, 1, &p, nullptr);
+    glCompileShader(s);
+    GLint ok = 0;
+    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+    if (!ok) {
+        char log[1024] = {};
+        glGetShaderInfoLog(s, sizeof log, nullptr, log);
+        std::fprintf(stderr, "colormap shader: %s\n", log);
+        glDeleteShader(s);
+        return 0;
+    }
+    return s;
+}
+
+void map_callback(const ImDrawList*, const ImDrawCmd* cmd) {
+    const auto* p = static_cast<const MapDraw*>(cmd->UserCallbackData);
+    p->self->apply(p->style, p->tex, p->w, p->h);
+}
+
+}  // namespace
+
+const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int item) {
+    MapTexture& m = slots_[slot];
+    if (m.version == version && m.item == item && m.tex) return m;
+    if (!max_layers_) {
+        glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &max_layers_);
+        glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size_);
+    }
+    // [N, C, H, W] or [N, C, L] (then H = 1): batch item `item` is C planes of H*W floats.
+    const int64_t C = t.shape.size() > 1 ? t.shape[1] : 1;
+    const int64_t H = t.shape.size() == 4 ? t.shape[2] : 1;
+    const int64_t W = t.shape.back();
+    const int64_t N = t.shape[0];
+    item = int(std::clamp<int64_t>(item, 0, N - 1));
+    m.version = version;
+    m.item = item;
+    m.channels = C;
+    m.too_big = H > max_size_ || W > max_size_ || H * W == 0;
+    if (m.too_big) return m;
+    const int c = int(std::min<int64_t>(C, max_layers_));
+    const float* base = t.ptr() + item * C * H * W;
+    // Per-channel ranges for the colormap (values are never clamped before upload).
+    m.lo.assign(size_t(c), 0);
+    m.hi.assign(size_t(c), 0);
+    for (int k = 0; k < c; ++k) {
+        const auto [mn, mx] = std::minmax_element(base + k * H * W, base + (k + 1) * H * W);
+        m.lo[size_t(k)] = *mn;
+        m.hi[size_t(k)] = *mx;
+    }
+    m.all_lo = c ? *std::min_element(m.lo.begin(), m.lo.end()) : 0;
+    m.all_hi = c ? *std::max_element(m.hi.begin(), m.hi.end()) : 0;
+    if (!m.tex) glGenTextures(1, &m.tex);
+    glBindTexture(GL_TEXTURE_2D_ARRAY, m.tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    if (m.c != c || m.h != int(H) || m.w != int(W)) {
+        // R32F is not filterable in WebGL2: NEAREST, which is what a pixel view wants anyway.
+        glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+        glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+        glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+        glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+        glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, GL_R32F, GLsizei(W), GLsizei(H), c, 0, GL_RED, GL_FLOAT, base);
+        m.c = c, m.h = int(H), m.w = int(W);
+    } else {
+        glTexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, 0, GLsizei(W), GLsizei(H), c, GL_RED, GL_FLOAT, base);
+    }
+    glBindTexture(GL_TEXTURE_2D_ARRAY, 0);
+    ++uploads_;
+    return m;
+}
+
+const MapTexture* MapCache::peek(int slot) const {
+    auto it = slots_.find(slot);
+    return it == slots_.end() ? nullptr : &it->second;
+}
+
+void MapCache::forget_from(int slot) {
+    for (auto it = slots_.lower_bound(slot); it != slots_.end();) {
+        if (it->second.tex) glDeleteTextures(1, &it->second.tex);
+        it = slots_.erase(it);
+    }
+}
+
+void MapCache::begin_frame() { pending_.clear(); }
+
+void MapCache::draw(ImDrawList* dl, const MapTexture& m, const MapStyle& style, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
+                    ImVec2 uv1) {
+    if (!m.ready() || program_failed_) return;
+    pending_.push_back({this, style, m.tex, float(m.w), float(m.h)});
+    dl->AddCallback(map_callback, &pending_.back());
+    // The quad carries ImGui's font texture id: the backend binds it to unit 0, harmlessly; the
+    // shader reads the map array from unit 1.
+    dl->AddImage(ImGui::GetIO().Fonts->TexID, p0, p1, uv0, uv1);
+    dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+}
+
+bool MapCache::build_program(GLint imgui_program) {
+    GLuint vs = compile(GL_VERTEX_SHADER, k_colormap_vert), fs = compile(GL_FRAGMENT_SHADER, k_colormap_frag);
+    if (!vs || !fs) return false;
+    GLuint p = glCreateProgram();
+    glAttachShader(p, vs);
+    glAttachShader(p, fs);
+    // ImGui's backend has already pointed its vertex arrays at its own attribute locations: use
+    // the same ones, so its vertex setup feeds this program unchanged.
+    glBindAttribLocation(p, GLuint(glGetAttribLocation(GLuint(imgui_program), "Position")), "Position");
+    glBindAttribLocation(p, GLuint(glGetAttribLocation(GLuint(imgui_program), "UV")), "UV");
+    glBindAttribLocation(p, GLuint(glGetAttribLocation(GLuint(imgui_program), "Color")), "Color");
+    glLinkProgram(p);
+    glDeleteShader(vs);
+    glDeleteShader(fs);
+    GLint ok = 0;
+    glGetProgramiv(p, GL_LINK_STATUS, &ok);
+    if (!ok) {
+        char log[1024] = {};
+        glGetProgramInfoLog(p, sizeof log, nullptr, log);
+        std::fprintf(stderr, "colormap program: %s\n", log);
+        glDeleteProgram(p);
+        return false;
+    }
+    program_ = p;
+    u_proj_ = glGetUniformLocation(p, "u_proj");
+    u_maps_ = glGetUniformLocation(p, "u_maps");
+    u_mode_ = glGetUniformLocation(p, "u_mode");
+    u_layer_ = glGetUniformLocation(p, "u_layer");
+    u_range_ = glGetUniformLocation(p, "u_range");
+    u_size_ = glGetUniformLocation(p, "u_size");
+    u_grid_ = glGetUniformLocation(p, "u_grid");
+    return true;
+}
+
+void MapCache::apply(const MapStyle& s, GLuint tex, float w, float h) {
+    if (!program_) {
+        GLint current = 0;
+        glGetIntegerv(GL_CURRENT_PROGRAM, &current);
+        if (program_failed_ || !build_program(current)) {
+            program_failed_ = true;
+            return;
+        }
+    }
+    // The same orthographic projection ImGui's backend uses.
+    const ImDrawData* dd = ImGui::GetDrawData();
+    const float L = dd->DisplayPos.x, R = L + dd->DisplaySize.x, T = dd->DisplayPos.y, B = T + dd->DisplaySize.y;
+    const float proj[16] = {2 / (R - L), 0, 0, 0, 0, 2 / (T - B), 0, 0, 0, 0, -1, 0, (R + L) / (L - R), (T + B) / (B - T), 0, 1};
+    glUseProgram(program_);
+    glUniformMatrix4fv(u_proj_, 1, GL_FALSE, proj);
+    glUniform1i(u_maps_, 1);
+    glUniform1i(u_mode_, int(s.mode));
+    glUniform1i(u_layer_, s.layer);
+    glUniform2f(u_range_, s.lo, s.hi);
+    glUniform2f(u_size_, w, h);
+    glUniform1f(u_grid_, s.grid ? 1.0f : 0.0f);
+    glActiveTexture(GL_TEXTURE1);
+    glBindTexture(GL_TEXTURE_2D_ARRAY, tex);
+    glActiveTexture(GL_TEXTURE0);
+}
+
+ImU32 map_color(MapMode mode, float t) {
+    t = std::clamp(t, 0.0f, 1.0f);
+    struct A {
+        float t, r, g, b;
+    };
+    static const A seq[] = {{0.00f, 68, 1, 84}, {0.25f, 59, 82, 139}, {0.50f, 33, 145, 140}, {0.75f, 94, 201, 98}, {1.00f, 253, 231, 37}};
+    static const A div[] = {{0.0f, 59, 76, 192}, {0.5f, 221, 221, 221}, {1.0f, 180, 4, 38}};
+    static const A grey[] = {{0.0f, 0, 0, 0}, {1.0f, 255, 255, 255}};
+    const A* a = mode == MapMode::Diverging ? div : mode == MapMode::Grey || mode == MapMode::Rgb ? grey : seq;
+    const int n = mode == MapMode::Diverging ? 3 : mode == MapMode::Sequential ? 5 : 2;
+    int i = 0;
+    while (i < n - 2 && t > a[i + 1].t) ++i;
+    const float f = (t - a[i].t) / (a[i + 1].t - a[i].t);
+    auto mix = [&](float x, float y) { return int(x + (y - x) * f + 0.5f); };
+    return IM_COL32(mix(a[i].r, a[i + 1].r), mix(a[i].g, a[i + 1].g), mix(a[i].b, a[i + 1].b), 255);
+}
+
+}  // namespace cp::app

@@ -1,0 +1,239 @@
+// The Layers window: the input (sample or upload, size) and the layer stack. Per layer: its text
+// form, input -> output shape, parameters, MACs, the formula with the user's numbers (floor and
+// coverage gap), warnings, PyTorch's error right at the failing layer, the kernel that ran and
+// its time; add, remove, reorder, duplicate; every parameter and the weights.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "app/app.hpp"
+#include "app/layer_editors.hpp"
+#include "core/codec.hpp"
+
+namespace cp::app {
+
+namespace {
+
+const char* kSamples[] = {"photo", "checker", "text", "gradient", "impulse", "noise"};
+
+// A new layer of kind `name` with settings that make sense after `prev_channels` channels.
+Layer new_layer(const char* name, int dims) {
+    std::string text = name;
+    if (dims == 1) {
+        const std::string n = name;
+        if (n == "conv2d") text = "conv1d";
+        else if (n == "convT2d") text = "convT1d";
+        else if (n == "maxpool2d") text = "maxpool1d";
+        else if (n == "avgpool2d") text = "avgpool1d";
+    }
+    if (text.rfind("conv", 0) == 0 && text.find('T') == std::string::npos) text += "(out=8,k=3,p=1)";
+    else if (text.rfind("convT", 0) == 0) text += "(out=8,k=4,s=2,p=1)";
+    else if (text.find("pool") != std::string::npos) text += "(k=2)";
+    else if (text == "upsample") text += dims == 1 ? "(scale=2)" : "(scale=2)";
+    auto L = parse_layer(text, 0);
+    return L ? *L : Layer{};
+}
+
+void input_section(App& app, Edit& e) {
+    Session& s = app.session();
+    State& d = e.draft;
+    ImGui::TextDisabled("INPUT");
+    int sample = -1;
+    for (int i = 0; i < IM_ARRAYSIZE(kSamples); ++i)
+        if (d.image == kSamples[i]) sample = i;
+    std::string preview = d.image == "upload" ? "upload: " + s.upload_name() : d.image;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    if (ImGui::BeginCombo("image", preview.c_str())) {
+        for (int i = 0; i < IM_ARRAYSIZE(kSamples); ++i)
+            if (ImGui::Selectable(kSamples[i], i == sample)) {
+                d.image = kSamples[i];
+                e.track(true);
+            }
+        if (s.has_upload() && ImGui::Selectable(("upload: " + s.upload_name()).c_str(), d.image == "upload")) {
+            d.image = "upload";
+            e.track(true);
+        }
+        ImGui::EndCombo();
+    }
+    hooks().record("image");
+    ImGui::SameLine();
+    if (ImGui::Button("Upload image...")) app.host().open_file_picker();
+    hooks().record("upload");
+    help_marker("Or drop an image file onto the page, or paste one (Ctrl+V). Images above 1 megapixel are "
+                "downscaled. Nothing leaves this page.");
+
+    ImGui::PushItemWidth(-ImGui::GetFontSize() * 8);
+    if (d.image == "upload") {
+        ImGui::TextDisabled("size %s (the image's own; pick a sample to choose a size)",
+                            shape_text(s.info().input).c_str());
+    } else {
+        int c = int(d.in_shape[0]);
+        if (e.track(ImGui::SliderInt("channels", &c, 1, 4))) d.in_shape[0] = std::clamp<int64_t>(c, 1, CodecLimits::max_channels);
+        const int dims = d.input_dims();
+        if (dims == 2 && d.in_shape[1] == d.in_shape[2]) {
+            int v = int(d.in_shape[1]);
+            if (e.track(ImGui::SliderInt("size (H = W)", &v, 1, 1024))) d.in_shape[1] = d.in_shape[2] = std::clamp(v, 1, 65536);
+        } else {
+            for (int a = 0; a < dims; ++a) {
+                int v = int(d.in_shape[size_t(1 + a)]);
+                if (e.track(ImGui::SliderInt(dims == 1 ? "length" : a == 0 ? "height" : "width", &v, 1, 1024)))
+                    d.in_shape[size_t(1 + a)] = std::clamp(v, 1, 65536);
+            }
+        }
+        hooks().record("size");
+    }
+    int n = int(d.batch);
+    if (e.track(ImGui::SliderInt("batch N", &n, 1, 8))) d.batch = std::clamp<int64_t>(n, 1, CodecLimits::max_batch);
+    int seed = int(d.seed);
+    if (e.track(ImGui::InputInt("seed", &seed))) d.seed = uint32_t(std::max(0, seed));
+    ImGui::PopItemWidth();
+    ImGui::Text("input  %s", shape_text(s.info().input).c_str());
+}
+
+// The layer's own line of state text: typed edits of anything, Enter applies.
+void layer_text_field(Layer& L, int index, Edit& e) {
+    static std::vector<char> buf(70000, 0);
+    static int active = -1;
+    static std::string error;
+    static int error_index = -1;
+    if (active != index) {
+        const std::string t = print_layer(L);
+        std::memcpy(buf.data(), t.c_str(), std::min(t.size() + 1, buf.size() - 1));
+    }
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::InputText("##text", buf.data(), buf.size(), ImGuiInputTextFlags_EnterReturnsTrue)) {
+        auto parsed = parse_layer(buf.data(), index);
+        if (parsed) {
+            L = *parsed;
+            e.changed = e.ended = true;
+            error_index = -1;
+        } else {
+            error = parsed.status().message;
+            error_index = index;
+        }
+    }
+    if (ImGui::IsItemActive()) active = index;
+    else if (active == index) active = -1;
+    if (error_index == index) wrapped_colored(kColError, error);
+}
+
+}  // namespace
+
+void App::draw_layers_window(Edit& e) {
+    ImGui::SetNextWindowPos(layout.layers_pos);
+    ImGui::SetNextWindowSize(layout.layers_size);
+    ImGui::Begin("Layers", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    input_section(*this, e);
+    ImGui::Separator();
+
+    State& d = e.draft;
+    const NetInfo& info = session_.info();
+    const Plan* plan = session_.plan();
+    ImGui::TextDisabled("LAYERS (%d)", int(d.net.size()));
+    ImGui::SameLine();
+    if (ImGui::SmallButton("+ add")) ImGui::OpenPopup("add_layer");
+    hooks().record("add");
+    static bool split = false;
+    ImGui::SameLine();
+    ImGui::Checkbox("H, W apart", &split);
+    help_marker("Show every per-axis parameter as two sliders (H and W) even when they are equal.");
+    if (ImGui::BeginPopup("add_layer")) {
+        static const char* kinds[] = {"conv2d", "convT2d", "maxpool2d", "avgpool2d", "upsample", "relu", "leakyrelu", "sigmoid", "tanh"};
+        for (const char* k : kinds)
+            if (ImGui::Selectable(k) && d.net.size() < CodecLimits::max_layers) {
+                d.net.push_back(new_layer(k, d.input_dims()));
+                e.replace(d);
+                view_.slot = int(d.net.size()) - 1;
+            }
+        ImGui::EndPopup();
+    }
+
+    // Structural edits are collected, then applied after the loop (the loop walks the draft).
+    enum { None, Up, Down, Dup, Remove } action = None;
+    int action_at = -1;
+    const bool computing = session_.busy();
+    for (int i = 0; i < int(d.net.size()); ++i) {
+        Layer& L = d.net[size_t(i)];
+        const bool have_info = size_t(i) < info.layers.size();
+        const LayerInfo* li = have_info ? &info.layers[size_t(i)] : nullptr;
+        const bool bad = li && !li->status.ok;
+        const bool after_error = info.first_error >= 0 && i > info.first_error;
+        ImGui::PushID(i);
+        std::string title = print_layer(session_.state().net.size() > size_t(i) ? session_.state().net[size_t(i)] : L);
+        if (title.size() > 56) title = title.substr(0, 53) + "...";
+        title = std::to_string(i + 1) + ". " + title;
+        if (li && li->status.ok) title += "   -> " + shape_text(li->out);
+        ImGui::PushStyleColor(ImGuiCol_Text, after_error ? kColDim : bad ? kColError : ImGui::GetColorU32(ImGuiCol_Text));
+        ImGui::SetNextItemOpen(true, ImGuiCond_Once);
+        const bool open = ImGui::CollapsingHeader((title + "###layer").c_str());
+        ImGui::PopStyleColor();
+        hooks().record("L" + std::to_string(i + 1) + ".header");
+        if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) view_.slot = i;
+        if (!open) {
+            ImGui::PopID();
+            continue;
+        }
+        ImGui::Indent(ImGui::GetStyle().IndentSpacing * 0.5f);
+        if (ImGui::SmallButton("up") && i > 0) action = Up, action_at = i;
+        ImGui::SameLine();
+        if (ImGui::SmallButton("down") && i + 1 < int(d.net.size())) action = Down, action_at = i;
+        ImGui::SameLine();
+        if (ImGui::SmallButton("duplicate")) action = Dup, action_at = i;
+        ImGui::SameLine();
+        if (ImGui::SmallButton("remove")) action = Remove, action_at = i;
+        hooks().record("L" + std::to_string(i + 1) + ".remove");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("view")) view_.slot = i, view_.tab = 0, view_.tab_request = true;
+        ImGui::SameLine();
+        if (ImGui::SmallButton("explain")) view_.slot = i, view_.tab = 1, view_.tab_request = true;
+
+        layer_text_field(L, i, e);
+        if (li && li->status.ok) {
+            ImGui::Text("%s -> %s", shape_text(li->in).c_str(), shape_text(li->out).c_str());
+            ImGui::TextDisabled("params %s   MACs %s", human(li->params).c_str(), human(li->macs).c_str());
+            if (!li->formula_general.empty()) wrapped_colored(kColDim, li->formula_general);
+            for (int a = 0; a < li->axes; ++a) {
+                const AxisInfo& ax = li->axis[size_t(a)];
+                if (!ax.formula.empty()) wrapped_colored(kColFormula, ax.formula);
+            }
+            for (const std::string& w : li->warnings) wrapped_colored(kColWarn, w);
+            for (const Mismatch& m : session_.solve().mismatches)
+                if (m.up_layer == i) {
+                    wrapped_colored(kColWarn, m.message);
+                    if (m.fixable) {
+                        if (ImGui::SmallButton(("set " + m.fix).c_str())) e.replace(session_.solve().fixed);
+                        hooks().record("L" + std::to_string(i + 1) + ".fix");
+                    }
+                }
+            if (plan && session_.plan_status().ok && i < plan->runnable()) {
+                if (i < session_.computed())
+                    ImGui::TextDisabled("kernel %s   %.2f ms", plan->kernel(i), plan->ms(i));
+                else
+                    ImGui::TextDisabled("kernel %s   %s", plan->kernel(i), computing ? "computing..." : "");
+            }
+        } else if (li) {
+            wrapped_colored(after_error ? kColDim : kColError, li->status.message);
+            if (!li->status.hint.empty() && !after_error) wrapped_colored(kColWarn, li->status.hint);
+        }
+        edit_layer_params(L, e, split, "L" + std::to_string(i + 1) + ".");
+        if (li) edit_layer_weights(L, *li, session_.plan_status().ok ? plan : nullptr, i, e, "L" + std::to_string(i + 1) + ".");
+        ImGui::Unindent(ImGui::GetStyle().IndentSpacing * 0.5f);
+        ImGui::Spacing();
+        ImGui::PopID();
+    }
+    if (d.net.empty()) ImGui::TextDisabled("No layers: add one with '+ add'.");
+
+    if (action != None) {
+        auto& net = d.net;
+        const size_t at = size_t(action_at);
+        if (action == Up) std::swap(net[at], net[at - 1]);
+        else if (action == Down) std::swap(net[at], net[at + 1]);
+        else if (action == Dup && net.size() < CodecLimits::max_layers) net.insert(net.begin() + long(at) + 1, net[at]);
+        else if (action == Remove) net.erase(net.begin() + long(at));
+        e.replace(d);
+    }
+    ImGui::End();
+}
+
+}  // namespace cp::app

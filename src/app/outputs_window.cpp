@@ -1,0 +1,113 @@
+// The Outputs window: the input and every layer's output as channel thumbnails (an RGB
+// composite first for 3 channels), drawn by the colormap shader. A click opens one in the viewer.
+// Textures are uploaded only for rows on screen and only when the layer was recomputed.
+#include <algorithm>
+
+#include "app/app.hpp"
+#include "app/feature_map_view.hpp"
+
+namespace cp::app {
+
+namespace {
+
+constexpr int kMaxThumbs = 48;  // per row; the viewer shows every channel
+
+}  // namespace
+
+void App::draw_outputs_window() {
+    ImGui::SetNextWindowPos(layout.outputs_pos);
+    ImGui::SetNextWindowSize(layout.outputs_size);
+    ImGui::Begin("Outputs", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    static const char* maps[] = {"auto", "sequential", "diverging", "grey"};
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    ImGui::Combo("colormap", &view_.colormap, maps, IM_ARRAYSIZE(maps));
+    help_marker("auto: diverging (blue < 0 < red) when a channel has both signs, else sequential (viridis).");
+    ImGui::SameLine();
+    ImGui::Checkbox("shared range", &view_.shared_range);
+    help_marker("One value range for all channels of a layer (compare channels), instead of one per channel.");
+    ImGui::SameLine();
+    ImGui::Checkbox("RGB for 3 channels", &view_.rgb);
+    const State& st = session_.state();
+    if (st.batch > 1) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+        ImGui::SliderInt("item", &view_.item, 0, int(st.batch - 1));
+    }
+    view_.item = std::clamp<int>(view_.item, 0, int(st.batch - 1));
+
+    ImGui::BeginChild("rows");
+    const Plan* plan = session_.plan();
+    const NetInfo& info = session_.info();
+    const float thumb_h = ImGui::GetFontSize() * 5.5f;
+    for (int slot = -1; slot < int(st.net.size()); ++slot) {
+        ImGui::PushID(slot);
+        const bool is_input = slot < 0;
+        const LayerInfo* li = is_input ? nullptr : &info.layers[size_t(slot)];
+        if (is_input) {
+            ImGui::Text("input  %s", shape_text(info.input).c_str());
+        } else {
+            ImGui::Text("%d. %s", slot + 1, li->name.c_str());
+            ImGui::SameLine();
+            if (li->status.ok) ImGui::TextDisabled("-> %s", shape_text(li->out).c_str());
+        }
+        if (!is_input && !li->status.ok) {
+            ImGui::PushStyleColor(ImGuiCol_Text, slot == info.first_error ? kColError : kColDim);
+            ImGui::TextWrapped("%s", slot == info.first_error ? ("not computed: " + li->status.message).c_str()
+                                                              : "not computed: an earlier layer fails");
+            ImGui::PopStyleColor();
+            ImGui::Separator();
+            ImGui::PopID();
+            continue;
+        }
+        // Upload only what is current and on screen; otherwise show the last texture (if any).
+        const bool current = plan && session_.plan_status().ok && (is_input || slot < session_.computed());
+        const ImVec2 row_size(ImGui::GetContentRegionAvail().x, thumb_h);
+        const MapTexture* m = maps_.peek(slot);
+        if (current && ImGui::IsRectVisible(row_size)) {
+            const Tensor& t = is_input ? *session_.input() : plan->output(slot);
+            m = &maps_.get(slot, t, session_.version(slot), view_.item);
+        }
+        if (!m || !m->ready()) {
+            ImGui::TextDisabled(m && m->too_big ? "(too big for this GPU's textures)" : "computing...");
+            ImGui::Separator();
+            ImGui::PopID();
+            continue;
+        }
+        const float aspect = float(m->w) / float(m->h);
+        const ImVec2 ts(std::clamp(thumb_h * aspect, thumb_h * 0.25f, thumb_h * 4), thumb_h);
+        const float avail = ImGui::GetContentRegionAvail().x;
+        float x = 0;
+        const bool composite = m->c == 3 && view_.rgb;
+        const int count = std::min(m->c, kMaxThumbs) + (composite ? 1 : 0);
+        for (int k = 0; k < count; ++k) {
+            const bool rgb = composite && k == 0;
+            const int ch = composite ? k - 1 : k;
+            if (x > 0 && x + ts.x > avail) x = 0;
+            else if (x > 0) ImGui::SameLine();
+            ImGui::PushID(k);
+            const ImVec2 p = ImGui::GetCursorScreenPos();
+            if (ImGui::InvisibleButton("thumb", ts)) {
+                view_.slot = slot, view_.channel = std::max(0, ch), view_.tab = 0, view_.tab_request = true;
+                view_.rgb = rgb || (view_.rgb && m->c != 3);
+            }
+            if (slot == int(st.net.size()) - 1 && k == 0) hooks().record("last_thumb");
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip(rgb ? "RGB composite" : "channel %d", ch);
+            maps_.draw(ImGui::GetWindowDrawList(), *m, map_style(*m, view_, ch, rgb), p, ImVec2(p.x + ts.x, p.y + ts.y));
+            const bool selected = view_.slot == slot && (rgb ? view_.rgb : (!view_.rgb || m->c != 3) && view_.channel == ch);
+            if (selected)
+                ImGui::GetWindowDrawList()->AddRect(p, ImVec2(p.x + ts.x, p.y + ts.y), IM_COL32(255, 220, 90, 255), 0, 0, 2);
+            ImGui::PopID();
+            x += ts.x + ImGui::GetStyle().ItemSpacing.x;
+        }
+        if (m->channels > kMaxThumbs) ImGui::TextDisabled("+%lld more channels: open the viewer", (long long)(m->channels - kMaxThumbs));
+        if (!is_input && plan && slot < session_.computed())
+            ImGui::TextDisabled("%s   %.2f ms", plan->kernel(slot), plan->ms(slot));
+        ImGui::Separator();
+        ImGui::PopID();
+    }
+    ImGui::EndChild();
+    ImGui::End();
+}
+
+}  // namespace cp::app

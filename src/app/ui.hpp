@@ -1,0 +1,60 @@
+// Small UI helpers shared by the windows: edit tracking (live edits vs. an edit that ended, which
+// is when the share link is written), named widget rectangles for the test hooks, number text.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "core/layer.hpp"
+#include "imgui.h"
+
+namespace cp::app {
+
+// What the editing widgets did to a copy of the state this frame.
+struct Edit {
+    State draft;
+    bool changed = false;  // draft differs: apply it now (live, while a slider moves)
+    bool ended = false;    // an edit finished (slider released, click, Enter): write the link
+
+    // Call right after a widget with its return value.
+    bool track(bool widget_changed) {
+        if (widget_changed) {
+            changed = true;
+            // A click (checkbox, combo, button) ends at once; a drag ends on release.
+            if (!ImGui::IsItemActive()) ended = true;
+        }
+        if (ImGui::IsItemDeactivatedAfterEdit()) ended = true;
+        return widget_changed;
+    }
+    // A whole new state (button, preset, fix): applied and written at once.
+    void replace(State next) {
+        draft = std::move(next);
+        changed = ended = true;
+    }
+};
+
+// Test hooks: the last item's screen rectangle under `name` (CSS pixels), so a browser test can
+// move the real mouse onto a real widget.
+struct HookRects {
+    std::map<std::string, ImVec4> rects;
+    void record(const std::string& name) {
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        rects[name] = ImVec4(a.x, a.y, b.x - a.x, b.y - a.y);
+    }
+};
+HookRects& hooks();
+
+// 1234567 -> "1.23M" (display only).
+std::string human(int64_t n);
+// Help marker "(?)" with a tooltip.
+void help_marker(const char* text);
+// Text wrapped to the window, in a colour.
+void wrapped_colored(ImU32 color, const std::string& text);
+
+inline constexpr ImU32 kColError = IM_COL32(255, 110, 100, 255);
+inline constexpr ImU32 kColWarn = IM_COL32(240, 200, 90, 255);
+inline constexpr ImU32 kColOk = IM_COL32(130, 210, 140, 255);
+inline constexpr ImU32 kColDim = IM_COL32(150, 150, 160, 255);
+inline constexpr ImU32 kColFormula = IM_COL32(170, 200, 255, 255);
+
+}  // namespace cp::app

@@ -1,0 +1,112 @@
+// The bottom-right window: tabs for the feature-map viewer (one map, zoom/pan/pixel grid/value
+// under the cursor) and the step-by-step explanation of the selected layer.
+#include <algorithm>
+
+#include "app/app.hpp"
+#include "app/feature_map_view.hpp"
+
+namespace cp::app {
+
+void App::draw_view_window() {
+    ImGui::SetNextWindowPos(layout.view_pos);
+    ImGui::SetNextWindowSize(layout.view_size);
+    ImGui::Begin("##view", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                        ImGuiWindowFlags_NoBringToFrontOnFocus);
+    if (ImGui::BeginTabBar("tabs")) {
+        const bool req = view_.tab_request;
+        view_.tab_request = false;
+        if (ImGui::BeginTabItem("Feature map", nullptr, req && view_.tab == 0 ? ImGuiTabItemFlags_SetSelected : 0)) {
+            if (!req) view_.tab = 0;
+            draw_viewer_tab();
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Explain", nullptr, req && view_.tab == 1 ? ImGuiTabItemFlags_SetSelected : 0)) {
+            if (!req) view_.tab = 1;
+            draw_explain_tab();
+            ImGui::EndTabItem();
+        }
+        hooks().record("explain_tab");
+        ImGui::EndTabBar();
+    }
+    ImGui::End();
+}
+
+void App::draw_viewer_tab() {
+    const State& st = session_.state();
+    const NetInfo& info = session_.info();
+    const Plan* plan = session_.plan();
+    view_.slot = std::clamp(view_.slot, -1, int(st.net.size()) - 1);
+    const int slot = view_.slot;
+
+    // Which map: the input or a layer.
+    std::string label = slot < 0 ? "input" : std::to_string(slot + 1) + ". " + info.layers[size_t(slot)].name;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+    if (ImGui::BeginCombo("map", label.c_str())) {
+        if (ImGui::Selectable("input", slot < 0)) view_.slot = -1;
+        for (int i = 0; i < int(st.net.size()); ++i)
+            if (ImGui::Selectable((std::to_string(i + 1) + ". " + info.layers[size_t(i)].name).c_str(), slot == i)) view_.slot = i;
+        ImGui::EndCombo();
+    }
+    if (slot >= 0 && !info.layers[size_t(slot)].status.ok) {
+        wrapped_colored(kColError, "Layer " + std::to_string(slot + 1) + " is not computed: " +
+                                       info.layers[size_t(slot)].status.message);
+        return;
+    }
+    const bool current = plan && session_.plan_status().ok && (slot < 0 || slot < session_.computed());
+    const MapTexture* m = maps_.peek(slot);
+    const Tensor* values = nullptr;
+    if (current) {
+        const Tensor& t = slot < 0 ? *session_.input() : plan->output(slot);
+        m = &maps_.get(slot, t, session_.version(slot), view_.item);
+        values = &t;
+    }
+    if (!m || !m->ready()) {
+        ImGui::TextDisabled(m && m->too_big ? "too big for this GPU's textures" : "computing...");
+        return;
+    }
+    const bool composite = view_.rgb && m->c == 3;
+    ImGui::SameLine();
+    if (!composite && m->c > 1) {
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+        ImGui::SliderInt("channel", &view_.channel, 0, m->c - 1);
+        ImGui::SameLine();
+    }
+    view_.channel = std::clamp(view_.channel, 0, m->c - 1);
+    if (m->c == 3) {
+        ImGui::Checkbox("RGB", &view_.rgb);
+        ImGui::SameLine();
+    }
+    if (ImGui::SmallButton("fit")) view_.zoom = 0;
+    ImGui::SameLine();
+    if (ImGui::SmallButton("1:1")) {
+        view_.zoom = 1.0f / ImGui::GetIO().DisplayFramebufferScale.x;  // one texel per device pixel
+        view_.center = ImVec2(m->w / 2.0f, m->h / 2.0f);
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("%dx%d%s", m->w, m->h, m->channels > m->c ? " (channels capped by the GPU)" : "");
+
+    const MapStyle style = map_style(*m, view_, view_.channel, composite);
+    const float footer = ImGui::GetTextLineHeightWithSpacing() * 2 + ImGui::GetFontSize();
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    avail.y -= footer;
+    const MapHover h = feature_map_view("map", maps_, *m, style, values, view_.item, view_.channel, view_, avail);
+    if (composite) {
+        ImGui::TextDisabled("RGB composite of channels 0, 1, 2; range %.4g .. %.4g", style.lo, style.hi);
+    } else {
+        map_legend(style, std::min(avail.x, 320.0f));
+    }
+    if (h.valid) {
+        // Composite: the value under the cursor of each of the three channels.
+        if (composite && values) {
+            const int64_t plane = int64_t(m->h) * m->w, base = int64_t(view_.item) * 3 * plane + int64_t(h.y) * m->w + h.x;
+            ImGui::Text("(y, x) = (%d, %d)   R %.5g  G %.5g  B %.5g", h.y, h.x, values->data[size_t(base)],
+                        values->data[size_t(base + plane)], values->data[size_t(base + 2 * plane)]);
+        } else {
+            ImGui::Text("(c, y, x) = (%d, %d, %d)   value %.6g", h.c, h.y, h.x, h.value);
+        }
+    } else {
+        ImGui::TextDisabled("wheel: zoom   drag: pan   double-click: fit");
+    }
+}
+
+}  // namespace cp::app

@@ -1,0 +1,163 @@
+// The browser bridge: the only file with EM_JS. C++ -> page: file picker, URL fragment,
+// clipboard, the screen-reader summary, start-up errors (all via window.cpBridge, web/playground.js).
+// Page -> C++: the exported cp_app_* functions (uploads, pasted text, fragment changes, and the
+// small test hooks the browser tests read: frames, state, shapes, output hashes, widget rects).
+#include <emscripten.h>
+#include <emscripten/html5.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "core/codec.hpp"
+#include "platform/bridge.hpp"
+
+// [SECTION] C++ -> page
+EM_JS(void, js_open_file_picker, (), { if (window.cpBridge) window.cpBridge.openFilePicker(); });
+EM_JS(void, js_set_fragment, (const char* text), { if (window.cpBridge) window.cpBridge.setFragment(UTF8ToString(text)); });
+EM_JS(void, js_copy_text, (const char* text), { if (window.cpBridge) window.cpBridge.copyText(UTF8ToString(text)); });
+EM_JS(void, js_summary, (const char* json), { if (window.cpBridge) window.cpBridge.summary(UTF8ToString(json)); });
+EM_JS(void, js_ready, (), { if (window.cpBridge) window.cpBridge.ready(); });
+EM_JS(void, js_fatal, (const char* text), { if (window.cpBridge) window.cpBridge.fatal(UTF8ToString(text)); });
+// Strings coming back are malloc'ed here and freed by the caller.
+EM_JS(char*, js_fragment, (), {
+    var s = location.hash.replace(/^#/, "");
+    var n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+    stringToUTF8(s, p, n);
+    return p;
+});
+EM_JS(char*, js_page_url, (), {
+    var s = location.href.replace(/#.*$/, "");
+    var n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+    stringToUTF8(s, p, n);
+    return p;
+});
+
+namespace {
+
+std::string take(char* p) {
+    std::string s = p ? p : "";
+    std::free(p);
+    return s;
+}
+
+class WebHost final : public cp::app::Host {
+public:
+    void open_file_picker() override { js_open_file_picker(); }
+    void set_fragment(const std::string& text) override { js_set_fragment(text.c_str()); }
+    std::string page_url() override { return take(js_page_url()); }
+    void copy_text(const std::string& text) override { js_copy_text(text.c_str()); }
+    void publish_summary(const std::string& json) override { js_summary(json.c_str()); }
+    double now_ms() override { return emscripten_get_now(); }
+};
+
+WebHost g_host;
+bool g_ready = false;
+std::string g_out;  // holds the last string returned to JS
+
+const char* ret(std::string s) {
+    g_out = std::move(s);
+    return g_out.c_str();
+}
+
+}  // namespace
+
+namespace cp::platform {
+
+cp::app::App& app() {
+    static cp::app::App a(g_host);
+    return a;
+}
+
+void init_bridge() { app().start(take(js_fragment())); }
+
+void initial_size(int* w, int* h) {
+    double cw = 0, ch = 0;
+    if (emscripten_get_element_css_size("#canvas", &cw, &ch) == EMSCRIPTEN_RESULT_SUCCESS && cw > 0 && ch > 0)
+        *w = int(cw), *h = int(ch);
+}
+
+void frame_done() {
+    if (!g_ready) {
+        g_ready = true;
+        js_ready();
+    }
+}
+
+void fatal(const std::string& message) { js_fatal(message.c_str()); }
+
+}  // namespace cp::platform
+
+// [SECTION] page -> C++
+extern "C" {
+
+// An uploaded / dropped / pasted file's bytes. Returns 1 when it became the input.
+EMSCRIPTEN_KEEPALIVE int cp_app_upload(const uint8_t* bytes, int len, const char* name) {
+    std::string data(reinterpret_cast<const char*>(bytes), size_t(len > 0 ? len : 0));
+    return cp::platform::app().upload(data, name ? name : "").ok ? 1 : 0;
+}
+
+// A state text (from_link: the fragment changed; a broken one then loads the default state).
+EMSCRIPTEN_KEEPALIVE int cp_app_set_state(const char* text, int from_link) {
+    return cp::platform::app().set_state_text(text ? text : "", from_link != 0).ok ? 1 : 0;
+}
+
+EMSCRIPTEN_KEEPALIVE void cp_app_paste_text(const char* text) { cp::platform::app().paste_text(text ? text : ""); }
+
+EMSCRIPTEN_KEEPALIVE void cp_app_force_frames(int n) { cp::platform::app().request_frames(n); }
+
+// [SECTION] test hooks (read-only)
+EMSCRIPTEN_KEEPALIVE const char* cp_app_state() { return ret(cp::platform::app().session().text()); }
+
+EMSCRIPTEN_KEEPALIVE double cp_app_frames() { return double(cp::platform::app().frames()); }
+
+EMSCRIPTEN_KEEPALIVE int cp_app_busy() { return cp::platform::app().session().busy() ? 1 : 0; }
+
+EMSCRIPTEN_KEEPALIVE const char* cp_app_shapes_json() {
+    auto& s = cp::platform::app().session();
+    return ret(s.shapes_json());
+}
+
+// FNV-1a over the bytes of a computed output (slot -1: the input); -1 when it is not computed.
+EMSCRIPTEN_KEEPALIVE double cp_app_output_hash(int slot) {
+    auto& s = cp::platform::app().session();
+    const cp::Tensor* t = nullptr;
+    if (slot < 0) t = s.input();
+    else if (s.plan() && s.plan_status().ok && slot < s.computed()) t = &s.plan()->output(slot);
+    if (!t) return -1;
+    uint32_t h = 2166136261u;
+    const auto* p = reinterpret_cast<const uint8_t*>(t->ptr());
+    for (size_t i = 0; i < t->data.size() * 4; ++i) h = (h ^ p[i]) * 16777619u;
+    return double(h);
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cp_app_message() {
+    auto& s = cp::platform::app().session();
+    static const char* kinds[] = {"none", "info", "warning", "error"};
+    return ret(std::string(kinds[s.notice.kind]) + ": " + s.notice.text);
+}
+
+// {"x":..,"y":..,"w":..,"h":..} in CSS pixels for a named widget of the last frame, or "".
+EMSCRIPTEN_KEEPALIVE const char* cp_app_widget_rect(const char* name) {
+    auto& r = cp::app::hooks().rects;
+    auto it = r.find(name ? name : "");
+    if (it == r.end()) return ret("");
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", it->second.x, it->second.y,
+                  it->second.z, it->second.w);
+    return ret(buf);
+}
+
+// When the last state was applied, when a frame first showed all its outputs (ms), and counters.
+EMSCRIPTEN_KEEPALIVE const char* cp_app_timing() {
+    auto& a = cp::platform::app();
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "{\"edit_ms\":%.3f,\"shown_ms\":%.3f,\"edits\":%llu,\"shown_edit\":%llu,\"frames\":%llu,\"uploads\":%llu}",
+                  a.edit_ms, a.shown_ms, (unsigned long long)a.session().edits(), (unsigned long long)a.shown_edit,
+                  (unsigned long long)a.frames(), (unsigned long long)a.maps().uploads());
+    return ret(buf);
+}
+
+}  // extern "C"
