@@ -20,14 +20,14 @@ namespace {
 
 constexpr int kOcb = kTileOcb;  // output channels per tile
 
-// Packs weights for one group: blocks of up to kOcb output channels, each [ic][tap][ocb].
+// Packs weights for one group: blocks of up to kOcb output channels, each [tap][ic][ocb].
 // get(oc_local, ic_local, tap) reads the source weight.
 template <class Get>
 void pack_group(std::vector<float>& dst, int64_t cout_g, int64_t cin_g, int ntaps, Get get) {
     for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
         const int64_t n = std::min<int64_t>(kOcb, cout_g - ob);
-        for (int64_t ic = 0; ic < cin_g; ++ic)
-            for (int t = 0; t < ntaps; ++t)
+        for (int t = 0; t < ntaps; ++t)
+            for (int64_t ic = 0; ic < cin_g; ++ic)
                 for (int64_t o = 0; o < n; ++o) dst.push_back(get(ob + o, ic, t));
     }
 }

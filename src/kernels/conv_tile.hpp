@@ -1,7 +1,7 @@
 // The convolution microkernel: OCB output channels x (4*XV) output pixels of one row, summed over
 // every input channel and every tap. Taps are offsets into a PaddedInput channel, so one kernel
 // serves any kernel size, stride (via column phases), dilation, and the sub-pixel phases of a
-// transposed conv. Weights are packed as [ic][tap][OCB].
+// transposed conv. Weights are packed as [tap][ic][OCB].
 #pragma once
 #include <cstdint>
 
@@ -15,7 +15,7 @@ struct TileArgs {
     const int32_t* taps;    // tap offsets
     int ntaps;
     int cin;                // input channels summed over
-    const float* w;         // packed weights [cin][ntaps][OCB]
+    const float* w;         // packed weights [ntaps][cin][OCB]
     const float* bias;      // OCB biases, or nullptr
     float* out;             // output channel 0 at this tile's first pixel
     int64_t out_plane;      // floats between output channels
@@ -29,18 +29,18 @@ inline void conv_tile(const TileArgs& a, int n_valid) {
         const v128_t b = a.bias ? wasm_f32x4_splat(a.bias[o]) : wasm_f32x4_splat(0.0f);
         for (int v = 0; v < XV; ++v) acc[o][v] = b;
     }
+    // Taps outer, channels inner: the inner loop only strides through channel planes.
     const float* w = a.w;
-    for (int ic = 0; ic < a.cin; ++ic) {
-        const float* ip = a.in + ic * a.chan_plane;
-        for (int t = 0; t < a.ntaps; ++t) {
-            const float* p = ip + a.taps[t];
+    const int64_t plane = a.chan_plane;
+    for (int t = 0; t < a.ntaps; ++t) {
+        const float* p = a.in + a.taps[t];
+        for (int ic = 0; ic < a.cin; ++ic, p += plane, w += OCB) {
             v128_t x[XV];
             for (int v = 0; v < XV; ++v) x[v] = wasm_v128_load(p + 4 * v);
             for (int o = 0; o < OCB; ++o) {
                 const v128_t wv = wasm_v128_load32_splat(w + o);
                 for (int v = 0; v < XV; ++v) acc[o][v] = wasm_f32x4_add(acc[o][v], wasm_f32x4_mul(x[v], wv));
             }
-            w += OCB;
         }
     }
     if (n_valid == 4 * XV) {
