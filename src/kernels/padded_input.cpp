@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "kernels/geometry.hpp"
+#include "kernels/simd.hpp"
 
 namespace cp {
 
@@ -35,12 +36,46 @@ void PaddedInput::plan(int64_t c, int64_t h, int64_t w, int64_t pt, int64_t pb, 
     }
 }
 
+// Both phase rows of a stride-2 padded row at once: borders through the tables, the interior
+// de-interleaved with shuffles (even input columns to one phase, odd to the other).
+void PaddedInput::fill_row_stride2(const float* s, float* d0, float* d1) const {
+    float* d[2] = {d0, d1};
+    for (int ph = 0; ph < 2; ++ph) {
+        for (int64_t q = 0; q < q_lo[size_t(ph)]; ++q) {
+            const int32_t sc = col_src[size_t(q * 2 + ph)];
+            d[ph][q] = sc < 0 ? pad_value : s[sc];
+        }
+        for (int64_t q = q_hi[size_t(ph)]; q < pcols; ++q) {
+            const int32_t sc = col_src[size_t(q * 2 + ph)];
+            d[ph][q] = sc < 0 ? pad_value : s[sc];
+        }
+    }
+    // Interior: phase 0 reads s[2q - pl] and phase 1 s[2q + 1 - pl], neighbours. Where both
+    // phases are interior, de-interleave 8 input columns into 4 + 4 with two shuffles.
+    const int64_t lo = std::max(q_lo[0], q_lo[1]), hi = std::min(q_hi[0], q_hi[1]);
+    int64_t q = lo;
+    for (; q + 4 <= hi; q += 4) {
+        const float* p = s + 2 * q - pl;
+        const v128_t a = wasm_v128_load(p), b = wasm_v128_load(p + 4);
+        wasm_v128_store(d0 + q, wasm_i32x4_shuffle(a, b, 0, 2, 4, 6));
+        wasm_v128_store(d1 + q, wasm_i32x4_shuffle(a, b, 1, 3, 5, 7));
+    }
+    for (int ph = 0; ph < 2; ++ph) {  // what the vector loop did not cover
+        for (int64_t c = q_lo[size_t(ph)]; c < std::min(lo, q_hi[size_t(ph)]); ++c) d[ph][c] = s[2 * c + ph - pl];
+        for (int64_t c = std::max(q, q_lo[size_t(ph)]); c < q_hi[size_t(ph)]; ++c) d[ph][c] = s[2 * c + ph - pl];
+    }
+}
+
 void PaddedInput::fill(const float* in, float* dst) const {
     for (int64_t c = 0; c < C; ++c) {
         const float* src = in + c * H * W;
         float* base = dst + c * chan_plane;
         for (int64_t r = 0; r < rows; ++r) {
             const int32_t sr = row_src[size_t(r)];
+            if (phases == 2 && sr >= 0) {
+                fill_row_stride2(src + int64_t(sr) * W, base + r * pcols, base + phase_plane + r * pcols);
+                continue;
+            }
             for (int64_t ph = 0; ph < phases; ++ph) {
                 float* d = base + ph * phase_plane + r * pcols;
                 if (sr < 0) {

@@ -36,6 +36,9 @@ struct PaddedInput {
     }
     // in: [C, H, W] of one batch item; dst: floats() floats.
     void fill(const float* in, float* dst) const;
+
+private:
+    void fill_row_stride2(const float* src_row, float* phase0_row, float* phase1_row) const;
 };
 
 }  // namespace cp
