@@ -5,7 +5,9 @@
 #   scripts/build.sh native   build/native: the convplay CLI and the GoogleTest suite (g++)
 #   scripts/build.sh wasm     build/wasm:   the same engine and tests as wasm (SIMD128), plus
 #                                           convplay_engine.js/.wasm for the page
-#   scripts/build.sh site     only the wasm engine, then assembles build/site (web/ + engine)
+#   scripts/build.sh site     the wasm engine and the playground (convplay_app), then assembles
+#                             build/site: web/ (index.html = the playground, shapes.html = the
+#                             plain shape table) + convplay_engine.js/.wasm + convplay_app.js/.wasm
 #
 # JOBS overrides the parallelism (default: all cores).
 set -euo pipefail
@@ -45,8 +47,8 @@ build_native() {
 configure_wasm() {
     local node deps=()
     node=$(command -v node) || die "node not found (run scripts/setup.sh)"
-    # Where setup put the UI's dependencies (imgui source, SDL2 built for wasm); unused until
-    # the ImGui page exists, hence --no-warn-unused-cli.
+    # Where setup put the UI's dependencies (imgui source, SDL2 built for wasm); the playground
+    # target (src/app) exists only when both are given.
     if [ -f "$CACHE/deps.env" ]; then
         # shellcheck disable=SC1091
         . "$CACHE/deps.env"
@@ -68,16 +70,19 @@ build_wasm() {
 }
 
 build_site() {
-    say "site: wasm engine + build/site"
+    say "site: wasm engine + playground + build/site"
+    [ -f "$CACHE/deps.env" ] || die "the playground needs imgui and SDL2 for wasm: run scripts/setup.sh first"
     configure_wasm
-    cmake --build build/wasm -j "$JOBS" --target convplay_engine_js
+    cmake --build build/wasm -j "$JOBS" --target convplay_engine_js convplay_app
     local js=build/wasm/convplay_engine.js wasm=build/wasm/convplay_engine.wasm
+    local app_js=build/wasm/convplay_app.js app_wasm=build/wasm/convplay_app.wasm
     if [ ! -f "$js" ] || [ ! -f "$wasm" ]; then die "the build made no $js / $wasm"; fi
+    if [ ! -f "$app_js" ] || [ ! -f "$app_wasm" ]; then die "the build made no $app_js / $app_wasm"; fi
     # Rebuilt from scratch each time so a file removed from web/ does not linger.
     rm -rf build/site.tmp
     mkdir -p build/site.tmp
     cp -R web/. build/site.tmp/
-    cp "$js" "$wasm" build/site.tmp/
+    cp "$js" "$wasm" "$app_js" "$app_wasm" build/site.tmp/
     rm -rf build/site
     mv build/site.tmp build/site
     say "site: build/site ready"

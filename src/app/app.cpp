@@ -79,6 +79,7 @@ void App::publish() {
 }
 
 void App::frame() {
+    frame_start_ms_ = host_.now_ms();
     ++frames_;
     if (frames_left_ > 0) --frames_left_;
     maps_.begin_frame();
@@ -99,14 +100,27 @@ void App::frame() {
     draw_layers_window(e);
     apply(e);
     // Recompute what the edit invalidated, within a frame budget; the rest runs next frame.
+    double t = host_.now_ms();
     if (session_.step(step_budget_ms_)) request_frames(2);
+    frame_parts_[0] = host_.now_ms() - t, t += frame_parts_[0];
     draw_outputs_window();
+    frame_parts_[1] = host_.now_ms() - t, t += frame_parts_[1];
     draw_view_window();
+    frame_parts_[2] = host_.now_ms() - t;
     if (!session_.busy() && shown_edit != session_.edits()) {
-        shown_edit = session_.edits();
-        shown_ms = host_.now_ms();
+        show_pending_ = true;
+        show_edit_ = session_.edits();
     }
     publish();
+}
+
+void App::frame_presented(double now_ms) {
+    if (!show_pending_) return;
+    show_pending_ = false;
+    shown_edit = show_edit_;
+    shown_ms = now_ms;
+    shown_frame_start_ms = frame_start_ms_;
+    step_ms = frame_parts_[0], outputs_ms = frame_parts_[1], view_ms = frame_parts_[2];
 }
 
 }  // namespace cp::app

@@ -51,6 +51,8 @@ public:
     void request_frames(int n) { frames_left_ = std::max(frames_left_, n); }
     // Builds this frame's windows (between ImGui::NewFrame and ImGui::Render).
     void frame();
+    // The frame was rendered and handed to the browser at `now_ms` (timing hooks).
+    void frame_presented(double now_ms);
 
     // Entry points from the page (the bridge).
     Status set_state_text(const std::string& text, bool from_link);
@@ -62,9 +64,12 @@ public:
     ViewState& view() { return view_; }
     Host& host() { return host_; }
     uint64_t frames() const { return frames_; }
-    // Timing for the test hooks: when the last state was applied and when a frame first showed
-    // its outputs (ms, Host::now_ms clock), and which edit that frame showed.
-    double edit_ms = 0, shown_ms = 0;
+    // Timing for the test hooks (ms, Host::now_ms clock): when the last state was applied; when
+    // the first frame showing all its outputs began and when it was rendered; which edit it showed.
+    double edit_ms = 0, shown_ms = 0, shown_frame_start_ms = 0;
+    // Where the time of the frame that showed the outputs went: running layers, uploading +
+    // building the Outputs window, the viewer (ms).
+    double step_ms = 0, outputs_ms = 0, view_ms = 0;
     uint64_t shown_edit = 0;
 
     // Window functions (one file each).
@@ -86,8 +91,13 @@ private:
     uint64_t frames_ = 0;
     int frames_left_ = 3;
     uint64_t published_edit_ = ~uint64_t(0);
-    uint64_t pending_shown_ = 0;
-    double step_budget_ms_ = 10;
+    bool show_pending_ = false;
+    uint64_t show_edit_ = 0;
+    double frame_start_ms_ = 0;
+    double frame_parts_[3] = {0, 0, 0};
+    // Layers run back to back until this much of a frame is spent (the one running then finishes):
+    // the default stack at 512x512 (~20 ms) recomputes in one frame, a long stack spreads out.
+    double step_budget_ms_ = 16;
 };
 
 }  // namespace cp::app

@@ -25,7 +25,7 @@ void axes_slider(const char* label, Axes& v, int dims, int lo, int hi, bool spli
         if (changed) v[0] = clamp_geom(xy[0]), v[1] = clamp_geom(xy[1]);
     }
     e.track(changed);
-    hooks().record(hook);
+    hooks().record_frame(hook);
 }
 
 bool checkbox(const char* label, bool& v, Edit& e) { return e.track(ImGui::Checkbox(label, &v)); }
@@ -60,7 +60,7 @@ void conv_params(Layer& L, Edit& e, bool split, const std::string& hook) {
     int out = int(L.out_channels);
     if (e.track(ImGui::SliderInt("out_channels", &out, 1, 64)))
         L.out_channels = std::clamp<int64_t>(out, -CodecLimits::max_channels, CodecLimits::max_channels);
-    hooks().record(hook + "out");
+    hooks().record_frame(hook + "out");
     axes_slider("kernel_size", L.kernel, L.dims, 1, 11, split, e, hook + "kernel");
     axes_slider("stride", L.stride, L.dims, 1, 8, split, e, hook + "stride");
     padding_editor(L, e, split, hook);

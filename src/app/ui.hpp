@@ -1,6 +1,7 @@
 // Small UI helpers shared by the windows: edit tracking (live edits vs. an edit that ended, which
 // is when the share link is written), named widget rectangles for the test hooks, number text.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -40,6 +41,11 @@ struct HookRects {
     void record(const std::string& name) {
         const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
         rects[name] = ImVec4(a.x, a.y, b.x - a.x, b.y - a.y);
+    }
+    // A labelled widget (slider, combo): only its frame, without the label on its right.
+    void record_frame(const std::string& name) {
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        rects[name] = ImVec4(a.x, a.y, std::min(b.x - a.x, ImGui::CalcItemWidth()), b.y - a.y);
     }
 };
 HookRects& hooks();

@@ -48,8 +48,7 @@ void App::draw_viewer_tab() {
         ImGui::EndCombo();
     }
     if (slot >= 0 && !info.layers[size_t(slot)].status.ok) {
-        wrapped_colored(kColError, "Layer " + std::to_string(slot + 1) + " is not computed: " +
-                                       info.layers[size_t(slot)].status.message);
+        wrapped_colored(kColError, "Layer " + std::to_string(slot + 1) + ": " + info.layers[size_t(slot)].status.message);
         return;
     }
     const bool current = plan && session_.plan_status().ok && (slot < 0 || slot < session_.computed());

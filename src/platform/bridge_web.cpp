@@ -79,6 +79,7 @@ void initial_size(int* w, int* h) {
 }
 
 void frame_done() {
+    app().frame_presented(emscripten_get_now());
     if (!g_ready) {
         g_ready = true;
         js_ready();
@@ -152,11 +153,12 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_widget_rect(const char* name) {
 // When the last state was applied, when a frame first showed all its outputs (ms), and counters.
 EMSCRIPTEN_KEEPALIVE const char* cp_app_timing() {
     auto& a = cp::platform::app();
-    char buf[256];
+    char buf[448];
     std::snprintf(buf, sizeof buf,
-                  "{\"edit_ms\":%.3f,\"shown_ms\":%.3f,\"edits\":%llu,\"shown_edit\":%llu,\"frames\":%llu,\"uploads\":%llu}",
-                  a.edit_ms, a.shown_ms, (unsigned long long)a.session().edits(), (unsigned long long)a.shown_edit,
-                  (unsigned long long)a.frames(), (unsigned long long)a.maps().uploads());
+                  "{\"edit_ms\":%.3f,\"shown_ms\":%.3f,\"shown_frame_start_ms\":%.3f,\"edits\":%llu,\"shown_edit\":%llu,"
+                  "\"frames\":%llu,\"uploads\":%llu,\"step_ms\":%.3f,\"outputs_ms\":%.3f,\"view_ms\":%.3f}",
+                  a.edit_ms, a.shown_ms, a.shown_frame_start_ms, (unsigned long long)a.session().edits(), (unsigned long long)a.shown_edit,
+                  (unsigned long long)a.frames(), (unsigned long long)a.maps().uploads(), a.step_ms, a.outputs_ms, a.view_ms);
     return ret(buf);
 }
 

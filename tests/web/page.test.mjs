@@ -1,4 +1,4 @@
-// The shape page in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
+// The shape page (shapes.html; the playground at / has its own test) in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
 // build/site is served by the same `python3 -m http.server` that scripts/serve.sh uses, on a
 // free port. Screenshots go to test-artifacts/ (gitignored) for a human to look at.
 import { test, before, after } from 'node:test';
@@ -64,7 +64,7 @@ after(async () => {
 });
 
 test('the page loads the engine and shows the shape table', async () => {
-    await page.goto(`${baseUrl}/#${VALID}`);
+    await page.goto(`${baseUrl}/shapes.html#${VALID}`);
     await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
     assert.equal(await page.inputValue('#state'), VALID, 'the state comes from the URL fragment');
     assert.equal(wasmResponses.length, 1, 'the .wasm was requested once');
@@ -111,7 +111,7 @@ test('an invalid state shows an error and the page keeps working', async () => {
 });
 
 test('without a fragment the page shows the default state; state links load their state', async () => {
-    await page.goto(`${baseUrl}/`);
+    await page.goto(`${baseUrl}/shapes.html`);
     await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
     assert.equal(await page.inputValue('#state'), DEFAULT_STATE);
     assert.equal(await page.locator('#shapes tbody tr.layer').count(), 3);

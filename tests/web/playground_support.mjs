@@ -1,0 +1,99 @@
+// Shared by playground.test.mjs and ui_timing.mjs (not a test itself): serving build/site,
+// launching Debian's Chromium with the flags that give it software WebGL2 (toolchain.md), the
+// page's test hooks (window.convplay), and small PNG files made in memory.
+import { spawn } from 'node:child_process';
+import { deflateSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { SITE_DIR } from './engine.mjs';
+
+export const CHROMIUM = process.env.CONVPLAY_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+    '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync',
+    '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+];
+export const DEFAULT_STATE =
+    'v=1&in=3x256x256&img=photo&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1)';
+
+// python's http.server (as scripts/serve.sh) on a free port; resolves { proc, url }.
+export function startServer(dir = SITE_DIR) {
+    return new Promise((resolve, reject) => {
+        const proc = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir],
+                           { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`http.server did not start: ${out}`)), 15000);
+        proc.stdout.on('data', (d) => {
+            out += d;
+            const m = out.match(/port (\d+)/);
+            if (m) { clearTimeout(timer); resolve({ proc, url: `http://127.0.0.1:${m[1]}` }); }
+        });
+        proc.stderr.on('data', () => {});
+        proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`http.server exited (${code}): ${out}`)); });
+    });
+}
+
+export function launch() {
+    return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+// Waits until the app drew its first frame.
+export async function waitReady(page, timeout = 30000) {
+    await page.waitForFunction(() => window.convplay && window.convplay.ready(), null, { timeout });
+}
+
+// Waits until every queued layer ran and a frame showed the latest state's outputs.
+export async function waitSettled(page, timeout = 20000) {
+    await page.waitForFunction(() => {
+        const c = window.convplay;
+        if (!c || !c.ready() || c.busy()) return false;
+        const t = c.timing();
+        return t.shown_edit === t.edits;
+    }, null, { timeout });
+}
+
+// A widget's rectangle (CSS pixels) from the last frame; asks for frames until it is there.
+export async function widgetRect(page, name, timeout = 5000) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+        const r = await page.evaluate((n) => { window.convplay.redraw(2); return window.convplay.rect(n); }, name);
+        if (r) return r;
+        if (Date.now() > deadline) throw new Error(`no widget '${name}' on screen`);
+        await page.waitForTimeout(50);
+    }
+}
+
+// An RGB PNG of w x h (a colour gradient with a diagonal stripe), made without any library.
+export function makePng(w, h) {
+    const crcTable = Array.from({ length: 256 }, (_, n) => {
+        let c = n;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        return c >>> 0;
+    });
+    const crc = (buf) => {
+        let c = 0xffffffff;
+        for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+        return (c ^ 0xffffffff) >>> 0;
+    };
+    const chunk = (type, data) => {
+        const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+        const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+        const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+        return Buffer.concat([len, td, c]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
+    ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;   // 8-bit RGB
+    const raw = Buffer.alloc((w * 3 + 1) * h);
+    for (let y = 0; y < h; y++) {
+        const row = y * (w * 3 + 1);
+        raw[row] = 0;  // filter: none
+        for (let x = 0; x < w; x++) {
+            const stripe = Math.abs(x - y) < 6 ? 255 : 0;
+            raw[row + 1 + x * 3] = Math.round((x / w) * 255);
+            raw[row + 2 + x * 3] = Math.round((y / h) * 255);
+            raw[row + 3 + x * 3] = stripe;
+        }
+    }
+    return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+                          chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}

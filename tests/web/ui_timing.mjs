@@ -1,0 +1,129 @@
+// UI timing of the playground in headless Chromium (a measurement, not a test; run by hand):
+//
+//   node tests/web/ui_timing.mjs [--runs N] [--site DIR]
+//
+//   1. first frame: navigation start -> the first frame drawn, and -> the first frame showing the
+//      default state's outputs (fresh browser context each run: nothing cached).
+//   2. transfer size: what the page downloads, raw and gzip -9.
+//   3. latency at 512x512, default stack: a parameter changed with the real mouse (pointerdown
+//      timestamp -> the end of the frame that shows every new output), for a change of the first
+//      layer (everything reruns) and of the last (only it reruns); and through the test hook.
+//      "work" is the part inside that frame (its start -> rendered); the rest is waiting for the
+//      browser's next animation frame. "layers + uploads + windows" is the app's own CPU part of
+//      that frame (running the layers, texture uploads, building the windows); the remainder of
+//      "work" is ImGui's GL submission waiting on the GPU process. Median and worst.
+// Headless Chromium renders with SwiftShader (software GL) here: real GPUs upload and draw faster.
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { SITE_DIR } from './engine.mjs';
+import { startServer, launch, waitReady, waitSettled, widgetRect, DEFAULT_STATE } from './playground_support.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const RUNS = Number(opt('--runs', 20));
+const SITE = opt('--site', SITE_DIR);
+const STATE_512 = DEFAULT_STATE.replace('in=3x256x256', 'in=3x512x512');
+
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const fmt = (a) => `median ${median(a).toFixed(1)} ms, worst ${Math.max(...a).toFixed(1)} ms (n=${a.length})`;
+
+if (!existsSync(path.join(SITE, 'convplay_app.wasm'))) {
+    console.error(`${SITE} has no playground: run scripts/build.sh site`);
+    process.exit(2);
+}
+
+// 2. Transfer size.
+console.log('== transfer size (what index.html loads)');
+let raw = 0, gz = 0;
+for (const f of ['index.html', 'playground.css', 'playground.js', 'convplay_app.js', 'convplay_app.wasm']) {
+    const b = readFileSync(path.join(SITE, f));
+    const g = gzipSync(b, { level: 9 }).length;
+    raw += b.length; gz += g;
+    console.log(`  ${f.padEnd(20)} ${(b.length / 1024).toFixed(1).padStart(8)} KiB   gzip ${(g / 1024).toFixed(1).padStart(7)} KiB`);
+}
+console.log(`  ${'total'.padEnd(20)} ${(raw / 1024).toFixed(1).padStart(8)} KiB   gzip ${(gz / 1024).toFixed(1).padStart(7)} KiB`);
+
+const { proc: server, url } = await startServer(SITE);
+const browser = await launch();
+try {
+    // 1. First frame.
+    console.log('== first frame after navigation (fresh context each run)');
+    const firstFrame = [], firstOutputs = [];
+    for (let i = 0; i < Math.min(RUNS, 8); i++) {
+        const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        const page = await ctx.newPage();
+        await page.goto(`${url}/`);
+        await waitReady(page);
+        await waitSettled(page);
+        const r = await page.evaluate(() => ({ ready: convplay.readyAt, shown: convplay.timing().shown_ms }));
+        firstFrame.push(r.ready);
+        firstOutputs.push(r.shown);
+        await ctx.close();
+    }
+    console.log(`  first frame drawn:            ${fmt(firstFrame)}`);
+    console.log(`  first frame with the outputs: ${fmt(firstOutputs)}`);
+
+    // 3. Latency at 512x512.
+    // Tall enough that the last layer's sliders are on screen without scrolling.
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
+    await page.goto(`${url}/#${STATE_512}`);
+    await waitReady(page);
+    await waitSettled(page);
+    const edits = () => page.evaluate(() => convplay.timing().edits);
+
+    // Clicks a slider at the positions of two values in turn; each click must change the state.
+    async function mouseRun(name, hook, lo, hi, values) {
+        const total = [], work = [], cpu = [];
+        for (let i = 0; i < RUNS; i++) {
+            const v = values[i % 2];
+            // Read again each time: fixing a size mismatch removes lines and moves widgets up.
+            const r = await widgetRect(page, hook);
+            const before = await edits();
+            const x = r.x + r.w * ((v - lo + 0.5) / (hi - lo + 1));
+            await page.mouse.click(x, r.y + r.h / 2);
+            await page.waitForFunction((n) => convplay.timing().edits > n, before, { timeout: 5000 }).catch(async (e) => {
+                await page.screenshot({ path: '/tmp/shots/timing-fail.png' });
+                throw new Error(`${hook}: clicking value ${v} changed nothing (${await page.evaluate(() => convplay.state())})`);
+            });
+            await waitSettled(page);
+            const t = await page.evaluate(() => ({ ...convplay.timing(), down: convplay.lastPointerDown }));
+            total.push(t.shown_ms - t.down);
+            work.push(t.shown_ms - t.shown_frame_start_ms);
+            cpu.push(t.step_ms + t.outputs_ms + t.view_ms);
+            await page.waitForTimeout(60);
+        }
+        console.log(`  ${name}`);
+        console.log(`    pointerdown -> frame with new outputs: ${fmt(total)}`);
+        console.log(`    work inside that frame:                ${fmt(work)}`);
+        console.log(`      of which layers + uploads + windows: ${fmt(cpu)}`);
+    }
+    console.log(`== parameter change -> frame showing the new outputs (${STATE_512})`);
+    await mouseRun('mouse, last layer (convT2d output_padding 0 <-> 1; only it reruns)', 'L3.op', 0, 7, [1, 0]);
+    await mouseRun('mouse, first layer (conv2d kernel_size 3 <-> 5; every layer reruns)', 'L1.kernel', 1, 11, [5, 3]);
+
+    const hookTotal = [], hookWork = [], hookCpu = [];
+    for (let i = 0; i < RUNS; i++) {
+        const next = STATE_512.replace('out=16', i % 2 ? 'out=16' : 'out=17');
+        const t0 = await page.evaluate((s) => { const t = performance.now(); convplay.setState(s); return t; }, next);
+        await waitSettled(page);
+        const t = await page.evaluate(() => convplay.timing());
+        hookTotal.push(t.shown_ms - t0);
+        hookWork.push(t.shown_ms - t.shown_frame_start_ms);
+        hookCpu.push(t.step_ms + t.outputs_ms + t.view_ms);
+        await page.waitForTimeout(60);
+    }
+    console.log('  test hook, first layer (out_channels 16 <-> 17; every layer reruns)');
+    console.log(`    setState -> frame with new outputs:    ${fmt(hookTotal)}`);
+    console.log(`    work inside that frame:                ${fmt(hookWork)}`);
+    console.log(`      of which layers + uploads + windows: ${fmt(hookCpu)}`);
+
+    // Frame pacing of an idle page: no frames drawn when nothing changes.
+    const f0 = await page.evaluate(() => convplay.frames());
+    await page.waitForTimeout(1000);
+    const f1 = await page.evaluate(() => convplay.frames());
+    console.log(`== idle: ${f1 - f0} frames drawn in 1 s with nothing changing`);
+} finally {
+    await browser.close();
+    server.kill();
+}
