@@ -48,16 +48,6 @@ void swatch(ImU32 col, const char* label) {
     ImGui::SameLine(0, ImGui::GetFontSize());
 }
 
-// The taps of output cell (oy, ox)'s window on the grid, as explain_layer counts them.
-bool is_tap(const Explain& e, int64_t oy, int64_t ox, int64_t y, int64_t x) {
-    const int64_t dy = y - oy * e.slide_stride_h, dx = x - ox * e.slide_stride_w;
-    const ExplainAxis& H = e.axes == 2 ? e.ax[0] : ExplainAxis{};
-    const ExplainAxis& W = e.axes == 2 ? e.ax[1] : e.ax[0];
-    const int64_t kh = e.axes == 2 ? H.kernel : 1, dh = e.axes == 2 ? H.dilation : 1;
-    if (dy < 0 || dx < 0 || dy % dh || dx % W.dilation) return false;
-    return dy / dh < kh && dx / W.dilation < W.kernel;
-}
-
 }  // namespace
 
 void App::draw_explain_tab() {
@@ -199,7 +189,7 @@ void App::draw_explain_tab() {
             dl->AddRectFilled(p, q, cell_color(e.cells[i]));
             if (!e.transposed && e.coverage[i] == 0 && e.cells[i] == Cell::Input)
                 dl->AddRect(p, q, IM_COL32(230, 70, 60, 255), 0, 0, std::max(1.0f, cell * 0.12f));
-            if (is_tap(e, oy, ox, y, x)) dl->AddRect(p, q, IM_COL32(255, 255, 255, 255), 0, 0, std::max(1.5f, cell * 0.14f));
+            if (window_covers(e, oy, ox, y, x)) dl->AddRect(p, q, IM_COL32(255, 255, 255, 255), 0, 0, std::max(1.5f, cell * 0.14f));
             if (numbers) {
                 char t[12];
                 std::snprintf(t, sizeof t, "%d", e.coverage[i]);

@@ -203,6 +203,16 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
     return e;
 }
 
+bool window_covers(const Explain& e, int64_t oy, int64_t ox, int64_t y, int64_t x) {
+    const ExplainAxis none{};
+    const ExplainAxis& H = e.axes == 2 ? e.ax[0] : none;
+    const ExplainAxis& W = e.axes == 2 ? e.ax[1] : e.ax[0];
+    const int64_t kh = e.axes == 2 ? H.kernel : 1, dh = e.axes == 2 ? H.dilation : 1;
+    const int64_t dy = y - oy * e.slide_stride_h, dx = x - ox * e.slide_stride_w;
+    if (dy < 0 || dx < 0 || dy % dh || dx % W.dilation) return false;
+    return dy / dh < kh && dx / W.dilation < W.kernel;
+}
+
 std::string explain_text(const Layer& L, const LayerInfo& info, const Explain& e, int max_side) {
     std::ostringstream o;
     o << "Layer " << info.index + 1 << ": " << print_layer(L) << "  " << shape_text(info.in) << " -> "

@@ -48,6 +48,10 @@ struct Explain {
 // `info` must be valid. Grids are tabulated only up to `max_cells` cells.
 Result<Explain> explain_layer(const Layer& layer, const LayerInfo& info, int64_t max_cells = 1 << 20);
 
+// Whether grid cell (y, x) is one of the taps of output cell (oy, ox)'s window: the window
+// starts at (oy, ox) * slide stride and its taps are `dilation` apart (what coverage counts).
+bool window_covers(const Explain& e, int64_t oy, int64_t ox, int64_t y, int64_t x);
+
 // The steps as text, with small ASCII grids when the sizes are small (<= max_side per axis).
 std::string explain_text(const Layer& layer, const LayerInfo& info, const Explain& e, int max_side = 32);
 

@@ -102,3 +102,19 @@ TEST(Explain, ActivationsHaveNoWindow) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Explain, WindowCoversItsDilatedTapsOnly) {
+    Case c = explain("v=1&in=1x9x9&net=conv2d(out=1,k=2,s=3,d=2)");
+    // output (1, 0) starts at row 3, column 0; taps at rows 3 and 5, columns 0 and 2
+    int n = 0;
+    for (int64_t y = 0; y < c.e.grid_h; ++y)
+        for (int64_t x = 0; x < c.e.grid_w; ++x) n += cp::window_covers(c.e, 1, 0, y, x);
+    EXPECT_EQ(n, 4);
+    EXPECT_TRUE(cp::window_covers(c.e, 1, 0, 5, 2));
+    EXPECT_FALSE(cp::window_covers(c.e, 1, 0, 4, 1));
+    EXPECT_FALSE(cp::window_covers(c.e, 1, 0, 2, 0));
+}
+
+}  // namespace
