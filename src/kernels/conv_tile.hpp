@@ -64,8 +64,9 @@ inline void conv_tile(const TileArgs& a, int n_valid) {
 #define CONVPLAY_TILE_XV 2  // vectors of 4 pixels per main tile (tuned with bench/)
 #endif
 
-// Few output channels leave registers free for more pixels: up to 12 accumulators either way.
-constexpr int tile_xv(int ocb) { return ocb <= 3 ? 4 : CONVPLAY_TILE_XV; }
+// Few output channels leave registers free for more pixels: at most 12 accumulators plus the
+// loaded pixels must fit the 16 vector registers of x86-64, where V8 runs most of the time.
+constexpr int tile_xv(int ocb) { return ocb <= 2 ? 4 : ocb == 3 ? 3 : CONVPLAY_TILE_XV; }
 
 template <int OCB>
 __attribute__((noinline)) void conv_row(TileArgs a, int64_t width) {
