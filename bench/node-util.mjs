@@ -1,0 +1,104 @@
+// Node-only helpers shared by node.mjs and browser.mjs: options, paths, naming the wasm binaries
+// that were loaded, machine load.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { loadavg, cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const USAGE = `options:
+  --build DIR        build folder with convplay_engine.js/.wasm and bench/convplay_ceiling.js/.wasm
+                     (default build/wasm-bench, or $CONVPLAY_BENCH_BUILD)
+  --runs N           timed rounds per layer (default 21, at least 10)
+  --warmup N         minimum warm-up calls per engine and layer (default 5, at least 3)
+  --warmup-ms MS     minimum warm-up time per engine and layer (default 1000)
+  --layers a,b       only these layer ids (see bench/layers.mjs)
+  --readback         time output readback too (our output copied out, tfjs dataSync())
+  --no-peers         only our engine (and the ceiling)
+  --json FILE        also write the raw results as JSON`;
+
+export function parseArgs(argv) {
+    const o = { build: process.env.CONVPLAY_BENCH_BUILD || 'build/wasm-bench', bench: {}, peers: true, json: null };
+    for (let i = 0; i < argv.length; ++i) {
+        const a = argv[i], next = () => { if (i + 1 >= argv.length) throw new Error(`${a} needs a value`); return argv[++i]; };
+        switch (a) {
+            case '--build': o.build = next(); break;
+            case '--runs': o.bench.runs = Number(next()); break;
+            case '--warmup': o.bench.warmup = Number(next()); break;
+            case '--warmup-ms': o.bench.warmupMs = Number(next()); break;
+            case '--layers': o.bench.layers = next().split(','); break;
+            case '--readback': o.bench.readback = true; break;
+            case '--no-peers': o.peers = false; break;
+            case '--json': o.json = next(); break;
+            case '-h': case '--help': console.log(USAGE); process.exit(0); break;
+            default: throw new Error(`unknown option ${a}\n${USAGE}`);
+        }
+    }
+    o.build = path.resolve(ROOT, o.build);
+    for (const f of ['convplay_engine.js', 'convplay_engine.wasm', 'bench/convplay_ceiling.js', 'bench/convplay_ceiling.wasm'])
+        if (!existsSync(path.join(o.build, f))) throw new Error(`missing ${path.join(o.build, f)}: run scripts/bench.sh (it builds them)`);
+    return o;
+}
+
+// Every wasm file the run could load, by SHA-256.
+export function wasmCandidates(build) {
+    const dirs = [
+        ['tfjs-backend-wasm', path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')],
+        ['onnxruntime-web', path.join(ROOT, 'node_modules/onnxruntime-web/dist')],
+        ['convplay', build],
+        ['convplay', path.join(build, 'bench')],
+    ];
+    const out = [];
+    for (const [pkg, dir] of dirs) {
+        if (!existsSync(dir)) continue;
+        for (const f of readdirSync(dir)) {
+            if (!f.endsWith('.wasm')) continue;
+            const bytes = readFileSync(path.join(dir, f));
+            out.push({ pkg, file: f, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+        }
+    }
+    return out;
+}
+
+export function nameWasm(loaded, candidates) {
+    return loaded.map((l) => {
+        if (l.module) return `(a precompiled WebAssembly.Module via ${l.via})`;
+        const c = candidates.find((x) => x.sha256 === l.sha256);
+        const what = c ? `${c.pkg}/${c.file}` : `UNKNOWN (${l.bytes} bytes, sha256 ${l.sha256.slice(0, 12)})`;
+        return `${what} [${l.via}${l.url ? ` ${l.url}` : ''}]`;
+    });
+}
+
+export function loadText() {
+    const [a, b, c] = loadavg();
+    return `${a.toFixed(2)} ${b.toFixed(2)} ${c.toFixed(2)} (1/5/15 min, ${cpus().length} cpus)`;
+}
+
+// CPU time of the whole machine from /proc/stat (Linux): busy share between two snapshots, as a
+// percentage of all cores. A quiet machine running one single-threaded benchmark on 2 cores shows
+// about 50 %; more means other work shared the CPU during the run.
+export function cpuSnapshot() {
+    try {
+        const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+        const idle = f[3] + (f[4] || 0);
+        return { idle, total: f.reduce((a, b) => a + b, 0), proc: process.cpuUsage(), t: Date.now() };
+    } catch {
+        return null;
+    }
+}
+export function cpuBusyText(a, b, { self = true } = {}) {
+    if (!a || !b || b.total === a.total) return 'n/a';
+    const busy = 100 * (1 - (b.idle - a.idle) / (b.total - a.total));
+    let s = `${busy.toFixed(0)}% of ${cpus().length} cores over ${((b.t - a.t) / 1000).toFixed(0)} s`;
+    if (self) {
+        const ownMs = (b.proc.user - a.proc.user + b.proc.system - a.proc.system) / 1000;
+        s += ` (this Node process: ${(100 * ownMs / ((b.t - a.t) * cpus().length)).toFixed(0)}%)`;
+    }
+    return s;
+}
+
+export function cpuModel() {
+    return `${cpus()[0]?.model ?? '?'}`;
+}

@@ -1,0 +1,70 @@
+// The benchmark under Node: node bench/node.mjs [options] (scripts/bench.sh node runs it).
+// Loads our engine (createEngine from web/engine.mjs), tfjs + tfjs-backend-wasm (non-threaded SIMD
+// binary, checked), onnxruntime-web (wasm, 1 thread) and the ceiling module, then runs harness.mjs
+// and prints report.mjs's table.
+import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { installWasmSpy, wasmLoaded, runBench } from './harness.mjs';
+import { formatReport, correctnessProblems } from './report.mjs';
+import { ROOT, parseArgs, wasmCandidates, nameWasm, loadText, cpuModel, cpuSnapshot, cpuBusyText } from './node-util.mjs';
+
+const args = parseArgs(process.argv.slice(2));
+const spy = installWasmSpy();  // before any peer loads its wasm
+const require = createRequire(import.meta.url);
+const loadBefore = loadText();
+
+const { createEngine } = await import('../web/engine.mjs');
+const engine = await createEngine({ modulePath: path.join(args.build, 'convplay_engine.js') });
+const ceilingJs = path.join(args.build, 'bench/convplay_ceiling.js');
+const ceiling = await require(ceilingJs)({ wasmBinary: readFileSync(ceilingJs.replace(/\.js$/, '.wasm')) });
+spy.seen.length = 0;  // only the peers' binaries from here on
+
+let tf = null, ort = null;
+const details = {};
+if (args.peers) {
+    tf = await import('@tensorflow/tfjs');
+    const tfwasm = await import('@tensorflow/tfjs-backend-wasm');
+    // Threads off (tfjs never uses them under Node anyway); SIMD on: the wasm backend then loads
+    // tfjs-backend-wasm-simd.wasm, which the spy confirms by its SHA-256.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
+    tfwasm.setWasmPaths(path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'));
+    if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend did not initialise');
+    await tf.ready();
+    details.tfjs = `${tf.version.tfjs}, backend ${tf.getBackend()}, SIMD flag ${tf.env().get('WASM_HAS_SIMD_SUPPORT')}, ` +
+                   `threads flag ${tf.env().get('WASM_HAS_MULTITHREAD_SUPPORT')}`;
+
+    ort = await import('onnxruntime-web');
+    ort.env.wasm.numThreads = 1;
+    ort.env.wasm.simd = true;
+    ort.env.wasm.proxy = false;
+    ort.env.wasm.wasmPaths = path.join(ROOT, 'node_modules/onnxruntime-web/dist/');
+    // Load ORT's runtime now (a 1x1 conv), so its wasm shows up below before the layers run.
+    const { convModel } = await import('./onnx.mjs');
+    const s = await ort.InferenceSession.create(convModel({ transposed: false, cin: 1, cout: 1, h: 1, w: 1, k: 1, s: 1, d: 1, g: 1,
+        pads: [0, 0, 0, 0], op: 0, outH: 1, outW: 1, weight: [2], weightShape: [1, 1, 1, 1], bias: [1] }), { executionProviders: ['wasm'] });
+    const y = (await s.run({ x: new ort.Tensor('float32', new Float32Array([3]), [1, 1, 1, 1]) })).y.data[0];
+    if (y !== 7) throw new Error(`onnxruntime-web: 1x1 conv self-test gave ${y}, not 7`);
+    await s.release();
+    details.ort = `${ort.env.versions?.web ?? '?'}, wasm numThreads ${ort.env.wasm.numThreads}, simd ${ort.env.wasm.simd}`;
+    details['wasm loaded by the peers'] = '\n    ' + nameWasm(await wasmLoaded(spy), wasmCandidates(args.build)).join('\n    ');
+}
+
+const cpu0 = cpuSnapshot();
+const result = await runBench({ engine, tf, ort, ceiling }, args.bench, (s) => console.error(s));
+const cpu1 = cpuSnapshot();
+const loadAfter = loadText();
+const envInfo = {
+    name: `Node ${process.versions.node} (V8 ${process.versions.v8})`,
+    details: { cpu: cpuModel(), 'load average before': loadBefore, 'load average after': loadAfter,
+               'machine CPU busy during the benchmark': cpuBusyText(cpu0, cpu1), ...details },
+};
+result.env = envInfo;
+if (args.json) writeFileSync(args.json, JSON.stringify(result, (k, v) => (k === 'times' ? v.map((x) => +x.toFixed(4)) : v), 1));
+console.log(formatReport(result, envInfo));
+const problems = correctnessProblems(result);
+if (problems.length) {
+    console.error(`bench: WRONG RESULTS:\n  ${problems.join('\n  ')}`);
+    process.exitCode = 1;
+}

@@ -1,0 +1,182 @@
+// Turns runBench()'s result into the printed report: header (environment, load, ceiling, which
+// wasm binaries the peers loaded), the main table, a details table, and one summary line per
+// target. Pure formatting: works in Node and in the browser.
+
+const PEERS = [['xnnpack', 'XNNPACK'], ['ort', 'ORT']];
+
+const fmt = {
+    ms: (x) => (x == null || !isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0)),
+    gf: (x) => (x == null || !isFinite(x) ? '-' : x.toFixed(1)),
+    ratio: (x) => (x == null || !isFinite(x) ? '-' : x.toFixed(2)),
+    pct: (x) => (x == null || !isFinite(x) ? '-' : `${x.toFixed(0)}%`),
+    err: (x) => (x == null ? '-' : Number.isNaN(x) ? 'NaN' : x === 0 ? '0' : x.toExponential(1)),
+};
+
+function table(head, rows, align) {
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+    const line = (cells) => cells.map((c, i) => (align[i] === 'r' ? String(c).padStart(w[i]) : String(c).padEnd(w[i]))).join(' | ');
+    const sep = w.map((n, i) => (align[i] === 'r' ? '-'.repeat(n - 1) + ':' : '-'.repeat(n))).join(' | ');
+    return [line(head), sep, ...rows.map(line)]
+        .map((l) => `| ${l} |`).join('\n');
+}
+
+const gflops = (macs, ms) => (2 * macs) / (ms * 1e6);
+// A figure next to its threshold, never rounded across it (69.6 % is not shown as "70%").
+function near(x, thr, digits, suffix = '') {
+    for (let d = digits; d < digits + 4; ++d) {
+        const t = x.toFixed(d);
+        if ((Number(t) >= thr) === (x >= thr) && (Number(t) <= thr) === (x <= thr)) return t + suffix;
+    }
+    return x.toPrecision(6) + suffix;
+}
+
+// Per-layer derived figures and target verdicts.
+export function evaluate(result) {
+    const ceiling = result.ceiling;
+    const tol = result.opts.tolerance;
+    return result.layers.map((r) => {
+        if (r.failed) return { r, failed: r.failed, checks: [], met: false };
+        const ours = r.engines.ours?.median;
+        const peer = Object.fromEntries(PEERS.map(([k]) => [k, r.engines[k]?.median ?? null]));
+        const peerTimes = PEERS.map(([k]) => peer[k]).filter((x) => x != null);
+        const best = peerTimes.length ? Math.min(...peerTimes) : null;
+        const bestName = best == null ? null : PEERS.find(([k]) => peer[k] === best)[1];
+        const gf = gflops(r.macs, ours);
+        // % of the ceiling measured in this layer's own rounds (same load); the run-wide figure when
+        // that is missing.
+        const layerCeil = r.ceiling?.gflops ?? ceiling;
+        const pctCeil = (100 * gf) / layerCeil;
+        const checks = [];
+        const correct = r.errRef <= tol;
+        checks.push({ target: 'correct', met: correct, text: `err ${fmt.err(r.errRef)} ${correct ? '<=' : '>'} ${tol}` });
+        if (r.kind === 'conv' || r.kind === 'depthwise') {
+            const x = peer.xnnpack;
+            checks.push(x == null
+                ? { target: r.kind, met: null, text: 'ours<=XNN: no XNNPACK time' }
+                : { target: r.kind, met: ours <= x, value: ours / x, text: `ours/XNN ${near(ours / x, 1, 2)} (<=1.00)` });
+        }
+        if (r.kind === 'convT') {
+            checks.push(best == null
+                ? { target: 'convT', met: null, text: 'no peer time' }
+                : { target: 'convT', met: best / ours >= 2, value: best / ours, text: `best peer/ours ${near(best / ours, 2, 2)}x (>=2)` });
+        }
+        if (r.big) checks.push({ target: 'big', met: pctCeil >= 70, value: pctCeil, text: `ceiling ${near(pctCeil, 70, 0, '%')} (>=70%)` });
+        // null: could not be judged (a peer missing, e.g. --no-peers)
+        const met = checks.some((c) => c.met === false) ? false : checks.every((c) => c.met === true) ? true : null;
+        return { r, ours, peer, best, bestName, gf, pctCeil, layerCeil, checks, met };
+    });
+}
+
+function header(result, envInfo) {
+    const lines = [];
+    lines.push(`convplay benchmark: ${envInfo.name}`);
+    for (const [k, v] of Object.entries(envInfo.details ?? {})) lines.push(`  ${k}: ${v}`);
+    lines.push(`  engine: ${result.engineVersion}`);
+    const o = result.opts;
+    lines.push(`  method: per layer and engine >= ${o.warmup} warm-up calls and >= ${o.warmupMs} ms of them, then ${o.runs} ` +
+               'timed rounds (engines interleaved, order rotating); median of performance.now() around each call ' +
+               `(calls under ${o.sampleMs} ms: around a batch of back-to-back calls, divided by the batch); ` +
+               (o.readback ? 'READBACK mode: our output copied out, tfjs dataSync() inside the timed call'
+                           : 'outputs stay in each engine\'s memory (ORT\'s run() always copies input in and output out)'));
+    const cb = result.ceilingBefore, ca = result.ceilingAfter;
+    const desc = (c) => `${c.gflops.toFixed(1)} (${c.best.name})`;
+    const chains = (c) => Math.max(...c.rows.filter((r) => !r.name.startsWith('L1')).map((r) => r.gflops));
+    lines.push(`  SIMD128 ceiling (best of: f32x4 mul+add chains in registers, L1-resident GEMM tiles; 3 runs each): ` +
+               `${result.ceiling.toFixed(1)} GFLOP/s  [start ${desc(cb)}, end ${desc(ca)}; ` +
+               `register chains alone: ${chains(cb).toFixed(1)} / ${chains(ca).toFixed(1)}]`);
+    lines.push('  "% ceiling" = ours GFLOP/s / the ceiling measured inside that layer\'s timed rounds (median of one ~20 ms call ' +
+               'of the best variant (from the start) per round: same load as the layer; "ceil GF/s" in the details)');
+    return lines.join('\n');
+}
+
+export function formatReport(result, envInfo) {
+    const ev = evaluate(result);
+    const out = [header(result, envInfo), ''];
+
+    const rows = ev.map((e) => {
+        if (e.failed) return [e.r.id, '-', '-', '-', '-', '-', '-', `FAILED: ${e.failed.slice(0, 60)}`, '-', '-'];
+        const { r } = e;
+        const targets = e.checks.filter((c) => c.target !== 'correct');
+        const verdict = (e.met === true ? 'yes' : e.met === false ? 'NO' : 'n/a') + (targets.length ? `: ${targets.map((c) => c.text).join('; ')}` : '') +
+                        (e.checks[0].met ? '' : `; WRONG OUTPUT`);
+        return [r.id, fmt.ms(e.ours), fmt.ms(e.peer.xnnpack), fmt.ms(e.peer.ort), fmt.gf(e.gf),
+                e.best == null ? '-' : `${fmt.ratio(e.ours / e.best)} (${e.bestName})`, fmt.pct(e.pctCeil), verdict, r.kernel,
+                fmt.err(r.errRef)];
+    });
+    out.push(table(['layer', 'ours ms', 'XNNPACK ms', 'ORT ms', 'ours GFLOP/s', 'ours/best peer', '% ceiling', 'target met?',
+                    'our kernel', 'err vs ref'],
+                   rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'r']));
+    out.push('');
+
+    const det = ev.filter((e) => !e.failed).map((e) => {
+        const { r } = e;
+        const g = (k) => (r.engines[k] ? fmt.gf(gflops(r.macs, r.engines[k].median)) : '-');
+        const spread = (k) => (r.engines[k] ? `${fmt.ms(r.engines[k].min)}/${fmt.ms(r.engines[k].q1)}-${fmt.ms(r.engines[k].q3)}` : '-');
+        const pe = (k) => (r.errPeer?.[k] != null ? fmt.err(r.errPeer[k]) : (r.errors?.[k] ? 'n/a' : '-'));
+        const pr = (k) => (r.paired?.[k] != null ? fmt.ratio(r.paired[k]) : '-');
+        const wu = ['ours', 'xnnpack', 'ort'].map((k) => (r.warmup?.[k] ? r.warmup[k].calls : '-')).join('/');
+        const bt = ['ours', 'xnnpack', 'ort'].map((k) => r.batch?.[k] ?? '-').join('/');
+        return [r.id, r.desc, (r.macs / 1e6).toFixed(1), fmt.gf(e.layerCeil), g('ours'), g('xnnpack'), g('ort'),
+                spread('ours'), spread('xnnpack'), spread('ort'), `${pr('xnnpack')} / ${pr('ort')}`, fmt.ms(r.ourInternal?.median),
+                pe('xnnpack'), pe('ort'), wu, bt];
+    });
+    out.push(table(['layer', 'what', 'MMACs', 'ceil GF/s', 'ours GF/s', 'XNN GF/s', 'ORT GF/s', 'ours min/q1-q3 ms', 'XNN min/q1-q3',
+                    'ORT min/q1-q3', 'paired ours/XNN / ours/ORT', 'ours run() ms', 'XNN vs ours', 'ORT vs ours', 'warm-up calls o/x/r', 'calls/sample o/x/r'],
+                   det, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+    for (const e of ev) {
+        for (const [k, msg] of Object.entries(e.r.errors ?? {})) if (msg) out.push(`  note: ${e.r.id}: ${k}: ${msg}`);
+        if (e.r.kernelNote) out.push(`  note: ${e.r.id}: our kernel: ${e.r.kernelNote}`);
+    }
+    out.push('');
+    out.push(...summary(ev, result));
+    return out.join('\n');
+}
+
+function summary(ev, result) {
+    const lines = ['summary:'];
+    const ok = ev.filter((e) => !e.failed);
+    const failed = ev.filter((e) => e.failed);
+    if (failed.length) lines.push(`  FAILED layers: ${failed.map((e) => e.r.id).join(', ')}`);
+    const group = (name, target, describe) => {
+        const items = ok.flatMap((e) => e.checks.filter((c) => c.target === target).map((c) => ({ e, c })));
+        if (!items.length) return;
+        const met = items.filter((i) => i.c.met === true);
+        const missed = items.filter((i) => i.c.met !== true);
+        let s = `  ${name}: ${met.length} of ${items.length} met`;
+        if (missed.length) s += `; missed: ${missed.map((i) => `${i.e.r.id} ${describe(i.c)}`).join(', ')}`;
+        if (met.length) s += `; met: ${met.map((i) => `${i.e.r.id} ${describe(i.c)}`).join(', ')}`;
+        lines.push(s);
+    };
+    const pctSlower = (v) => (v > 1 ? `${near(v, 1, 2)} (${near((v - 1) * 100, 0, 0)}% slower)` : `${near(v, 1, 2)}`);
+    group('every conv layer, ours <= XNNPACK', 'conv', (c) => (c.value == null ? c.text : pctSlower(c.value)));
+    group('every transposed conv, >= 2x faster than the best peer', 'convT',
+          (c) => (c.value == null ? c.text : `${near(c.value, 2, 2)}x`));
+    group('depthwise, ours <= XNNPACK', 'depthwise', (c) => (c.value == null ? c.text : pctSlower(c.value)));
+    group('big conv layers >= 70% of the SIMD128 ceiling', 'big', (c) => near(c.value, 70, 0, '%'));
+    const errs = ok.map((e) => e.r.errRef);
+    lines.push(`  outputs vs our reference kernels (<= ${result.opts.tolerance}): ` +
+               `${ok.filter((e) => e.checks[0].met).length} of ${ok.length} within; worst ${fmt.err(Math.max(...errs))}`);
+    for (const [k, name] of PEERS) {
+        const v = ok.map((e) => e.r.errPeer?.[k]).filter((x) => x != null);
+        if (!v.length) continue;
+        const bad = ok.filter((e) => !(e.r.errPeer?.[k] <= result.opts.peerTolerance));
+        lines.push(`  ${name} output vs ours (same input and weights): worst ${fmt.err(Math.max(...v))}` +
+                   (bad.length ? `; ABOVE ${result.opts.peerTolerance}: ${bad.map((e) => e.r.id).join(', ')}` : ''));
+    }
+    lines.push(`  all targets met: ${ok.length === ev.length && ok.every((e) => e.met === true) ? 'yes' : 'no'}`);
+    return lines;
+}
+
+// Problems that make the run itself wrong (not a missed speed target): a layer that failed, our
+// output off the reference, a peer's output off ours (a mapping bug in this benchmark).
+// node.mjs / browser.mjs exit with status 1 when this is not empty.
+export function correctnessProblems(result) {
+    const out = [];
+    for (const r of result.layers) {
+        if (r.failed) { out.push(`${r.id}: failed: ${r.failed}`); continue; }
+        if (!(r.errRef <= result.opts.tolerance)) out.push(`${r.id}: our output is off the reference by ${r.errRef}`);
+        for (const [k, v] of Object.entries(r.errPeer ?? {}))
+            if (!(v <= result.opts.peerTolerance)) out.push(`${r.id}: ${k} output differs from ours by ${v}`);
+    }
+    return out;
+}
