@@ -56,7 +56,9 @@ public:
     const char* name() const override {
         return pointwise_ ? "f32_conv2d_1x1_4x8__wasmsimd" : "f32_conv2d_4x8__wasmsimd";
     }
-    size_t scratch_floats() const override { return pointwise_ ? size_t(g_.C_in * 4) : size_t(pad_.floats()); }
+    size_t scratch_floats() const override {
+        return pointwise_ ? size_t(g_.cin_g() * kChunkStride) : size_t(pad_.floats());
+    }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
 
     void run(const float* in, float* out, float* scratch) const override {
@@ -92,28 +94,31 @@ public:
     }
 
 private:
+    // 1x1 convs: chunks of pixels of every input channel are copied side by side into scratch,
+    // kChunkStride floats apart. Reading the planes in place would put every channel at the same
+    // cache set whenever H*W is a power of two (64 planes of 128x128 thrash an 8-way L1).
+    static constexpr int64_t kChunk = 256, kChunkStride = kChunk + 12;
+
     void run_pointwise(const float* in, float* out, float* scratch) const {
         const Geom& g = g_;
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), hw = g.H * g.W;
-        const int64_t tail = hw % 4, body = hw - tail;  // the last < 4 pixels go through scratch
-        for (int64_t n = 0; n < g.N; ++n) {
+        for (int64_t n = 0; n < g.N; ++n)
             for (int64_t grp = 0; grp < g.groups; ++grp) {
                 const float* src = in + (n * g.C_in + grp * cin_g) * hw;
-                if (tail)
-                    for (int64_t ic = 0; ic < cin_g; ++ic)
-                        for (int64_t x = 0; x < 4; ++x) scratch[ic * 4 + x] = x < tail ? src[ic * hw + body + x] : 0.0f;
-                // Chunks of pixels outer, channel blocks inner: a chunk of every input channel
-                // stays in cache while all the blocks read it.
-                constexpr int64_t kChunk = 512;
-                for (int64_t x0 = 0; x0 == 0 || x0 < body; x0 += kChunk) {
+                for (int64_t x0 = 0; x0 < hw; x0 += kChunk) {
+                    const int64_t len = std::min(kChunk, hw - x0);
+                    for (int64_t ic = 0; ic < cin_g; ++ic) {
+                        float* d = scratch + ic * kChunkStride;
+                        std::memcpy(d, src + ic * hw + x0, size_t(len) * sizeof(float));
+                        std::fill(d + len, d + kChunkStride, 0.0f);  // what a partial tile may read
+                    }
                     const float* w = packed_.data() + grp * cout_g * cin_g;
-                    const int64_t len = std::min(kChunk, body - x0);
                     for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
                         const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
                         const int64_t oc = grp * cout_g + ob;
                         TileArgs a;
-                        a.in = src + x0;
-                        a.chan_plane = hw;
+                        a.in = scratch;
+                        a.chan_plane = kChunkStride;
                         a.taps = taps_.data();
                         a.ntaps = 1;
                         a.cin = int(cin_g);
@@ -121,17 +126,11 @@ private:
                         a.bias = bias_.empty() ? nullptr : bias_.data() + oc;
                         a.out = out + (n * g.C_out + oc) * hw + x0;
                         a.out_plane = hw;
-                        if (len > 0) conv_row_any(ocb, a, len);
-                        if (tail && x0 + kChunk >= body) {  // the last chunk also does the tail
-                            a.in = scratch, a.chan_plane = 4;
-                            a.out = out + (n * g.C_out + oc) * hw + body;
-                            conv_row_any(ocb, a, tail);
-                        }
+                        conv_row_any(ocb, a, len);
                         w += ocb * cin_g;
                     }
                 }
             }
-        }
     }
 
     Geom g_;
