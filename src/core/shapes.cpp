@@ -94,6 +94,41 @@ bool check_output_bound(LayerInfo& info) {
     return true;
 }
 
+// The weight tensor nn.ConvNd / nn.ConvTransposeNd creates: [out, in/g, k...] / [in, out/g, k...]
+// (Python's floor division).
+Dims weight_shape(const Layer& L, int64_t c_in, int axes) {
+    Dims w = L.op == Op::ConvT ? Dims{c_in, div_floor(L.out_channels, L.groups)}
+                               : Dims{L.out_channels, div_floor(c_in, L.groups)};
+    for (int a = 0; a < axes; ++a) w.push_back(L.kernel[a]);
+    return w;
+}
+
+// Creating the weight (PyTorch's words for a negative size), then what PyTorch would silently
+// accept as an empty tensor, then explicit values that must fit.
+bool check_weights(const Layer& L, const Dims& wshape, int axes, LayerInfo& info) {
+    for (int64_t v : wshape)
+        if (v < 0) {
+            fail(info, "Trying to create tensor with negative dimension " + std::to_string(v) + ": " + torch_sizes(wshape));
+            return false;
+        }
+    if (L.out_channels == 0) return fail(info, "out_channels must be at least 1"), false;
+    for (int a = 0; a < axes; ++a)
+        if (L.kernel[a] == 0) return fail(info, "kernel_size must be at least 1"), false;
+    int64_t n = 1;
+    for (int64_t v : wshape) n *= v;
+    if (!L.weight_values.empty() && static_cast<int64_t>(L.weight_values.size()) != n) {
+        fail(info, "wv has " + std::to_string(L.weight_values.size()) + " values but the weight of size " +
+                       torch_sizes(wshape) + " needs " + std::to_string(n));
+        return false;
+    }
+    if (!L.bias_values.empty() && static_cast<int64_t>(L.bias_values.size()) != L.out_channels) {
+        fail(info, "bv has " + std::to_string(L.bias_values.size()) + " values but the bias needs " +
+                       std::to_string(L.out_channels));
+        return false;
+    }
+    return true;
+}
+
 // [SECTION] conv ---------------------------------------------------------------------------
 
 // Resolves the padding word / per-side numbers of a conv into the padding per side.
@@ -246,25 +281,8 @@ Status conv_info(const Layer& L, const Dims& in, LayerInfo& info) {
             if (L.stride[a] != 1)
                 return fail(info, "padding='same' is not supported for strided convolutions",
                             "use p=tfsame (TensorFlow 'SAME') for a strided conv");
-    Dims wshape{L.out_channels, div_floor(c_in, g)};
-    for (int a = 0; a < axes; ++a) wshape.push_back(L.kernel[a]);
-    for (int64_t v : wshape)
-        if (v < 0)
-            return fail(info, "Trying to create tensor with negative dimension " + std::to_string(v) + ": " +
-                                  torch_sizes(wshape));
-    if (L.out_channels == 0) return fail(info, "out_channels must be at least 1");
-    for (int a = 0; a < axes; ++a)
-        if (L.kernel[a] == 0) return fail(info, "kernel_size must be at least 1");
-    if (!L.weight_values.empty()) {
-        int64_t n = 1;
-        for (int64_t v : wshape) n *= v;
-        if (static_cast<int64_t>(L.weight_values.size()) != n)
-            return fail(info, "wv has " + std::to_string(L.weight_values.size()) + " values but the weight of size " +
-                                  torch_sizes(wshape) + " needs " + std::to_string(n));
-    }
-    if (!L.bias_values.empty() && static_cast<int64_t>(L.bias_values.size()) != L.out_channels)
-        return fail(info, "bv has " + std::to_string(L.bias_values.size()) + " values but the bias needs " +
-                              std::to_string(L.out_channels));
+    const Dims wshape = weight_shape(L, c_in, axes);
+    if (!check_weights(L, wshape, axes, info)) return info.status;
 
     // forward
     const ConvPadding P = resolve_conv_padding(L, in, axes);
@@ -367,25 +385,8 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
     // nn.ConvTransposeNd passes padding through _pair(), which turns a word into a tuple of its
     // letters: no padding-string check runs, and F.conv_transposeNd refuses the tuple later.
     const bool pad_word = L.pad_kind != PadKind::Explicit;
-    Dims wshape{c_in, div_floor(L.out_channels, g)};
-    for (int a = 0; a < axes; ++a) wshape.push_back(L.kernel[a]);
-    for (int64_t v : wshape)
-        if (v < 0)
-            return fail(info, "Trying to create tensor with negative dimension " + std::to_string(v) + ": " +
-                                  torch_sizes(wshape));
-    if (L.out_channels == 0) return fail(info, "out_channels must be at least 1");
-    for (int a = 0; a < axes; ++a)
-        if (L.kernel[a] == 0) return fail(info, "kernel_size must be at least 1");
-    if (!L.weight_values.empty()) {
-        int64_t n = 1;
-        for (int64_t v : wshape) n *= v;
-        if (static_cast<int64_t>(L.weight_values.size()) != n)
-            return fail(info, "wv has " + std::to_string(L.weight_values.size()) + " values but the weight of size " +
-                                  torch_sizes(wshape) + " needs " + std::to_string(n));
-    }
-    if (!L.bias_values.empty() && static_cast<int64_t>(L.bias_values.size()) != L.out_channels)
-        return fail(info, "bv has " + std::to_string(L.bias_values.size()) + " values but the bias needs " +
-                              std::to_string(L.out_channels));
+    const Dims wshape = weight_shape(L, c_in, axes);
+    if (!check_weights(L, wshape, axes, info)) return info.status;
     // forward: F.conv_transposeNd takes no padding strings
     if (pad_word)
         return fail(info,
