@@ -19,6 +19,7 @@ void App::start(const std::string& fragment) {
 bool App::wants_frame() const { return frames_left_ > 0 || session_.busy() || view_.play; }
 
 Status App::set_state_text(const std::string& text, bool from_link) {
+    ++generation_;
     Status st = session_.load_text(text);
     if (!st) {
         if (from_link) {
@@ -39,6 +40,7 @@ Status App::set_state_text(const std::string& text, bool from_link) {
 }
 
 Status App::upload(const std::string& bytes, const std::string& name) {
+    ++generation_;
     Status st = session_.upload(bytes, name);
     if (st) {
         host_.set_fragment(session_.text());

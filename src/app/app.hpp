@@ -82,6 +82,7 @@ public:
     Layout layout;
 
 private:
+    int generation_ = 0;  // bumped when a state arrives from outside the widgets
     void apply(const Edit& e);
     void publish();
     Host& host_;

@@ -124,6 +124,9 @@ void App::draw_layers_window(Edit& e) {
     ImGui::SetNextWindowSize(layout.layers_size);
     ImGui::Begin("Layers", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    // Widgets are keyed by the state generation: after a state arrives from outside (link, upload,
+    // test hook) no widget still being edited can write its old value into the new layers.
+    ImGui::PushID(generation_);
     input_section(*this, e);
     ImGui::Separator();
 
@@ -233,6 +236,7 @@ void App::draw_layers_window(Edit& e) {
         else if (action == Remove) net.erase(net.begin() + long(at));
         e.replace(d);
     }
+    ImGui::PopID();
     ImGui::End();
 }
 

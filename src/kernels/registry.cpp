@@ -73,7 +73,9 @@ std::unique_ptr<LayerKernel> select_kernel(const KernelRequest& req) {
             case Op::Conv:
                 if (g.groups == g.C_in && g.groups > 1) return make_depthwise_simd(g, req.weight, req.bias);
                 return make_conv_simd(g, req.weight, req.bias);
-            case Op::ConvT: return make_convt_simd(g, req.weight, req.bias);
+            case Op::ConvT:
+                if (auto k = make_convt_winograd(g, req.weight, req.bias)) return k;
+                return make_convt_simd(g, req.weight, req.bias);
             case Op::MaxPool:
             case Op::AvgPool: return make_pool_simd(g, req.layer->op == Op::MaxPool, req.layer->count_include_pad);
             case Op::ReLU:

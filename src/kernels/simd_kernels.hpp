@@ -10,6 +10,9 @@ namespace cp {
 // w and b in PyTorch's layout; b may be nullptr.
 std::unique_ptr<LayerKernel> make_conv_simd(const Geom& g, const float* w, const float* b);
 std::unique_ptr<LayerKernel> make_convt_simd(const Geom& g, const float* w, const float* b);
+// Winograd F(2,2) on the sub-pixel phases; nullptr unless d == 1 and k <= 2s on both axes and
+// C_out/groups >= 12 (below, the transforms cost more than they save).
+std::unique_ptr<LayerKernel> make_convt_winograd(const Geom& g, const float* w, const float* b);
 // groups == C_in (any channel multiplier)
 std::unique_ptr<LayerKernel> make_depthwise_simd(const Geom& g, const float* w, const float* b);
 std::unique_ptr<LayerKernel> make_pool_simd(const Geom& g, bool is_max, bool count_include_pad);

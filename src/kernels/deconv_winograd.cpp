@@ -1,0 +1,398 @@
+// Transposed convolution by Winograd minimal filtering on the sub-pixel phases (NCHW, float32).
+//
+// As in ConvTSimd (conv_simd.cpp), output pixel (qy*sh + ry, qx*sw + rx) only meets the taps with
+// k = r + p (mod s), reading input q + c, c = (r + p - k)/s. With dilation 1 the taps of one phase
+// along one axis read consecutive inputs, so each phase is a stride-1 correlation with t taps.
+// When every phase has t <= 2 per axis (k <= 2s) and there are enough output channels per group
+// to amortise the transforms (kMinCout), each axis uses:
+//   t == 2: F(2,2): V = (x0 - x1, x1, x2 - x1), U = (g0, g0 + g1, g1), y = (m0 + m1, m1 + m2)
+//           (x0 = x[q + c_min], g0 the tap reading it, g1 the one reading x[q + c_min + 1]);
+//   t == 1: identity: along x a tile of 2 (V = (x0, x1), U = (g0, g0), y = m), along y a tile of 1;
+//   t == 0: bias only.
+// A 2-d phase is the product of its two axes: P = Py*Px positions (1..9) per tile of my x 2
+// phase pixels. Per row of tiles the input transform writes V[pos][ic][tile], then for every
+// position a GEMM over input channels (conv_row_any with one tap, vectorised over tiles) writes
+// M[pos][oc][tile], and the output transform (plus bias) writes the phase rows, interleaved into
+// the output rows like ConvTSimd does (for stride 2, column phase 1's output transform writes the
+// interleaved output rows itself; only the rows' tails go through the scalar interleave). The input copy is split into even/odd columns
+// (PaddedInput with 2 column phases) so that x[2j + e] over tiles j is a contiguous vector.
+#include <algorithm>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "kernels/conv_tile.hpp"
+#include "kernels/padded_input.hpp"
+#include "kernels/simd_kernels.hpp"
+
+namespace cp {
+
+namespace {
+
+constexpr int kOcb = kTileOcb;  // output channels per GEMM tile
+#ifndef CONVPLAY_WINOGRAD_MIN_COUT
+#define CONVPLAY_WINOGRAD_MIN_COUT 12
+#endif
+constexpr int64_t kMinCout = CONVPLAY_WINOGRAD_MIN_COUT;  // output channels per group, at least
+
+// One output phase along one axis: t taps (0..2); c0 the smaller input offset; k[0] reads
+// x[q + c0], k[1] reads x[q + c0 + 1].
+struct AxisPhase {
+    int t = 0;
+    int64_t c0 = 0;
+    int64_t k[2] = {0, 0};
+};
+
+// False when the phase does not fit the scheme (more than 2 taps, or offsets not consecutive).
+bool axis_phase(int64_t r, int64_t K, int64_t s, int64_t d, int64_t p, AxisPhase& out) {
+    std::vector<std::pair<int64_t, int64_t>> ck;  // (c, k)
+    for (int64_t k = 0; k < K; ++k) {
+        const int64_t num = r + p - k * d;
+        if (((num % s) + s) % s != 0) continue;
+        ck.emplace_back(num >= 0 ? num / s : -((-num) / s), k);
+    }
+    if (ck.size() > 2) return false;
+    std::sort(ck.begin(), ck.end());
+    out.t = int(ck.size());
+    if (out.t >= 1) out.c0 = ck[0].first, out.k[0] = ck[0].second;
+    if (out.t == 2) {
+        if (ck[1].first != out.c0 + 1) return false;
+        out.k[1] = ck[1].second;
+    }
+    return true;
+}
+
+// Weight transform coefficient of tap i at position pos for an axis with t taps.
+inline float coef(int t, int pos, int i) {
+    if (t == 2) return pos == 1 ? 1.0f : (pos == 0) == (i == 0) ? 1.0f : 0.0f;
+    return 1.0f;  // t == 1: every position is g0
+}
+
+// Positions per axis (= inputs per tile along that axis).
+constexpr int npos_y(int t) { return t == 2 ? 3 : 1; }
+constexpr int npos_x(int t) { return t == 2 ? 3 : 2; }
+
+struct InArgs {
+    const float* src;   // padded input, channel 0, at the tile row's first input row
+    int64_t chan_plane, row_stride;
+    int64_t xoff[3];    // offset of input e of tile 0 along x (tile j adds j)
+    int64_t cin;        // channels to transform
+    int64_t nvec;       // vectors of 4 tiles
+    float* v;           // V[pos][ic][TXs]
+    int64_t pos_plane;  // cin * TXs
+    int64_t txs;
+};
+
+template <int TY, int TX>
+__attribute__((noinline)) void input_transform(const InArgs& a) {
+    constexpr int NY = npos_y(TY), NX = npos_x(TX);
+    for (int64_t ic = 0; ic < a.cin; ++ic) {
+        const float* s = a.src + ic * a.chan_plane;
+        float* v = a.v + ic * a.txs;
+        for (int64_t j = 0; j < 4 * a.nvec; j += 4) {
+            v128_t h[NY][NX];
+            for (int ey = 0; ey < NY; ++ey) {
+                v128_t x[NX];
+                for (int ex = 0; ex < NX; ++ex) x[ex] = wasm_v128_load(s + ey * a.row_stride + a.xoff[ex] + j);
+                if constexpr (TX == 2) {
+                    h[ey][0] = wasm_f32x4_sub(x[0], x[1]);
+                    h[ey][1] = x[1];
+                    h[ey][2] = wasm_f32x4_sub(x[2], x[1]);
+                } else {
+                    h[ey][0] = x[0], h[ey][1] = x[1];
+                }
+            }
+            for (int px = 0; px < NX; ++px) {
+                if constexpr (TY == 2) {
+                    wasm_v128_store(v + (0 * NX + px) * a.pos_plane + j, wasm_f32x4_sub(h[0][px], h[1][px]));
+                    wasm_v128_store(v + (1 * NX + px) * a.pos_plane + j, h[1][px]);
+                    wasm_v128_store(v + (2 * NX + px) * a.pos_plane + j, wasm_f32x4_sub(h[2][px], h[1][px]));
+                } else {
+                    wasm_v128_store(v + px * a.pos_plane + j, h[0][px]);
+                }
+            }
+        }
+    }
+}
+
+struct OutArgs {
+    const float* m;      // M[pos][oc][TXs]
+    int64_t pos_plane;   // C_out * TXs
+    int64_t txs;
+    int64_t cout;
+    int64_t nvec;
+    const float* bias;   // C_out biases or nullptr
+    float* rows[2];      // phase row a, channel 0 (rowbuf)
+    int64_t row_plane;   // floats between channels in rows[]
+    // FUSE (stride 2, column phase 1): the vectors j < full_vecs of a row with orow[a] set go
+    // straight to the output, interleaved with column phase 0's row prev[a] (rowbuf).
+    const float* prev[2];
+    float* orow[2];      // output row a, channel 0, or nullptr
+    int64_t out_plane;
+    int64_t full_vecs;
+};
+
+template <int TY, int TX, bool FUSE>
+__attribute__((noinline)) void output_transform(const OutArgs& a) {
+    constexpr int NX = npos_x(TX), MY = TY == 2 ? 2 : 1;
+    for (int64_t oc = 0; oc < a.cout; ++oc) {
+        const v128_t b = wasm_f32x4_splat(a.bias ? a.bias[oc] : 0.0f);
+        const float* m = a.m + oc * a.txs;
+        for (int64_t j = 0; j < 4 * a.nvec; j += 4) {
+            v128_t r[MY][NX];
+            for (int px = 0; px < NX; ++px) {
+                if constexpr (TY == 2) {
+                    const v128_t m0 = wasm_v128_load(m + (0 * NX + px) * a.pos_plane + j);
+                    const v128_t m1 = wasm_v128_load(m + (1 * NX + px) * a.pos_plane + j);
+                    const v128_t m2 = wasm_v128_load(m + (2 * NX + px) * a.pos_plane + j);
+                    r[0][px] = wasm_f32x4_add(m0, m1);
+                    r[1][px] = wasm_f32x4_add(m1, m2);
+                } else {
+                    r[0][px] = wasm_v128_load(m + px * a.pos_plane + j);
+                }
+            }
+            for (int ay = 0; ay < MY; ++ay) {
+                v128_t y0, y1;
+                if constexpr (TX == 2) {
+                    y0 = wasm_f32x4_add(r[ay][0], r[ay][1]);
+                    y1 = wasm_f32x4_add(r[ay][1], r[ay][2]);
+                } else {
+                    y0 = r[ay][0], y1 = r[ay][1];
+                }
+                y0 = wasm_f32x4_add(y0, b), y1 = wasm_f32x4_add(y1, b);
+                const v128_t lo = wasm_i32x4_shuffle(y0, y1, 0, 4, 1, 5), hi = wasm_i32x4_shuffle(y0, y1, 2, 6, 3, 7);
+                if constexpr (FUSE) {
+                    if (a.orow[ay] && j < 4 * a.full_vecs) {
+                        const float* p = a.prev[ay] + oc * a.row_plane + 2 * j;
+                        const v128_t plo = wasm_v128_load(p), phi = wasm_v128_load(p + 4);
+                        float* o = a.orow[ay] + oc * a.out_plane + 4 * j;
+                        wasm_v128_store(o, wasm_i32x4_shuffle(plo, lo, 0, 4, 1, 5));
+                        wasm_v128_store(o + 4, wasm_i32x4_shuffle(plo, lo, 2, 6, 3, 7));
+                        wasm_v128_store(o + 8, wasm_i32x4_shuffle(phi, hi, 0, 4, 1, 5));
+                        wasm_v128_store(o + 12, wasm_i32x4_shuffle(phi, hi, 2, 6, 3, 7));
+                        continue;
+                    }
+                }
+                float* dst = a.rows[ay] + oc * a.row_plane + 2 * j;
+                wasm_v128_store(dst, lo);
+                wasm_v128_store(dst + 4, hi);
+            }
+        }
+    }
+}
+
+using InFn = void (*)(const InArgs&);
+using OutFn = void (*)(const OutArgs&);
+constexpr InFn kIn[4] = {input_transform<1, 1>, input_transform<1, 2>, input_transform<2, 1>, input_transform<2, 2>};
+constexpr OutFn kOut[8] = {output_transform<1, 1, false>, output_transform<1, 2, false>,
+                           output_transform<2, 1, false>, output_transform<2, 2, false>,
+                           output_transform<1, 1, true>,  output_transform<1, 2, true>,
+                           output_transform<2, 1, true>,  output_transform<2, 2, true>};
+
+class ConvTWinograd final : public LayerKernel {
+public:
+    // Fills the phases; false when the layer does not fit the scheme.
+    bool init(const Geom& g, const float* w, const float* b) {
+        g_ = g;
+        if (g.dh != 1 || g.dw != 1 || g.mode != PadMode::Zeros) return false;
+        // The input transform costs per input channel what the GEMM saves per output channel:
+        // measured in V8 (wasm), it pays off from about 16 output channels per group (16 -> 3
+        // runs 0.7x, 16 -> 8 1.0x, 16 -> 16 1.2x, 32 -> 16 1.3x); below, the sub-pixel kernel wins.
+        if (g.cout_g() < kMinCout) return false;
+        ay_.resize(size_t(g.sh)), ax_.resize(size_t(g.sw));
+        int64_t max_cy = 0, max_cx = 0;
+        my_ = mx_ = 0;
+        for (int64_t r = 0; r < g.sh; ++r) {
+            if (!axis_phase(r, g.kh, g.sh, g.dh, g.pt, ay_[size_t(r)])) return false;
+            if (ay_[size_t(r)].t) my_ = std::max(my_, -ay_[size_t(r)].c0), max_cy = std::max(max_cy, ay_[size_t(r)].c0);
+        }
+        for (int64_t r = 0; r < g.sw; ++r) {
+            if (!axis_phase(r, g.kw, g.sw, g.dw, g.pl, ax_[size_t(r)])) return false;
+            if (ax_[size_t(r)].t) mx_ = std::max(mx_, -ax_[size_t(r)].c0), max_cx = std::max(max_cx, ax_[size_t(r)].c0);
+        }
+        qh_ = (g.OH + g.sh - 1) / g.sh, qw_ = (g.OW + g.sw - 1) / g.sw;
+        nvec_ = ((qw_ + 1) / 2 + 3) / 4;
+        txs_ = 4 * nvec_ + 4;
+        rbp_ = 8 * nvec_ + 8;
+        // Rows read: up to (tile rows * 2 - 1) + c0 + margin + 2; columns up to 8*nvec - 2 + c0 + margin + 2.
+        const int64_t need_rows = std::max(g.H + my_, 2 * ((qh_ + 1) / 2) + max_cy + my_ + 2);
+        const int64_t need_cols = std::max(g.W + mx_, 8 * nvec_ + max_cx + mx_ + 2);
+        pad_.plan(g.C_in, g.H, g.W, my_, need_rows - g.H - my_, mx_, need_cols - g.W - mx_, 2, PadMode::Zeros, 0.0f);
+
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
+        phase_off_.assign(size_t(g.sh * g.sw), 0);
+        for (int64_t ry = 0; ry < g.sh; ++ry)
+            for (int64_t rx = 0; rx < g.sw; ++rx) {
+                const AxisPhase &py = ay_[size_t(ry)], &px = ax_[size_t(rx)];
+                phase_off_[size_t(ry * g.sw + rx)] = int64_t(packed_.size());
+                if (py.t == 0 || px.t == 0) continue;
+                const int NY = py.t == 2 ? 3 : 1, NX = px.t == 2 ? 3 : 2;
+                for (int iy = 0; iy < NY; ++iy)
+                    for (int ix = 0; ix < NX; ++ix)
+                        for (int64_t grp = 0; grp < g.groups; ++grp)
+                            for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                                const int64_t n = std::min<int64_t>(kOcb, cout_g - ob);
+                                for (int64_t ic = 0; ic < cin_g; ++ic)
+                                    for (int64_t o = 0; o < n; ++o) {
+                                        // weight[ic][oc_local][ky][kx] of group grp
+                                        const float* src = w + ((grp * cin_g + ic) * cout_g + ob + o) * kv;
+                                        float u = 0.0f;
+                                        for (int i = 0; i < py.t; ++i)
+                                            for (int j = 0; j < px.t; ++j)
+                                                u += coef(py.t, iy, i) * coef(px.t, ix, j) *
+                                                     src[py.k[i] * g.kw + px.k[j]];
+                                        packed_.push_back(u);
+                                    }
+                            }
+            }
+        if (b) bias_.assign(b, b + g.C_out);
+        return true;
+    }
+    const char* name() const override { return "f32_deconv2d_winograd2x2_4x8__wasmsimd"; }
+    size_t scratch_floats() const override {
+        return size_t(pad_.floats() + 9 * (g_.C_in + g_.C_out) * txs_ + 2 * g_.sw * g_.C_out * rbp_);
+    }
+    size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
+
+    void run(const float* in, float* out, float* scratch) const override {
+        const Geom& g = g_;
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
+        float* V = scratch + pad_.floats();
+        float* M = V + 9 * g.C_in * txs_;
+        float* rowbuf = M + 9 * g.C_out * txs_;  // [a][rx][oc][rbp]
+        const float* bias = bias_.empty() ? nullptr : bias_.data();
+        static const int32_t zero_tap = 0;
+        for (int64_t n = 0; n < g.N; ++n) {
+            pad_.fill(in + n * g.C_in * g.H * g.W, scratch);
+            for (int64_t ry = 0; ry < g.sh; ++ry) {
+                const AxisPhase& py = ay_[size_t(ry)];
+                const int64_t R = (g.OH - ry + g.sh - 1) / g.sh;  // phase rows
+                const int64_t MY = py.t == 2 ? 2 : 1;
+                for (int64_t q0 = 0; q0 < R; q0 += MY) {
+                    const int64_t nrows = std::min(MY, R - q0);
+                    // Stride 2 with taps in both column phases: phase 1's output transform
+                    // writes the interleaved output rows itself (all but the row's tail).
+                    const bool fuse = g.sw == 2 && py.t > 0 && ax_[0].t > 0 && ax_[1].t > 0 && g.OW >= 2;
+                    const int64_t full_vecs = fuse ? g.OW / 16 : 0;
+                    for (int64_t rx = 0; rx < g.sw; ++rx) {
+                        const AxisPhase& px = ax_[size_t(rx)];
+                        const int64_t cols = (g.OW - rx + g.sw - 1) / g.sw;
+                        if (cols <= 0) continue;
+                        if (py.t == 0 || px.t == 0) {  // no tap reaches this phase: bias only
+                            for (int64_t a = 0; a < nrows; ++a)
+                                for (int64_t oc = 0; oc < g.C_out; ++oc) {
+                                    float* d = rowbuf + ((a * g.sw + rx) * g.C_out + oc) * rbp_;
+                                    std::fill(d, d + cols, bias ? bias[oc] : 0.0f);
+                                }
+                            continue;
+                        }
+                        const int sel = (py.t - 1) * 2 + (px.t - 1);
+                        const int NY = py.t == 2 ? 3 : 1, NX = px.t == 2 ? 3 : 2, P = NY * NX;
+                        const int64_t tiles = (cols + 1) / 2, nvec = (tiles + 3) / 4;
+                        InArgs ia;
+                        ia.src = scratch + (q0 + py.c0 + my_) * pad_.pcols;
+                        ia.chan_plane = pad_.chan_plane;
+                        ia.row_stride = pad_.pcols;
+                        for (int e = 0; e < 3; ++e) {
+                            const int64_t col = px.c0 + mx_ + e;
+                            ia.xoff[e] = (col % 2) * pad_.phase_plane + col / 2;
+                        }
+                        ia.cin = g.C_in;
+                        ia.nvec = nvec;
+                        ia.v = V;
+                        ia.pos_plane = g.C_in * txs_;
+                        ia.txs = txs_;
+                        kIn[sel](ia);
+                        const float* wph = packed_.data() + phase_off_[size_t(ry * g.sw + rx)];
+                        for (int pos = 0; pos < P; ++pos)
+                            for (int64_t grp = 0; grp < g.groups; ++grp)
+                                for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                                    const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+                                    const int64_t oc = grp * cout_g + ob;
+                                    TileArgs a;
+                                    a.in = V + (pos * g.C_in + grp * cin_g) * txs_;
+                                    a.chan_plane = txs_;
+                                    a.taps = &zero_tap;
+                                    a.ntaps = 1;
+                                    a.cin = int(cin_g);
+                                    a.w = wph + ((pos * g.groups + grp) * cout_g + ob) * cin_g;
+                                    a.bias = nullptr;
+                                    a.out = M + (pos * g.C_out + oc) * txs_;
+                                    a.out_plane = txs_;
+                                    conv_row_any(ocb, a, tiles);
+                                }
+                        OutArgs oa;
+                        oa.m = M;
+                        oa.pos_plane = g.C_out * txs_;
+                        oa.txs = txs_;
+                        oa.cout = g.C_out;
+                        oa.nvec = nvec;
+                        oa.bias = bias;
+                        oa.rows[0] = rowbuf + (0 * g.sw + rx) * g.C_out * rbp_;
+                        oa.rows[1] = rowbuf + (1 * g.sw + rx) * g.C_out * rbp_;
+                        oa.row_plane = rbp_;
+                        const bool f = fuse && rx == 1;
+                        for (int64_t a = 0; a < 2; ++a) {
+                            oa.prev[a] = rowbuf + (a * g.sw + 0) * g.C_out * rbp_;
+                            oa.orow[a] = f && a < nrows ? out + (n * g.C_out * g.OH + (q0 + a) * g.sh + ry) * g.OW : nullptr;
+                        }
+                        oa.out_plane = g.OH * g.OW;
+                        oa.full_vecs = full_vecs;
+                        kOut[sel + (f ? 4 : 0)](oa);
+                    }
+                    for (int64_t a = 0; a < nrows; ++a)
+                        interleave(rowbuf + a * g.sw * g.C_out * rbp_,
+                                   out + (n * g.C_out * g.OH + (q0 + a) * g.sh + ry) * g.OW, 16 * full_vecs);
+                }
+            }
+        }
+    }
+
+private:
+    // rb[rx][oc][x] -> out[oc][x*sw + rx] for every channel, output columns from `from` on;
+    // orow: channel 0's output row.
+    void interleave(const float* rb, float* orow, int64_t from) const {
+        const Geom& g = g_;
+        const int64_t out_plane = g.OH * g.OW;
+        for (int64_t oc = 0; oc < g.C_out; ++oc) {
+            float* dst = orow + oc * out_plane;
+            if (g.sw == 1) {
+                std::memcpy(dst, rb + oc * rbp_, size_t(g.OW) * sizeof(float));
+                continue;
+            }
+            int64_t x = from / g.sw;
+            if (g.sw == 2 && from % 2 == 0) {
+                const float* p0 = rb + oc * rbp_;
+                const float* p1 = rb + (g.C_out + oc) * rbp_;
+                for (; 2 * x + 8 <= g.OW; x += 4) {
+                    const v128_t a = wasm_v128_load(p0 + x), b = wasm_v128_load(p1 + x);
+                    wasm_v128_store(dst + 2 * x, wasm_i32x4_shuffle(a, b, 0, 4, 1, 5));
+                    wasm_v128_store(dst + 2 * x + 4, wasm_i32x4_shuffle(a, b, 2, 6, 3, 7));
+                }
+            }
+            for (int64_t ox = std::max(from, x * g.sw); ox < g.OW; ++ox) dst[ox] = rb[((ox % g.sw) * g.C_out + oc) * rbp_ + ox / g.sw];
+        }
+    }
+
+    Geom g_;
+    std::vector<AxisPhase> ay_, ax_;
+    int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0, nvec_ = 0, txs_ = 0, rbp_ = 0;
+    PaddedInput pad_;
+    std::vector<int64_t> phase_off_;
+    std::vector<float> packed_, bias_;
+};
+
+}  // namespace
+
+std::unique_ptr<LayerKernel> make_convt_winograd(const Geom& g, const float* w, const float* b) {
+#ifdef CONVPLAY_NO_WINOGRAD  // A/B timing against the sub-pixel kernel
+    (void)g, (void)w, (void)b;
+    return nullptr;
+#else
+    auto k = std::make_unique<ConvTWinograd>();
+    if (!k->init(g, w, b)) return nullptr;
+    return k;
+#endif
+}
+
+}  // namespace cp
