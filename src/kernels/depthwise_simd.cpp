@@ -64,7 +64,8 @@ __attribute__((noinline)) void dw_rows(DwArgs a, int64_t width) {
 class DepthwiseSimd final : public LayerKernel {
 public:
     DepthwiseSimd(const Geom& g, const float* w, const float* b) : g_(g) {
-        pad_.plan(g.C_in, g.H, g.W, g.pt, g.pb, g.pl, g.pr, g.sw, g.mode, 0.0f);
+        // One channel at a time: its padded copy is still in cache when the tiles read it.
+        pad_.plan(1, g.H, g.W, g.pt, g.pb, g.pl, g.pr, g.sw, g.mode, 0.0f);
         for (int64_t ky = 0; ky < g.kh; ++ky)
             for (int64_t kx = 0; kx < g.kw; ++kx) taps_.push_back(int32_t(pad_.offset(ky * g.dh, kx * g.dw)));
         w_.assign(w, w + g.C_out * g.kh * g.kw);  // [C_out, 1, kh, kw] is already [oc][tap]
@@ -77,9 +78,9 @@ public:
     void run(const float* in, float* out, float* scratch) const override {
         const Geom& g = g_;
         const int64_t mult = g.C_out / g.C_in, kv = g.kh * g.kw;
-        for (int64_t n = 0; n < g.N; ++n) {
-            pad_.fill(in + n * g.C_in * g.H * g.W, scratch);
+        for (int64_t n = 0; n < g.N; ++n)
             for (int64_t oc = 0; oc < g.C_out; ++oc) {
+                if (oc % mult == 0) pad_.fill(in + (n * g.C_in + oc / mult) * g.H * g.W, scratch);
                 DwArgs a;
                 a.row_step = g.sh * pad_.pcols;
                 a.taps = taps_.data();
@@ -87,7 +88,7 @@ public:
                 a.w = w_.data() + oc * kv;
                 a.bias = bias_.empty() ? 0.0f : bias_[size_t(oc)];
                 a.out_row = g.OW;
-                const float* plane = scratch + (oc / mult) * pad_.chan_plane;
+                const float* plane = scratch;
                 float* oplane = out + (n * g.C_out + oc) * g.OH * g.OW;
                 int64_t y = 0;
                 for (; y + 4 <= g.OH; y += 4) {
@@ -99,7 +100,6 @@ public:
                     dw_rows<1>(a, g.OW);
                 }
             }
-        }
     }
 
 private:
