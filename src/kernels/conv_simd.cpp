@@ -43,8 +43,16 @@ public:
             taps_.push_back(0);
         } else {
             pad_.plan(g.C_in, g.H, g.W, g.pt, g.pb, g.pl, g.pr, g.sw, g.mode, 0.0f);
+            // The padded copy is made a band of output rows at a time, sized to stay in cache
+            // (about 256 KiB) between being written and being read.
+            const int64_t row_floats = g.C_in * pad_.phases * pad_.pcols;
+            const int64_t fits = std::max<int64_t>(1, (int64_t(256) << 10) / 4 / std::max<int64_t>(1, row_floats));
+            band_out_ = std::max<int64_t>(1, (fits - (g.kh - 1) * g.dh - 1) / std::max<int64_t>(1, g.sh) + 1);
+            band_out_ = std::min(band_out_, g.OH);
+            band_rows_ = (band_out_ - 1) * g.sh + (g.kh - 1) * g.dh + 1;
             for (int64_t ky = 0; ky < g.kh; ++ky)
-                for (int64_t kx = 0; kx < g.kw; ++kx) taps_.push_back(int32_t(pad_.offset(ky * g.dh, kx * g.dw)));
+                for (int64_t kx = 0; kx < g.kw; ++kx)
+                    taps_.push_back(int32_t(pad_.band_offset(ky * g.dh, kx * g.dw, band_rows_)));
         }
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
         for (int64_t grp = 0; grp < g.groups; ++grp)
@@ -57,7 +65,7 @@ public:
         return pointwise_ ? "f32_conv2d_1x1_4x8__wasmsimd" : "f32_conv2d_4x8__wasmsimd";
     }
     size_t scratch_floats() const override {
-        return pointwise_ ? size_t(g_.cin_g() * kChunkStride) : size_t(pad_.floats());
+        return pointwise_ ? size_t(g_.cin_g() * kChunkStride) : size_t(band_chan() * g_.C_in);
     }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
 
@@ -65,32 +73,35 @@ public:
         if (pointwise_) return run_pointwise(in, out, scratch);
         const Geom& g = g_;
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), ntaps = int64_t(taps_.size());
-        for (int64_t n = 0; n < g.N; ++n) {
-            pad_.fill(in + n * g.C_in * g.H * g.W, scratch);
-            // Output rows outer, channel blocks inner: a row's input (every channel, kh rows)
-            // stays in cache while all the blocks that need it run.
-            for (int64_t grp = 0; grp < g.groups; ++grp)
-                for (int64_t oy = 0; oy < g.OH; ++oy) {
-                    const float* w = packed_.data() + grp * cout_g * cin_g * ntaps;
-                    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
-                        const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
-                        const int64_t oc = grp * cout_g + ob;
-                        TileArgs a;
-                        a.chan_plane = pad_.chan_plane;
-                        a.taps = taps_.data();
-                        a.ntaps = int(ntaps);
-                        a.cin = int(cin_g);
-                        a.w = w;
-                        a.bias = bias_.empty() ? nullptr : bias_.data() + oc;
-                        a.out_plane = g.OH * g.OW;
-                        // output row oy reads padded rows oy*sh + ky*dh (the taps add ky*dh)
-                        a.in = scratch + grp * cin_g * pad_.chan_plane + oy * g.sh * pad_.pcols;
-                        a.out = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW;
-                        conv_row_any(ocb, a, g.OW);
-                        w += ocb * cin_g * ntaps;
+        for (int64_t n = 0; n < g.N; ++n)
+            for (int64_t oy0 = 0; oy0 < g.OH; oy0 += band_out_) {
+                const int64_t nb = std::min(band_out_, g.OH - oy0);
+                pad_.fill_rows(in + n * g.C_in * g.H * g.W, scratch, oy0 * g.sh, (nb - 1) * g.sh + (g.kh - 1) * g.dh + 1,
+                               band_rows_);
+                // Output rows outer, channel blocks inner: a row's input (every channel, kh rows)
+                // stays in cache while all the blocks that need it run.
+                for (int64_t grp = 0; grp < g.groups; ++grp)
+                    for (int64_t oy = oy0; oy < oy0 + nb; ++oy) {
+                        const float* w = packed_.data() + grp * cout_g * cin_g * ntaps;
+                        for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                            const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+                            const int64_t oc = grp * cout_g + ob;
+                            TileArgs a;
+                            a.chan_plane = band_chan();
+                            a.taps = taps_.data();
+                            a.ntaps = int(ntaps);
+                            a.cin = int(cin_g);
+                            a.w = w;
+                            a.bias = bias_.empty() ? nullptr : bias_.data() + oc;
+                            a.out_plane = g.OH * g.OW;
+                            // output row oy reads band rows (oy - oy0)*sh + ky*dh (the taps add ky*dh)
+                            a.in = scratch + grp * cin_g * band_chan() + (oy - oy0) * g.sh * pad_.pcols;
+                            a.out = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW;
+                            conv_row_any(ocb, a, g.OW);
+                            w += ocb * cin_g * ntaps;
+                        }
                     }
-                }
-        }
+            }
     }
 
 private:
@@ -133,8 +144,11 @@ private:
             }
     }
 
+    int64_t band_chan() const { return pad_.phases * band_rows_ * pad_.pcols; }
+
     Geom g_;
     bool pointwise_ = false;
+    int64_t band_out_ = 1, band_rows_ = 1;  // output rows per band, padded rows they read
     PaddedInput pad_;
     std::vector<int32_t> taps_;
     std::vector<float> packed_, bias_;

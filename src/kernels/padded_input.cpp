@@ -66,18 +66,22 @@ void PaddedInput::fill_row_stride2(const float* s, float* d0, float* d1) const {
     }
 }
 
-void PaddedInput::fill(const float* in, float* dst) const {
+void PaddedInput::fill(const float* in, float* dst) const { fill_rows(in, dst, 0, rows, rows); }
+
+void PaddedInput::fill_rows(const float* in, float* dst, int64_t r0, int64_t n, int64_t dst_rows) const {
+    const int64_t dst_phase = dst_rows * pcols, dst_chan = phases * dst_phase;
     for (int64_t c = 0; c < C; ++c) {
         const float* src = in + c * H * W;
-        float* base = dst + c * chan_plane;
-        for (int64_t r = 0; r < rows; ++r) {
-            const int32_t sr = row_src[size_t(r)];
+        float* base = dst + c * dst_chan;
+        for (int64_t r = r0; r < r0 + n; ++r) {
+            const int32_t sr = r < rows ? row_src[size_t(r)] : -1;
+            const int64_t at = (r - r0) * pcols;
             if (phases == 2 && sr >= 0) {
-                fill_row_stride2(src + int64_t(sr) * W, base + r * pcols, base + phase_plane + r * pcols);
+                fill_row_stride2(src + int64_t(sr) * W, base + at, base + dst_phase + at);
                 continue;
             }
             for (int64_t ph = 0; ph < phases; ++ph) {
-                float* d = base + ph * phase_plane + r * pcols;
+                float* d = base + ph * dst_phase + at;
                 if (sr < 0) {
                     std::fill(d, d + pcols, pad_value);
                     continue;

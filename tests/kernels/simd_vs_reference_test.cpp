@@ -85,6 +85,10 @@ TEST(SimdConv, PaddingModesGroupsAndShapes) {
     compare("v=1&in=5x37&net=conv1d(out=6,k=4,p=same,pm=reflect)", c);
     compare("v=1&in=16x64x64&net=conv2d(out=16,k=1)", c);                  // 1x1
     compare("v=1&in=3x40x40&net=conv2d(out=16,k=7,s=3,p=3,d=2)", c);
+    // many channels x wide rows: the padded copy is made in several bands of rows
+    compare("v=1&in=48x23x260&net=conv2d(out=5,k=3,s=2,p=1,d=2)", c);
+    compare("v=1&in=40x17x300&n=2&net=conv2d(out=8,k=3,p=1,pm=reflect,g=2)", c);
+    compare("v=1&in=64x9x400&net=conv2d(out=4,k=5x3,s=3x1,p=same)", c);
     EXPECT_GT(c.checked, 100);
 }
 
