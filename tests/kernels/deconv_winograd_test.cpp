@@ -13,48 +13,21 @@
 #include "core/codec.hpp"
 #include "engine/plan.hpp"
 #include "engine/rng.hpp"
+#include "support/kernel_compare.hpp"
 
 namespace {
 
 constexpr const char* kWinograd = "f32_deconv2d_winograd2x2_4x8__wasmsimd";
 
-struct WinogradCompare {
-    int checked = 0, skipped = 0, winograd = 0;
-    std::string last_kernel;
+// Counts the layers the Winograd kernel served, on top of the shared comparison.
+struct WinogradCompare : cp::test::KernelCompare {
+    int winograd = 0;
 };
 
-// Runs `state` with the fast kernels and with the reference kernels on the same random input and
-// compares every layer's output; counts the layers the Winograd kernel served.
 void compare_winograd(const std::string& state_text, WinogradCompare& c) {
-    auto st = cp::parse_state(state_text);
-    ASSERT_TRUE(st.ok()) << state_text << ": " << st.status().message;
-    cp::PlanOptions fast, ref;
-    ref.reference_only = true;
-    auto pf = cp::Plan::create(*st, fast);
-    auto pr = cp::Plan::create(*st, ref);
-    ASSERT_TRUE(pf.ok() && pr.ok());
-    if ((*pf)->runnable() == 0) {
-        ++c.skipped;
-        return;
-    }
-    cp::Rng rng(uint64_t(state_text.size()) * 7919u + 17u);
-    for (auto& v : (*pf)->input().data) v = rng.uniform(-1, 1);
-    (*pr)->input().data = (*pf)->input().data;
-    (*pf)->run();
-    (*pr)->run();
-    for (int i = 0; i < (*pf)->runnable(); ++i) {
-        const auto& a = (*pf)->output(i).data;
-        const auto& b = (*pr)->output(i).data;
-        ASSERT_EQ(a.size(), b.size());
-        float scale = 1;
-        for (float v : b) scale = std::max(scale, std::fabs(v));
-        for (size_t j = 0; j < a.size(); ++j)
-            ASSERT_NEAR(a[j], b[j], 2e-5f * scale) << state_text << " layer " << i << " kernel " << (*pf)->kernel(i)
-                                                   << " at " << j << " of " << a.size();
-        c.last_kernel = (*pf)->kernel(i);
-        if (c.last_kernel == kWinograd) ++c.winograd;
-    }
-    ++c.checked;
+    const int before = c.kernels[kWinograd];
+    cp::test::compare_with_reference(state_text, c, 17);
+    c.winograd += c.kernels[kWinograd] - before;
 }
 
 std::string kernel_of(const std::string& state_text) {

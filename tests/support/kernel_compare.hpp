@@ -1,0 +1,55 @@
+// Shared by the kernel tests: run a state with the fast kernels and with the reference kernels
+// on the same random input, and compare every layer's output (2e-5 of the largest magnitude).
+#pragma once
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+
+#include "core/codec.hpp"
+#include "engine/plan.hpp"
+#include "engine/rng.hpp"
+
+namespace cp::test {
+
+struct KernelCompare {
+    int checked = 0, skipped = 0;        // states compared / states with no runnable layer
+    std::string last_kernel;             // the fast kernel of the last layer compared
+    std::map<std::string, int> kernels;  // how many layers each fast kernel served
+};
+
+inline void compare_with_reference(const std::string& state_text, KernelCompare& c, uint64_t salt = 0) {
+    auto st = parse_state(state_text);
+    ASSERT_TRUE(st.ok()) << state_text << ": " << st.status().message;
+    PlanOptions fast, ref;
+    ref.reference_only = true;
+    auto pf = Plan::create(*st, fast);
+    auto pr = Plan::create(*st, ref);
+    ASSERT_TRUE(pf.ok() && pr.ok());
+    if ((*pf)->runnable() == 0) {
+        ++c.skipped;
+        return;
+    }
+    Rng rng(uint64_t(state_text.size()) * 7919u + salt);
+    for (auto& v : (*pf)->input().data) v = rng.uniform(-1, 1);
+    (*pr)->input().data = (*pf)->input().data;
+    (*pf)->run();
+    (*pr)->run();
+    for (int i = 0; i < (*pf)->runnable(); ++i) {
+        const auto& a = (*pf)->output(i).data;
+        const auto& b = (*pr)->output(i).data;
+        ASSERT_EQ(a.size(), b.size());
+        float scale = 1;
+        for (float v : b) scale = std::max(scale, std::fabs(v));
+        for (size_t j = 0; j < a.size(); ++j)
+            ASSERT_NEAR(a[j], b[j], 2e-5f * scale) << state_text << " layer " << i << " kernel " << (*pf)->kernel(i)
+                                                   << " at " << j << " of " << a.size();
+        c.last_kernel = (*pf)->kernel(i);
+        ++c.kernels[c.last_kernel];
+    }
+    ++c.checked;
+}
+
+}  // namespace cp::test
