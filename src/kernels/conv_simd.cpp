@@ -236,6 +236,22 @@ public:
                             const int64_t oc = grp * cout_g + ob;
                             const float* bias = bias_.empty() ? nullptr : bias_.data() + oc;
                             float* orow = out + ((n * g.C_out + oc) * g.OH + q * g.sh + ry) * g.OW;
+                            if (g.sw == 2 && ocb <= 4) {  // both column phases in one zipped pass
+                                TileArgs a[2];
+                                for (int rx = 0; rx < 2; ++rx) {
+                                    const Phase& ph = phases_[size_t(ry * 2 + rx)];
+                                    a[rx].in = scratch + grp * cin_g * pad_.chan_plane + q * pad_.pcols;
+                                    a[rx].chan_plane = pad_.chan_plane;
+                                    a[rx].taps = ph.taps.data();
+                                    a[rx].ntaps = int(ph.taps.size());
+                                    a[rx].cin = int(cin_g);
+                                    a[rx].w = packed_.data() + ph.w_offset +
+                                              (grp * cout_g + ob) * cin_g * int64_t(ph.taps.size());
+                                    a[rx].bias = bias;
+                                }
+                                conv_row_zip2_any(ocb, a[0], a[1], orow, g.OH * g.OW, g.OW);
+                                continue;
+                            }
                             for (int64_t rx = 0; rx < g.sw; ++rx) {
                                 const Phase& ph = phases_[size_t(ry * g.sw + rx)];
                                 const int64_t cols = (g.OW - rx + g.sw - 1) / g.sw;

@@ -3,6 +3,7 @@
 // serves any kernel size, stride (via column phases), dilation, and the sub-pixel phases of a
 // transposed conv. Weights are packed as [tap][ic][OCB].
 #pragma once
+#include <algorithm>
 #include <cstdint>
 
 #include "kernels/simd.hpp"
@@ -111,6 +112,70 @@ inline void conv_row_any(int ocb, const TileArgs& a, int64_t width) {
         case 8: conv_row<8>(a, width); break;
 #endif
         default: conv_row<kTileOcb>(a, width); break;
+    }
+}
+
+// Stride-2 transposed convs: the two column phases of the same 4*XV phase columns computed in
+// one tile and zipped (even output columns from phase 0, odd from phase 1) into 8*XV contiguous
+// output pixels, so no separate interleaving pass is needed. n_valid counts output pixels.
+template <int OCB, int XV>
+inline void conv_tile_zip2(const TileArgs& a0, const TileArgs& a1, float* out, int64_t out_plane, int n_valid) {
+    v128_t acc[2][OCB][XV];
+    for (int o = 0; o < OCB; ++o) {
+        const v128_t b = a0.bias ? wasm_f32x4_splat(a0.bias[o]) : wasm_f32x4_splat(0.0f);
+        for (int v = 0; v < XV; ++v) acc[0][o][v] = acc[1][o][v] = b;
+    }
+    for (int ph = 0; ph < 2; ++ph) {
+        const TileArgs& a = ph == 0 ? a0 : a1;
+        const float* w = a.w;
+        for (int t = 0; t < a.ntaps; ++t) {
+            const float* p = a.in + a.taps[t];
+            for (int ic = 0; ic < a.cin; ++ic, p += a.chan_plane, w += OCB) {
+                v128_t x[XV];
+                for (int v = 0; v < XV; ++v) x[v] = wasm_v128_load(p + 4 * v);
+                for (int o = 0; o < OCB; ++o) {
+                    const v128_t wv = wasm_v128_load32_splat(w + o);
+                    for (int v = 0; v < XV; ++v)
+                        acc[ph][o][v] = wasm_f32x4_add(acc[ph][o][v], wasm_f32x4_mul(x[v], wv));
+                }
+            }
+        }
+    }
+    for (int o = 0; o < OCB; ++o)
+        for (int v = 0; v < XV; ++v) {
+            const v128_t lo = wasm_i32x4_shuffle(acc[0][o][v], acc[1][o][v], 0, 4, 1, 5);
+            const v128_t hi = wasm_i32x4_shuffle(acc[0][o][v], acc[1][o][v], 2, 6, 3, 7);
+            float* dst = out + o * out_plane + 8 * v;
+            const int n = n_valid - 8 * v;
+            if (n >= 8) {
+                wasm_v128_store(dst, lo);
+                wasm_v128_store(dst + 4, hi);
+            } else if (n > 0) {
+                simd::store_lanes(dst, lo, n > 4 ? 4 : n);
+                if (n > 4) simd::store_lanes(dst + 4, hi, n - 4);
+            }
+        }
+}
+
+// One output row of a stride-2 transposed conv: a0/a1 point at column 0 of the two phases.
+template <int OCB>
+__attribute__((noinline)) void conv_row_zip2(TileArgs a0, TileArgs a1, float* out, int64_t out_plane, int64_t width) {
+    constexpr int XV = OCB <= 3 ? 2 : 1, PX = 4 * XV;  // 2 x OCB x XV accumulators <= 12
+    const float* in0 = a0.in;
+    const float* in1 = a1.in;
+    for (int64_t q = 0; 2 * q < width; q += PX) {
+        a0.in = in0 + q, a1.in = in1 + q;
+        conv_tile_zip2<OCB, XV>(a0, a1, out + 2 * q, out_plane, int(std::min<int64_t>(2 * PX, width - 2 * q)));
+    }
+}
+
+inline void conv_row_zip2_any(int ocb, const TileArgs& a0, const TileArgs& a1, float* out, int64_t out_plane,
+                              int64_t width) {
+    switch (ocb) {
+        case 1: conv_row_zip2<1>(a0, a1, out, out_plane, width); break;
+        case 2: conv_row_zip2<2>(a0, a1, out, out_plane, width); break;
+        case 3: conv_row_zip2<3>(a0, a1, out, out_plane, width); break;
+        default: conv_row_zip2<4>(a0, a1, out, out_plane, width); break;
     }
 }
 
