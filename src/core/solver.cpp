@@ -115,6 +115,15 @@ SolveReport solve_net(const State& state) {
         m.message = up + " makes " + shape_text(got) + " but layer " + std::to_string(down + 1) + " (" +
                     op_name(r.fixed.net[size_t(down)].op, r.fixed.net[size_t(down)].dims) + ") took " +
                     shape_text(want) + (ok ? ": set " + m.fix : ": no output_padding or padding restores it");
+        if (!ok && L.op == Op::ConvT) {  // usually the strides do not mirror each other
+            const Layer& D = r.fixed.net[size_t(down)];
+            for (int a = 0; a < li.axes; ++a)
+                if (D.stride[a] != L.stride[a]) {
+                    m.message += " (its stride " + std::to_string(L.stride[a]) + " does not undo layer " +
+                                 std::to_string(down + 1) + "'s stride " + std::to_string(D.stride[a]) + ")";
+                    break;
+                }
+        }
         if (ok) L = fixed;
         else r.all_fixed = false;
         r.mismatches.push_back(std::move(m));

@@ -86,3 +86,17 @@ TEST(Solver, PaddingFixWhenOutputPaddingCannotReach) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Solver, SaysWhenTheStridesDoNotMirror) {
+    auto s = cp::parse_state("v=1&in=3x256x256&net=conv2d(out=16,k=3,s=8,p=1);relu;convT2d(out=3,k=3,s=2,p=1)");
+    const cp::SolveReport r = cp::solve_net(*s);
+    ASSERT_EQ(r.mismatches.size(), 1u);
+    EXPECT_FALSE(r.all_fixed);
+    EXPECT_EQ(r.mismatches[0].message,
+              "layer 3 (convT2d) makes 63x63 but layer 1 (conv2d) took 256x256: no output_padding or padding restores it "
+              "(its stride 2 does not undo layer 1's stride 8)");
+}
+
+}  // namespace
