@@ -4,10 +4,9 @@
 // playwright-core (flags from /work/shared/toolchain.md), forwards the page's progress, and
 // prints the same report as bench/node.mjs. --serve only serves (open the printed URL yourself).
 import http from 'node:http';
-import { createReadStream, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
-import { formatReport, correctnessProblems } from './report.mjs';
-import { ROOT, parseArgs, wasmCandidates, nameWasm, loadText, cpuModel, cpuSnapshot, cpuBusyText } from './node-util.mjs';
+import { ROOT, parseArgs, wasmCandidates, nameWasm, loadText, cpuModel, cpuSnapshot, cpuBusyText, finishRun } from './node-util.mjs';
 
 const argv = process.argv.slice(2);
 const serveOnly = argv.includes('--serve');
@@ -95,14 +94,7 @@ if (serveOnly) {
                 'wasm compiled by ours + ceiling': '\n    ' + nameWasm(result.wasm.ours, cands).join('\n    '),
             },
         };
-        result.env = envInfo;
-        if (args.json) writeFileSync(args.json, JSON.stringify(result, (k, v) => (k === 'times' ? v.map((x) => +x.toFixed(4)) : v), 1));
-        console.log(formatReport(result, envInfo));
-        const problems = correctnessProblems(result);
-        if (problems.length) {
-            console.error(`bench: WRONG RESULTS:\n  ${problems.join('\n  ')}`);
-            code = 1;
-        }
+        if (finishRun(result, envInfo, args)) code = 1;
     } catch (e) {
         console.error(e?.stack ?? e);
         code = 1;

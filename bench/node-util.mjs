@@ -1,10 +1,11 @@
 // Node-only helpers shared by node.mjs and browser.mjs: options, paths, naming the wasm binaries
 // that were loaded, machine load.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatReport, correctnessProblems } from './report.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -101,4 +102,15 @@ export function cpuBusyText(a, b, { self = true } = {}) {
 
 export function cpuModel() {
     return `${cpus()[0]?.model ?? '?'}`;
+}
+
+// The end of a run, the same in Node and Chromium: keep the JSON if asked, print the report, and
+// return 1 when a result is wrong (a failed layer, an output off the reference).
+export function finishRun(result, envInfo, args) {
+    result.env = envInfo;
+    if (args.json) writeFileSync(args.json, JSON.stringify(result, (k, v) => (k === 'times' ? v.map((x) => +x.toFixed(4)) : v), 1));
+    console.log(formatReport(result, envInfo));
+    const problems = correctnessProblems(result);
+    if (problems.length) console.error(`bench: WRONG RESULTS:\n  ${problems.join('\n  ')}`);
+    return problems.length ? 1 : 0;
 }

@@ -3,11 +3,10 @@
 // binary, checked), onnxruntime-web (wasm, 1 thread) and the ceiling module, then runs harness.mjs
 // and prints report.mjs's table.
 import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { installWasmSpy, wasmLoaded, runBench } from './harness.mjs';
-import { formatReport, correctnessProblems } from './report.mjs';
-import { ROOT, parseArgs, wasmCandidates, nameWasm, loadText, cpuModel, cpuSnapshot, cpuBusyText } from './node-util.mjs';
+import { ROOT, parseArgs, wasmCandidates, nameWasm, loadText, cpuModel, cpuSnapshot, cpuBusyText, finishRun } from './node-util.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const spy = installWasmSpy();  // before any peer loads its wasm
@@ -60,11 +59,4 @@ const envInfo = {
     details: { cpu: cpuModel(), 'load average before': loadBefore, 'load average after': loadAfter,
                'machine CPU busy during the benchmark': cpuBusyText(cpu0, cpu1), ...details },
 };
-result.env = envInfo;
-if (args.json) writeFileSync(args.json, JSON.stringify(result, (k, v) => (k === 'times' ? v.map((x) => +x.toFixed(4)) : v), 1));
-console.log(formatReport(result, envInfo));
-const problems = correctnessProblems(result);
-if (problems.length) {
-    console.error(`bench: WRONG RESULTS:\n  ${problems.join('\n  ')}`);
-    process.exitCode = 1;
-}
+if (finishRun(result, envInfo, args)) process.exitCode = 1;
