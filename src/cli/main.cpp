@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     if (cmd == "explain") return cp::cli::cmd_explain(args);
     if (cmd == "solve") return cp::cli::cmd_solve(args);
     if (cmd == "canon") return cp::cli::cmd_canon(args);
+    if (cmd == "export") return cp::cli::cmd_export(args);
     std::fprintf(stderr, "convplay: unknown command '%s'\n\n%s", cmd.c_str(), cp::cli::usage());
     return 2;
 }

@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "core/codec.hpp"
 #include "core/json.hpp"
+#include "core/report.hpp"
 #include "engine/image.hpp"
 #include "engine/net.hpp"
 #include "engine/npy.hpp"
@@ -113,13 +114,7 @@ int cmd_run(const std::vector<std::string>& argv) {
     if (!input) return fail(input.status());
     auto run = run_net(*state, *input);
     if (!run) return fail(run.status());
-    if (!run->info.ok()) {
-        const int e = run->info.first_error;
-        const Status& st = run->info.layers[size_t(e)].status;
-        return fail(Status::error("layer " + std::to_string(e + 1) + " (" + print_layer(state->net[size_t(e)]) +
-                                      "): " + st.message,
-                                  st.hint));
-    }
+    if (!run->info.ok()) return fail(first_error_status(*state, run->info));
     const bool dump = args->has("dump");
     std::vector<std::pair<std::string, std::string>> files;
     JsonWriter m;

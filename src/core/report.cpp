@@ -115,4 +115,12 @@ std::string error_json(const Status& st) {
     return j.str();
 }
 
+Status first_error_status(const State& state, const NetInfo& info) {
+    if (info.ok()) return {};
+    const size_t e = size_t(info.first_error);
+    const Status& st = info.layers[e].status;
+    return Status::error("layer " + std::to_string(e + 1) + " (" + print_layer(state.net[e]) + "): " + st.message,
+                         st.hint);
+}
+
 }  // namespace cp

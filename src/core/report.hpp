@@ -12,5 +12,8 @@ std::string shapes_table(const State& state, const NetInfo& info, const SolveRep
 std::string shapes_json(const State& state, const NetInfo& info, const SolveReport& solve);
 // {"ok":false,"error":...} for a state that does not parse.
 std::string error_json(const Status& st);
+// The first failing layer's error, named as a person reads it: "layer 2 (conv2d(out=4,k=9)): ...".
+// Success when the stack has no error.
+Status first_error_status(const State& state, const NetInfo& info);
 
 }  // namespace cp

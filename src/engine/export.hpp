@@ -1,0 +1,46 @@
+// Exporters: a state's stack as PyTorch code (ONNX and Keras to come), carrying the very
+// weights (and the very input) the engine uses, so the exported model reproduces convplay's
+// numbers. Each target's guarantees and caveats are listed in docs/export.md.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/layer.hpp"
+#include "core/shapes.hpp"
+#include "core/status.hpp"
+#include "engine/tensor.hpp"
+#include "engine/weights.hpp"
+
+namespace cp {
+
+struct ExportLimits {
+    static constexpr int64_t max_params = int64_t(1) << 26;       // weights + biases written (256 MiB of float32)
+    static constexpr int64_t max_input_values = int64_t(1) << 20;  // a bigger built-in image gets a random stand-in
+};
+
+// Everything an exporter needs, made once: the shapes, each conv/convT layer's weights exactly
+// as the engine makes them (layers without weights get empty ones), and the input.
+struct ExportModel {
+    State state;
+    NetInfo info;
+    std::vector<LayerWeights> weights;  // one per layer
+    Tensor input;                       // the built-in image as the engine draws it; empty for img=upload
+};
+
+// Fails with the first failing layer's error ("layer 2 (conv2d(...)): <PyTorch's words>"): a
+// stack PyTorch refuses has nothing to export.
+Result<ExportModel> prepare_export(const State& state);
+
+// Python source: an nn.Sequential with the exact parameters, the weights copied in, the input,
+// and an assert on the output shape. The output is left in the variable `y`.
+std::string export_pytorch(const ExportModel& m);
+
+// Little helpers shared by the exporters.
+std::string input_note(const ExportModel& m);  // what the exported input is, in words
+std::string base64_encode(const void* data, size_t bytes);
+std::string float32_le_bytes(const std::vector<float>& v);
+// A float written so that Python (reading it as a double) gets exactly this float32 back.
+std::string python_float(float v);
+
+}  // namespace cp
