@@ -114,31 +114,38 @@ function verdict(s, want) {
     return { ok: false, text: `The decoder makes ${dims(out)}, not ${dims(want)}.`, hint: m ? m.message : '' };
 }
 
-function exercise(engine) {
+// Listens from the start (the playground may speak before the engine here has loaded); judges
+// once `want` (the input size, from the engine) is known.
+function exercise(wantPromise) {
     const el = document.getElementById('exercise');
     const result = document.getElementById('exercise-result');
     const hint = document.getElementById('exercise-hint');
     const now = document.getElementById('exercise-state');
-    const want = engine.shapes(el.dataset.convplay).input.slice(-2);
-    window.convplay.on(el, 'state', (m) => { now.textContent = m.state; });
-    window.convplay.on(el, 'shapes', (m) => {
-        if (!m.shapes || !Array.isArray(m.shapes.layers)) return;
-        const v = verdict(m.shapes, want);
+    let want = null;
+    const judge = (shapes) => {
+        if (!want || !shapes || !Array.isArray(shapes.layers)) return;
+        const v = verdict(shapes, want);
         result.textContent = v.text;
         result.className = v.ok ? 'result ok' : 'result bad';
         hint.hidden = !v.hint;
         hint.querySelector('p').textContent = v.hint || '';
-    });
+    };
+    window.convplay.on(el, 'state', (m) => { now.textContent = m.state; });
+    window.convplay.on(el, 'shapes', (m) => judge(m.shapes));
     window.convplay.on(el, 'error', (m) => {
         result.textContent = `The playground refused that: ${m.message}`;
         result.className = 'result bad';
     });
+    wantPromise.then((w) => { want = w; judge(window.convplay.shapes(el)); }, () => {});
 }
 
 async function main() {
+    const engineReady = createEngine();
+    const el = document.getElementById('exercise');
+    exercise(engineReady.then((engine) => engine.shapes(el.dataset.convplay).input.slice(-2)));
     let engine;
     try {
-        engine = await createEngine();
+        engine = await engineReady;
     } catch (e) {
         document.getElementById('engine-error').hidden = false;
         document.getElementById('engine-error').textContent =
@@ -156,7 +163,6 @@ async function main() {
         }
     }
     for (const fig of document.querySelectorAll('figure[data-explain]')) drawExplain(fig, engine);
-    exercise(engine);
     document.body.dataset.numbers = failed.length ? 'failed' : 'ready';
     if (failed.length) console.error('tutorial: ' + failed.join('; '));
 }
