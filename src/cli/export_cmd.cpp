@@ -19,6 +19,7 @@ struct Target {
 
 const Target kTargets[] = {
     {"pytorch", false, [](const ExportModel& m) -> Result<std::string> { return export_pytorch(m); }},
+    {"onnx", true, export_onnx},
 };
 
 std::string target_names() {

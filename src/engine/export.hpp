@@ -1,4 +1,4 @@
-// Exporters: a state's stack as PyTorch code (ONNX and Keras to come), carrying the very
+// Exporters: a state's stack as PyTorch code or an ONNX model (Keras to come), carrying the very
 // weights (and the very input) the engine uses, so the exported model reproduces convplay's
 // numbers. Each target's guarantees and caveats are listed in docs/export.md.
 #pragma once
@@ -35,6 +35,9 @@ Result<ExportModel> prepare_export(const State& state);
 // Python source: an nn.Sequential with the exact parameters, the weights copied in, the input,
 // and an assert on the output shape. The output is left in the variable `y`.
 std::string export_pytorch(const ExportModel& m);
+
+// An ONNX model (opset 13), serialised protobuf bytes; refuses what ONNX cannot express exactly.
+Result<std::string> export_onnx(const ExportModel& m);
 
 // Little helpers shared by the exporters.
 std::string input_note(const ExportModel& m);  // what the exported input is, in words

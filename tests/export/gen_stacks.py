@@ -48,6 +48,8 @@ GALLERY = [
     # pools: ceil_mode, count_include_pad, dilation, non-square
     "v=1&in=3x23x19&img=photo&net=maxpool2d(k=3,s=2,p=1,ceil=1);avgpool2d(k=3,s=2,p=1,cip=0);"
     "avgpool2d(k=2x3,s=1,p=1,ceil=1);maxpool2d(k=2,s=1,d=2)",
+    # ceil_mode where PyTorch drops the last window (it would start in the right padding)
+    "v=1&in=2x5x7&img=photo&net=maxpool2d(k=2,s=2,p=1,ceil=1);avgpool2d(k=2,s=2,p=1,ceil=1)",
     # upsample: integer and per-axis scales, size, align_corners
     "v=1&in=2x9x7&img=checker&net=upsample(scale=2);upsample(scale=2x3,mode=bilinear);"
     "upsample(size=20x30,mode=bilinear,ac=1);upsample(size=17);upsample(scale=2,mode=bilinear,ac=0)",
