@@ -19,7 +19,7 @@ const char* usage() {
            "                                              the step-by-step recipe, with ASCII grids when small\n"
            "  convplay solve   <state> [--json]            encoder-decoder size mismatches and their fixes\n"
            "  convplay canon   <state>                     print the state in canonical form\n"
-           "  convplay export  <state> --to pytorch|onnx [--out FILE]\n"
+           "  convplay export  <state> --to pytorch|onnx|keras|keras-json [--out FILE]\n"
            "                                              the stack with its weights and input as code or a model\n"
            "\n"
            "<state> is the state text, a whole share link (http://.../#v=1&...), or - to read it from stdin:\n"

@@ -20,6 +20,8 @@ struct Target {
 const Target kTargets[] = {
     {"pytorch", false, [](const ExportModel& m) -> Result<std::string> { return export_pytorch(m); }},
     {"onnx", true, export_onnx},
+    {"keras", false, [](const ExportModel& m) -> Result<std::string> { return export_keras(m); }},
+    {"keras-json", false, [](const ExportModel& m) -> Result<std::string> { return export_keras_json(m); }},
 };
 
 std::string target_names() {

@@ -84,4 +84,19 @@ std::string python_float(float v) {
     return s;
 }
 
+std::string python_double(double v) {
+    std::string s = format_double(v);
+    if (s.find_first_of(".en") == std::string::npos) s += ".0";
+    return s;
+}
+
+std::string python_sizes(const std::vector<int64_t>& v) {
+    bool same = true;
+    for (int64_t x : v) same &= x == v[0];
+    if (same) return std::to_string(v[0]);
+    std::string s = "(";
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+    return s + ")";
+}
+
 }  // namespace cp

@@ -12,23 +12,7 @@ namespace {
 constexpr size_t kLiteralMax = 64;  // tensors up to this many values are written as lists
 constexpr size_t kLineWidth = 96;
 
-// A size argument: one number when every axis agrees (as people write it), else a tuple.
-std::string size_arg(const std::vector<int64_t>& v) {
-    bool same = true;
-    for (int64_t x : v) same &= x == v[0];
-    if (same) return std::to_string(v[0]);
-    std::string s = "(";
-    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
-    return s + ")";
-}
-
 std::vector<int64_t> axes_of(const Axes& a, int axes) { return {a.begin(), a.begin() + axes}; }
-
-std::string py_double(double v) {
-    std::string s = format_double(v);
-    if (s.find_first_of(".en") == std::string::npos) s += ".0";
-    return s;
-}
 
 std::string py_bool(bool b) { return b ? "True" : "False"; }
 
@@ -87,23 +71,23 @@ std::string conv_module(const Layer& L, const LayerInfo& info) {
     const int n = info.axes;
     std::ostringstream o;
     o << "nn." << torch_class_name(L.op, L.dims) << "(" << info.in_channels << ", " << L.out_channels
-      << ", kernel_size=" << size_arg(axes_of(L.kernel, n));
-    if (size_arg(axes_of(L.stride, n)) != "1") o << ", stride=" << size_arg(axes_of(L.stride, n));
+      << ", kernel_size=" << python_sizes(axes_of(L.kernel, n));
+    if (python_sizes(axes_of(L.stride, n)) != "1") o << ", stride=" << python_sizes(axes_of(L.stride, n));
     if (!needs_pad_module(L)) {
         std::vector<int64_t> p;
         for (int a = 0; a < n; ++a) p.push_back(info.axis[a].pad_before);
         if (L.pad_kind == PadKind::Same) o << ", padding=\"same\"";
         else if (L.pad_kind == PadKind::Valid) o << ", padding=\"valid\"";
-        else if (size_arg(p) != "0") {
+        else if (python_sizes(p) != "0") {
             // explicit and full: symmetric numbers (for a conv, pad_before is the resolved side)
             std::vector<int64_t> sym;
             for (int a = 0; a < n; ++a) sym.push_back(L.pad_kind == PadKind::Full ? info.axis[a].pad_before : L.pad[2 * a]);
-            o << ", padding=" << size_arg(sym);
+            o << ", padding=" << python_sizes(sym);
         }
     }
-    if (L.op == Op::ConvT && size_arg(axes_of(L.output_padding, n)) != "0")
-        o << ", output_padding=" << size_arg(axes_of(L.output_padding, n));
-    if (size_arg(axes_of(L.dilation, n)) != "1") o << ", dilation=" << size_arg(axes_of(L.dilation, n));
+    if (L.op == Op::ConvT && python_sizes(axes_of(L.output_padding, n)) != "0")
+        o << ", output_padding=" << python_sizes(axes_of(L.output_padding, n));
+    if (python_sizes(axes_of(L.dilation, n)) != "1") o << ", dilation=" << python_sizes(axes_of(L.dilation, n));
     if (L.groups != 1) o << ", groups=" << L.groups;
     if (!L.bias) o << ", bias=False";
     if (L.padding_mode != PadMode::Zeros && !needs_pad_module(L))
@@ -115,13 +99,13 @@ std::string conv_module(const Layer& L, const LayerInfo& info) {
 std::string pool_module(const Layer& L, const LayerInfo& info) {
     const int n = info.axes;
     std::ostringstream o;
-    o << "nn." << torch_class_name(L.op, L.dims) << "(kernel_size=" << size_arg(axes_of(L.kernel, n));
-    if (L.stride != L.kernel) o << ", stride=" << size_arg(axes_of(L.stride, n));
+    o << "nn." << torch_class_name(L.op, L.dims) << "(kernel_size=" << python_sizes(axes_of(L.kernel, n));
+    if (L.stride != L.kernel) o << ", stride=" << python_sizes(axes_of(L.stride, n));
     std::vector<int64_t> p;
     for (int a = 0; a < n; ++a) p.push_back(L.pad[2 * a]);
-    if (size_arg(p) != "0") o << ", padding=" << size_arg(p);
-    if (L.op == Op::MaxPool && size_arg(axes_of(L.dilation, n)) != "1")
-        o << ", dilation=" << size_arg(axes_of(L.dilation, n));
+    if (python_sizes(p) != "0") o << ", padding=" << python_sizes(p);
+    if (L.op == Op::MaxPool && python_sizes(axes_of(L.dilation, n)) != "1")
+        o << ", dilation=" << python_sizes(axes_of(L.dilation, n));
     if (L.ceil_mode) o << ", ceil_mode=True";
     if (L.op == Op::AvgPool && !L.count_include_pad) o << ", count_include_pad=False";
     o << ")";
@@ -136,7 +120,7 @@ std::string upsample_module(const Layer& L, const LayerInfo& info) {
                                                                              std::to_string(L.size[1]) + ")");
     } else {
         o << "scale_factor="
-          << (L.up_values == 1 ? py_double(L.scale[0]) : "(" + py_double(L.scale[0]) + ", " + py_double(L.scale[1]) + ")");
+          << (L.up_values == 1 ? python_double(L.scale[0]) : "(" + python_double(L.scale[0]) + ", " + python_double(L.scale[1]) + ")");
     }
     o << ", mode=\"" << up_mode_name(L.mode) << "\"";
     if (L.align_corners >= 0) o << ", align_corners=" << py_bool(L.align_corners == 1);
@@ -152,7 +136,7 @@ std::string layer_module(const Layer& L, const LayerInfo& info) {
         case Op::AvgPool: return pool_module(L, info);
         case Op::Upsample: return upsample_module(L, info);
         case Op::ReLU: return "nn.ReLU()";
-        case Op::LeakyReLU: return "nn.LeakyReLU(negative_slope=" + py_double(L.negative_slope) + ")";
+        case Op::LeakyReLU: return "nn.LeakyReLU(negative_slope=" + python_double(L.negative_slope) + ")";
         case Op::Sigmoid: return "nn.Sigmoid()";
         case Op::Tanh: return "nn.Tanh()";
     }

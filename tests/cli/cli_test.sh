@@ -58,7 +58,7 @@ expect 2 "unknown command 'shape'" "$CP" shape "$DEF"
 expect 1 "--layer 7: the net has 3 layers (1 to 3)" "$CP" explain "$DEF" --layer 7
 
 # export: usage, refusals, and what the PyTorch code says (tests/export/ runs the code)
-expect 2 "export needs --to (targets: pytorch" "$CP" export "$DEF"
+expect 2 "export needs --to (targets: pytorch, onnx, keras" "$CP" export "$DEF"
 expect 2 "unknown target 'caffe'" "$CP" export "$DEF" --to caffe
 expect 1 "layer 1 (conv2d(out=4,k=3,g=2)): in_channels must be divisible by groups" "$CP" export 'v=1&net=conv2d(out=4,k=3,g=2);relu' --to pytorch
 expect 0 "assert tuple(y.shape) == (1, 3, 255, 255)" "$CP" export "$DEF" --to pytorch
@@ -66,6 +66,9 @@ expect 0 '("layer3", nn.ConvTranspose2d(16, 3, kernel_size=3, stride=2, padding=
 expect 0 'nn.ZeroPad2d((2, 1, 0, 1))' "$CP" export 'v=1&in=1x8x8&net=conv2d(out=1,k=3,p=0:1x2:1)' --to pytorch
 expect 0 "a random stand-in: this state's image was uploaded" "$CP" export 'v=1&in=1x8x8&img=upload&net=relu' --to pytorch
 expect 0 "wrote $T/m.py" "$CP" export "$DEF" --to pytorch --out "$T/m.py"
+expect 0 'x = layers.Conv2DTranspose(filters=3, kernel_size=3, strides=2, padding="valid", output_padding=0)(x)' "$CP" export "$DEF" --to keras
+expect 0 "assert tuple(model.output_shape) == (1, 255, 255, 3)" "$CP" export "$DEF" --to keras
+expect 2 "--to onnx writes binary: give --out FILE or redirect" script -qec "'$CP' export '$DEF' --to onnx" /dev/null
 
 # explain
 expect 0 "ring = d*(k-1) - p = 1*(3-1) - 1 = 1" "$CP" explain 'v=1&in=1x3x3&net=convT2d(out=1,k=3,s=2,p=1,op=1)'
