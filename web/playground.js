@@ -4,8 +4,14 @@
 //   - uploads: the hidden file input, drag and drop onto the page, paste (image or text)
 //   - the share link: the fragment is written by the app when an edit ends; a fragment changed
 //     by the user (or Back) is sent to the app
-//   - keyboard containment: the canvas takes focus on pointerdown (with tabindex=-1 and SDL's
-//     keyboard element hint, keys go to the app only while it has focus)
+//   - keyboard: the canvas is in the tab order (a focus ring shows when Tab brings it); with SDL's
+//     keyboard element hint keys go to the app only while it has focus; Tab leaves and Escape
+//     hands focus back (to the host page in an iframe) unless the app is using the keys
+//   - the wheel and touch: in an iframe the wheel scrolls the host page unless the app can use it
+//     (an armed zoomable view, a window that can still scroll once the frame has focus); a
+//     vertical swipe scrolls, a horizontal drag or a tap works the widgets, a pinch zooms a map
+//   - visibility: no frames while the page is hidden or the frame is out of view
+//   - the host API: checked messages from window.parent -> the app; the app's messages -> host
 //   - a screen-reader summary of the shape table
 //   - window.convplay: small hooks the browser tests and tests/web/ui_timing.mjs read
 'use strict';
@@ -19,6 +25,9 @@
     const MAX_FILE_BYTES = 256 << 20;   // larger files are refused before reading them
     let ownHash = location.hash;        // the fragment the app wrote last (not a user change)
     let runtimeReady = false;
+    const inFrame = window.parent !== window;
+    const MAX_STRING = 65536;           // longer strings in a host message are ignored (docs/embed.md)
+    let config = null;                  // the app's parsed query flags (cp_app_embed_config)
 
     function showFatal(text) {
         fatalBox.textContent = text;
@@ -35,7 +44,7 @@
         canvas,
         print: (t) => console.log(t),
         printErr: (t) => console.warn(t),
-        onRuntimeInitialized() { runtimeReady = true; },
+        onRuntimeInitialized() { runtimeReady = true; updateVisible(); },
         onAbort(what) { showFatal('The playground stopped: ' + what + '. Reload the page to start again.'); },
     };
 
@@ -44,8 +53,16 @@
     }
 
     // [SECTION] uploads
+    // The flags are parsed by the app (one parser, src/core/embed_flags.cpp); read them once it runs.
+    function embedConfig() {
+        if (!config && runtimeReady) {
+            try { config = JSON.parse(call('cp_app_embed_config', 'string', [], [])); } catch { config = null; }
+        }
+        return config || { embed: false, id: '', origins: [], hideUpload: false };
+    }
+
     async function sendFile(file) {
-        if (!runtimeReady || !file) return;
+        if (!runtimeReady || !file || embedConfig().hideUpload) return;
         if (file.size > MAX_FILE_BYTES) {
             call('cp_app_upload', 'number', ['number', 'number', 'string'],
                  [0, 0, `${file.name} (${(file.size / 1048576).toFixed(0)} MB, more than this page reads)`]);
@@ -103,9 +120,179 @@
 
     // [SECTION] keyboard containment and focus
     canvas.addEventListener('pointerdown', (e) => {
-        canvas.focus();
+        canvas.focus({ preventScroll: true });
         window.convplay.lastPointerDown = e.timeStamp;   // for tests/web/ui_timing.mjs
     });
+    const keyboardBusy = () => call('cp_app_keyboard_busy', 'number', [], []) === 1;
+    // Capture phase on window: runs before SDL's listener on the canvas. Stopping the event there
+    // keeps it from SDL (which would cancel it), so the browser's own Tab handling happens.
+    window.addEventListener('keydown', (e) => {
+        if (document.activeElement !== canvas || keyboardBusy()) return;
+        if (e.key === 'Tab') {
+            e.stopPropagation();
+        } else if (e.key === 'Escape') {
+            e.stopPropagation();
+            canvas.blur();
+            if (inFrame) { try { window.parent.focus(); } catch { /* a host that forbids it */ } }
+        }
+    }, true);
+
+    // [SECTION] the wheel: in an iframe, the host page scrolls unless the app can use it
+    const synthetic = new WeakSet();   // events this file made for SDL: let through
+    function canvasXY(e) {
+        const r = canvas.getBoundingClientRect();
+        return [e.clientX - r.left, e.clientY - r.top];
+    }
+    window.addEventListener('wheel', (e) => {
+        if (e.target !== canvas || synthetic.has(e) || !inFrame || !runtimeReady) return;
+        const [x, y] = canvasXY(e);
+        const target = call('cp_app_wheel_target', 'number', ['number', 'number', 'number'], [x, y, e.deltaY]);
+        const focused = document.hasFocus() && document.activeElement === canvas;
+        // 2: an armed (clicked) zoomable view; 1: a window that can scroll, once the frame was clicked.
+        if (target === 2 || (target === 1 && focused)) return;
+        // SDL never sees it, so nothing cancels it: the browser scrolls, chaining to the host page.
+        e.stopPropagation();
+    }, { capture: true, passive: true });
+
+    // [SECTION] touch: SDL never sees touches; this turns them into scrolling or mouse events.
+    // A vertical swipe scrolls (the host page in an iframe, else the app's window under the
+    // finger); a horizontal drag is a mouse drag (a slider moves only then); a tap is a click;
+    // two fingers over the feature map zoom it.
+    const SLOP = 10;        // CSS px a finger moves before a touch is a swipe or a drag, not a tap
+    const ZOOM_STEP = 1.25; // one wheel step of the viewer (feature_map_view.cpp)
+    let gesture = null;
+    function mouse(type, x, y, buttons) {
+        const ev = new MouseEvent(type, { clientX: x, clientY: y, screenX: x, screenY: y, button: 0, buttons,
+                                          bubbles: true, cancelable: true, view: window });
+        canvas.dispatchEvent(ev);
+    }
+    function wheelStep(x, y, zoomIn) {
+        const ev = new WheelEvent('wheel', { clientX: x, clientY: y, deltaY: zoomIn ? -100 : 100, deltaMode: 0,
+                                             bubbles: true, cancelable: true, view: window });
+        synthetic.add(ev);
+        canvas.dispatchEvent(ev);
+    }
+    const touchById = (list, id) => Array.from(list).find((t) => t.identifier === id);
+    const spread = (a, b) => Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY);
+    window.addEventListener('touchstart', (e) => {
+        if (e.target !== canvas) return;
+        e.stopPropagation();
+        if (!runtimeReady) return;
+        if (e.touches.length === 1) {
+            const t = e.touches[0];
+            gesture = { id: t.identifier, x0: t.clientX, y0: t.clientY, x: t.clientX, y: t.clientY, mode: 'pending' };
+        } else if (e.touches.length === 2) {
+            if (gesture && gesture.mode === 'drag') mouse('mouseup', gesture.x, gesture.y, 0);
+            const [a, b] = e.touches;
+            const cx = (a.clientX + b.clientX) / 2, cy = (a.clientY + b.clientY) / 2;
+            const r = canvas.getBoundingClientRect();
+            const zone = call('cp_app_wheel_target', 'number', ['number', 'number', 'number'], [cx - r.left, cy - r.top, 0]);
+            gesture = { mode: zone >= 2 ? 'pinch' : 'none', d0: spread(a, b), steps: 0, cx, cy };
+            if (gesture.mode === 'pinch') mouse('mousemove', cx, cy, 0);
+        }
+    }, { capture: true, passive: true });
+    window.addEventListener('touchmove', (e) => {
+        if (e.target !== canvas || !gesture) return;
+        e.stopPropagation();
+        if (gesture.mode === 'pinch' && e.touches.length >= 2) {
+            e.preventDefault();
+            const want = Math.round(Math.log(spread(e.touches[0], e.touches[1]) / gesture.d0) / Math.log(ZOOM_STEP));
+            for (; gesture.steps < want; gesture.steps++) wheelStep(gesture.cx, gesture.cy, true);
+            for (; gesture.steps > want; gesture.steps--) wheelStep(gesture.cx, gesture.cy, false);
+            return;
+        }
+        const t = touchById(e.changedTouches, gesture.id);
+        if (!t) return;
+        if (gesture.mode === 'pending' && Math.hypot(t.clientX - gesture.x0, t.clientY - gesture.y0) > SLOP) {
+            if (Math.abs(t.clientX - gesture.x0) > Math.abs(t.clientY - gesture.y0)) {
+                gesture.mode = 'drag';
+                mouse('mousemove', gesture.x0, gesture.y0, 0);
+                mouse('mousedown', gesture.x0, gesture.y0, 1);
+            } else {
+                gesture.mode = 'scroll';
+            }
+        }
+        if (gesture.mode === 'drag') {
+            e.preventDefault();
+            mouse('mousemove', t.clientX, t.clientY, 1);
+        } else if (gesture.mode === 'scroll' && !inFrame) {
+            // The page itself does not scroll: move the app's window under the finger.
+            e.preventDefault();
+            const [x, y] = canvasXY(t);
+            call('cp_app_touch_scroll', null, ['number', 'number', 'number'], [x, y, gesture.y - t.clientY]);
+        }
+        gesture.x = t.clientX, gesture.y = t.clientY;
+    }, { capture: true, passive: false });
+    function touchEnd(e) {
+        if (e.target !== canvas || !gesture) return;
+        e.stopPropagation();
+        if (gesture.mode === 'drag') {
+            mouse('mouseup', gesture.x, gesture.y, 0);
+        } else if (gesture.mode === 'pending' && e.type === 'touchend') {
+            // A tap: our own click (the browser's emulated mouse events are cancelled).
+            if (e.cancelable) e.preventDefault();
+            canvas.focus({ preventScroll: true });
+            mouse('mousemove', gesture.x0, gesture.y0, 0);
+            mouse('mousedown', gesture.x0, gesture.y0, 1);
+            mouse('mouseup', gesture.x0, gesture.y0, 0);
+        }
+        if (e.touches.length === 0) gesture = null;
+    }
+    window.addEventListener('touchend', touchEnd, { capture: true, passive: false });
+    window.addEventListener('touchcancel', touchEnd, { capture: true, passive: false });
+
+    // [SECTION] visibility: no heavy work while nobody can see the playground
+    let docVisible = !document.hidden, onScreen = true;
+    function updateVisible() {
+        call('cp_app_set_visible', null, ['number'], [docVisible && onScreen ? 1 : 0]);
+    }
+    document.addEventListener('visibilitychange', () => { docVisible = !document.hidden; updateVisible(); });
+    if ('IntersectionObserver' in window) {
+        // In an iframe the implicit root is the top-level viewport: off-screen embeds pause.
+        new IntersectionObserver((entries) => {
+            onScreen = entries[entries.length - 1].isIntersecting;
+            updateVisible();
+        }).observe(canvas);
+    }
+
+    // [SECTION] the host API (docs/embed.md): messages from window.parent, checked here
+    const pending = [];    // messages that came before the app was ready (at most 16)
+    function fromHost(origin, d) {
+        const cfg = embedConfig();
+        if (cfg.origins.length && !cfg.origins.includes(origin)) return;
+        switch (d.type) {
+        case 'setState':
+            if (typeof d.state === 'string' && d.state.length <= MAX_STRING) call('cp_app_host_set_state', null, ['string'], [d.state]);
+            break;
+        case 'selectLayer':
+            if (Number.isInteger(d.layer)) call('cp_app_host_select_layer', null, ['number'], [Math.max(-1, Math.min(d.layer, 1e6))]);
+            break;
+        case 'explainStep':
+            if (d.step === 'next' || d.step === 'prev') call('cp_app_host_explain_step', null, ['number', 'number'], [d.step === 'next' ? 1 : -1, 0]);
+            else if (Number.isInteger(d.step) && d.step >= 0) call('cp_app_host_explain_step', null, ['number', 'number'], [0, Math.min(d.step, 1e9)]);
+            break;
+        case 'getShapes': call('cp_app_host_get_shapes', null, [], []); break;
+        case 'getState': call('cp_app_host_get_state', null, [], []); break;
+        default: break;
+        }
+    }
+    window.addEventListener('message', (e) => {
+        if (!inFrame || e.source !== window.parent) return;
+        const d = e.data;
+        if (!d || typeof d !== 'object' || Array.isArray(d) || d.convplay !== 1 || typeof d.type !== 'string' || d.type.length > 32) return;
+        if (document.body.dataset.ready !== '1') {
+            if (pending.length < 16) pending.push([e.origin, d]);
+            return;
+        }
+        fromHost(e.origin, d);
+    });
+    function postToHost(json) {
+        if (!inFrame) return;
+        let msg;
+        try { msg = JSON.parse(json); } catch { return; }
+        const cfg = embedConfig();
+        window.parent.postMessage(msg, cfg.origins.length ? cfg.origins[0] : '*');
+    }
 
     // [SECTION] the share link
     window.addEventListener('hashchange', () => {
@@ -147,9 +334,16 @@
         ready() {
             loading.hidden = true;
             document.body.dataset.ready = '1';
+            if (embedConfig().embed) document.body.classList.add('embed');
             window.convplay.readyAt = performance.now();
+            for (const [origin, d] of pending.splice(0)) fromHost(origin, d);
         },
         fatal: showFatal,
+        postToHost,
+        openUrl(url, newTab) {
+            if (newTab) window.open(url, '_blank', 'noopener');
+            else location.href = url;
+        },
     };
 
     // [SECTION] hooks for tests and measurements (read-only, except setState/upload)
@@ -166,6 +360,7 @@
         message: () => call('cp_app_message', 'string', [], []),
         rect: (name) => { const r = call('cp_app_widget_rect', 'string', ['string'], [name]); return r ? JSON.parse(r) : null; },
         timing: () => JSON.parse(call('cp_app_timing', 'string', [], [])),
+        view: () => JSON.parse(call('cp_app_view', 'string', [], [])),
         redraw: (n = 3) => call('cp_app_force_frames', null, ['number'], [n]),
         upload: (file) => sendFile(file),
     };

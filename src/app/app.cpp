@@ -5,14 +5,25 @@
 #include <cmath>
 
 #include "core/codec.hpp"
+#include "imgui_internal.h"
 
 namespace cp::app {
 
-void App::start(const std::string& fragment) {
+void App::start(const std::string& fragment, const std::string& query) {
+    flags_ = parse_embed_flags(query);
+    for (const std::string& w : flags_.warnings) host_.warn("convplay: " + w);
     std::string text = fragment;
     if (!text.empty() && text[0] == '#') text.erase(0, 1);
     if (!text.empty()) set_state_text(text, true);
-    view_.slot = std::max(-1, int(session_.state().net.size()) - 1);
+    const int n = int(session_.state().net.size());
+    view_.slot = std::max(-1, n - 1);
+    if (flags_.layer && *flags_.layer > n)
+        host_.warn("convplay: layer=" + std::to_string(*flags_.layer) + ": the state has " + std::to_string(n) +
+                   " layers; ignored");
+    else if (flags_.layer)
+        view_.slot = *flags_.layer - 1;
+    view_.panel = tab_panels().front();
+    if (view_.panel == Panel::Explain) view_.tab = 1;
     request_frames(3);
 }
 
@@ -39,6 +50,14 @@ Status App::set_state_text(const std::string& text, bool from_link) {
     return st;
 }
 
+void App::touch_scroll(float x, float y, float dy) {
+    const ImGuiID w = wheel_zones().scroll_window(x, y);
+    if (w != touch_scroll_window_) touch_scroll_dy_ = 0;
+    touch_scroll_window_ = w;
+    touch_scroll_dy_ += dy;
+    request_frames(2);
+}
+
 Status App::upload(const std::string& bytes, const std::string& name) {
     ++generation_;
     Status st = session_.upload(bytes, name);
@@ -52,9 +71,11 @@ Status App::upload(const std::string& bytes, const std::string& name) {
 
 void App::paste_text(const std::string& text) {
     // SDL has no clipboard on the web: the page hands pasted text here. Into a focused text field
-    // it is typed; elsewhere a pasted share link or state loads.
+    // it is typed; elsewhere a pasted share link or state loads (not into an embed that locks).
     if (ImGui::GetIO().WantTextInput) {
         ImGui::GetIO().AddInputCharactersUTF8(text.c_str());
+    } else if (flags_.any_lock()) {
+        session_.notice = {Notice::Warning, "This embed is locked: pasting a state is off."};
     } else {
         set_state_text(text, false);
     }
@@ -63,6 +84,14 @@ void App::paste_text(const std::string& text) {
 
 void App::apply(const Edit& e) {
     if (e.changed && !(e.draft == session_.state())) {
+        // Locked parameters (lock=) stay as they are, whichever widget tried.
+        const std::string locked = locked_change(flags_, session_.state(), e.draft);
+        if (!locked.empty()) {
+            session_.notice = {Notice::Warning, locked == "all" ? "This embed is read-only."
+                                                                : "'" + locked + "' is locked in this embed."};
+            request_frames(2);
+            return;
+        }
         session_.edit(e.draft);
         edit_ms = host_.now_ms();
         const int n = int(session_.state().net.size());
@@ -71,13 +100,23 @@ void App::apply(const Edit& e) {
         request_frames(2);
     }
     // The link follows the state only when an edit ends: browsers throttle replaceState.
-    if (e.ended) host_.set_fragment(session_.text());
+    if (e.ended) {
+        host_.set_fragment(session_.text());
+        post_state();
+    }
 }
 
 void App::publish() {
     if (published_edit_ == session_.edits()) return;
     published_edit_ = session_.edits();
     host_.publish_summary(session_.shapes_json());
+    if (ready_posted_) post_outcome();
+}
+
+void App::post_outcome() {
+    post_shapes();
+    const NetInfo& info = session_.info();
+    if (!info.ok()) post_error(info.layers[size_t(info.first_error)].status.message, info.first_error + 1);
 }
 
 void App::frame() {
@@ -86,37 +125,45 @@ void App::frame() {
     if (frames_left_ > 0) --frames_left_;
     maps_.begin_frame();
     hooks().rects.clear();
+    wheel_zones().zones.clear();
+    // A vertical swipe on the standalone page scrolls the window under the finger (web/playground.js).
+    if (touch_scroll_window_) {
+        if (ImGuiWindow* w = ImGui::FindWindowByID(touch_scroll_window_)) ImGui::SetScrollY(w, w->Scroll.y + touch_scroll_dy_);
+        touch_scroll_window_ = 0, touch_scroll_dy_ = 0;
+    }
 
-    // A tiled layout: top bar; layer stack on the left; outputs above the viewer on the right.
-    const ImVec2 ds = ImGui::GetIO().DisplaySize;
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float top_h = ImGui::GetFrameHeight() * 2 + style.ItemSpacing.y + style.WindowPadding.y * 2;
-    const float left_w = std::clamp(ds.x * 0.36f, std::min(ds.x, 340.0f), 500.0f);
-    const float right_w = std::max(1.0f, ds.x - left_w), body_h = std::max(1.0f, ds.y - top_h);
-    const float outputs_h = std::floor(body_h * 0.42f);
-    layout = {{0, 0}, {ds.x, top_h}, {0, top_h}, {left_w, body_h}, {left_w, top_h}, {right_w, outputs_h},
-              {left_w, top_h + outputs_h}, {right_w, body_h - outputs_h}};
-
+    compute_layout();
     Edit e{session_.state()};
-    draw_top_bar(e);
-    draw_layers_window(e);
+    draw_panels(e);
     apply(e);
     // Recompute what the edit invalidated, within a frame budget; the rest runs next frame.
     double t = host_.now_ms();
     if (session_.step(step_budget_ms_)) request_frames(2);
     frame_parts_[0] = host_.now_ms() - t, t += frame_parts_[0];
-    draw_outputs_window();
-    frame_parts_[1] = host_.now_ms() - t, t += frame_parts_[1];
-    draw_view_window();
-    frame_parts_[2] = host_.now_ms() - t;
+    if (layout.tabbed) {
+        draw_tabbed_panel();
+        frame_parts_[1] = host_.now_ms() - t, frame_parts_[2] = 0;
+    } else {
+        draw_outputs_window();
+        frame_parts_[1] = host_.now_ms() - t, t += frame_parts_[1];
+        draw_view_window();
+        frame_parts_[2] = host_.now_ms() - t;
+    }
     if (!session_.busy() && shown_edit != session_.edits()) {
         show_pending_ = true;
         show_edit_ = session_.edits();
     }
     publish();
+    measure_preferred_height();
 }
 
 void App::frame_presented(double now_ms) {
+    if (!ready_posted_) {
+        ready_posted_ = true;
+        post_ready();
+        post_outcome();
+        post_resize();
+    }
     if (!show_pending_) return;
     show_pending_ = false;
     shown_edit = show_edit_;

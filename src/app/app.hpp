@@ -4,15 +4,18 @@
 //
 // [SECTION] windows (one file each): top_bar.cpp, layers_window.cpp (+ layer_params.cpp,
 // weights_editor.cpp), outputs_window.cpp, viewer_window.cpp (+ feature_map_view.cpp),
-// explain_window.cpp.
+// explain_window.cpp, shapes_window.cpp; panels.cpp arranges them (tiled on a wide page, as tabs
+// in an embed or on a narrow screen) and embed.cpp holds the embed chrome and the host API.
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "app/gl_maps.hpp"
 #include "app/host.hpp"
 #include "app/session.hpp"
 #include "app/ui.hpp"
+#include "core/embed_flags.hpp"
 
 namespace cp::app {
 
@@ -28,24 +31,32 @@ struct ViewState {
     ImVec2 center{0, 0};       // viewer: texel at the view's centre
     int tab = 0;               // 0 feature map, 1 explain (set to switch tabs programmatically)
     bool tab_request = false;
+    Panel panel = Panel::Layers;  // the panel shown when panels are tabs
+    bool panel_request = false;
     // Explain
     int toy = 8;               // input size of the picture when the real one is too big to draw
     int pos = 0;               // the output cell whose window is shown
     bool play = false;
     double play_t = 0;
+    int step_request = 0;      // output cells to step (the host's explainStep), applied when drawn
 };
 
-// Where each window goes: a tiled layout recomputed from the canvas size every frame.
+// Where each window goes, recomputed from the canvas size every frame: tiled (top bar, layers on
+// the left, outputs above the viewer on the right), or tabbed (a bar, then one panel filling the
+// rest: embeds, and pages narrower than kTabbedBelow).
 struct Layout {
+    bool tabbed = false;
     ImVec2 top_pos, top_size, layers_pos, layers_size, outputs_pos, outputs_size, view_pos, view_size;
+    ImVec2 body_pos, body_size;  // tabbed: where the shown panel goes
 };
+inline constexpr float kTabbedBelow = 720;  // CSS px: narrower pages show their panels as tabs
 
 class App {
 public:
     explicit App(Host& host) : host_(host) {}
 
-    // The page's fragment at start-up (may be empty or broken).
-    void start(const std::string& fragment);
+    // The page's fragment (may be empty or broken) and query flags at start-up.
+    void start(const std::string& fragment, const std::string& query = "");
     // Whether a frame needs drawing (input arrived, work pending, an animation runs).
     bool wants_frame() const;
     void request_frames(int n) { frames_left_ = std::max(frames_left_, n); }
@@ -56,8 +67,25 @@ public:
 
     // Entry points from the page (the bridge).
     Status set_state_text(const std::string& text, bool from_link);
+    // Scrolls the window under (x, y) by dy CSS px on the next frame (a swipe on a touch screen).
+    void touch_scroll(float x, float y, float dy);
     Status upload(const std::string& bytes, const std::string& name);
     void paste_text(const std::string& text);
+
+    // [SECTION] the host API (embed.cpp; messages in docs/embed.md). Layers are 1-based, 0 = input.
+    void host_set_state(const std::string& text);
+    void host_select_layer(int layer);
+    // `delta` +1 / -1 steps the explain animation; otherwise `cell` is the output cell to show.
+    void host_explain_step(int delta, int cell);
+    void post_shapes();
+    void post_state();
+    void post_ready();
+    void post_error(const std::string& text, int layer);  // layer: 1-based, 0 = none
+    // What the page reports to the host for auto-height iframes (CSS px, the last frame's).
+    float preferred_height() const { return preferred_h_; }
+    const EmbedFlags& flags() const { return flags_; }
+    // The full page with this state (and layer): the embed's "Open in convplay" link.
+    std::string full_page_link();
 
     Session& session() { return session_; }
     MapCache& maps() { return maps_; }
@@ -74,15 +102,40 @@ public:
 
     // Window functions (one file each).
     void draw_top_bar(Edit& e);
+    void draw_status_line(Edit& e);
+    void draw_state_field(Edit& e);
+    void draw_page_buttons(Edit& e, bool with_default);  // Copy link, Embed..., Default, Tutorial
+    void draw_compact_bar(Edit& e);
+    void draw_embed_code_popup();
     void draw_layers_window(Edit& e);
     void draw_outputs_window();
     void draw_view_window();
     void draw_viewer_tab();
     void draw_explain_tab();
+    void draw_shapes_window();
+    void draw_panels(Edit& e);
+    void draw_tabbed_panel();  // the panel shown below the tabs (Layers: by draw_panels)
+    // A panel's window at a fixed place (no title bar when tabbed: the tab names it).
+    bool begin_panel(const char* name, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra = 0);
+    std::vector<Panel> tab_panels() const;
+    // Shows layer `slot` (-1 input) in the feature map (tab 0) or explain view (tab 1), switching
+    // to that panel when panels are tabs; shows_view(): whether either is on this page.
+    void show_in_view(int slot, int tab);
+    bool shows_view() const;
     Layout layout;
 
 private:
     int generation_ = 0;  // bumped when a state arrives from outside the widgets
+    void compute_layout();
+    void measure_preferred_height();
+    void post_resize();
+    void post_outcome();  // shapes, and the first error if any
+    bool ready_posted_ = false;
+    ImGuiID touch_scroll_window_ = 0;
+    float touch_scroll_dy_ = 0;
+    EmbedFlags flags_;
+    float preferred_h_ = 0, posted_h_ = -1;
+    float content_h_ = 0;  // the shown panel's content height (tabbed), measured while drawing
     void apply(const Edit& e);
     void publish();
     Host& host_;

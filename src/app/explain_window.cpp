@@ -51,6 +51,8 @@ void swatch(ImU32 col, const char* label) {
 }  // namespace
 
 void App::draw_explain_tab() {
+    // Preferred height (auto-height embeds): room for the pictures at the panel's width.
+    content_h_ = ImGui::GetCursorPosY() + std::clamp(ImGui::GetContentRegionAvail().x * 0.7f, 300.0f, 720.0f);
     const State& st = session_.state();
     const NetInfo& info = session_.info();
     // Which layer: the selected one if it has a window, else the first that has.
@@ -108,9 +110,11 @@ void App::draw_explain_tab() {
     }
     const Explain& e = *ex;
 
-    // Left: the recipe in words, at the real size.
+    // Left (above on a narrow panel): the recipe in words, at the real size.
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    ImGui::BeginChild("steps", ImVec2(std::max(200.0f, avail.x * 0.36f), 0), true);
+    const bool narrow = avail.x < ImGui::GetFontSize() * 40;
+    ImGui::BeginChild("steps", narrow ? ImVec2(0, std::floor(std::max(avail.y * 0.38f, ImGui::GetFontSize() * 6)))
+                                      : ImVec2(std::max(200.0f, avail.x * 0.36f), 0), true);
     ImGui::TextDisabled("%s   %s -> %s", print_layer(L).c_str(), shape_text(real.in).c_str(), shape_text(real.out).c_str());
     for (int a = 0; a < real.axes; ++a) wrapped_colored(kColFormula, real.axis[size_t(a)].formula);
     ImGui::Separator();
@@ -123,8 +127,9 @@ void App::draw_explain_tab() {
         ImGui::Separator();
         ImGui::TextDisabled("Pictures: a %s input, the same parameters.", shape_text(drawn.in).c_str());
     }
+    wheel_zones().scrollable();
     ImGui::EndChild();
-    ImGui::SameLine();
+    if (!narrow) ImGui::SameLine();
 
     // Right: the pictures.
     ImGui::BeginChild("pictures", ImVec2(0, 0), false);
@@ -134,8 +139,13 @@ void App::draw_explain_tab() {
         return;
     }
     const int64_t outs = e.out_h * e.out_w;
+    if (view_.step_request != 0) {
+        const int64_t n = std::max<int64_t>(1, outs);
+        view_.pos = int(((view_.pos + view_.step_request) % n + n) % n);
+        view_.step_request = 0;
+    }
     view_.pos = int(std::clamp<int64_t>(view_.pos, 0, std::max<int64_t>(0, outs - 1)));
-    if (ImGui::SmallButton(view_.play ? "pause" : "play")) view_.play = !view_.play;
+    if (small_button(view_.play ? "pause" : "play")) view_.play = !view_.play;
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
     ImGui::SliderInt("output cell", &view_.pos, 0, int(std::max<int64_t>(0, outs - 1)));

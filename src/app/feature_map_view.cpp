@@ -40,6 +40,7 @@ MapHover feature_map_view(const char* id, MapCache& maps, const MapTexture& m, c
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton(id, size);
     hooks().record("viewer");
+    wheel_zones().zoomable();
     const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
     if (!m.ready()) return hover;
     const ImGuiIO& io = ImGui::GetIO();

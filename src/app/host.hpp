@@ -12,12 +12,20 @@ public:
     virtual void open_file_picker() = 0;
     // Writes the share link's fragment (history.replaceState; called when an edit ends).
     virtual void set_fragment(const std::string& state_text) = 0;
-    // The page's address without the fragment, to build a share link.
+    // The page's address without query and fragment, to build a share link.
     virtual std::string page_url() = 0;
     virtual void copy_text(const std::string& text) = 0;
     // The DOM fallback for screen readers: the shape table as JSON (core's shapes_json).
     virtual void publish_summary(const std::string& shapes_json) = 0;
     virtual double now_ms() = 0;
+    // One line for the browser console (console.warn): ignored query flags.
+    virtual void warn(const std::string& text) = 0;
+    // A message to the page that embeds this one (a JSON object; the page posts it to
+    // window.parent when there is one, see docs/embed.md).
+    virtual void post_to_host(const std::string& json) = 0;
+    // Follows a link (relative to the page): in a new tab (an embed's "Open in convplay"), or in
+    // this one (the full page's "Tutorial").
+    virtual void open_url(const std::string& url, bool new_tab) = 0;
 };
 
 }  // namespace cp::app

@@ -56,40 +56,54 @@ void padding_editor(Layer& L, Edit& e, bool split, const std::string& hook) {
     }
 }
 
-void conv_params(Layer& L, Edit& e, bool split, const std::string& hook) {
-    int out = int(L.out_channels);
-    if (e.track(ImGui::SliderInt("out_channels", &out, 1, 64)))
-        L.out_channels = std::clamp<int64_t>(out, -CodecLimits::max_channels, CodecLimits::max_channels);
-    hooks().record_frame(hook + "out");
-    axes_slider("kernel_size", L.kernel, L.dims, 1, 11, split, e, hook + "kernel");
-    axes_slider("stride", L.stride, L.dims, 1, 8, split, e, hook + "stride");
-    padding_editor(L, e, split, hook);
-    axes_slider("dilation", L.dilation, L.dims, 1, 6, split, e, hook + "dilation");
-    if (L.op == Op::ConvT) axes_slider("output_padding", L.output_padding, L.dims, 0, 7, split, e, hook + "op");
-    int g = int(L.groups);
-    if (e.track(ImGui::SliderInt("groups", &g, 1, 16))) L.groups = std::clamp<int64_t>(g, -CodecLimits::max_channels, CodecLimits::max_channels);
-    hooks().record(hook + "groups");
-    checkbox("bias", L.bias, e);
-    ImGui::SameLine();
-    static const char* modes[] = {"zeros", "reflect", "replicate", "circular"};
-    int pm = int(L.padding_mode);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-    if (e.track(ImGui::Combo("padding_mode", &pm, modes, IM_ARRAYSIZE(modes)))) L.padding_mode = PadMode(pm);
-}
-
-void pool_params(Layer& L, Edit& e, bool split, const std::string& hook) {
-    axes_slider("kernel_size", L.kernel, L.dims, 1, 8, split, e, hook + "kernel");
-    axes_slider("stride", L.stride, L.dims, 1, 8, split, e, hook + "stride");
-    padding_editor(L, e, split, hook);
-    if (L.op == Op::MaxPool) axes_slider("dilation", L.dilation, L.dims, 1, 4, split, e, hook + "dilation");
-    checkbox("ceil_mode", L.ceil_mode, e);
-    if (L.op == Op::AvgPool) {
-        ImGui::SameLine();
-        checkbox("count_include_pad", L.count_include_pad, e);
+void conv_params(Layer& L, Edit& e, bool split, const std::string& hook, const EmbedFlags& f) {
+    if (Gate g{f, "out"}) {
+        int out = int(L.out_channels);
+        if (e.track(ImGui::SliderInt("out_channels", &out, 1, 64)))
+            L.out_channels = std::clamp<int64_t>(out, -CodecLimits::max_channels, CodecLimits::max_channels);
+        hooks().record_frame(hook + "out");
+    }
+    if (Gate g{f, "k"}) axes_slider("kernel_size", L.kernel, L.dims, 1, 11, split, e, hook + "kernel");
+    if (Gate g{f, "s"}) axes_slider("stride", L.stride, L.dims, 1, 8, split, e, hook + "stride");
+    if (Gate g{f, "p"}) padding_editor(L, e, split, hook);
+    if (Gate g{f, "d"}) axes_slider("dilation", L.dilation, L.dims, 1, 6, split, e, hook + "dilation");
+    if (L.op == Op::ConvT)
+        if (Gate g{f, "op"}) axes_slider("output_padding", L.output_padding, L.dims, 0, 7, split, e, hook + "op");
+    if (Gate gate{f, "g"}) {
+        int g = int(L.groups);
+        if (e.track(ImGui::SliderInt("groups", &g, 1, 16))) L.groups = std::clamp<int64_t>(g, -CodecLimits::max_channels, CodecLimits::max_channels);
+        hooks().record(hook + "groups");
+    }
+    if (Gate g{f, "bias"}) {
+        checkbox("bias", L.bias, e);
+        if (!f.hidden("pm")) ImGui::SameLine();
+    }
+    if (Gate g{f, "pm"}) {
+        static const char* modes[] = {"zeros", "reflect", "replicate", "circular"};
+        int pm = int(L.padding_mode);
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+        if (e.track(ImGui::Combo("padding_mode", &pm, modes, IM_ARRAYSIZE(modes)))) L.padding_mode = PadMode(pm);
     }
 }
 
-void upsample_params(Layer& L, Edit& e, bool split, const std::string& hook) {
+void pool_params(Layer& L, Edit& e, bool split, const std::string& hook, const EmbedFlags& f) {
+    if (Gate g{f, "k"}) axes_slider("kernel_size", L.kernel, L.dims, 1, 8, split, e, hook + "kernel");
+    if (Gate g{f, "s"}) axes_slider("stride", L.stride, L.dims, 1, 8, split, e, hook + "stride");
+    if (Gate g{f, "p"}) padding_editor(L, e, split, hook);
+    if (L.op == Op::MaxPool)
+        if (Gate g{f, "d"}) axes_slider("dilation", L.dilation, L.dims, 1, 4, split, e, hook + "dilation");
+    if (Gate g{f, "ceil"}) {
+        checkbox("ceil_mode", L.ceil_mode, e);
+        if (L.op == Op::AvgPool && !f.hidden("cip")) ImGui::SameLine();
+    }
+    if (L.op == Op::AvgPool)
+        if (Gate g{f, "cip"}) checkbox("count_include_pad", L.count_include_pad, e);
+}
+
+void upsample_params(Layer& L, Edit& e, bool split, const std::string& hook, const EmbedFlags& f) {
+    // scale and size are one choice: either flag gates both.
+    Gate gate{f, f.hidden("size") || f.locked("size") ? "size" : "scale"};
+    if (!gate) return;
     checkbox("by size (else scale_factor)", L.up_by_size, e);
     const bool apart = L.dims == 2 && (split || L.up_values == 2);
     if (L.up_by_size) {
@@ -114,32 +128,43 @@ void upsample_params(Layer& L, Edit& e, bool split, const std::string& hook) {
         }
     }
     hooks().record(hook + "scale");
-    static const char* modes[] = {"nearest", "linear", "bilinear"};
-    int m = int(L.mode);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-    if (e.track(ImGui::Combo("mode", &m, modes, IM_ARRAYSIZE(modes)))) L.mode = UpMode(m);
-    ImGui::SameLine();
-    static const char* ac[] = {"None", "False", "True"};
-    int a = L.align_corners + 1;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
-    if (e.track(ImGui::Combo("align_corners", &a, ac, IM_ARRAYSIZE(ac)))) L.align_corners = int8_t(a - 1);
+}
+
+void upsample_mode(Layer& L, Edit& e, const EmbedFlags& f) {
+    if (Gate g{f, "mode"}) {
+        static const char* modes[] = {"nearest", "linear", "bilinear"};
+        int m = int(L.mode);
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+        if (e.track(ImGui::Combo("mode", &m, modes, IM_ARRAYSIZE(modes)))) L.mode = UpMode(m);
+        if (!f.hidden("ac")) ImGui::SameLine();
+    }
+    if (Gate g{f, "ac"}) {
+        static const char* ac[] = {"None", "False", "True"};
+        int a = L.align_corners + 1;
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+        if (e.track(ImGui::Combo("align_corners", &a, ac, IM_ARRAYSIZE(ac)))) L.align_corners = int8_t(a - 1);
+    }
 }
 
 }  // namespace
 
-void edit_layer_params(Layer& L, Edit& e, bool split, const std::string& hook) {
+void edit_layer_params(Layer& L, Edit& e, bool split, const std::string& hook, const EmbedFlags& f) {
     ImGui::PushItemWidth(-ImGui::GetFontSize() * 8);
     switch (L.op) {
         case Op::Conv:
-        case Op::ConvT: conv_params(L, e, split, hook); break;
+        case Op::ConvT: conv_params(L, e, split, hook, f); break;
         case Op::MaxPool:
-        case Op::AvgPool: pool_params(L, e, split, hook); break;
-        case Op::Upsample: upsample_params(L, e, split, hook); break;
-        case Op::LeakyReLU: {
-            float s = float(L.negative_slope);
-            if (e.track(ImGui::SliderFloat("negative_slope", &s, -1.0f, 1.0f, "%.3g"))) L.negative_slope = s;
+        case Op::AvgPool: pool_params(L, e, split, hook, f); break;
+        case Op::Upsample:
+            upsample_params(L, e, split, hook, f);
+            upsample_mode(L, e, f);
             break;
-        }
+        case Op::LeakyReLU:
+            if (Gate g{f, "slope"}) {
+                float s = float(L.negative_slope);
+                if (e.track(ImGui::SliderFloat("negative_slope", &s, -1.0f, 1.0f, "%.3g"))) L.negative_slope = s;
+            }
+            break;
         default: ImGui::TextDisabled("no parameters"); break;
     }
     ImGui::PopItemWidth();

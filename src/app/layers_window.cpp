@@ -37,36 +37,41 @@ Layer new_layer(const char* name, int dims) {
 void input_section(App& app, Edit& e) {
     Session& s = app.session();
     State& d = e.draft;
+    const EmbedFlags& f = app.flags();
     ImGui::TextDisabled("INPUT");
-    int sample = -1;
-    for (int i = 0; i < IM_ARRAYSIZE(kSamples); ++i)
-        if (d.image == kSamples[i]) sample = i;
-    std::string preview = d.image == "upload" ? "upload: " + s.upload_name() : d.image;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-    if (ImGui::BeginCombo("image", preview.c_str())) {
+    if (Gate g{f, "img"}) {
+        int sample = -1;
         for (int i = 0; i < IM_ARRAYSIZE(kSamples); ++i)
-            if (ImGui::Selectable(kSamples[i], i == sample)) {
-                d.image = kSamples[i];
+            if (d.image == kSamples[i]) sample = i;
+        std::string preview = d.image == "upload" ? "upload: " + s.upload_name() : d.image;
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+        if (ImGui::BeginCombo("image", preview.c_str())) {
+            for (int i = 0; i < IM_ARRAYSIZE(kSamples); ++i)
+                if (ImGui::Selectable(kSamples[i], i == sample)) {
+                    d.image = kSamples[i];
+                    e.track(true);
+                }
+            if (s.has_upload() && ImGui::Selectable(("upload: " + s.upload_name()).c_str(), d.image == "upload")) {
+                d.image = "upload";
                 e.track(true);
             }
-        if (s.has_upload() && ImGui::Selectable(("upload: " + s.upload_name()).c_str(), d.image == "upload")) {
-            d.image = "upload";
-            e.track(true);
+            ImGui::EndCombo();
         }
-        ImGui::EndCombo();
+        hooks().record("image");
+        if (!f.hidden("upload")) {
+            ImGui::SameLine();
+            if (ImGui::Button("Upload image...")) app.host().open_file_picker();
+            hooks().record("upload");
+            help_marker("Or drop an image file onto the page, or paste one (Ctrl+V). Images above 1 megapixel are "
+                        "downscaled. Nothing leaves this page.");
+        }
     }
-    hooks().record("image");
-    ImGui::SameLine();
-    if (ImGui::Button("Upload image...")) app.host().open_file_picker();
-    hooks().record("upload");
-    help_marker("Or drop an image file onto the page, or paste one (Ctrl+V). Images above 1 megapixel are "
-                "downscaled. Nothing leaves this page.");
 
     ImGui::PushItemWidth(-ImGui::GetFontSize() * 8);
     if (d.image == "upload") {
         ImGui::TextDisabled("size %s (the image's own; pick a sample to choose a size)",
                             shape_text(s.info().input).c_str());
-    } else {
+    } else if (Gate g{f, "in"}) {
         int c = int(d.in_shape[0]);
         if (e.track(ImGui::SliderInt("channels", &c, 1, 4))) d.in_shape[0] = std::clamp<int64_t>(c, 1, CodecLimits::max_channels);
         const int dims = d.input_dims();
@@ -82,16 +87,21 @@ void input_section(App& app, Edit& e) {
         }
         hooks().record("size");
     }
-    int n = int(d.batch);
-    if (e.track(ImGui::SliderInt("batch N", &n, 1, 8))) d.batch = std::clamp<int64_t>(n, 1, CodecLimits::max_batch);
-    int seed = int(d.seed);
-    if (e.track(ImGui::InputInt("seed", &seed))) d.seed = uint32_t(std::max(0, seed));
+    if (Gate g{f, "n"}) {
+        int n = int(d.batch);
+        if (e.track(ImGui::SliderInt("batch N", &n, 1, 8))) d.batch = std::clamp<int64_t>(n, 1, CodecLimits::max_batch);
+    }
+    if (Gate g{f, "seed"}) {
+        int seed = int(d.seed);
+        if (e.track(ImGui::InputInt("seed", &seed))) d.seed = uint32_t(std::max(0, seed));
+    }
     ImGui::PopItemWidth();
     ImGui::Text("input  %s", shape_text(s.info().input).c_str());
 }
 
 // The layer's own line of state text: typed edits of anything, Enter applies.
-void layer_text_field(Layer& L, int index, Edit& e) {
+// Read-only when the embed locks anything: typed text could change a locked parameter.
+void layer_text_field(Layer& L, int index, Edit& e, bool read_only) {
     static std::vector<char> buf(70000, 0);
     static int active = -1;
     static std::string error;
@@ -101,7 +111,8 @@ void layer_text_field(Layer& L, int index, Edit& e) {
         std::memcpy(buf.data(), t.c_str(), std::min(t.size() + 1, buf.size() - 1));
     }
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::InputText("##text", buf.data(), buf.size(), ImGuiInputTextFlags_EnterReturnsTrue)) {
+    const ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue | (read_only ? ImGuiInputTextFlags_ReadOnly : 0);
+    if (ImGui::InputText("##text", buf.data(), buf.size(), flags)) {
         auto parsed = parse_layer(buf.data(), index);
         if (parsed) {
             L = *parsed;
@@ -120,10 +131,8 @@ void layer_text_field(Layer& L, int index, Edit& e) {
 }  // namespace
 
 void App::draw_layers_window(Edit& e) {
-    ImGui::SetNextWindowPos(layout.layers_pos);
-    ImGui::SetNextWindowSize(layout.layers_size);
-    ImGui::Begin("Layers", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    begin_panel("Layers", layout.layers_pos, layout.layers_size);
+    const bool structure = !flags_.lock_all;  // add, move, duplicate, remove
     // Widgets are keyed by the state generation: after a state arrives from outside (link, upload,
     // test hook) no widget still being edited can write its old value into the new layers.
     ImGui::PushID(generation_);
@@ -134,9 +143,11 @@ void App::draw_layers_window(Edit& e) {
     const NetInfo& info = session_.info();
     const Plan* plan = session_.plan();
     ImGui::TextDisabled("LAYERS (%d)", int(d.net.size()));
-    ImGui::SameLine();
-    if (ImGui::SmallButton("+ add")) ImGui::OpenPopup("add_layer");
-    hooks().record("add");
+    if (structure && !flags_.hidden("add")) {
+        ImGui::SameLine();
+        if (small_button("+ add")) ImGui::OpenPopup("add_layer");
+        hooks().record("add");
+    }
     static bool split = false;
     ImGui::SameLine();
     ImGui::Checkbox("H, W apart", &split);
@@ -178,20 +189,26 @@ void App::draw_layers_window(Edit& e) {
             continue;
         }
         ImGui::Indent(ImGui::GetStyle().IndentSpacing * 0.5f);
-        if (ImGui::SmallButton("up") && i > 0) action = Up, action_at = i;
-        ImGui::SameLine();
-        if (ImGui::SmallButton("down") && i + 1 < int(d.net.size())) action = Down, action_at = i;
-        ImGui::SameLine();
-        if (ImGui::SmallButton("duplicate")) action = Dup, action_at = i;
-        ImGui::SameLine();
-        if (ImGui::SmallButton("remove")) action = Remove, action_at = i;
-        hooks().record("L" + std::to_string(i + 1) + ".remove");
-        ImGui::SameLine();
-        if (ImGui::SmallButton("view")) view_.slot = i, view_.tab = 0, view_.tab_request = true;
-        ImGui::SameLine();
-        if (ImGui::SmallButton("explain")) view_.slot = i, view_.tab = 1, view_.tab_request = true;
+        if (structure) {
+            if (small_button("up") && i > 0) action = Up, action_at = i;
+            ImGui::SameLine();
+            if (small_button("down") && i + 1 < int(d.net.size())) action = Down, action_at = i;
+            ImGui::SameLine();
+            if (small_button("duplicate")) action = Dup, action_at = i;
+            ImGui::SameLine();
+            if (small_button("remove")) action = Remove, action_at = i;
+            hooks().record("L" + std::to_string(i + 1) + ".remove");
+            ImGui::SameLine();
+        }
+        if (shows_view()) {
+            if (small_button("view")) show_in_view(i, 0);
+            ImGui::SameLine();
+            if (small_button("explain")) show_in_view(i, 1);
+        } else if (structure) {
+            ImGui::NewLine();  // ends the row of buttons
+        }
 
-        layer_text_field(L, i, e);
+        layer_text_field(L, i, e, flags_.any_lock());
         if (li && li->status.ok) {
             ImGui::Text("%s -> %s", shape_text(li->in).c_str(), shape_text(li->out).c_str());
             ImGui::TextDisabled("params %s   MACs %s", human(li->params).c_str(), human(li->macs).c_str());
@@ -204,8 +221,8 @@ void App::draw_layers_window(Edit& e) {
             for (const Mismatch& m : session_.solve().mismatches)
                 if (m.up_layer == i) {
                     wrapped_colored(kColWarn, m.message);
-                    if (m.fixable) {
-                        if (ImGui::SmallButton(("set " + m.fix).c_str())) e.replace(session_.solve().fixed);
+                    if (m.fixable && locked_change(flags_, session_.state(), session_.solve().fixed).empty()) {
+                        if (small_button(("set " + m.fix).c_str())) e.replace(session_.solve().fixed);
                         hooks().record("L" + std::to_string(i + 1) + ".fix");
                     }
                 }
@@ -219,8 +236,8 @@ void App::draw_layers_window(Edit& e) {
             wrapped_colored(after_error ? kColDim : kColError, li->status.message);
             if (!li->status.hint.empty() && !after_error) wrapped_colored(kColWarn, li->status.hint);
         }
-        edit_layer_params(L, e, split, "L" + std::to_string(i + 1) + ".");
-        if (li) edit_layer_weights(L, *li, session_.plan_status().ok ? plan : nullptr, i, e, "L" + std::to_string(i + 1) + ".");
+        edit_layer_params(L, e, split, "L" + std::to_string(i + 1) + ".", flags_);
+        if (li) edit_layer_weights(L, *li, session_.plan_status().ok ? plan : nullptr, i, e, "L" + std::to_string(i + 1) + ".", flags_);
         ImGui::Unindent(ImGui::GetStyle().IndentSpacing * 0.5f);
         ImGui::Spacing();
         ImGui::PopID();
@@ -237,6 +254,8 @@ void App::draw_layers_window(Edit& e) {
         e.replace(d);
     }
     ImGui::PopID();
+    content_h_ = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+    wheel_zones().scrollable();
     ImGui::End();
 }
 

@@ -15,10 +15,7 @@ constexpr int kMaxThumbs = 48;  // per row; the viewer shows every channel
 }  // namespace
 
 void App::draw_outputs_window() {
-    ImGui::SetNextWindowPos(layout.outputs_pos);
-    ImGui::SetNextWindowSize(layout.outputs_size);
-    ImGui::Begin("Outputs", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    begin_panel("Outputs", layout.outputs_pos, layout.outputs_size);
     static const char* maps[] = {"auto", "sequential", "diverging", "grey"};
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
     ImGui::Combo("colormap", &view_.colormap, maps, IM_ARRAYSIZE(maps));
@@ -36,6 +33,7 @@ void App::draw_outputs_window() {
     }
     view_.item = std::clamp<int>(view_.item, 0, int(st.batch - 1));
 
+    const float rows_top = ImGui::GetCursorPosY();
     ImGui::BeginChild("rows");
     const Plan* plan = session_.plan();
     const NetInfo& info = session_.info();
@@ -88,7 +86,8 @@ void App::draw_outputs_window() {
             ImGui::PushID(k);
             const ImVec2 p = ImGui::GetCursorScreenPos();
             if (ImGui::InvisibleButton("thumb", ts)) {
-                view_.slot = slot, view_.channel = std::max(0, ch), view_.tab = 0, view_.tab_request = true;
+                view_.channel = std::max(0, ch);
+                show_in_view(slot, 0);
                 view_.rgb = rgb || (view_.rgb && m->c != 3);
             }
             if (slot == int(st.net.size()) - 1 && k == 0) hooks().record("last_thumb");
@@ -106,7 +105,10 @@ void App::draw_outputs_window() {
         ImGui::Separator();
         ImGui::PopID();
     }
+    content_h_ = rows_top + ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+    wheel_zones().scrollable();
     ImGui::EndChild();
+    wheel_zones().scrollable();
     ImGui::End();
 }
 

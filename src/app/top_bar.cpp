@@ -1,5 +1,6 @@
-// The top bar: the state text (typed or pasted, Enter applies), the share link, the latest
-// message, and the encoder-decoder size check with its one-click fix.
+// The top bar of the tiled page: the state text (typed or pasted, Enter applies), the share link,
+// "Embed..." (copy embed code), the tutorial, and the status line: the latest message, or the
+// encoder-decoder size check with its one-click fix (also shown by the tabbed bar, embed.cpp).
 #include <cstring>
 #include <vector>
 
@@ -19,24 +20,57 @@ std::vector<char>& state_buffer() {
 }  // namespace
 
 void App::draw_top_bar(Edit& e) {
-    ImGui::SetNextWindowPos(layout.top_pos);
-    ImGui::SetNextWindowSize(layout.top_size);
-    ImGui::Begin("##top", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+    begin_panel("##top", layout.top_pos, layout.top_size);
     // Line 1: title, state text, link.
     ImGui::TextColored(ImVec4(0.55f, 0.8f, 1.0f, 1.0f), "convplay");
     ImGui::SameLine();
+    const bool share = !flags_.hidden("share");
+    const ImGuiStyle& style = ImGui::GetStyle();
+    auto button_w = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2 + style.ItemSpacing.x; };
+    const float buttons_w = button_w("Default") + button_w("Tutorial") + (share ? button_w("Copy link") + button_w("Embed...") : 0);
+    ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetContentRegionAvail().x - buttons_w));
+    draw_state_field(e);
+    draw_page_buttons(e, true);
+    draw_status_line(e);
+    ImGui::End();
+}
+
+void App::draw_page_buttons(Edit& e, bool with_default) {
+    if (!flags_.hidden("share")) {
+        ImGui::SameLine();
+        if (ImGui::Button("Copy link")) {
+            host_.copy_text(host_.page_url() + "#" + session_.text());
+            session_.notice = {Notice::Info, "Link copied."};
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Embed...")) ImGui::OpenPopup("embed_code");
+        hooks().record("embed_code");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy the code that puts this state in a web page (an iframe, or embed.js).");
+        draw_embed_code_popup();
+    }
+    if (with_default) {
+        ImGui::SameLine();
+        if (ImGui::Button("Default") && !flags_.lock_all) {
+            auto st = parse_state(kDefaultState);
+            e.replace(*st);
+        }
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Tutorial")) host_.open_url("tutorial.html", false);
+    hooks().record("tutorial");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("An article on conv and transposed-conv shapes, with live playgrounds.");
+}
+
+void App::draw_state_field(Edit& e) {
     std::vector<char>& buf = state_buffer();
     static bool editing = false;
     if (!editing) {
         const std::string& t = session_.text();
         std::memcpy(buf.data(), t.c_str(), std::min(t.size() + 1, buf.size() - 1));
     }
-    const float buttons_w = ImGui::CalcTextSize("Copy link").x + ImGui::CalcTextSize("Default").x +
-                            ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x * 2;
-    ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetContentRegionAvail().x - buttons_w));
-    if (ImGui::InputText("##state", buf.data(), buf.size(), ImGuiInputTextFlags_EnterReturnsTrue)) {
+    // Read-only when anything is locked: a typed state could change a locked parameter.
+    const ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue | (flags_.any_lock() ? ImGuiInputTextFlags_ReadOnly : 0);
+    if (ImGui::InputText("##state", buf.data(), buf.size(), flags)) {
         set_state_text(buf.data(), false);
         e.draft = session_.state();  // the windows below edit the state just loaded
     }
@@ -44,22 +78,14 @@ void App::draw_top_bar(Edit& e) {
     hooks().record("state_text");
     if (ImGui::IsItemHovered() && !editing)
         ImGui::SetTooltip("The state: everything a link reproduces. Edit and press Enter, or paste a link anywhere.");
-    ImGui::SameLine();
-    if (ImGui::Button("Copy link")) {
-        host_.copy_text(host_.page_url() + "#" + session_.text());
-        session_.notice = {Notice::Info, "Link copied."};
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Default")) {
-        auto st = parse_state(kDefaultState);
-        e.replace(*st);
-    }
+}
 
-    // Line 2: the message of the moment, else the progress or the encoder-decoder check.
+void App::draw_status_line(Edit& e) {
+    // The message of the moment, else the progress or the encoder-decoder check.
     const Notice& n = session_.notice;
     if (n.kind != Notice::None) {
         const ImU32 col = n.kind == Notice::Error ? kColError : n.kind == Notice::Warning ? kColWarn : kColOk;
-        if (ImGui::SmallButton("x##notice")) session_.notice = {};
+        if (small_button("x##notice")) session_.notice = {};
         ImGui::SameLine();
         ImGui::PushStyleColor(ImGuiCol_Text, col);
         ImGui::TextUnformatted(n.text.c_str());
@@ -74,16 +100,20 @@ void App::draw_top_bar(Edit& e) {
         const SolveReport& sr = session_.solve();
         if (!sr.mismatches.empty()) {
             const Mismatch& m = sr.mismatches.front();
+            // The fix first on a narrow screen, so it stays on screen; after the message otherwise.
+            const bool fix = m.fixable && locked_change(flags_, session_.state(), sr.fixed).empty();
+            const std::string label = sr.mismatches.size() == 1 ? "Fix: set " + m.fix
+                                                                : "Fix all " + std::to_string(sr.mismatches.size());
+            auto fix_button = [&] {
+                if (small_button(label.c_str())) e.replace(sr.fixed);
+                hooks().record("fix");
+            };
+            if (fix && layout.tabbed) fix_button(), ImGui::SameLine();
             ImGui::PushStyleColor(ImGuiCol_Text, kColWarn);
             ImGui::TextUnformatted(m.message.c_str());
             ImGui::PopStyleColor();
-            if (m.fixable) {
-                ImGui::SameLine();
-                const std::string label = sr.mismatches.size() == 1 ? "Fix: set " + m.fix
-                                                                    : "Fix all " + std::to_string(sr.mismatches.size());
-                if (ImGui::SmallButton(label.c_str())) e.replace(sr.fixed);
-                hooks().record("fix");
-            }
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m.message.c_str());
+            if (fix && !layout.tabbed) ImGui::SameLine(), fix_button();
         } else if (session_.busy()) {
             ImGui::TextDisabled("computing layer %d of %d...", session_.computed() + 1,
                                 session_.plan() ? session_.plan()->runnable() : 0);
@@ -94,9 +124,9 @@ void App::draw_top_bar(Edit& e) {
             ImGui::PushStyleColor(ImGuiCol_Text, kColError);
             ImGui::Text("Layer %d (%s): %s", bad.index + 1, bad.name.c_str(), bad.status.message.c_str());
             ImGui::PopStyleColor();
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Layer %d (%s): %s", bad.index + 1, bad.name.c_str(), bad.status.message.c_str());
         }
     }
-    ImGui::End();
 }
 
 }  // namespace cp::app

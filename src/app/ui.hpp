@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/layer.hpp"
 #include "imgui.h"
@@ -49,6 +50,37 @@ struct HookRects {
     }
 };
 HookRects& hooks();
+
+// Where the wheel and touch may act, recorded while drawing (CSS pixels, last frame). In an
+// iframe the page sends the wheel to the app only over an armed (clicked) zoomable view, or over
+// a window that can still scroll that way once the frame has focus; otherwise the host scrolls.
+struct WheelZones {
+    struct Zone {
+        ImVec4 rect;     // x, y, w, h
+        ImGuiID window;  // the window to scroll (0 for a zoomable view)
+        float scroll = 0, max = 0;
+        bool zoomable = false, armed = false;
+    };
+    std::vector<Zone> zones;
+    ImGuiID armed = 0;   // the zoomable view clicked last (disarmed when the pointer leaves it)
+    // The current window (call before its End / EndChild).
+    void scrollable();
+    // The last item, a zoomable view: armed by a click, disarmed once the pointer leaves.
+    void zoomable();
+    // What the wheel at (x, y) should move: 2 an armed zoomable view, 1 a window that can still
+    // scroll that way (dy > 0: down), 0 nothing in the app (the host page scrolls); 3 a zoomable
+    // view not armed (the host scrolls; a pinch may still zoom it).
+    int target(float x, float y, float dy) const;
+    // The window a vertical drag at (x, y) scrolls (its ImGuiID), 0 for none.
+    ImGuiID scroll_window(float x, float y) const;
+};
+WheelZones& wheel_zones();
+
+// Touch screens (a coarse pointer, set by the platform): every button gets a full-height frame
+// (the style's padding makes it >= 40 px), SmallButton's included.
+bool& touch_ui();
+inline bool small_button(const char* label) { return touch_ui() ? ImGui::Button(label) : ImGui::SmallButton(label); }
+inline bool small_button(const std::string& label) { return small_button(label.c_str()); }
 
 // 1234567 -> "1.23M" (display only).
 std::string human(int64_t n);

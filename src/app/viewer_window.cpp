@@ -8,10 +8,7 @@
 namespace cp::app {
 
 void App::draw_view_window() {
-    ImGui::SetNextWindowPos(layout.view_pos);
-    ImGui::SetNextWindowSize(layout.view_size);
-    ImGui::Begin("##view", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                                        ImGuiWindowFlags_NoBringToFrontOnFocus);
+    begin_panel("##view", layout.view_pos, layout.view_size, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     if (ImGui::BeginTabBar("tabs")) {
         const bool req = view_.tab_request;
         view_.tab_request = false;
@@ -75,9 +72,9 @@ void App::draw_viewer_tab() {
         ImGui::Checkbox("RGB", &view_.rgb);
         ImGui::SameLine();
     }
-    if (ImGui::SmallButton("fit")) view_.zoom = 0;
+    if (small_button("fit")) view_.zoom = 0;
     ImGui::SameLine();
-    if (ImGui::SmallButton("1:1")) {
+    if (small_button("1:1")) {
         view_.zoom = 1.0f / ImGui::GetIO().DisplayFramebufferScale.x;  // one texel per device pixel
         view_.center = ImVec2(m->w / 2.0f, m->h / 2.0f);
     }
@@ -88,6 +85,9 @@ void App::draw_viewer_tab() {
     const float footer = ImGui::GetTextLineHeightWithSpacing() * 2 + ImGui::GetFontSize();
     ImVec2 avail = ImGui::GetContentRegionAvail();
     avail.y -= footer;
+    // Preferred height (auto-height embeds): the map at the panel's width, at most square.
+    content_h_ = ImGui::GetCursorPosY() + std::min(avail.x * float(m->h) / float(m->w), avail.x) + footer +
+                 ImGui::GetStyle().WindowPadding.y;
     const MapHover h = feature_map_view("map", maps_, *m, style, values, view_.item, view_.channel, view_, avail);
     if (composite) {
         ImGui::TextDisabled("RGB composite of channels 0, 1, 2; range %.4g .. %.4g", style.lo, style.hi);

@@ -10,8 +10,10 @@
 
 namespace cp::app {
 
-void edit_layer_weights(Layer& L, const LayerInfo& info, const Plan* plan, int index, Edit& e, const std::string& hook) {
-    if (!L.has_weights()) return;
+void edit_layer_weights(Layer& L, const LayerInfo& info, const Plan* plan, int index, Edit& e, const std::string& hook,
+                        const EmbedFlags& f) {
+    if (!L.has_weights() || f.hidden("weights") || f.hidden("w")) return;
+    const Gate gate{f, f.locked("wv") ? "wv" : "w"};
     static const char* presets[] = {"rand", "identity", "box", "gauss", "sobelx", "sobely", "laplace", "sharpen",
                                     "bilinear", "explicit values"};
     const bool is_explicit = !L.weight_values.empty();
@@ -41,7 +43,7 @@ void edit_layer_weights(Layer& L, const LayerInfo& info, const Plan* plan, int i
     }
     if (is_explicit) {
         ImGui::SameLine();
-        if (ImGui::SmallButton("back to preset")) {
+        if (small_button("back to preset")) {
             L.weight_values.clear();
             L.bias_values.clear();
             e.track(true);

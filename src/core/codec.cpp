@@ -194,21 +194,6 @@ bool parse_int_tuple(std::string_view s, std::vector<int64_t>& out, int64_t lo, 
     return !out.empty() && out.size() <= static_cast<size_t>(kMaxAxes);
 }
 
-std::string percent_decode(std::string_view s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() &&
-            std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
 std::string trim(std::string_view s) {
     size_t b = 0, e = s.size();
     while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
@@ -701,6 +686,32 @@ std::string print_state(const State& s) {
     for (const auto& L : s.net) layers.push_back(print_layer(L));
     out += "&net=" + join(layers, ";");
     return out;
+}
+
+std::string percent_decode(std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+std::string canonical_arg(std::string_view name) {
+    const std::string n(name);
+    const auto& aliases = arg_aliases();
+    const auto it = aliases.find(n);
+    const std::string key = it != aliases.end() ? it->second : n;
+    for (const OpName& o : kOpNames)
+        for (const std::string& a : op_args(o.op))
+            if (a == key) return key;
+    return "";
 }
 
 }  // namespace cp

@@ -32,6 +32,13 @@ Result<Layer> parse_layer(std::string_view text, int index = 0);
 // Takes the state part out of a share link; returns the text unchanged when it is not a link.
 std::string state_from_link(std::string_view text);
 
+// The canonical (short) name of a layer argument, given its short or long PyTorch name
+// ("stride" -> "s", "s" -> "s"); empty when no layer takes an argument of that name.
+std::string canonical_arg(std::string_view name);
+
+// %XX sequences decoded (anything else kept as it is).
+std::string percent_decode(std::string_view s);
+
 // Shortest text that reads back to the same value.
 std::string format_float(float v);
 std::string format_double(double v);

@@ -11,6 +11,10 @@ namespace cp::platform {
 cp::app::App& app();
 // Reads the page's fragment and starts the app; called once the GL context exists.
 void init_bridge();
+// False while the page is hidden or the frame is out of view: the loop then draws nothing.
+bool visible();
+// A touch screen (CSS `pointer: coarse`): finger-sized widgets.
+bool coarse_pointer();
 // The canvas' CSS size at start-up.
 void initial_size(int* w, int* h);
 // Called after each drawn frame (timing hooks, the page's "ready" flag).

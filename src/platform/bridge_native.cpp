@@ -30,6 +30,9 @@ public:
     std::string page_url() override { return "http://127.0.0.1:8080/"; }
     void copy_text(const std::string& text) override { std::printf("copy: %s\n", text.c_str()); }
     void publish_summary(const std::string&) override {}
+    void warn(const std::string& text) override { std::fprintf(stderr, "%s\n", text.c_str()); }
+    void post_to_host(const std::string&) override {}
+    void open_url(const std::string& url, bool) override { std::printf("open: %s\n", url.c_str()); }
     double now_ms() override {
         return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
     }
@@ -52,6 +55,10 @@ void init_bridge() {
 }
 
 void initial_size(int*, int*) {}
+
+bool visible() { return true; }
+
+bool coarse_pointer() { return false; }
 
 void frame_done() { app().frame_presented(g_host.now_ms()); }
 

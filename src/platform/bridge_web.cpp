@@ -1,7 +1,10 @@
 // The browser bridge: the only file with EM_JS. C++ -> page: file picker, URL fragment,
-// clipboard, the screen-reader summary, start-up errors (all via window.cpBridge, web/playground.js).
-// Page -> C++: the exported cp_app_* functions (uploads, pasted text, fragment changes, and the
-// small test hooks the browser tests read: frames, state, shapes, output hashes, widget rects).
+// clipboard, the screen-reader summary, start-up errors, console warnings, links, messages for
+// the host page (all via window.cpBridge, web/playground.js).
+// Page -> C++: the exported cp_app_* functions (uploads, pasted text, fragment changes, the host
+// page's messages once playground.js has checked them, visibility, what the wheel and keys may
+// do, and the small test hooks the browser tests read: frames, state, shapes, output hashes,
+// widget rects).
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
@@ -11,6 +14,8 @@
 #include <string>
 
 #include "core/codec.hpp"
+#include "core/json.hpp"
+#include "imgui.h"
 #include "platform/bridge.hpp"
 
 // [SECTION] C++ -> page
@@ -20,6 +25,10 @@ EM_JS(void, js_copy_text, (const char* text), { if (window.cpBridge) window.cpBr
 EM_JS(void, js_summary, (const char* json), { if (window.cpBridge) window.cpBridge.summary(UTF8ToString(json)); });
 EM_JS(void, js_ready, (), { if (window.cpBridge) window.cpBridge.ready(); });
 EM_JS(void, js_fatal, (const char* text), { if (window.cpBridge) window.cpBridge.fatal(UTF8ToString(text)); });
+EM_JS(int, js_coarse_pointer, (), { return window.matchMedia && matchMedia("(pointer: coarse)").matches ? 1 : 0; });
+EM_JS(void, js_warn, (const char* text), { console.warn(UTF8ToString(text)); });
+EM_JS(void, js_post, (const char* json), { if (window.cpBridge) window.cpBridge.postToHost(UTF8ToString(json)); });
+EM_JS(void, js_open_url, (const char* url, int new_tab), { if (window.cpBridge) window.cpBridge.openUrl(UTF8ToString(url), !!new_tab); });
 // Strings coming back are malloc'ed here and freed by the caller.
 EM_JS(char*, js_fragment, (), {
     var s = location.hash.replace(/^#/, "");
@@ -27,8 +36,14 @@ EM_JS(char*, js_fragment, (), {
     stringToUTF8(s, p, n);
     return p;
 });
+EM_JS(char*, js_query, (), {
+    var s = location.search;
+    var n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+    stringToUTF8(s, p, n);
+    return p;
+});
 EM_JS(char*, js_page_url, (), {
-    var s = location.href.replace(/#.*$/, "");
+    var s = location.origin + location.pathname;
     var n = lengthBytesUTF8(s) + 1, p = _malloc(n);
     stringToUTF8(s, p, n);
     return p;
@@ -50,10 +65,14 @@ public:
     void copy_text(const std::string& text) override { js_copy_text(text.c_str()); }
     void publish_summary(const std::string& json) override { js_summary(json.c_str()); }
     double now_ms() override { return emscripten_get_now(); }
+    void warn(const std::string& text) override { js_warn(text.c_str()); }
+    void post_to_host(const std::string& json) override { js_post(json.c_str()); }
+    void open_url(const std::string& url, bool new_tab) override { js_open_url(url.c_str(), new_tab ? 1 : 0); }
 };
 
 WebHost g_host;
 bool g_ready = false;
+bool g_visible = true;
 std::string g_out;  // holds the last string returned to JS
 
 const char* ret(std::string s) {
@@ -70,7 +89,21 @@ cp::app::App& app() {
     return a;
 }
 
-void init_bridge() { app().start(take(js_fragment())); }
+void init_bridge() {
+    const std::string fragment = take(js_fragment());
+    app().start(fragment, take(js_query()));
+}
+
+bool visible() { return g_visible; }
+
+bool coarse_pointer() {
+    // Asked every frame, answered from a cache refreshed twice a second (a tablet may gain a mouse).
+    static double at = -1e9;
+    static bool coarse = false;
+    const double now = emscripten_get_now();
+    if (now - at > 500) at = now, coarse = js_coarse_pointer() != 0;
+    return coarse;
+}
 
 void initial_size(int* w, int* h) {
     double cw = 0, ch = 0;
@@ -107,6 +140,41 @@ EMSCRIPTEN_KEEPALIVE int cp_app_set_state(const char* text, int from_link) {
 EMSCRIPTEN_KEEPALIVE void cp_app_paste_text(const char* text) { cp::platform::app().paste_text(text ? text : ""); }
 
 EMSCRIPTEN_KEEPALIVE void cp_app_force_frames(int n) { cp::platform::app().request_frames(n); }
+
+// The page is hidden or the frame is scrolled out of view (0): no frames, no layer runs.
+EMSCRIPTEN_KEEPALIVE void cp_app_set_visible(int v) {
+    g_visible = v != 0;
+    if (g_visible) cp::platform::app().request_frames(3);
+}
+
+// What playground.js needs from the query flags (parsed once, in C++): embed mode, the id, the
+// allowed host origins. JSON.
+EMSCRIPTEN_KEEPALIVE const char* cp_app_embed_config() {
+    const cp::EmbedFlags& f = cp::platform::app().flags();
+    cp::JsonWriter w;
+    w.begin_object().key("embed").value(f.embed).key("id").value(f.id).key("origins").begin_array();
+    for (const std::string& o : f.origins) w.value(o);
+    w.end_array().key("hideUpload").value(f.hidden("upload") || f.locked("img")).end_object();
+    return ret(w.str());
+}
+
+// [SECTION] the host page's messages (playground.js checked type, size and origin)
+EMSCRIPTEN_KEEPALIVE void cp_app_host_set_state(const char* text) { cp::platform::app().host_set_state(text ? text : ""); }
+EMSCRIPTEN_KEEPALIVE void cp_app_host_select_layer(int layer) { cp::platform::app().host_select_layer(layer); }
+EMSCRIPTEN_KEEPALIVE void cp_app_host_explain_step(int delta, int cell) { cp::platform::app().host_explain_step(delta, cell); }
+EMSCRIPTEN_KEEPALIVE void cp_app_host_get_shapes() { cp::platform::app().post_shapes(); }
+EMSCRIPTEN_KEEPALIVE void cp_app_host_get_state() { cp::platform::app().post_state(); }
+
+// [SECTION] pointer routing: what a wheel or a swipe at (x, y) (CSS px in the canvas) should do
+EMSCRIPTEN_KEEPALIVE int cp_app_wheel_target(float x, float y, float dy) { return cp::app::wheel_zones().target(x, y, dy); }
+EMSCRIPTEN_KEEPALIVE void cp_app_touch_scroll(float x, float y, float dy) { cp::platform::app().touch_scroll(x, y, dy); }
+
+// Whether ImGui is using the keyboard (a text field, an active widget or an open popup): then
+// Tab and Escape stay in the playground instead of moving focus out of it.
+EMSCRIPTEN_KEEPALIVE int cp_app_keyboard_busy() {
+    const ImGuiIO& io = ImGui::GetIO();
+    return io.WantTextInput || ImGui::IsAnyItemActive() || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId) ? 1 : 0;
+}
 
 // [SECTION] test hooks (read-only)
 EMSCRIPTEN_KEEPALIVE const char* cp_app_state() { return ret(cp::platform::app().session().text()); }
@@ -147,6 +215,16 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_widget_rect(const char* name) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", it->second.x, it->second.y,
                   it->second.z, it->second.w);
+    return ret(buf);
+}
+
+// View settings the tests read: {"slot":..,"zoom":..,"pos":..,"panel":"map","tabbed":true}.
+EMSCRIPTEN_KEEPALIVE const char* cp_app_view() {
+    auto& a = cp::platform::app();
+    const auto& v = a.view();
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "{\"slot\":%d,\"zoom\":%.4f,\"pos\":%d,\"panel\":\"%s\",\"tabbed\":%s}", v.slot, v.zoom, v.pos,
+                  cp::panel_name(v.panel), a.layout.tabbed ? "true" : "false");
     return ret(buf);
 }
 

@@ -4,6 +4,7 @@
 // happened, so an idle page costs nothing.
 #include <SDL.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -23,22 +24,49 @@ namespace {
 
 SDL_Window* g_window = nullptr;
 SDL_GLContext g_gl = nullptr;
-float g_font_scale = 0;  // device pixel ratio the font atlas was built for
+float g_font_px = 0;  // font size in device pixels the atlas was built at
+float g_style_key = 0;
+ImGuiStyle g_base_style;
 
-// Bakes the font at the device pixel ratio and scales it back, so text is sharp on HiDPI.
-void build_font(float dpr) {
-    if (dpr == g_font_scale) return;
-    g_font_scale = dpr;
+// The font size in CSS px for a window of w x h: 13 on a desktop, growing with the window from
+// 1600 px wide up to 2.5x on 4K; 15 on a touch screen.
+float ui_font_px(int w, bool touch) {
+    if (touch) return 15.0f;
+    return 13.0f * std::clamp(std::round(float(w) / 1600.0f * 4.0f) / 4.0f, 1.0f, 2.5f);
+}
+
+// Bakes the font at its size in device pixels and scales it back, so text is sharp on HiDPI.
+void build_font(float css_px, float dpr) {
+    const float px = std::round(css_px * dpr);
+    if (px == g_font_px) return;
+    g_font_px = px;
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
     ImFontConfig cfg;
-    cfg.SizePixels = std::round(13.0f * dpr);
+    cfg.SizePixels = px;
     cfg.OversampleH = cfg.OversampleV = 1;
     cfg.PixelSnapH = true;
     io.Fonts->AddFontDefault(&cfg);
-    io.FontGlobalScale = 1.0f / dpr;
+    io.FontGlobalScale = css_px / px;
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
+// Sizes follow the font; on a touch screen every frame (buttons, sliders, tabs) is >= 40 px tall.
+void apply_style(float css_px, bool touch) {
+    const float key = css_px + (touch ? 1000.0f : 0.0f);
+    if (key == g_style_key) return;
+    g_style_key = key;
+    ImGuiStyle& style = ImGui::GetStyle();
+    style = g_base_style;
+    style.ScaleAllSizes(css_px / 13.0f);
+    cp::app::touch_ui() = touch;
+    if (touch) {
+        style.FramePadding.y = std::ceil((40.0f - css_px) / 2.0f);
+        style.ItemSpacing.y = 8;
+        style.ScrollbarSize = 20;
+        style.GrabMinSize = 24;
+    }
 }
 
 void main_loop(void*) {
@@ -53,6 +81,8 @@ void main_loop(void*) {
 #endif
     }
     if (events) app.request_frames(3);
+    // Hidden page or frame scrolled away: no drawing and no layer runs until it shows again.
+    if (!cp::platform::visible()) return;
     // Nothing new, nothing running: leave the last frame on screen (no redraw work).
     if (!app.wants_frame()) return;
 
@@ -60,7 +90,10 @@ void main_loop(void*) {
     SDL_GL_GetDrawableSize(g_window, &fb_w, &fb_h);
     SDL_GetWindowSize(g_window, &win_w, &win_h);
     const float dpr = win_w > 0 ? float(fb_w) / float(win_w) : 1.0f;
-    if (std::fabs(dpr - g_font_scale) > 0.01f) build_font(dpr);
+    const bool touch = cp::platform::coarse_pointer();
+    const float font_px = ui_font_px(win_w, touch);
+    build_font(font_px, dpr);
+    apply_style(font_px, touch);
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
@@ -110,11 +143,15 @@ int main(int, char**) {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // no file system; the layout is computed each frame
+    // Arrows move between widgets, Space / Enter use them: the playground works without a mouse
+    // (Tab and Escape move focus in and out of it, web/playground.js).
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui::StyleColorsDark();
     ImGuiStyle& style = ImGui::GetStyle();
     style.WindowRounding = 0;
     style.FrameRounding = 3;
     style.GrabRounding = 3;
+    g_base_style = style;
     ImGui_ImplSDL2_InitForOpenGL(g_window, g_gl);
     ImGui_ImplOpenGL3_Init("#version 300 es");
     cp::platform::init_bridge();

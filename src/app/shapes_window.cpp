@@ -1,0 +1,49 @@
+// The Shapes panel (embeds and narrow pages): the shape table as `convplay shapes` prints it,
+// one row per layer (input -> output, parameters, MACs, or PyTorch's error), then the
+// encoder-decoder mismatches. The tiled page shows the same facts inside the Layers window.
+#include "app/app.hpp"
+#include "core/codec.hpp"
+
+namespace cp::app {
+
+void App::draw_shapes_window() {
+    begin_panel("Shapes", layout.body_pos, layout.body_size);
+    const NetInfo& info = session_.info();
+    const State& st = session_.state();
+    ImGui::Text("input  %s", shape_text(info.input).c_str());
+    const ImGuiTableFlags tf = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    if (ImGui::BeginTable("shapes", 5, tf)) {
+        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthStretch, 3);
+        ImGui::TableSetupColumn("output", ImGuiTableColumnFlags_WidthStretch, 2);
+        ImGui::TableSetupColumn("params", ImGuiTableColumnFlags_WidthStretch, 1);
+        ImGui::TableSetupColumn("MACs", ImGuiTableColumnFlags_WidthStretch, 1);
+        ImGui::TableHeadersRow();
+        for (size_t i = 0; i < info.layers.size() && i < st.net.size(); ++i) {
+            const LayerInfo& li = info.layers[i];
+            const bool after_error = info.first_error >= 0 && int(i) > info.first_error;
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::Text("%d", int(i) + 1);
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s", print_layer(st.net[i]).c_str());
+            ImGui::TableNextColumn();
+            if (li.status.ok) {
+                ImGui::TextUnformatted(shape_text(li.out).c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(human(li.params).c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(human(li.macs).c_str());
+            } else {
+                wrapped_colored(after_error ? kColDim : kColError, after_error ? "not computed" : li.status.message);
+            }
+        }
+        ImGui::EndTable();
+    }
+    for (const Mismatch& m : session_.solve().mismatches) wrapped_colored(kColWarn, m.message);
+    content_h_ = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+    wheel_zones().scrollable();
+    ImGui::End();
+}
+
+}  // namespace cp::app
