@@ -80,6 +80,7 @@ APT_PACKAGES=(
     libstb-dev                          # stb_image / stb_image_write
     chromium                            # the browser for Playwright (never `playwright install`)
     python3 python3-torch python3-numpy # reference numerics for golden fixtures
+    time                                # GNU time: peak memory in tests/cli/budget_test.sh
 )
 install_apt() {
     local missing=() p

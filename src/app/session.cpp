@@ -14,13 +14,6 @@ namespace cp::app {
 
 namespace {
 
-// Planning refuses stacks above this: wasm memory is 2 GiB at most, and textures copy outputs.
-PlanOptions plan_options() {
-    PlanOptions o;
-    o.max_bytes = int64_t(768) << 20;
-    return o;
-}
-
 double now_ms() {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -60,14 +53,14 @@ void Session::edit(const State& next) {
     solve_ = solve_net(state_);
     int first = 0;
     if (plan_) {
-        auto r = plan_->update(state_, plan_options());
+        auto r = plan_->update(state_);
         if (!r) {
             plan_status_ = r.status();  // the plan keeps the previous state; outputs are stale
             return;
         }
         first = *r;
     } else {
-        auto p = Plan::create(state_, plan_options());
+        auto p = Plan::create(state_);
         if (!p) {
             plan_status_ = p.status();
             return;
@@ -109,7 +102,7 @@ Status Session::upload(const std::string& bytes, const std::string& name) {
     const int64_t c = state_.in_shape.empty() ? 3 : state_.in_shape[0];
     const int channels = (c == 1 || c == 3 || c == 4) ? int(c) : 3;
     DecodeLimits lim;
-    lim.max_pixels = kPixelBudget;
+    lim.max_pixels = Limits::max_upload_pixels;
     auto decoded = decode_image(bytes, channels, lim, name.empty() ? std::string("the file") : name);
     if (!decoded) {
         notice = {Notice::Error, decoded.status().message + ". The current image is kept."};
@@ -123,7 +116,7 @@ Status Session::upload(const std::string& bytes, const std::string& name) {
     next.in_shape = {upload_.shape[1], upload_.shape[2], upload_.shape[3]};
     if (!decoded->notice.empty())
         notice = {Notice::Warning, decoded->notice + " (the playground's budget is " +
-                                       std::to_string(kPixelBudget / (1024 * 1024)) + " megapixel)."};
+                                       std::to_string(Limits::max_upload_pixels / (1024 * 1024)) + " megapixel)."};
     else
         notice = {Notice::Info, name + ": " + std::to_string(upload_.shape[3]) + "x" +
                                     std::to_string(upload_.shape[2]) + " loaded."};

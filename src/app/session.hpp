@@ -21,9 +21,6 @@ namespace cp::app {
 inline constexpr const char* kDefaultState =
     "v=1&in=3x256x256&img=photo&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1)";
 
-// Uploads above this many pixels are downscaled (area average), with a notice.
-inline constexpr int64_t kPixelBudget = int64_t(1024) * 1024;
-
 struct Notice {
     enum Kind { None, Info, Warning, Error } kind = None;
     std::string text;

@@ -1,9 +1,12 @@
 // convplay run: runs the stack and writes every layer's output (.npy and .png), with --dump also
-// the input and every weight and bias, plus manifest.json. Everything is computed in memory
-// first and written through a staging folder, so a failure never leaves half a result.
+// the input and every weight and bias, plus manifest.json. The run budget (core/limits.hpp) is
+// checked before anything is allocated; files are written one at a time into a staging folder
+// that is moved into place only when everything succeeded, so a failure never leaves half a
+// result and memory holds the plan plus one file at a time.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <unistd.h>
 
 #include "cli/commands.hpp"
@@ -11,7 +14,7 @@
 #include "core/json.hpp"
 #include "core/report.hpp"
 #include "engine/image.hpp"
-#include "engine/net.hpp"
+#include "engine/plan.hpp"
 #include "engine/npy.hpp"
 #include "engine/samples.hpp"
 
@@ -21,10 +24,11 @@ namespace cp::cli {
 
 namespace {
 
-// The input tensor: from an image, an .npy, or the state's built-in sample. May adjust the
-// state's input shape to the data, saying so on stderr.
-Result<Tensor> load_input(const Args& args, State& state) {
+// A file given with --image or --npy, read (within the file budget) before the plan exists. The
+// state's input shape follows the data, and stderr says so when that changes `in=` or `n=`.
+Result<std::optional<Tensor>> load_given_input(const Args& args, State& state) {
     const int spatial = state.input_dims();
+    Tensor t;
     if (args.has("image")) {
         const int64_t C = state.in_shape[0];
         if (spatial != 2) return Status::error("--image needs a 2-d input (in=CxHxW), but the state has in=CxL");
@@ -33,32 +37,34 @@ Result<Tensor> load_input(const Args& args, State& state) {
         auto d = read_image(args.get("image"), static_cast<int>(C));
         if (!d) return d.status();
         if (!d->notice.empty()) std::fprintf(stderr, "note: %s\n", d->notice.c_str());
-        Tensor t = std::move(d->tensor);
-        if (state.batch != 1) {  // repeat the image over the batch
-            Tensor b(Dims{state.batch, t.shape[1], t.shape[2], t.shape[3]});
-            for (int64_t n = 0; n < state.batch; ++n) std::copy(t.data.begin(), t.data.end(), b.data.begin() + n * t.numel());
-            t = std::move(b);
-        }
+        t = std::move(d->tensor);
         state.in_shape = {t.shape[1], t.shape[2], t.shape[3]};
-        state.image = "upload";
-        return t;
-    }
-    if (args.has("npy")) {
-        auto t = read_npy(args.get("npy"));
-        if (!t) return t.status();
-        const size_t rank = t->shape.size();
-        if (rank == static_cast<size_t>(spatial) + 1) t->shape.insert(t->shape.begin(), 1);  // no batch axis
-        if (t->shape.size() != static_cast<size_t>(spatial) + 2)
-            return Status::error(args.get("npy") + ": shape " + torch_sizes(t->shape) + " does not fit the state's " +
+    } else if (args.has("npy")) {
+        const std::string& name = args.get("npy");
+        auto r = read_npy(name);
+        if (!r) return r.status();
+        t = std::move(*r);
+        if (t.shape.size() == static_cast<size_t>(spatial) + 1) t.shape.insert(t.shape.begin(), 1);  // no batch axis
+        if (t.shape.size() != static_cast<size_t>(spatial) + 2)
+            return Status::error(name + ": shape " + torch_sizes(t.shape) + " does not fit the state's " +
                                  (spatial == 2 ? "(N, C, H, W)" : "(N, C, L)") + " input");
-        for (int64_t v : t->shape)
-            if (v < 1) return Status::error(args.get("npy") + ": empty shape " + torch_sizes(t->shape));
-        state.batch = t->shape[0];
-        state.in_shape.assign(t->shape.begin() + 1, t->shape.end());
-        state.image = "upload";
-        return t;
+        for (int64_t v : t.shape)
+            if (v < 1) return Status::error(name + ": empty shape " + torch_sizes(t.shape));
+        if (t.shape[0] > Limits::max_batch || t.shape[1] > Limits::max_channels)
+            return Status::error(name + ": shape " + torch_sizes(t.shape) + " has more than " +
+                                 std::to_string(Limits::max_batch) + " items or " +
+                                 std::to_string(Limits::max_channels) + " channels");
+        for (size_t a = 2; a < t.shape.size(); ++a)
+            if (t.shape[a] > Limits::max_geometry)
+                return Status::error(name + ": shape " + torch_sizes(t.shape) + ": sizes are at most " +
+                                     std::to_string(Limits::max_geometry));
+        state.batch = t.shape[0];
+        state.in_shape.assign(t.shape.begin() + 1, t.shape.end());
+    } else {
+        return std::optional<Tensor>();
     }
-    return make_sample(state);
+    state.image = "upload";
+    return std::optional<Tensor>(std::move(t));
 }
 
 std::string layer_stem(size_t i, const std::string& name) {
@@ -67,38 +73,71 @@ std::string layer_stem(size_t i, const std::string& name) {
     return buf + name;
 }
 
-Status write_all(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
-    std::error_code ec;
-    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-        return Status::error(dir.string() + " exists and is not a folder");
-    const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
-    fs::create_directories(parent, ec);
-    const fs::path stage = parent / (".convplay-stage-" + std::to_string(::getpid()));
-    fs::remove_all(stage, ec);
-    if (!fs::create_directory(stage, ec)) return Status::error("cannot create " + stage.string() + ": " + ec.message());
-    for (const auto& [name, bytes] : files) {
-        std::ofstream f(stage / name, std::ios::binary);
-        f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        if (!f) {
-            fs::remove_all(stage, ec);
-            return Status::error("cannot write " + (dir / name).string());
+// Files written one by one into a staging folder beside DIR, moved into place by commit(); the
+// destructor removes whatever was not committed.
+class Stage {
+public:
+    Status open(const fs::path& dir) {
+        dir_ = dir;
+        std::error_code ec;
+        if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+            return Status::error(dir.string() + " exists and is not a folder");
+        const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+        fs::create_directories(parent, ec);
+        stage_ = parent / (".convplay-stage-" + std::to_string(::getpid()));
+        fs::remove_all(stage_, ec);
+        if (!fs::create_directory(stage_, ec)) {
+            stage_.clear();
+            return Status::error("cannot create " + (parent / ".convplay-stage-*").string() + ": " + ec.message());
         }
+        return {};
+    }
+    // Writes `head` then `size` bytes at `data` as file `name`.
+    Status write(const std::string& name, const std::string& head, const void* data = nullptr, size_t size = 0) {
+        std::ofstream f(stage_ / name, std::ios::binary);
+        f.write(head.data(), static_cast<std::streamsize>(head.size()));
+        if (size) f.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+        if (!f) return Status::error("cannot write " + (dir_ / name).string());
+        names_.push_back(name);
+        return {};
+    }
+    Status write_npy(const std::string& name, const Tensor& t) {
+        return write(name, npy_header(t.shape), t.ptr(), t.data.size() * 4);
     }
     // Move into place: a fresh folder in one rename, else file by file (each rename is atomic).
-    if (!fs::exists(dir, ec)) {
-        fs::rename(stage, dir, ec);
-        if (!ec) return {};
-        fs::create_directories(dir, ec);
-    }
-    for (const auto& f : files) {
-        fs::rename(stage / f.first, dir / f.first, ec);
-        if (ec) {
-            fs::remove_all(stage, ec);
-            return Status::error("cannot move results into " + dir.string() + ": " + ec.message());
+    Status commit() {
+        std::error_code ec;
+        if (!fs::exists(dir_, ec)) {
+            fs::rename(stage_, dir_, ec);
+            if (!ec) return stage_.clear(), Status{};
+            fs::create_directories(dir_, ec);
         }
+        for (const std::string& n : names_) {
+            fs::rename(stage_ / n, dir_ / n, ec);
+            if (ec) return Status::error("cannot move results into " + dir_.string() + ": " + ec.message());
+        }
+        return {};
     }
-    fs::remove_all(stage, ec);
-    return {};
+    size_t files() const { return names_.size(); }
+    ~Stage() {
+        std::error_code ec;
+        if (!stage_.empty()) fs::remove_all(stage_, ec);
+    }
+
+private:
+    fs::path dir_, stage_;
+    std::vector<std::string> names_;
+};
+
+// The feature-map picture of `t` as PNG bytes, or a reason there is none (an empty tensor, or
+// a picture beyond the pixel budget).
+Result<std::string> feature_map_png(const Tensor& t) {
+    const int64_t pixels = feature_map_pixels(t.shape);
+    if (pixels == 0) return Status::error("empty tensor " + shape_text(t.shape) + ": no picture");
+    if (pixels > Limits::max_png_pixels)
+        return Status::error("the picture of " + shape_text(t.shape) + " would have " + std::to_string(pixels) +
+                             " pixels (at most " + std::to_string(Limits::max_png_pixels) + "): no PNG written");
+    return encode_png(render_feature_map(t));
 }
 
 }  // namespace
@@ -110,53 +149,84 @@ int cmd_run(const std::vector<std::string>& argv) {
     if (args->has("image") && args->has("npy")) return fail(Status::error("give --image or --npy, not both")), 2;
     auto state = load_state(args->state_text);
     if (!state) return fail(state.status());
-    auto input = load_input(*args, *state);
-    if (!input) return fail(input.status());
-    auto run = run_net(*state, *input);
-    if (!run) return fail(run.status());
-    if (!run->info.ok()) return fail(first_error_status(*state, run->info));
+    const State as_given = *state;
+    auto given = load_given_input(*args, *state);
+    if (!given) return fail(given.status());
+    if (state->in_shape != as_given.in_shape || state->batch != as_given.batch)
+        std::fprintf(stderr, "note: %s has shape %s: it replaces the state's input %s\n",
+                     args->get(args->has("npy") ? "npy" : "image").c_str(), shape_text(input_dims(*state)).c_str(),
+                     shape_text(input_dims(as_given)).c_str());
+    // The budget is checked inside Plan::create, before the built-in input or anything else is made.
+    auto plan = Plan::create(*state);
+    if (!plan) return fail(plan.status());
+    Plan& p = **plan;
+    if (*given && (*given)->shape == p.input().shape) {
+        p.input() = std::move(**given);
+    } else if (*given) {  // an image, repeated over the batch
+        const Tensor& img = **given;
+        for (int64_t n = 0; n < state->batch; ++n)
+            std::copy(img.data.begin(), img.data.end(), p.input().data.begin() + n * img.numel());
+    } else if (auto st = draw_sample(*state, p.input()); !st) {
+        return fail(st);
+    }
+    const NetInfo& info = p.info();
+    if (!info.ok()) return fail(first_error_status(*state, info));
+    p.run();
     const bool dump = args->has("dump");
-    std::vector<std::pair<std::string, std::string>> files;
+    Stage stage;
+    if (auto st = stage.open(args->get("out")); !st) return fail(st);
+    std::vector<std::string> notes;
+    auto write_png = [&](const std::string& name, const Tensor& t, JsonWriter& m) -> Status {
+        auto png = feature_map_png(t);
+        if (!png) {
+            notes.push_back(name + ": " + png.status().message);
+            return {};
+        }
+        m.key("png").value(name);
+        return stage.write(name, *png);
+    };
     JsonWriter m;
     m.begin_object().key("state").value(print_state(*state));
     if (dump) {
-        files.emplace_back("input.npy", encode_npy(*input));
+        if (auto st = stage.write_npy("input.npy", p.input()); !st) return fail(st);
         m.key("input").value("input.npy");
     }
-    files.emplace_back("input.png", encode_png(render_feature_map(*input)));
+    if (auto st = write_png("input.png", p.input(), m); !st) return fail(st);
     m.key("layers").begin_array();
-    for (size_t i = 0; i < run->layers.size(); ++i) {
-        const LayerRun& L = run->layers[i];
-        const std::string stem = layer_stem(i, L.info.name);
-        files.emplace_back(stem + ".npy", encode_npy(L.output));
-        files.emplace_back(stem + ".png", encode_png(render_feature_map(L.output)));
+    for (int i = 0; i < p.runnable(); ++i) {
+        const LayerInfo& L = info.layers[size_t(i)];
+        const Tensor& out = p.output(i);
+        const std::string stem = layer_stem(size_t(i), L.name);
         m.begin_object();
-        m.key("index").value(static_cast<int64_t>(i)).key("name").value(L.info.name);
-        m.key("layer").value(print_layer(state->net[i]));
-        m.key("shape").value(L.output.shape);
-        m.key("output").value(stem + ".npy").key("png").value(stem + ".png");
-        m.key("kernel").value(L.kernel).key("ms").value(L.ms).key("bytes").value(L.bytes);
-        if (!L.kernel_note.empty()) m.key("kernel_note").value(L.kernel_note);
-        if (dump && state->net[i].has_weights()) {
-            files.emplace_back(stem + "_weight.npy", encode_npy(L.weights.weight));
+        m.key("index").value(static_cast<int64_t>(i)).key("name").value(L.name);
+        m.key("layer").value(print_layer(state->net[size_t(i)]));
+        m.key("shape").value(out.shape);
+        if (auto st = stage.write_npy(stem + ".npy", out); !st) return fail(st);
+        m.key("output").value(stem + ".npy");
+        if (auto st = write_png(stem + ".png", out, m); !st) return fail(st);
+        m.key("kernel").value(p.kernel(i)).key("ms").value(p.ms(i)).key("bytes").value(p.layer_bytes(i));
+        if (!p.kernel_note(i).empty()) m.key("kernel_note").value(p.kernel_note(i));
+        if (dump && state->net[size_t(i)].has_weights()) {
+            if (auto st = stage.write_npy(stem + "_weight.npy", p.weights(i).weight); !st) return fail(st);
             m.key("weight").value(stem + "_weight.npy");
-            if (state->net[i].bias) {
-                files.emplace_back(stem + "_bias.npy", encode_npy(L.weights.bias));
+            if (state->net[size_t(i)].bias) {
+                if (auto st = stage.write_npy(stem + "_bias.npy", p.weights(i).bias); !st) return fail(st);
                 m.key("bias").value(stem + "_bias.npy");
             }
         }
         m.end_object();
     }
     m.end_array().end_object();
-    files.emplace_back("manifest.json", m.str() + "\n");
-    if (auto st = write_all(args->get("out"), files); !st) return fail(st);
-    for (size_t i = 0; i < run->layers.size(); ++i) {
-        const LayerRun& L = run->layers[i];
-        std::printf("%2zu %-10s %-16s -> %-16s %8.2f ms %8.2f MiB  %s%s%s\n", i + 1, L.info.name.c_str(),
-                    shape_text(L.info.in).c_str(), shape_text(L.info.out).c_str(), L.ms, L.bytes / 1048576.0,
-                    L.kernel.c_str(), L.kernel_note.empty() ? "" : " -- ", L.kernel_note.c_str());
+    if (auto st = stage.write("manifest.json", m.str() + "\n"); !st) return fail(st);
+    if (auto st = stage.commit(); !st) return fail(st);
+    for (const std::string& n : notes) std::fprintf(stderr, "note: %s\n", n.c_str());
+    for (int i = 0; i < p.runnable(); ++i) {
+        const LayerInfo& L = info.layers[size_t(i)];
+        std::printf("%2d %-10s %-16s -> %-16s %8.2f ms %8.2f MiB  %s%s%s\n", i + 1, L.name.c_str(),
+                    shape_text(L.in).c_str(), shape_text(L.out).c_str(), p.ms(i), p.layer_bytes(i) / 1048576.0,
+                    p.kernel(i), p.kernel_note(i).empty() ? "" : " -- ", p.kernel_note(i).c_str());
     }
-    std::printf("wrote %zu files to %s\n", files.size(), args->get("out").c_str());
+    std::printf("wrote %zu files to %s\n", stage.files(), args->get("out").c_str());
     return 0;
 }
 

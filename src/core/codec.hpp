@@ -5,20 +5,13 @@
 #include <string_view>
 
 #include "core/layer.hpp"
+#include "core/limits.hpp"
 #include "core/status.hpp"
 
 namespace cp {
 
-// Limits that keep hostile text from exhausting memory (checked while parsing).
-struct CodecLimits {
-    static constexpr size_t max_text = 65536;
-    static constexpr size_t max_layers = 64;
-    static constexpr int64_t max_channels = 4096;
-    static constexpr int64_t max_geometry = 65536;  // |size|, kernel, stride, padding, dilation
-    static constexpr int64_t max_batch = 64;
-    static constexpr size_t max_values = 4096;  // explicit weights per layer
-    static constexpr double max_scale = 64.0;
-};
+// The text limits (checked while parsing) are part of the one budget table, core/limits.hpp.
+using CodecLimits = Limits;
 
 // Accepts a bare state, a fragment ("#v=1&..."), or a whole share link ("http://h/#v=1&...");
 // percent-encoded text is decoded first.

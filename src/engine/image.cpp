@@ -1,6 +1,8 @@
 // Image decoding/encoding through Debian's header-only stb, and feature-map rendering.
 #include "engine/image.hpp"
 
+#include "engine/npy.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -49,11 +51,9 @@ Result<Decoded> decode_image(const std::string& bytes, int channels, const Decod
 }
 
 Result<Decoded> read_image(const std::string& path, int channels, const DecodeLimits& lim) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return Status::error(path + ": cannot open (" + std::strerror(errno) + ")");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return decode_image(ss.str(), channels, lim, path);
+    auto bytes = read_file_within_budget(path);
+    if (!bytes) return bytes.status();
+    return decode_image(*bytes, channels, lim, path);
 }
 
 Tensor downscale_to_budget(const Tensor& t, int64_t max_pixels) {
@@ -109,13 +109,37 @@ void colormap_diverging(float t, uint8_t rgb[3]) {
     lerp_anchors(a, 3, t, rgb);
 }
 
+namespace {
+
+// Channels of a 2-d picture: every channel a tile, 3 channels one RGB picture.
+struct Grid {
+    int64_t C, H, W, cols, rows;
+};
+Grid feature_map_grid(const Dims& s) {
+    Grid g{s.size() > 1 ? s[1] : 0, s.size() == 4 ? s[2] : 1, s.size() > 2 ? s.back() : 0, 1, 1};
+    if (g.C != 3 && g.C > 0) {
+        g.cols = int64_t(std::ceil(std::sqrt(double(g.C))));
+        g.rows = (g.C + g.cols - 1) / g.cols;
+    }
+    return g;
+}
+
+}  // namespace
+
+int64_t feature_map_pixels(const Dims& shape) {
+    const Grid g = feature_map_grid(shape);
+    if (sat_count(shape) == 0) return 0;
+    if (g.C == 3) return sat_mul(g.H, g.W);
+    return sat_mul(sat_add(sat_mul(g.cols, g.W), g.cols - 1), sat_add(sat_mul(g.rows, g.H), g.rows - 1));
+}
+
 Image render_feature_map(const Tensor& t, int64_t n) {
-    const int64_t C = t.shape[1];
-    const int64_t H = t.shape.size() == 4 ? t.shape[2] : 1;
-    const int64_t W = t.shape.back();
+    Image img;
+    if (t.numel() == 0 || n < 0 || (!t.shape.empty() && n >= t.shape[0])) return img;
+    const Grid g = feature_map_grid(t.shape);
+    const int64_t C = g.C, H = g.H, W = g.W;
     const int64_t plane = H * W;
     const float* base = t.ptr() + n * C * plane;
-    Image img;
     if (C == 3) {
         float lo = 0, hi = 1;
         const auto [mn, mx] = std::minmax_element(base, base + 3 * plane);
@@ -128,7 +152,7 @@ Image render_feature_map(const Tensor& t, int64_t n) {
         return img;
     }
     // Channel grid with a 1-pixel gap.
-    const int64_t cols = int64_t(std::ceil(std::sqrt(double(C)))), rows = (C + cols - 1) / cols;
+    const int64_t cols = g.cols, rows = g.rows;
     img.width = int(cols * W + (cols - 1)), img.height = int(rows * H + (rows - 1));
     img.rgb.assign(size_t(img.width) * img.height * 3, 255);
     for (int64_t c = 0; c < C; ++c) {
@@ -150,6 +174,7 @@ Image render_feature_map(const Tensor& t, int64_t n) {
 
 std::string encode_png(const Image& img) {
     std::string out;
+    if (img.width <= 0 || img.height <= 0) return out;
     stbi_write_png_to_func(
         [](void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<char*>(data), size); },
         &out, img.width, img.height, 3, img.rgb.data(), img.width * 3);

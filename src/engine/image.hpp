@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "core/status.hpp"
 #include "engine/tensor.hpp"
 
@@ -16,8 +17,8 @@ struct Image {
 };
 
 struct DecodeLimits {
-    int64_t max_decode_pixels = int64_t(64) << 20;  // refuse to even decode beyond this
-    int64_t max_pixels = int64_t(4096) * 4096;      // downscale beyond this
+    int64_t max_decode_pixels = Limits::max_decode_pixels;  // refuse to even decode beyond this
+    int64_t max_pixels = Limits::max_image_pixels;          // downscale beyond this
 };
 
 struct Decoded {
@@ -36,7 +37,10 @@ Tensor downscale_to_budget(const Tensor& t, int64_t max_pixels);
 // A feature map as a picture: 3 channels -> RGB composite; otherwise every channel through a
 // colormap (diverging around 0 when a channel has both signs, else sequential), tiled in a grid.
 // Batch item `n` only.
+// An empty tensor (a size of 0) gives an empty image.
 Image render_feature_map(const Tensor& t, int64_t n = 0);
+// The pixels render_feature_map makes for this shape (saturated; 0 for an empty tensor).
+int64_t feature_map_pixels(const Dims& shape);
 
 std::string encode_png(const Image& img);
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/layer.hpp"
+#include "core/limits.hpp"
 #include "core/shapes.hpp"
 #include "core/status.hpp"
 #include "engine/tensor.hpp"
@@ -29,7 +30,7 @@ struct NetRun {
 };
 
 struct RunOptions {
-    int64_t max_bytes = int64_t(2) << 30;  // refuse to plan a stack that needs more
+    int64_t max_bytes = Limits::max_plan_bytes;  // refuse to plan a stack that needs more
     bool reference_only = false;           // the oracle kernels everywhere
 };
 

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/limits.hpp"
+
 namespace cp {
 
 namespace {
@@ -65,13 +67,18 @@ Result<Tensor> parse_npy(const std::string& b, const std::string& name) {
     while (std::getline(ss, item, ',')) {
         size_t p = item.find_first_not_of(' ');
         if (p == std::string::npos) continue;
-        long long v = std::atoll(item.c_str() + p);
-        if (v < 0 || v > (int64_t(1) << 32)) return Status::error(name + ": bad shape " + shape_s);
+        char* end = nullptr;
+        const long long v = std::strtoll(item.c_str() + p, &end, 10);
+        if (end == item.c_str() + p || v < 0 || v > Limits::max_geometry * Limits::max_geometry)
+            return Status::error(name + ": bad shape " + shape_s);
         shape.push_back(v);
     }
-    const int64_t n = Tensor::count(shape);
+    const int64_t n = sat_count(shape);
     const size_t data_start = start + header_len;
-    if (n < 0 || n > (int64_t(1) << 30) || b.size() - data_start != static_cast<size_t>(n) * 4)
+    if (n > Limits::max_layer_bytes / 4)
+        return Status::error(name + ": shape " + shape_s + " is " + bytes_text(sat_mul(n, 4)) + " of float32 (at most " +
+                             bytes_text(Limits::max_layer_bytes) + " per tensor)");
+    if (b.size() - data_start != static_cast<size_t>(n) * 4)
         return Status::error(name + ": data size does not match shape " + shape_s + " (" +
                              std::to_string(b.size() - data_start) + " bytes after the header)");
     Tensor t;
@@ -81,17 +88,34 @@ Result<Tensor> parse_npy(const std::string& b, const std::string& name) {
     return t;
 }
 
-Result<Tensor> read_npy(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
+Result<std::string> read_file_within_budget(const std::string& path) {
+    std::ifstream f(path, std::ios::binary | std::ios::ate);
     if (!f) return Status::error(path + ": cannot open (" + std::strerror(errno) + ")");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return parse_npy(ss.str(), path);
+    const std::streamoff size = f.tellg();
+    if (size < 0) return Status::error(path + ": cannot read its size");
+    if (size > Limits::max_file_bytes)
+        return Status::error(path + " is " + bytes_text(size) + " (at most " + bytes_text(Limits::max_file_bytes) + ")");
+    std::string bytes(static_cast<size_t>(size), '\0');
+    f.seekg(0);
+    if (!f.read(bytes.data(), size)) return Status::error(path + ": read error");
+    return bytes;
+}
+
+Result<Tensor> read_npy(const std::string& path) {
+    auto bytes = read_file_within_budget(path);
+    if (!bytes) return bytes.status();
+    return parse_npy(*bytes, path);
 }
 
 std::string encode_npy(const Tensor& t) {
+    std::string out = npy_header(t.shape);
+    out.append(reinterpret_cast<const char*>(t.data.data()), t.data.size() * 4);
+    return out;
+}
+
+std::string npy_header(const Dims& dims) {
     std::string shape = "(";
-    for (size_t i = 0; i < t.shape.size(); ++i) shape += std::to_string(t.shape[i]) + (t.shape.size() == 1 ? "," : (i + 1 < t.shape.size() ? ", " : ""));
+    for (size_t i = 0; i < dims.size(); ++i) shape += std::to_string(dims[i]) + (dims.size() == 1 ? "," : (i + 1 < dims.size() ? ", " : ""));
     shape += ")";
     std::string h = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
     // pad so that the data starts on a 64-byte boundary, header ends with '\n'
@@ -103,7 +127,6 @@ std::string encode_npy(const Tensor& t) {
     out += static_cast<char>(h.size() & 0xff);
     out += static_cast<char>((h.size() >> 8) & 0xff);
     out += h;
-    out.append(reinterpret_cast<const char*>(t.data.data()), t.data.size() * 4);
     return out;
 }
 

@@ -11,5 +11,9 @@ namespace cp {
 Result<Tensor> read_npy(const std::string& path);
 Result<Tensor> parse_npy(const std::string& bytes, const std::string& name = "npy");
 std::string encode_npy(const Tensor& t);
+std::string npy_header(const Dims& shape);  // what precedes the float32 data in encode_npy
+
+// A whole file, refused when larger than Limits::max_file_bytes (before reading it).
+Result<std::string> read_file_within_budget(const std::string& path);
 
 }  // namespace cp

@@ -4,35 +4,17 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/limits.hpp"
+
 namespace cp {
 
-namespace {
-
-// Outputs, input and weights (made, then packed) of the valid layers of `info`.
-int64_t estimate_bytes(const NetInfo& info) {
-    int64_t bytes = Tensor::count(info.input) * 4;
-    for (const LayerInfo& L : info.layers) {
-        if (!L.status.ok) break;
-        bytes += Tensor::count(L.out) * 4 + 2 * L.params * 4;
-    }
-    return bytes;
-}
-
-Status too_big(int64_t bytes, int64_t max) {
-    return Status::error("this stack needs " + std::to_string(bytes >> 20) + " MiB (at most " +
-                             std::to_string(max >> 20) + " MiB here)",
-                         "use a smaller input, fewer channels or fewer layers");
-}
-
-}  // namespace
 
 Result<std::unique_ptr<Plan>> Plan::create(const State& state, const PlanOptions& opt) {
     auto p = std::unique_ptr<Plan>(new Plan());
     p->state_ = state;
     p->info_ = net_info(state);
-    // Memory first, before allocating anything.
-    const int64_t bytes = estimate_bytes(p->info_);
-    if (bytes > opt.max_bytes) return too_big(bytes, opt.max_bytes);
+    // The budget first, from the shape arithmetic alone, before allocating anything.
+    if (auto st = check_run_budget(state, p->info_, opt.max_bytes); !st) return st;
     p->input_ = Tensor(p->info_.input);
     if (auto st = p->plan_from(0, opt); !st) return st;
     return p;
@@ -53,25 +35,34 @@ Status Plan::plan_from(int first, const PlanOptions& opt) {
         req.bias = s.weights.bias.data.empty() ? nullptr : s.weights.bias.ptr();
         req.reference_only = opt.reference_only;
         s.kernel = select_kernel(req);
-        s.out = Tensor(info.out);
         steps_.push_back(std::move(s));
     }
+    // Kernels are chosen (weights made and packed, within the checked budget); outputs and
+    // scratch are allocated only if their exact sizes stay within it too.
     size_t scratch = 0;
-    bytes_ = input_.numel() * 4;
-    for (const Step& s : steps_) {
+    int64_t bytes = input_.numel() * 4;
+    for (size_t i = 0; i < steps_.size(); ++i) {
+        const Step& s = steps_[i];
         scratch = std::max(scratch, s.kernel->scratch_floats());
-        bytes_ += static_cast<int64_t>(s.kernel->packed_bytes()) + s.out.numel() * 4 +
-                  (s.weights.weight.numel() + s.weights.bias.numel()) * 4;
+        bytes = sat_add(bytes, sat_add(static_cast<int64_t>(s.kernel->packed_bytes()),
+                                       sat_mul(sat_count(info_.layers[i].out), 4) +
+                                           (s.weights.weight.numel() + s.weights.bias.numel()) * 4));
     }
+    bytes = sat_add(bytes, sat_mul(static_cast<int64_t>(scratch), 4));
+    if (bytes > opt.max_bytes) {
+        steps_.clear();
+        return Status::error("this stack needs " + bytes_text(bytes) + " (at most " + bytes_text(opt.max_bytes) + ")");
+    }
+    for (size_t i = 0; i < steps_.size(); ++i)
+        if (steps_[i].out.shape != info_.layers[i].out) steps_[i].out = Tensor(info_.layers[i].out);
     scratch_.resize(scratch);
-    bytes_ += static_cast<int64_t>(scratch) * 4;
+    bytes_ = bytes;
     return {};
 }
 
 Result<int> Plan::update(const State& next, const PlanOptions& opt) {
     NetInfo info = net_info(next);
-    const int64_t bytes = estimate_bytes(info);
-    if (bytes > opt.max_bytes) return too_big(bytes, opt.max_bytes);
+    if (auto st = check_run_budget(next, info, opt.max_bytes); !st) return st;
     int first = 0;
     if (info.input == info_.input && next.image == state_.image && next.seed == state_.seed) {
         // Layer i may be kept when it and everything before it are unchanged; a rand layer's

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/layer.hpp"
+#include "core/limits.hpp"
 #include "core/shapes.hpp"
 #include "core/status.hpp"
 #include "engine/tensor.hpp"
@@ -17,7 +18,7 @@ namespace cp {
 
 struct PlanOptions {
     bool reference_only = false;            // run the oracle kernels everywhere
-    int64_t max_bytes = int64_t(2) << 30;   // refuse a stack that needs more memory
+    int64_t max_bytes = Limits::max_plan_bytes;  // refuse a stack that needs more memory
 };
 
 class Plan {

@@ -79,12 +79,16 @@ RGB draw(const std::string& img, int64_t y, int64_t x, int64_t H, int64_t W, Rng
 }  // namespace
 
 Result<Tensor> make_sample(const State& s) {
+    Tensor t(input_dims(s));
+    if (auto st = draw_sample(s, t); !st) return st;
+    return t;
+}
+
+Status draw_sample(const State& s, Tensor& t) {
     if (s.image == "upload")
         return Status::error("img=upload: this state's image was uploaded by its author and is not in the link",
                              "pick a built-in image (img=photo, checker, text, gradient, impulse, noise) or give one");
-    Dims shape{s.batch};
-    shape.insert(shape.end(), s.in_shape.begin(), s.in_shape.end());
-    Tensor t(shape);
+    const Dims& shape = t.shape;
     const int64_t C = shape[1];
     const int64_t H = shape.size() == 4 ? shape[2] : 1, W = shape.back();
     Rng rng(s.seed);
@@ -98,7 +102,7 @@ Result<Tensor> make_sample(const State& s) {
                     t.data[static_cast<size_t>(((n * C + ch) * H + y) * W + x)] = v;
                 }
             }
-    return t;
+    return {};
 }
 
 }  // namespace cp

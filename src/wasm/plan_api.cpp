@@ -35,7 +35,6 @@ int cp_plan_create(const char* state_text, int flags) {
     }
     cp::PlanOptions opt;
     opt.reference_only = (flags & 1) != 0;
-    opt.max_bytes = int64_t(1) << 30;  // wasm32: stay well inside the 4 GiB address space
     auto plan = cp::Plan::create(*state, opt);
     if (!plan) {
         g_error = plan.status().message;

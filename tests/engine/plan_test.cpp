@@ -56,11 +56,31 @@ TEST(Plan, InvalidLayerStopsTheRunnablePrefix) {
 
 TEST(Plan, RefusesStacksOverTheMemoryBudget) {
     auto s = cp::parse_state("v=1&in=64x4096x4096&net=conv2d(out=64,k=3,p=1)");
+    auto p = cp::Plan::create(*s);
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.status().message, "the input 1x64x4096x4096 needs 4.0 GiB (at most 256 MiB per tensor)");
+    // Every tensor within its budget, the whole stack over the plan's.
+    s = cp::parse_state("v=1&in=16x1024x1024&net=conv2d(out=16,k=1);relu;sigmoid;tanh");
     cp::PlanOptions opt;
     opt.max_bytes = int64_t(256) << 20;
-    auto p = cp::Plan::create(*s, opt);
+    p = cp::Plan::create(*s, opt);
     ASSERT_FALSE(p.ok());
-    EXPECT_EQ(p.status().message, "this stack needs 8192 MiB (at most 256 MiB here)");
+    EXPECT_EQ(p.status().message, "this stack needs 386 MiB (at most 256 MiB for the input and every layer)");
+    // Planning an update over budget leaves the plan as it was.
+    s = cp::parse_state("v=1&in=16x64x64&net=conv2d(out=16,k=1);relu");
+    p = cp::Plan::create(*s, opt);
+    ASSERT_TRUE(p.ok());
+    auto big = cp::parse_state("v=1&in=16x1024x1024&net=conv2d(out=16,k=1);relu;sigmoid;tanh");
+    EXPECT_FALSE((*p)->update(*big, opt).ok());
+    EXPECT_EQ((*p)->runnable(), 2);
+}
+
+TEST(Plan, RefusesWorkOverTheRunBudget) {
+    auto s = cp::parse_state("v=1&in=64x512x512&net=conv2d(out=64,k=9);conv2d(out=64,k=9)");
+    auto p = cp::Plan::create(*s);
+    ASSERT_FALSE(p.ok());
+    EXPECT_NE(p.status().message.find("million multiply-adds (at most 16000 million per run)"), std::string::npos)
+        << p.status().message;
 }
 
 }  // namespace
