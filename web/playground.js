@@ -95,7 +95,7 @@
         const dt = e.dataTransfer;
         if (dt.files && dt.files.length) sendFile(dt.files[0]);
         else if (dt.getData('text/plain')) call('cp_app_paste_text', null, ['string'], [dt.getData('text/plain')]);
-        canvas.focus();
+        focusByPointer();
     });
 
     // Paste: only while the playground has focus, so the host page's own fields paste normally.
@@ -119,8 +119,17 @@
     });
 
     // [SECTION] keyboard containment and focus
-    canvas.addEventListener('pointerdown', (e) => {
+    // The focus ring (class kbd-focus) shows only when focus came from the keyboard: script focus
+    // after a click would match :focus-visible in Chromium.
+    let pointerFocusAt = -1e9;
+    function focusByPointer() {
+        pointerFocusAt = performance.now();
         canvas.focus({ preventScroll: true });
+    }
+    canvas.addEventListener('focus', () => canvas.classList.toggle('kbd-focus', performance.now() - pointerFocusAt > 500));
+    canvas.addEventListener('blur', () => canvas.classList.remove('kbd-focus'));
+    canvas.addEventListener('pointerdown', (e) => {
+        focusByPointer();
         window.convplay.lastPointerDown = e.timeStamp;   // for tests/web/ui_timing.mjs
     });
     const keyboardBusy = () => call('cp_app_keyboard_busy', 'number', [], []) === 1;
@@ -231,7 +240,7 @@
         } else if (gesture.mode === 'pending' && e.type === 'touchend') {
             // A tap: our own click (the browser's emulated mouse events are cancelled).
             if (e.cancelable) e.preventDefault();
-            canvas.focus({ preventScroll: true });
+            focusByPointer();
             mouse('mousemove', gesture.x0, gesture.y0, 0);
             mouse('mousedown', gesture.x0, gesture.y0, 1);
             mouse('mouseup', gesture.x0, gesture.y0, 0);

@@ -108,12 +108,14 @@ void App::draw_embed_code_popup() {
         session_.notice = {Notice::Info, "Embed code (iframe) copied."};
         ImGui::CloseCurrentPopup();
     }
+    hooks().record("copy_iframe");
     ImGui::SameLine();
     if (ImGui::Button("Copy embed.js form")) {
         host_.copy_text(div);
         session_.notice = {Notice::Info, "Embed code (embed.js) copied."};
         ImGui::CloseCurrentPopup();
     }
+    hooks().record("copy_div");
     ImGui::TextDisabled("The current state and layer %d; lock= and hide= flags: see docs/embed.md.", view_.slot + 1);
     std::string shown = iframe + "\n\n" + div;
     ImGui::InputTextMultiline("##snippet", shown.data(), shown.size() + 1,

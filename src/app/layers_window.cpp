@@ -189,23 +189,22 @@ void App::draw_layers_window(Edit& e) {
             continue;
         }
         ImGui::Indent(ImGui::GetStyle().IndentSpacing * 0.5f);
+        // One row of buttons, wrapped on a narrow panel.
         if (structure) {
             if (small_button("up") && i > 0) action = Up, action_at = i;
-            ImGui::SameLine();
+            same_line_if_fits("down");
             if (small_button("down") && i + 1 < int(d.net.size())) action = Down, action_at = i;
-            ImGui::SameLine();
+            same_line_if_fits("duplicate");
             if (small_button("duplicate")) action = Dup, action_at = i;
-            ImGui::SameLine();
+            same_line_if_fits("remove");
             if (small_button("remove")) action = Remove, action_at = i;
             hooks().record("L" + std::to_string(i + 1) + ".remove");
-            ImGui::SameLine();
         }
         if (shows_view()) {
+            if (structure) same_line_if_fits("view");
             if (small_button("view")) show_in_view(i, 0);
-            ImGui::SameLine();
+            same_line_if_fits("explain");
             if (small_button("explain")) show_in_view(i, 1);
-        } else if (structure) {
-            ImGui::NewLine();  // ends the row of buttons
         }
 
         layer_text_field(L, i, e, flags_.any_lock());

@@ -64,6 +64,13 @@ ImGuiID WheelZones::scroll_window(float x, float y) const {
     return s ? s->window : 0;
 }
 
+void same_line_if_fits(const char* next) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float next_w = ImGui::CalcTextSize(next, nullptr, true).x + st.FramePadding.x * 2;
+    const float right = ImGui::GetItemRectMax().x + st.ItemSpacing.x + next_w;
+    if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+}
+
 std::string human(int64_t n) {
     char buf[32];
     if (n >= 1000000000) std::snprintf(buf, sizeof buf, "%.2fG", double(n) / 1e9);

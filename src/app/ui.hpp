@@ -82,6 +82,9 @@ bool& touch_ui();
 inline bool small_button(const char* label) { return touch_ui() ? ImGui::Button(label) : ImGui::SmallButton(label); }
 inline bool small_button(const std::string& label) { return small_button(label.c_str()); }
 
+// SameLine() when a button labelled `next` still fits on this line; else the button wraps.
+void same_line_if_fits(const char* next);
+
 // 1234567 -> "1.23M" (display only).
 std::string human(int64_t n);
 // Help marker "(?)" with a tooltip.

@@ -186,7 +186,7 @@ test('Tab from the host reaches the playground; Escape hands focus back', async 
     await page.focus('#before');
     await page.keyboard.press('Tab');
     await frame.waitForFunction(() => document.activeElement && document.activeElement.id === 'canvas', null, { timeout: 3000 });
-    assert.ok(await frame.evaluate(() => document.getElementById('canvas').matches(':focus-visible')), 'a focus ring shows');
+    assert.ok(await frame.evaluate(() => document.getElementById('canvas').classList.contains('kbd-focus')), 'a focus ring shows');
     await shot(page, 'focus-ring');
     await page.keyboard.press('Escape');
     await frame.waitForFunction(() => document.activeElement !== document.getElementById('canvas'), null, { timeout: 3000 });
@@ -217,7 +217,12 @@ test('phone 390x844 (touch): a vertical swipe leaves the state alone; a tap on F
     const header0 = await widgetRect(page, 'L1.header');
     await swipe(page, 200, 700, 0, -400);
     await page.waitForFunction((y) => { convplay.redraw(2); const r = convplay.rect('L1.header'); return r && r.y < y - 200; }, header0.y);
-    const d = await widgetRect(page, 'L1.dilation');
+    let d = await widgetRect(page, 'L1.dilation');
+    for (let i = 0; i < 4 && d.y + d.h > 700; i++) {
+        await swipe(page, 200, 700, 0, -300);
+        await page.waitForTimeout(200);
+        d = await widgetRect(page, 'L1.dilation');
+    }
     assert.ok(d.h >= 40, `a slider is a finger's height (${d.h} px)`);
     assert.ok(d.y > 150 && d.y + d.h < 844, `the dilation slider is on screen (${JSON.stringify(d)})`);
     await shot(page, 'phone-390x844-scrolled');
@@ -237,6 +242,86 @@ test('phone 390x844 (touch): a vertical swipe leaves the state alone; a tap on F
     assert.ok(fix.x >= 0 && fix.x + fix.w <= 390, 'Fix is on screen');
     await page.touchscreen.tap(fix.x + fix.w / 2, fix.y + fix.h / 2);
     await page.waitForFunction(() => convplay.state().includes('op=1'), null, { timeout: 5000 });
+    // The Feature map tab (a tap), then two fingers spread apart over the map zoom it.
+    const tab = await widgetRect(page, 'tab.map');
+    await page.touchscreen.tap(tab.x + tab.w / 2, tab.y + tab.h / 2);
+    await page.waitForFunction(() => convplay.view().panel === 'map');
+    const map = await widgetRect(page, 'viewer');
+    const cx = map.x + map.w / 2, cy = map.y + map.h / 2;
+    const cdp = await page.context().newCDPSession(page);
+    const two = (d) => [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: two(20) });
+    for (const d of [30, 45, 60, 80]) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: two(d) });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await page.waitForFunction(() => convplay.view().zoom > 0, null, { timeout: 5000 });
+    await shot(page, 'phone-390x844-pinched');
+    assert.match(await page.evaluate(() => convplay.state()), /op=1/, 'the pinch changed no parameter');
+    await page.context().close();
+});
+
+test('phone host page: a vertical swipe over an embed scrolls the host and changes nothing', async () => {
+    const page = await newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const frame = await hostPage(page, `/index.html?embed=1&panels=layers#${DEFAULT_STATE}`, { width: 370, height: 500, top: 200 });
+    const box = await page.locator('#f').boundingBox();
+    const slider = await widgetRect(frame, 'size');
+    await swipe(page, box.x + slider.x + slider.w / 2, box.y + slider.y + slider.h / 2, 3, -300);
+    await page.waitForFunction(() => window.scrollY > 100, null, { timeout: 5000 });
+    assert.equal(await frame.evaluate(() => convplay.state()), DEFAULT_STATE, 'the swipe changed nothing');
+    await page.context().close();
+});
+
+test('an embed scrolled out of view draws nothing and runs nothing until it is back', async () => {
+    const page = await newPage();
+    const frame = await hostPage(page, `/index.html?embed=1&panels=outputs#${DEFAULT_STATE}`);
+    await page.evaluate(() => window.scrollTo(0, 1500));
+    await page.waitForTimeout(300);
+    const f0 = await frame.evaluate(() => convplay.frames());
+    const next = 'v=1&in=3x32x32&net=conv2d(out=4,k=3,s=2,p=1)';
+    await page.evaluate((s) => document.getElementById('f').contentWindow.postMessage({ convplay: 1, type: 'setState', state: s }, '*'), next);
+    await page.waitForTimeout(800);
+    assert.equal(await frame.evaluate(() => convplay.frames()), f0, 'no frame drawn while out of view');
+    assert.equal(await frame.evaluate(() => convplay.outputHash(0)), -1, 'the new state did not run yet');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const shapes = await message(page, 'shapes', (m) => m.shapes.input[3] === 32);
+    assert.deepEqual(shapes.shapes.layers[0].out, [1, 4, 16, 16]);
+    await frame.waitForFunction(() => convplay.outputHash(0) >= 0);
+    await page.context().close();
+});
+
+test('the full page: "Embed..." copies a working iframe; "Tutorial" opens the tutorial', async () => {
+    const page = await newPage();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+    await page.goto(`${baseUrl}/index.html#${DEFAULT_STATE}`);
+    await waitReady(page);
+    await waitSettled(page);
+    const open = await widgetRect(page, 'embed_code');
+    await page.mouse.click(open.x + open.w / 2, open.y + open.h / 2);
+    await widgetRect(page, 'copy_iframe');
+    await page.waitForTimeout(200);   // a popup places itself on its second frame
+    const copy = await widgetRect(page, 'copy_iframe');
+    await shot(page, 'embed-code-popup');
+    assert.equal(await page.evaluate(() => document.getElementById('canvas').classList.contains('kbd-focus')), false,
+                 'no focus ring after a mouse click');
+    await page.mouse.click(copy.x + copy.w / 2, copy.y + copy.h / 2);
+    await page.waitForFunction(() => convplay.message().includes('copied'));
+    const snippet = await page.evaluate(() => navigator.clipboard.readText());
+    const src = snippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+    assert.equal(src, `${baseUrl}/index.html?embed=1&panels=layers,outputs,map&layer=3#${DEFAULT_STATE}`);
+    // The snippet as it is, in a host page: a working embed of the same state.
+    await page.route(`${baseUrl}/snippet.html`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html>${snippet}` }));
+    await page.goto(`${baseUrl}/snippet.html`);
+    let frame;
+    for (let i = 0; i < 100 && !frame; i++, await page.waitForTimeout(100))
+        frame = page.frames().find((f) => f.url().includes('embed=1'));
+    await waitReady(frame);
+    assert.equal(await frame.evaluate(() => convplay.state()), DEFAULT_STATE);
+    assert.equal((await frame.evaluate(() => convplay.view())).slot, 2, 'layer=3 selected (slot 2)');
+    // The full page's Tutorial button.
+    await page.goto(`${baseUrl}/index.html#${DEFAULT_STATE}`);
+    await waitReady(page);
+    const tut = await widgetRect(page, 'tutorial');
+    await page.mouse.click(tut.x + tut.w / 2, tut.y + tut.h / 2);
+    await page.waitForURL(/tutorial\.html$/, { timeout: 5000 });
     await page.context().close();
 });
 
