@@ -415,8 +415,7 @@ Result<Layer> parse_layer(std::string_view text, int index) {
     }
     L.op = found->op;
     L.dims = found->dims;
-    if (L.op == Op::Conv || L.op == Op::ConvT) L.out_channels = -1;  // required: see below
-    bool stride_given = false, kernel_given = false;
+    bool stride_given = false, kernel_given = false, out_given = false;
 
     LayerParser p{L, pos + " (" + op_name(L.op, L.dims) + ")"};
     const auto allowed = op_args(L.op);
@@ -440,10 +439,11 @@ Result<Layer> parse_layer(std::string_view text, int index) {
             if (auto st = p.arg(lk, item.substr(eq + 1)); !st) return st;
             stride_given |= lk == "s";
             kernel_given |= lk == "k";
+            out_given |= lk == "out";
         }
     }
     if (L.op == Op::Conv || L.op == Op::ConvT) {
-        if (L.out_channels == -1) return Status::error(p.where + ": missing out (out_channels)");
+        if (!out_given) return Status::error(p.where + ": missing out (out_channels)");
         if (!kernel_given) return Status::error(p.where + ": missing k (kernel_size)");
     }
     if (L.is_pool()) {

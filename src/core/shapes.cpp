@@ -58,6 +58,15 @@ std::string join_x(const std::vector<int64_t>& v) {  // "7 x 7"
     return s;
 }
 
+// The shape ATen's 2-d kernels see: 1-d inputs (N, C, L) are viewed as (N, C, 1, L).
+Dims as_2d(const Dims& in) { return in.size() == 3 ? Dims{in[0], in[1], 1, in[2]} : in; }
+
+bool is_empty(const Dims& d) {
+    for (int64_t v : d)
+        if (v == 0) return true;
+    return false;
+}
+
 Status fail(LayerInfo& info, std::string msg, std::string hint = {}) {
     info.status = Status::error(std::move(msg), std::move(hint));
     return info.status;
@@ -111,9 +120,6 @@ bool check_weights(const Layer& L, const Dims& wshape, int axes, LayerInfo& info
             fail(info, "Trying to create tensor with negative dimension " + std::to_string(v) + ": " + torch_sizes(wshape));
             return false;
         }
-    if (L.out_channels == 0) return fail(info, "out_channels must be at least 1"), false;
-    for (int a = 0; a < axes; ++a)
-        if (L.kernel[a] == 0) return fail(info, "kernel_size must be at least 1"), false;
     int64_t n = 1;
     for (int64_t v : wshape) n *= v;
     if (!L.weight_values.empty() && static_cast<int64_t>(L.weight_values.size()) != n) {
@@ -150,8 +156,10 @@ ConvPadding resolve_conv_padding(const Layer& L, const Dims& in, int axes) {
             case PadKind::Valid: break;
             case PadKind::Full: before = after = ke - 1; break;
             case PadKind::Same: {  // PyTorch: total d*(k-1), the odd one out goes after
+                // (ATen halves in C++, truncating; nn.ConvNd's F.pad for other modes in Python,
+                // flooring: they differ for a negative total, i.e. k = 0)
                 const int64_t total = L.dilation[a] * (L.kernel[a] - 1);
-                before = total / 2, after = total - before;
+                before = L.padding_mode == PadMode::Zeros ? total / 2 : div_floor(total, 2), after = total - before;
                 break;
             }
             case PadKind::TfSame: {  // TensorFlow: out = ceil(i/s)
@@ -173,11 +181,13 @@ ConvPadding resolve_conv_padding(const Layer& L, const Dims& in, int axes) {
         for (int a = 0; a < axes; ++a) r.conv[a] = r.pre[2 * a];
         r.pre = {0, 0, 0, 0};
     } else if (L.padding_mode == PadMode::Zeros && L.pad_kind == PadKind::Same) {
-        // ATen pads only the odd extra at the end, then convolves with the symmetric part.
+        // ATen (conv_padding_same) pads only the difference, at the end when it is positive and
+        // at the start when negative, then convolves with the symmetric part.
         for (int a = 0; a < axes; ++a) {
-            r.conv[a] = r.pre[2 * a];
-            r.pre[2 * a + 1] -= r.pre[2 * a];
-            r.pre[2 * a] = 0;
+            const int64_t before = r.pre[2 * a], after = r.pre[2 * a + 1], delta = after - before;
+            r.conv[a] = delta > 0 ? before : after;
+            r.pre[2 * a] = delta > 0 ? 0 : delta;
+            r.pre[2 * a + 1] = delta > 0 ? delta : 0;
         }
         r.uses_pre = true;
     } else {
@@ -190,12 +200,54 @@ ConvPadding resolve_conv_padding(const Layer& L, const Dims& in, int axes) {
 // negative padding with a non-zeros padding_mode), and each mode words a too-small result its own way.
 bool check_module_pad(const Layer& L, const Dims& in, const ConvPadding& P, int axes, LayerInfo& info) {
     if (L.padding_mode == PadMode::Zeros) {
-        for (int a = 0; a < 2 * axes; ++a)
-            if (P.pre[a] < 0) {
-                fail(info, "negative padding is not supported");
+        // ATen constant_pad_nd: negative sides narrow() the input first (H, then W; before, then
+        // after), in narrow's own words; then, when some side is positive, each new size must be > 0.
+        bool any_positive = false;
+        for (int a = 0; a < axes; ++a) {
+            int64_t cur = in[2 + a];
+            const int64_t before = P.pre[2 * a], after = P.pre[2 * a + 1];
+            if (before < 0) {
+                const int64_t start = -before;
+                if (start != cur && start >= cur) {
+                    fail(info, "Dimension out of range (expected to be in range of [" + std::to_string(-cur) + ", " +
+                                   std::to_string(cur - 1) + "], but got " + std::to_string(start) + ")");
+                    return false;
+                }
+                cur -= start;
+            }
+            if (after < 0 && cur + after < 0) {
+                fail(info, "start (0) + length (" + std::to_string(cur + after) + ") exceeds dimension size (" +
+                               std::to_string(cur) + ").");
                 return false;
             }
+            any_positive |= before > 0 || after > 0;
+        }
+        if (any_positive)
+            for (int a = 0; a < axes; ++a) {
+                const int64_t before = P.pre[2 * a], after = P.pre[2 * a + 1];
+                if (in[2 + a] + before + after <= 0) {
+                    fail(info, "The input size " + std::to_string(in[2 + a]) + ", plus negative padding " +
+                                   std::to_string(before) + " and " + std::to_string(after) +
+                                   " resulted in a negative output size, which is invalid. Check dimension " +
+                                   std::to_string(2 + a) + " of your input.");
+                    return false;
+                }
+            }
         return true;
+    }
+    // Reflect and replicate refuse an empty input before anything else.
+    if (is_empty(in) && L.padding_mode == PadMode::Reflect) {
+        std::string t = "[ torch.FloatTensor{";
+        for (size_t i = 0; i < in.size(); ++i) t += (i ? "," : "") + std::to_string(in[i]);
+        fail(info, std::string(axes == 1 ? "2D or 3D" : "3D or 4D") + " (batch mode) tensor expected for input, but got: " +
+                       t + "} ]");
+        return false;
+    }
+    if (is_empty(in) && L.padding_mode == PadMode::Replicate) {
+        fail(info, std::string("Expected ") + (axes == 1 ? "2D or 3D" : "3D or 4D") +
+                       " (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: " +
+                       torch_sizes(in));
+        return false;
     }
     auto out_size = [&](int a) { return in[2 + a] + P.pre[2 * a] + P.pre[2 * a + 1]; };
     const std::string n = std::to_string(in.size());
@@ -208,6 +260,17 @@ bool check_module_pad(const Layer& L, const Dims& in, const ConvPadding& P, int 
             }
             if (out_size(a) < 0) {
                 fail(info, "Negative padding value is resulting in an empty dimension");
+                return false;
+            }
+        }
+        // _pad_circular crops, then copies the wrapped parts from inside its own output: a side
+        // longer than what the crop left makes the two ranges overlap, which copy_ refuses.
+        for (int a = 0; a < axes; ++a) {
+            const int64_t before = P.pre[2 * a], after = P.pre[2 * a + 1];
+            const int64_t kept = in[2 + a] - std::max<int64_t>(0, -before) - std::max<int64_t>(0, -after);
+            if (kept > 0 && (before > kept || after > kept)) {
+                fail(info, "unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+                           "single memory location. Please clone() the tensor before performing the operation.");
                 return false;
             }
         }
@@ -316,19 +379,34 @@ Status conv_info(const Layer& L, const Dims& in, LayerInfo& info) {
                     "Calculated padded input size per channel: (" + join_x(psize) + "). Kernel size: (" + join_x(ksize) +
                         "). Kernel size can't be greater than actual input size",
                     "the input is smaller than the (dilated) kernel: pad more, or use a smaller kernel or dilation");
-    bool bad_dilation = false;
-    for (int a = 0; a < axes; ++a) bad_dilation |= L.dilation[a] <= 0;
-    if (bad_dilation) {
-        // ATen runs a float CPU conv on oneDNN (MKLDNN) or on its own slow kernels, and the two word a
-        // non-positive dilation differently. Its choice (ConvParams::use_mkldnn, PyTorch 1.13), with
-        // 1-d viewed as 2-d of height 1; is_dilated() already holds here.
+    // _select_conv_backend: an input with an empty spatial axis has no backend.
+    if (is_empty(padded_in))
+        return fail(info, "Only zero batch or zero channel inputs are supported, but got input shape: " +
+                              torch_sizes(as_2d(padded_in)));
+    bool bad_dilation = false, bad_kernel = false, dilated = false;
+    for (int a = 0; a < axes; ++a) {
+        bad_dilation |= L.dilation[a] <= 0;
+        bad_kernel |= L.kernel[a] <= 0;
+        dilated |= L.dilation[a] != 1;
+    }
+    if (bad_dilation || bad_kernel) {
+        // ATen runs a float CPU conv on oneDNN (MKLDNN) or on its own slow kernels, and they word a
+        // zero kernel or a non-positive dilation differently. Its choice (ConvParams::use_mkldnn,
+        // PyTorch 1.13), with 1-d viewed as 2-d of height 1; the first half of that rule (strided,
+        // dilated or a kernel other than 1x1) already holds here.
         const int64_t kh = axes == 2 ? L.kernel[0] : 1, kw = L.kernel[axes - 1];
         int64_t numel = 1;
         for (int64_t v : padded_in) numel *= v;
         const bool mkldnn = g > 1 || (kw > 3 && kh > 3) || in[0] > 1 || numel > 20480;
-        if (mkldnn) return fail(info, "non-positive dilation is not supported");
-        Dims d2 = axes == 2 ? Dims{L.dilation[0], L.dilation[1]} : Dims{1, L.dilation[0]};
-        return fail(info, "dilation should be greater than zero, but got " + torch_sizes(d2));
+        if (mkldnn && bad_dilation) return fail(info, "non-positive dilation is not supported");
+        if (mkldnn) return fail(info, "could not create a descriptor for a dilated convolution forward propagation primitive");
+        auto two = [&](const Axes& v) { return axes == 2 ? Dims{v[0], v[1]} : Dims{1, v[0]}; };
+        if (!dilated)  // slow_conv2d
+            return fail(info, "kernel size should be greater than zero, but got kernel_height: " + std::to_string(kh) +
+                                  " kernel_width: " + std::to_string(kw));
+        // slow_conv_dilated2d
+        if (bad_kernel) return fail(info, "kernel size should be greater than zero, but got " + torch_sizes(two(L.kernel)));
+        return fail(info, "dilation should be greater than zero, but got " + torch_sizes(two(L.dilation)));
     }
 
     info.axes = axes;
@@ -414,7 +492,10 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
                         " channels instead",
                     "in_channels must equal the channels the previous layer produces (" + std::to_string(in[1]) + ")");
 
-    // Backend (slow_conv_transpose2d) shape check; 1-d runs as 2-d with a height of 1.
+    if (is_empty(in))
+        return fail(info, "Only zero batch or zero channel inputs are supported, but got input shape: " +
+                              torch_sizes(as_2d(in)));
+    // Backend (slow_conv_transpose2d, once per group) shape check; 1-d runs as 2-d with a height of 1.
     struct V2 {
         int64_t h, w;
     };
@@ -422,6 +503,9 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
     const V2 k = v2(L.kernel, 1), s = v2(L.stride, 1), d = v2(L.dilation, 1), op = v2(L.output_padding, 0);
     const V2 p = axes == 1 ? V2{0, L.pad[0]} : V2{L.pad[0], L.pad[2]};
     const V2 i = axes == 1 ? V2{1, in[2]} : V2{in[2], in[3]};
+    if (!(k.w > 0 && k.h > 0))
+        return fail(info, "kernel size should be greater than zero, but got kernel_height: " + std::to_string(k.h) +
+                              " kernel_width: " + std::to_string(k.w));
     if (!(d.w > 0 && d.h > 0))
         return fail(info, "dilation should be greater than zero, but got dilation_height: " + std::to_string(d.h) +
                               ", dilation_width: " + std::to_string(d.w));
@@ -432,6 +516,9 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
                         " stride_height: " + std::to_string(s.h) + " stride_width: " + std::to_string(s.w) +
                         " dilation_height: " + std::to_string(d.h) + " dilation_width: " + std::to_string(d.w),
                     "output_padding only picks among the sizes a stride makes possible: use op < stride");
+    if (wshape[1] == 0)
+        return fail(info, "non-empty 2D or 4D weight tensor expected, but got: " +
+                              torch_sizes(Dims{wshape[0] / g, wshape[1], k.h, k.w}));
     const V2 o{(i.h - 1) * s.h - 2 * p.h + (d.h * (k.h - 1) + 1) + op.h,
                (i.w - 1) * s.w - 2 * p.w + (d.w * (k.w - 1) + 1) + op.w};
     if (o.w < 1 || o.h < 1)
@@ -498,14 +585,22 @@ Status pool_checked_out(int64_t i, int64_t k, int64_t p, int64_t s, int64_t d, b
 Status pool_info(const Layer& L, const Dims& in, LayerInfo& info) {
     const int axes = L.dims;
     const bool maxp = L.op == Op::MaxPool;
+    // A padding word reaches the pooling function as it is (AvgPool1d first turns it into a tuple
+    // of letters), and Python's argument parser refuses it before any check.
     if (L.pad_kind != PadKind::Explicit)
-        return fail(info, std::string(torch_class_name(L.op, L.dims)) + " takes numbers for padding only");
+        return fail(info, std::string(maxp ? "max" : "avg") + "_pool" + (axes == 1 ? "1" : "2") +
+                              "d(): argument 'padding' (position 4) must be tuple of ints, not " +
+                              (!maxp && axes == 1 ? "tuple" : "str"),
+                    std::string(torch_class_name(L.op, L.dims)) + " takes numbers for padding only");
     if (!L.pad_symmetric())
         return fail(info, std::string(torch_class_name(L.op, L.dims)) +
                               " takes the same padding on both sides of an axis");
     const int64_t C = in[1];
     if (maxp && axes == 1) {
         // at::max_pool1d has its own checks and words
+        if (is_empty(in))
+            return fail(info, "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, "
+                              "but got:" + torch_sizes(in));
         const int64_t k = L.kernel[0], s = L.stride[0], p = L.pad[0], d = L.dilation[0];
         if (k <= 0) return fail(info, "max_pool1d() kernel_size must be greater than zero, but got " + std::to_string(k));
         if (s <= 0) return fail(info, "max_pool1d() stride must be greater than zero, but got " + std::to_string(s));
@@ -539,6 +634,9 @@ Status pool_info(const Layer& L, const Dims& in, LayerInfo& info) {
         if (!(d.h > 0 && d.w > 0))
             return fail(info, "dilation should be greater than zero, but got dilationH: " + std::to_string(d.h) +
                                   " dilationW: " + std::to_string(d.w));
+        if (is_empty(in))
+            return fail(info, "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:" +
+                                  torch_sizes(as_2d(in)));
         if (!(k.w / 2 >= p.w && k.h / 2 >= p.h))
             return fail(info, "pad should be smaller than or equal to half of kernel size, but got padW = " +
                                   std::to_string(p.w) + ", padH = " + std::to_string(p.h) + ", kW = " +
@@ -596,7 +694,7 @@ Status upsample_info(const Layer& L, const Dims& in, LayerInfo& info) {
     if (L.up_values == 2 && axes != 2) {
         if (L.up_by_size)
             return fail(info, "Input and output must have the same number of spatial dimensions, but got input with "
-                              "with spatial dimensions of " + torch_sizes(spatial) + " and output size of (" +
+                              "spatial dimensions of " + torch_sizes(spatial) + " and output size of (" +
                                   std::to_string(L.size[0]) + ", " + std::to_string(L.size[1]) +
                                   "). Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
                                   "(o1, o2, ...,oK) format.");

@@ -21,8 +21,8 @@ void PaddedInput::plan(int64_t c, int64_t h, int64_t w, int64_t pt, int64_t pb, 
     chan_plane = phases * phase_plane;
     row_src.assign(size_t(rows), -1);
     col_src.assign(size_t(pcols * phases), -1);
-    for (int64_t j = 0; j < PH; ++j) row_src[size_t(j)] = int32_t(pad_source(j, pt, H, mode));
-    for (int64_t j = 0; j < PW; ++j) col_src[size_t(j)] = int32_t(pad_source(j, pl, W, mode));
+    for (int64_t j = 0; j < PH; ++j) row_src[size_t(j)] = int32_t(pad_source(j, pt, H, mode, pb));
+    for (int64_t j = 0; j < PW; ++j) col_src[size_t(j)] = int32_t(pad_source(j, pl, W, mode, pr));
     this->pl = pl;
     q_lo.assign(size_t(phases), 0);
     q_hi.assign(size_t(phases), 0);

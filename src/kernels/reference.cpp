@@ -24,10 +24,10 @@ void conv2d(const Geom& g, const float* x, const float* w, const float* b, float
                         const float* wp = w + (oc * cin_g + icl) * g.kh * g.kw;
                         for (int64_t ky = 0; ky < g.kh; ++ky) {
                             // padded row oy*sh + ky*dh reads input row iy (or a zero)
-                            const int64_t iy = pad_source(oy * g.sh + ky * g.dh, g.pt, g.H, g.mode);
+                            const int64_t iy = pad_source(oy * g.sh + ky * g.dh, g.pt, g.H, g.mode, g.pb);
                             if (iy < 0) continue;
                             for (int64_t kx = 0; kx < g.kw; ++kx) {
-                                const int64_t ix = pad_source(ox * g.sw + kx * g.dw, g.pl, g.W, g.mode);
+                                const int64_t ix = pad_source(ox * g.sw + kx * g.dw, g.pl, g.W, g.mode, g.pr);
                                 if (ix < 0) continue;
                                 acc += double(xp[iy * g.W + ix]) * wp[ky * g.kw + kx];
                             }
@@ -125,10 +125,13 @@ float scale_value(double given, int64_t in, int64_t out) {
     return given > 0 ? static_cast<float>(1.0 / given) : static_cast<float>(in) / static_cast<float>(out);
 }
 
-// ATen nearest_idx
-int64_t nearest_idx(int64_t o, int64_t in, int64_t out, double given) {
-    if (out == in) return o;
-    if (out == 2 * in) return o >> 1;
+// ATen 1.13 has two nearest index rules. Its channels-last kernel (taken for a 4-d input that is
+// also channels-last contiguous: one channel, or a 1x1 plane) uses nearest_idx, which copies
+// when out == in and halves when out == 2*in; every other input goes through the generic
+// kernel (HelperInterpNearest), which always computes floor(o * scale) in float.
+int64_t nearest_idx(int64_t o, int64_t in, int64_t out, double given, bool shortcuts) {
+    if (shortcuts && out == in) return o;
+    if (shortcuts && out == 2 * in) return o >> 1;
     const float s = scale_value(given, in, out);
     return std::min(static_cast<int64_t>(std::floor(static_cast<float>(o) * s)), in - 1);
 }
@@ -138,12 +141,16 @@ struct Lerp {
     float l0, l1;
 };
 
-// ATen area_pixel_compute_scale / area_pixel_compute_source_index (non-cubic)
+// ATen compute_source_index_and_lambda: an axis whose size does not change is copied (whatever
+// the scale given); else area_pixel_compute_scale / area_pixel_compute_source_index (non-cubic),
+// where `scale * (o + 0.5) - 0.5` is evaluated in double and rounded to float.
 Lerp linear_idx(int64_t o, int64_t in, int64_t out, bool align_corners, double given) {
+    if (out == in) return Lerp{o, o, 1.0f, 0.0f};
     float scale;
     if (align_corners) scale = out > 1 ? static_cast<float>(in - 1) / static_cast<float>(out - 1) : 0.0f;
     else scale = scale_value(given, in, out);
-    float src = align_corners ? scale * static_cast<float>(o) : scale * (static_cast<float>(o) + 0.5f) - 0.5f;
+    float src = align_corners ? scale * static_cast<float>(o)
+                              : static_cast<float>(static_cast<double>(scale) * (static_cast<double>(o) + 0.5) - 0.5);
     if (!align_corners && src < 0) src = 0;
     Lerp r;
     r.i0 = static_cast<int64_t>(src);
@@ -155,13 +162,14 @@ Lerp linear_idx(int64_t o, int64_t in, int64_t out, bool align_corners, double g
 
 }  // namespace
 
-void upsample_nearest(const Geom& g, double scale_h, double scale_w, const float* x, float* y) {
+void upsample_nearest(const Geom& g, double scale_h, double scale_w, bool channels_last, const float* x, float* y) {
     for (int64_t nc = 0; nc < g.N * g.C_in; ++nc) {
         const float* xp = x + nc * g.in_plane();
         float* yp = y + nc * g.out_plane();
         for (int64_t oy = 0; oy < g.OH; ++oy) {
-            const int64_t iy = nearest_idx(oy, g.H, g.OH, scale_h);
-            for (int64_t ox = 0; ox < g.OW; ++ox) yp[oy * g.OW + ox] = xp[iy * g.W + nearest_idx(ox, g.W, g.OW, scale_w)];
+            const int64_t iy = nearest_idx(oy, g.H, g.OH, scale_h, channels_last);
+            for (int64_t ox = 0; ox < g.OW; ++ox)
+                yp[oy * g.OW + ox] = xp[iy * g.W + nearest_idx(ox, g.W, g.OW, scale_w, channels_last)];
         }
     }
 }

@@ -18,7 +18,9 @@ void avg_pool2d(const Geom& g, bool count_include_pad, const float* x, float* y)
 
 // Upsampling as PyTorch's CPU kernels compute source indices (float scales).
 // scale_h/scale_w: the scale_factor given (0 when a size was given).
-void upsample_nearest(const Geom& g, double scale_h, double scale_w, const float* x, float* y);
+// channels_last: ATen would take its channels-last kernel (a 4-d input with one channel or a
+// 1x1 plane), whose index rule differs (see reference.cpp).
+void upsample_nearest(const Geom& g, double scale_h, double scale_w, bool channels_last, const float* x, float* y);
 void upsample_linear(const Geom& g, bool align_corners, double scale_h, double scale_w, const float* x, float* y);
 
 enum class Act { ReLU, LeakyReLU, Sigmoid, Tanh };

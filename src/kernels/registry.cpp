@@ -43,7 +43,8 @@ public:
                 // scales as PyTorch passes them: only when given as scale_factor
                 const double sh = L_.up_by_size || axes_ != 2 ? 0 : L_.scale[0];
                 const double sw = L_.up_by_size ? 0 : (axes_ == 2 ? L_.scale[1] : L_.scale[0]);
-                if (L_.mode == UpMode::Nearest) ref::upsample_nearest(g_, sh, sw, in, out);
+                const bool channels_last = axes_ == 2 && (g_.C_in == 1 || g_.H * g_.W == 1);
+                if (L_.mode == UpMode::Nearest) ref::upsample_nearest(g_, sh, sw, channels_last, in, out);
                 else ref::upsample_linear(g_, L_.align_corners == 1, sh, sw, in, out);
                 break;
             }

@@ -164,7 +164,9 @@ def _parse_layer(text, index):
             raise ValueError(f"layer {index} ({name}): missing k")
         L["k"] = _sizes(raw["k"], dims)
         L["s"] = _sizes(raw["s"], dims) if "s" in raw else L["k"]
-        L["p"] = _sizes(raw.get("p", "0"), dims)
+        # A padding word goes to PyTorch as it is (the pool refuses it in forward).
+        p = raw.get("p", "0")
+        L["p"] = p if p in ("valid", "same", "full", "tfsame") else _sizes(p, dims)
         L["ceil"] = _bool(raw.get("ceil", "0"))
         if op == "maxpool":
             L["d"] = _sizes(raw.get("d", "1"), dims)
@@ -217,8 +219,8 @@ _AVGPOOL = {1: nn.AvgPool1d, 2: nn.AvgPool2d}
 
 def _one(t):
     """PyTorch accepts a 1-tuple for 1-d layers; pass a plain int there to stay close to how
-    people write it (messages are the same)."""
-    return t[0] if len(t) == 1 else t
+    people write it (messages are the same).  A string (a padding word) passes unchanged."""
+    return t if isinstance(t, str) else (t[0] if len(t) == 1 else t)
 
 
 def tfsame_sides(i, k, s, d):
