@@ -3,6 +3,8 @@
 # scripts/test.sh / scripts/serve.sh run it first).
 #
 #   scripts/build.sh native   build/native: the convplay CLI and the GoogleTest suite (g++)
+#   scripts/build.sh sanitize build/sanitize: the CLI, the GoogleTest suite and the libFuzzer
+#                             targets (tests/fuzz) with clang, AddressSanitizer + UBSan
 #   scripts/build.sh wasm     build/wasm:   the same engine and tests as wasm (SIMD128), plus
 #                                           convplay_engine.js/.wasm for the page
 #   scripts/build.sh site     the wasm engine and the playground (convplay_app), then assembles
@@ -42,6 +44,18 @@ build_native() {
     quiet build/configure-native.log \
         cmake -S . -B build/native $(generator_args build/native) -DCMAKE_BUILD_TYPE=Release
     cmake --build build/native -j "$JOBS"
+}
+
+build_sanitize() {
+    say "sanitize: configure + build in build/sanitize (clang, ASan + UBSan, fuzz targets)"
+    command -v clang++ >/dev/null || die "clang++ not found (run scripts/setup.sh)"
+    # -O1: sanitizer reports stay readable and the suite stays fast enough to run every time.
+    # shellcheck disable=SC2046
+    quiet build/configure-sanitize.log \
+        env CC=clang CXX=clang++ cmake -S . -B build/sanitize $(generator_args build/sanitize) \
+        -DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only" "-DCMAKE_C_FLAGS=-O1" \
+        -DCONVPLAY_SANITIZE=ON -DCONVPLAY_FUZZ=ON
+    cmake --build build/sanitize -j "$JOBS"
 }
 
 configure_wasm() {
@@ -88,12 +102,13 @@ build_site() {
     say "site: build/site ready"
 }
 
-[ $# -ge 1 ] || { sed -n '2,10p' "${BASH_SOURCE[0]}"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,12p' "${BASH_SOURCE[0]}"; exit 2; }
 for what in "$@"; do
     case $what in
         native) build_native ;;
+        sanitize) build_sanitize ;;
         wasm) build_wasm ;;
         site) build_site ;;
-        *) die "unknown target '$what' (native, wasm or site)" ;;
+        *) die "unknown target '$what' (native, sanitize, wasm or site)" ;;
     esac
 done

@@ -3,7 +3,8 @@
 # nothing (in about a second) when it is all there already. Safe to run again and again:
 # scripts/test.sh and scripts/serve.sh call it first.
 #
-#   1. Debian packages (compilers, Emscripten, Chromium, GoogleTest, SIMDe, stb, torch).
+#   1. Debian packages (compilers, clang with its sanitizer and libFuzzer runtimes, Emscripten,
+#      Chromium, GoogleTest, SIMDe, stb, torch).
 #   2. Debian *source* packages imgui and libsdl2 (the wasm UI needs their .c/.cpp files),
 #      unpacked into a per-user cache outside the checkout, keyed by package version.
 #   3. SDL2 built for wasm from that source into the same cache (Emscripten's own SDL port
@@ -73,6 +74,7 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 # ---------------------------------------------------------------------------------------------
 APT_PACKAGES=(
     build-essential cmake ninja-build   # native build
+    clang libclang-rt-14-dev            # ASan + UBSan test build and libFuzzer (scripts/build.sh sanitize)
     dpkg-dev                            # dpkg-source, to unpack the source packages
     emscripten                          # em++ 3.1.6 with LLVM 14 and binaryen
     libgtest-dev googletest             # GoogleTest; its source (/usr/src/googletest) builds for wasm

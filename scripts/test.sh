@@ -2,6 +2,10 @@
 # scripts/test.sh: sets everything up (scripts/setup.sh), builds, and runs every test:
 #
 #   native   GoogleTest suite built with g++           (ctest in build/native)
+#   sanitize the same suite (and the CLI test) built with clang under ASan + UBSan
+#            (ctest in build/sanitize; any bad access, leak or undefined behaviour fails)
+#   fuzz     each libFuzzer target of tests/fuzz for FUZZ_SECONDS (default 20) from its seed
+#            corpus; one test per target, failed by any crash, hang or broken property
 #   torch    tests/torch/check_dump.sh: CLI vs PyTorch (when present and not already a ctest
 #            test; counts as one test)
 #   wasm     the same GoogleTest suite as wasm SIMD128 (ctest in build/wasm, run by Node)
@@ -68,6 +72,36 @@ run_build() {
     return 1
 }
 
+# Runs every libFuzzer target in build/sanitize/tests/fuzz for a bounded time, starting from a
+# scratch copy of its committed seed corpus (what it discovers is not written back into the
+# repository). A crash, leak, timeout or broken property leaves its input in
+# build/fuzz-artifacts/<target>/ and counts as a failed test; add that file to
+# tests/fuzz/corpus/<target>/ once fixed (the corpus replays in every ctest run).
+run_fuzzers() {
+    local secs=${FUZZ_SECONDS:-20} dir=build/sanitize/tests/fuzz t bin log work art execs
+    stage "fuzz (${secs} s per target; tests/fuzz)"
+    for bin in "$dir"/fuzz_*; do
+        t=${bin##*/fuzz_}
+        case $t in *_replay) continue ;; esac
+        log=$LOGS/fuzz-$t.log work=build/fuzz-work/$t art=build/fuzz-artifacts/$t
+        rm -rf "$work" "$art"
+        mkdir -p "$work" "$art"
+        cp tests/fuzz/corpus/"$t"/* "$work"/ 2>/dev/null
+        "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+            -print_final_stats=1 -artifact_prefix="$art/" "$work" </dev/null >"$log" 2>&1
+        local rc=$?
+        execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | tail -n 1)
+        if [ "$rc" = 0 ]; then
+            echo "fuzz_$t: ${execs:-?} executions in ${secs} s, no findings"
+            count "fuzz_$t" 0 1 0 >/dev/null
+        else
+            echo "fuzz_$t: FAILED after ${execs:-?} executions (exit $rc); input in $art/, log $log:"
+            grep -E 'ERROR|SUMMARY|fuzz property|runtime error|Test unit written' "$log" | head -n 10
+            count "fuzz_$t" 1 0 1 >/dev/null
+        fi
+    done
+}
+
 # ---------------------------------------------------------------------------------------------
 stage "setup"
 if ! scripts/setup.sh </dev/null; then
@@ -89,6 +123,11 @@ if run_build native scripts/build.sh native; then
         tests/torch/check_dump.sh </dev/null 2>&1 | tee "$LOGS/check_dump.log"
         if [ "${PIPESTATUS[0]}" = 0 ]; then count torch 0 1 0; else count torch 1 0 1; fi
     fi
+fi
+
+if run_build sanitize scripts/build.sh sanitize; then
+    run_ctest sanitize build/sanitize
+    run_fuzzers
 fi
 
 if run_build wasm scripts/build.sh wasm; then

@@ -4,6 +4,8 @@
 #include "core/explain.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <initializer_list>
 #include <sstream>
 
 #include "core/codec.hpp"
@@ -15,6 +17,23 @@ namespace {
 const char* axis_word(int axes, int a, bool plural) {
     if (axes == 1) return plural ? "cells" : "cell";
     return a == 0 ? (plural ? "rows" : "row") : (plural ? "columns" : "column");
+}
+
+// A product of sizes as text: exact while it fits in 64 bits, else in floating point ("1.2e+31")
+// (a stack at the caps multiplies past 2^63).
+std::string product_text(std::initializer_list<int64_t> factors) {
+    int64_t p = 1;
+    bool exact = true;
+    double approx = 1;
+    for (int64_t f : factors) {
+        approx *= static_cast<double>(f);
+        exact = exact && !__builtin_mul_overflow(p, f, &p);
+    }
+    if (exact) return std::to_string(p);
+    std::ostringstream o;
+    o.precision(3);
+    o << approx;
+    return o.str();
 }
 
 }  // namespace
@@ -131,19 +150,20 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
         s.str("");
         s << "Only the real input cells contribute: " << info.macs / std::max<int64_t>(1, info.in[0])
           << " multiply-adds per image instead of the "
-          << info.out[1] * H.out * W.out * (info.in[1] / std::max<int64_t>(1, L.groups)) * H.kernel * W.kernel
+          << product_text({info.out[1], H.out, W.out, info.in[1] / std::max<int64_t>(1, L.groups), H.kernel, W.kernel})
           << " a dense stride-1 conv over the zero-inserted grid would do.";
         e.steps.push_back(s.str());
     }
 
-    // Grids (only when small enough to be useful to draw).
-    const int64_t cells = e.grid_h * e.grid_w;
-    if (cells > max_cells || e.out_h * e.out_w > max_cells) {
+    // Grids (only when small enough to be useful to draw). Products are compared by division:
+    // at the caps grid_h * grid_w does not fit in 64 bits.
+    auto within = [&](int64_t a, int64_t b) { return a <= max_cells && (a == 0 || b <= max_cells / a); };
+    if (!within(e.grid_h, e.grid_w) || !within(e.out_h, e.out_w)) {
         e.grids_included = false;
         return e;
     }
+    const int64_t cells = e.grid_h * e.grid_w;
     e.cells.assign(static_cast<size_t>(cells), Cell::Pad);
-    e.coverage.assign(static_cast<size_t>(cells), 0);
     auto cell_type = [&](const ExplainAxis& g, int64_t j) -> int {  // 0 input, 1 pad, 2 inserted, 3 extra
         if (conv) {
             const int64_t i = j - g.pad_before;
@@ -164,14 +184,30 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
             else c = Cell::Input;
             e.cells[static_cast<size_t>(y * e.grid_w + x)] = c;
         }
-    const int64_t sh = e.slide_stride_h, sw = e.slide_stride_w;
-    for (int64_t oy = 0; oy < e.out_h; ++oy)
-        for (int64_t ox = 0; ox < e.out_w; ++ox)
-            for (int64_t ky = 0; ky < H.kernel; ++ky)
-                for (int64_t kx = 0; kx < W.kernel; ++kx) {
-                    const int64_t y = oy * sh + ky * H.dilation, x = ox * sw + kx * W.dilation;
-                    if (y < e.grid_h && x < e.grid_w) ++e.coverage[static_cast<size_t>(y * e.grid_w + x)];
-                }
+    // Windows are separable: a tap reaches (y, x) once for every pair of a (row window, row tap)
+    // reaching y and a (column window, column tap) reaching x, so both counts are products of
+    // per-axis counts. Per axis they are linear in the grid (taps of one window are an arithmetic
+    // run, added as a difference along its dilation step), never outputs x kernel taps.
+    auto axis_coverage = [](const ExplainAxis& g, int64_t grid, int64_t slide) {
+        std::vector<int64_t> c(static_cast<size_t>(grid), 0);
+        for (int64_t o = 0; o < g.out; ++o) {
+            const int64_t first = o * slide;
+            if (first >= grid) break;
+            ++c[static_cast<size_t>(first)];
+            const int64_t taps = std::min(g.kernel, (grid - 1 - first) / g.dilation + 1);
+            const int64_t end = first + taps * g.dilation;
+            if (end < grid) --c[static_cast<size_t>(end)];
+        }
+        for (int64_t j = g.dilation; j < grid; ++j) c[static_cast<size_t>(j)] += c[static_cast<size_t>(j - g.dilation)];
+        return c;
+    };
+    const std::vector<int64_t> cov_h = axis_coverage(H, e.grid_h, e.slide_stride_h);
+    const std::vector<int64_t> cov_w = axis_coverage(W, e.grid_w, e.slide_stride_w);
+    auto clamp32 = [](int64_t v) { return static_cast<int32_t>(std::min<int64_t>(v, INT32_MAX)); };
+    e.coverage.assign(static_cast<size_t>(cells), 0);
+    for (int64_t y = 0; y < e.grid_h; ++y)
+        for (int64_t x = 0; x < e.grid_w; ++x)
+            e.coverage[static_cast<size_t>(y * e.grid_w + x)] = clamp32(cov_h[size_t(y)] * cov_w[size_t(x)]);  // each <= k
     if (conv) {
         for (int64_t i = 0; i < cells; ++i)
             if (e.cells[static_cast<size_t>(i)] == Cell::Input && e.coverage[static_cast<size_t>(i)] == 0) ++e.uncovered_inputs;
@@ -182,17 +218,27 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
                                    : "") +
                               ".");
     } else {
-        // products landing on each output cell = taps of its window that sit on real input cells
+        // Products landing on each output cell = taps of its window on real input cells; a cell
+        // is real input exactly when its row and its column are, so this is a product too. Per
+        // axis: real cells counted along each dilation chain (prefix sums with step d).
+        auto axis_overlap = [&](const ExplainAxis& g, int64_t grid) {
+            std::vector<int64_t> chain(static_cast<size_t>(grid), 0), n(static_cast<size_t>(g.out), 0);
+            for (int64_t j = 0; j < grid; ++j)
+                chain[size_t(j)] = (cell_type(g, j) == 0) + (j >= g.dilation ? chain[size_t(j - g.dilation)] : 0);
+            for (int64_t o = 0; o < g.out && o < grid; ++o) {
+                const int64_t taps = std::min(g.kernel, (grid - 1 - o) / g.dilation + 1);
+                const int64_t last = o + (taps - 1) * g.dilation;
+                n[size_t(o)] = chain[size_t(last)] - (o >= g.dilation ? chain[size_t(o - g.dilation)] : 0);
+            }
+            return n;
+        };
+        const std::vector<int64_t> n_h = info.axes == 2 ? axis_overlap(H, e.grid_h) : std::vector<int64_t>{1};
+        const std::vector<int64_t> n_w = axis_overlap(W, e.grid_w);
         e.overlap.assign(static_cast<size_t>(e.out_h * e.out_w), 0);
         int32_t lo = INT32_MAX, hi = 0;
         for (int64_t oy = 0; oy < e.out_h; ++oy)
             for (int64_t ox = 0; ox < e.out_w; ++ox) {
-                int32_t n = 0;
-                for (int64_t ky = 0; ky < H.kernel; ++ky)
-                    for (int64_t kx = 0; kx < W.kernel; ++kx) {
-                        const int64_t y = oy + ky * H.dilation, x = ox + kx * W.dilation;
-                        if (y < e.grid_h && x < e.grid_w && e.cells[static_cast<size_t>(y * e.grid_w + x)] == Cell::Input) ++n;
-                    }
+                const int32_t n = clamp32(n_h[size_t(oy)] * n_w[size_t(ox)]);
                 e.overlap[static_cast<size_t>(oy * e.out_w + ox)] = n;
                 lo = std::min(lo, n), hi = std::max(hi, n);
             }

@@ -84,7 +84,7 @@ Result<Tensor> parse_npy(const std::string& b, const std::string& name) {
     Tensor t;
     t.shape = shape;
     t.data.resize(static_cast<size_t>(n));
-    std::memcpy(t.data.data(), b.data() + data_start, static_cast<size_t>(n) * 4);
+    if (n > 0) std::memcpy(t.data.data(), b.data() + data_start, static_cast<size_t>(n) * 4);  // empty: data() may be null
     return t;
 }
 

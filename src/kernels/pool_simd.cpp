@@ -50,12 +50,13 @@ __attribute__((noinline)) void pool_row(PoolArgs a, int64_t width) {
     float* out0 = a.out;
     const float* inv0 = a.inv_cols;
     int64_t x = 0;
+    // Max pools have no divisors (inv_cols is null, and null + x is undefined behaviour).
     for (; x + 8 <= width; x += 8) {
-        a.in = in0 + x, a.out = out0 + x, a.inv_cols = inv0 + x;
+        a.in = in0 + x, a.out = out0 + x, a.inv_cols = MAX ? nullptr : inv0 + x;
         pool_tile<MAX, 2>(a, 8);
     }
     for (; x < width; x += 4) {
-        a.in = in0 + x, a.out = out0 + x, a.inv_cols = inv0 + x;
+        a.in = in0 + x, a.out = out0 + x, a.inv_cols = MAX ? nullptr : inv0 + x;
         pool_tile<MAX, 1>(a, int(std::min<int64_t>(4, width - x)));
     }
 }

@@ -2,6 +2,8 @@
 // values worked out by hand and against each other.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "core/codec.hpp"
 #include "core/explain.hpp"
 
@@ -115,6 +117,43 @@ TEST(Explain, WindowCoversItsDilatedTapsOnly) {
     EXPECT_TRUE(cp::window_covers(c.e, 1, 0, 5, 2));
     EXPECT_FALSE(cp::window_covers(c.e, 1, 0, 4, 1));
     EXPECT_FALSE(cp::window_covers(c.e, 1, 0, 2, 0));
+}
+
+// Found by fuzzing (tests/fuzz): a grid at the caps overflowed 64 bits, and coverage cost
+// outputs x taps.
+TEST(Explain, ExplainOfAHugeGridSaysSoWithoutTabulating) {
+    // p=same with d*(k-1) = 65536 * 65535 pads each axis to 2^32 cells: 2^64 cells in all.
+    const Case x = explain("v=1&in=1x8x8&net=conv2d(out=1,k=65536,p=same,d=65536)");
+    EXPECT_FALSE(x.e.grids_included);
+    EXPECT_FALSE(cp::explain_text(x.state.net[0], x.info, x.e).empty());
+}
+
+// Coverage used to cost outputs x kernel taps: a 1000-cell grid with a 500-tap window took 2.5e5
+// steps per row, 1e11 in all. Per-axis counts make it linear; the counts stay exact.
+TEST(Explain, ExplainCoverageOfALargeWindowIsFastAndExact) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const Case x = explain("v=1&in=1x1000x1000&net=conv2d(out=1,k=500)");
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ASSERT_TRUE(x.e.grids_included);
+    EXPECT_LT(secs, 5.0);
+    // Cell (y, x) is under min(y+1, 500, 1000-y) windows per axis.
+    auto per_axis = [](int64_t j) { return std::min<int64_t>({j + 1, 500, 1000 - j}); };
+    for (int64_t row : {0, 1, 250, 499, 500, 998, 999})
+        for (int64_t col : {0, 7, 500, 999})
+            EXPECT_EQ(x.e.coverage[size_t(row * 1000 + col)], per_axis(row) * per_axis(col)) << row << "," << col;
+}
+
+TEST(Explain, TransposedOverlapCountsMatchTheirDefinition) {
+    const cp::Explain e = explain("v=1&in=1x5x4&net=convT2d(out=1,k=3x4,s=2x3,p=1x2,op=1x2,d=2x1)").e;
+    ASSERT_TRUE(e.grids_included);
+    for (int64_t oy = 0; oy < e.out_h; ++oy)
+        for (int64_t ox = 0; ox < e.out_w; ++ox) {
+            int n = 0;
+            for (int64_t y = 0; y < e.grid_h; ++y)
+                for (int64_t x = 0; x < e.grid_w; ++x)
+                    n += cp::window_covers(e, oy, ox, y, x) && e.cells[size_t(y * e.grid_w + x)] == cp::Cell::Input;
+            EXPECT_EQ(e.overlap[size_t(oy * e.out_w + ox)], n) << oy << "," << ox;
+        }
 }
 
 }  // namespace
