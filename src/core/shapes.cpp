@@ -12,13 +12,12 @@
 // [SECTION] net
 #include "core/shapes.hpp"
 
-#include <climits>
 #include <cmath>
-#include <initializer_list>
 #include <cstdio>
 #include <sstream>
 
 #include "core/codec.hpp"
+#include "core/limits.hpp"
 
 namespace cp {
 
@@ -47,15 +46,6 @@ namespace {
 constexpr int64_t kMaxOutputAxis = int64_t(1) << 24;  // keeps every product inside int64
 
 const char* axis_label(int axes, int a) { return axes == 1 ? "L" : (a == 0 ? "H" : "W"); }
-
-// A product of sizes (each >= 0) that saturates at INT64_MAX: MACs and element counts of a
-// stack at the caps pass 2^63, and a saturated count still fails every budget.
-int64_t saturating_product(std::initializer_list<int64_t> factors) {
-    int64_t p = 1;
-    for (int64_t f : factors)
-        if (__builtin_mul_overflow(p, f, &p)) return INT64_MAX;
-    return p;
-}
 
 // Floor division (PyTorch's div_rtn) for possibly negative numerators.
 int64_t div_floor(int64_t a, int64_t b) {
@@ -406,8 +396,7 @@ Status conv_info(const Layer& L, const Dims& in, LayerInfo& info) {
         // PyTorch 1.13), with 1-d viewed as 2-d of height 1; the first half of that rule (strided,
         // dilated or a kernel other than 1x1) already holds here.
         const int64_t kh = axes == 2 ? L.kernel[0] : 1, kw = L.kernel[axes - 1];
-        int64_t numel = 1;
-        for (int64_t v : padded_in) numel = saturating_product({numel, v});
+        const int64_t numel = sat_count(padded_in);  // saturates: a stack at the caps passes 2^63
         const bool mkldnn = g > 1 || (kw > 3 && kh > 3) || in[0] > 1 || numel > 20480;
         if (mkldnn && bad_dilation) return fail(info, "non-positive dilation is not supported");
         if (mkldnn) return fail(info, "could not create a descriptor for a dilated convolution forward propagation primitive");
@@ -439,7 +428,8 @@ Status conv_info(const Layer& L, const Dims& in, LayerInfo& info) {
     finish_shape(info, L.out_channels);
     info.in_channels = in[1];
     info.params = L.out_channels * wshape[1] * kvol + (L.bias ? L.out_channels : 0);
-    info.macs = saturating_product({in[0], L.out_channels, spatial_out, wshape[1], kvol});
+    // Saturating: MACs of a stack at the caps pass 2^63, and a saturated count still fails every budget.
+    info.macs = sat_mul(sat_mul(sat_mul(sat_mul(in[0], L.out_channels), spatial_out), wshape[1]), kvol);
     info.formula_general = "out = floor((in + pad_before + pad_after - d*(k-1) - 1) / s) + 1";
     conv_formula(info);
     for (int a = 0; a < axes; ++a) {
@@ -559,7 +549,8 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
     finish_shape(info, L.out_channels);
     info.in_channels = in[1];
     info.params = c_in * wshape[1] * kvol + (L.bias ? L.out_channels : 0);
-    info.macs = saturating_product({in[0], c_in, spatial_in, wshape[1], kvol});  // every input cell meets every tap once
+    // Every input cell meets every tap once (saturating, as for conv).
+    info.macs = sat_mul(sat_mul(sat_mul(sat_mul(in[0], c_in), spatial_in), wshape[1]), kvol);
     info.formula_general = "out = (in - 1)*s - pad_before - pad_after + d*(k-1) + 1 + output_padding";
     for (int a = 0; a < axes; ++a) {
         const AxisInfo& x = info.axis[a];
