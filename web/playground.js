@@ -12,6 +12,7 @@
 //     vertical swipe scrolls, a horizontal drag or a tap works the widgets, a pinch zooms a map
 //   - visibility: no frames while the page is hidden or the frame is out of view
 //   - the host API: checked messages from window.parent -> the app; the app's messages -> host
+//   - downloads: one function (cpBridge.download) for every file the app hands the user
 //   - a screen-reader summary of the shape table
 //   - window.convplay: small hooks the browser tests and tests/web/ui_timing.mjs read
 'use strict';
@@ -339,6 +340,18 @@
         copyText(text) {
             if (navigator.clipboard) navigator.clipboard.writeText(text).catch(() => {});
         },
+        // Every download of the page goes through here: a Blob behind a temporary <a download>.
+        download(name, mime, bytes) {
+            const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+            const a = document.createElement('a');
+            a.href = url;
+            a.download = name;
+            document.body.appendChild(a);
+            a.click();
+            a.remove();
+            setTimeout(() => URL.revokeObjectURL(url), 60000);
+            window.convplay.downloads.push(name);
+        },
         summary,
         ready() {
             loading.hidden = true;
@@ -359,6 +372,7 @@
     window.convplay = {
         readyAt: 0,
         lastPointerDown: 0,
+        downloads: [],      // names of the files handed to the user, in order
         ready: () => runtimeReady && document.body.dataset.ready === '1',
         frames: () => call('cp_app_frames', 'number', [], []),
         state: () => call('cp_app_state', 'string', [], []),

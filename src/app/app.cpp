@@ -149,6 +149,7 @@ void App::frame() {
         draw_view_window();
         frame_parts_[2] = host_.now_ms() - t;
     }
+    if (show_export) draw_export_window();
     if (!session_.busy() && shown_edit != session_.edits()) {
         show_pending_ = true;
         show_edit_ = session_.edits();

@@ -4,8 +4,9 @@
 //
 // [SECTION] windows (one file each): top_bar.cpp, layers_window.cpp (+ layer_params.cpp,
 // weights_editor.cpp), outputs_window.cpp, viewer_window.cpp (+ feature_map_view.cpp),
-// explain_window.cpp, shapes_window.cpp; panels.cpp arranges them (tiled on a wide page, as tabs
-// in an embed or on a narrow screen) and embed.cpp holds the embed chrome and the host API.
+// explain_window.cpp, shapes_window.cpp, export_window.cpp; panels.cpp arranges them (tiled on a
+// wide page, as tabs in an embed or on a narrow screen) and embed.cpp holds the embed chrome and
+// the host API.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -122,6 +123,8 @@ public:
     // to that panel when panels are tabs; shows_view(): whether either is on this page.
     void show_in_view(int slot, int tab);
     bool shows_view() const;
+    void draw_export_window();  // export_window.cpp
+    bool show_export = false;
     Layout layout;
 
 private:

@@ -15,6 +15,8 @@ public:
     // The page's address without query and fragment, to build a share link.
     virtual std::string page_url() = 0;
     virtual void copy_text(const std::string& text) = 0;
+    // Hands the user a file (the browser's download: a Blob behind an <a download>).
+    virtual void download(const std::string& file_name, const std::string& mime, const std::string& bytes) = 0;
     // The DOM fallback for screen readers: the shape table as JSON (core's shapes_json).
     virtual void publish_summary(const std::string& shapes_json) = 0;
     virtual double now_ms() = 0;

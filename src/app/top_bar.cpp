@@ -1,5 +1,5 @@
 // The top bar of the tiled page: the state text (typed or pasted, Enter applies), the share link,
-// "Embed..." (copy embed code), the tutorial, and the status line: the latest message, or the
+// "Embed..." (copy embed code), the tutorial, Export (export_window.cpp), and the status line: the latest message, or the
 // encoder-decoder size check with its one-click fix (also shown by the tabbed bar, embed.cpp).
 #include <cstring>
 #include <vector>
@@ -27,7 +27,7 @@ void App::draw_top_bar(Edit& e) {
     const bool share = !flags_.hidden("share");
     const ImGuiStyle& style = ImGui::GetStyle();
     auto button_w = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2 + style.ItemSpacing.x; };
-    const float buttons_w = button_w("Default") + button_w("Tutorial") + (share ? button_w("Copy link") + button_w("Embed...") : 0);
+    const float buttons_w = button_w("Default") + button_w("Tutorial") + button_w("Export") + (share ? button_w("Copy link") + button_w("Embed...") : 0);
     ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetContentRegionAvail().x - buttons_w));
     draw_state_field(e);
     draw_page_buttons(e, true);
@@ -59,6 +59,10 @@ void App::draw_page_buttons(Edit& e, bool with_default) {
     if (ImGui::Button("Tutorial")) host_.open_url("tutorial.html", false);
     hooks().record("tutorial");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("An article on conv and transposed-conv shapes, with live playgrounds.");
+    ImGui::SameLine();
+    if (ImGui::Button("Export")) show_export = !show_export;
+    hooks().record("export");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("PyTorch / Keras code, an ONNX model, tensors as NPY or PNG, the shape table.");
 }
 
 void App::draw_state_field(Edit& e) {

@@ -12,7 +12,7 @@ const char* usage() {
     return "convplay - convolution and transposed-convolution arithmetic, exactly as PyTorch does it\n"
            "\n"
            "usage:\n"
-           "  convplay shapes  <state> [--json]            per-layer shapes, formulas, MACs, gaps, errors\n"
+           "  convplay shapes  <state> [--json|--markdown] per-layer shapes, formulas, MACs, gaps, errors\n"
            "  convplay run     <state> --out DIR [--image FILE | --npy FILE] [--dump]\n"
            "                                              run the stack; write each output as .npy and .png\n"
            "  convplay explain <state> [--layer N] [--max-side N]\n"

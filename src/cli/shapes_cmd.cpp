@@ -9,7 +9,7 @@
 namespace cp::cli {
 
 int cmd_shapes(const std::vector<std::string>& argv) {
-    auto args = parse_args(argv, {}, {"json"});
+    auto args = parse_args(argv, {}, {"json", "markdown"});
     if (!args) return fail(args.status()), 2;
     auto state = load_state(args->state_text);
     if (!state) {
@@ -19,6 +19,7 @@ int cmd_shapes(const std::vector<std::string>& argv) {
     const NetInfo info = net_info(*state);
     const SolveReport solve = solve_net(*state);
     if (args->has("json")) std::printf("%s\n", shapes_json(*state, info, solve).c_str());
+    else if (args->has("markdown")) std::fputs(shapes_markdown(*state, info, solve).c_str(), stdout);
     else std::fputs(shapes_table(*state, info, solve).c_str(), stdout);
     return info.ok() ? 0 : 1;
 }

@@ -107,6 +107,36 @@ std::string shapes_json(const State& state, const NetInfo& info, const SolveRepo
     return j.str();
 }
 
+std::string shapes_markdown(const State& state, const NetInfo& info, const SolveReport& solve) {
+    auto cell = [](std::string t) {  // a table cell: no pipes or line breaks
+        for (char& c : t)
+            if (c == '|' || c == '\n') c = c == '|' ? '/' : ' ';
+        return t;
+    };
+    std::ostringstream o;
+    o << "`" << print_state(state) << "`\n\n";
+    o << "| # | layer | input | output | params | MACs | notes |\n|--:|---|---|---|--:|--:|---|\n";
+    o << "| 0 | input (img=" << state.image << ") | | " << shape_text(info.input) << " | | | |\n";
+    for (size_t i = 0; i < info.layers.size(); ++i) {
+        const LayerInfo& L = info.layers[i];
+        o << "| " << i + 1 << " | `" << print_layer(state.net[i]) << "` | ";
+        if (!L.status.ok) {
+            o << (L.in.empty() ? "" : shape_text(L.in)) << " | | | | **error:** " << cell(L.status.message) << " |\n";
+            continue;
+        }
+        std::string notes;
+        for (const auto& w : L.warnings) notes += (notes.empty() ? "" : "; ") + w;
+        o << shape_text(L.in) << " | " << shape_text(L.out) << " | " << human(L.params) << " | " << human(L.macs) << " | "
+          << cell(notes) << " |\n";
+    }
+    if (!solve.mismatches.empty()) {
+        o << "\nEncoder-decoder sizes:\n\n";
+        for (const auto& m : solve.mismatches) o << "- " << m.message << "\n";
+        if (solve.all_fixed) o << "\nFixed state: `" << print_state(solve.fixed) << "`\n";
+    }
+    return o.str();
+}
+
 std::string error_json(const Status& st) {
     JsonWriter j;
     j.begin_object().key("ok").value(false).key("error").value(st.message);

@@ -10,6 +10,9 @@ namespace cp {
 
 std::string shapes_table(const State& state, const NetInfo& info, const SolveReport& solve);
 std::string shapes_json(const State& state, const NetInfo& info, const SolveReport& solve);
+// The table as Markdown: one row per layer (shapes, parameters, MACs, notes or the error), then
+// the encoder-decoder mismatches.
+std::string shapes_markdown(const State& state, const NetInfo& info, const SolveReport& solve);
 // {"ok":false,"error":...} for a state that does not parse.
 std::string error_json(const Status& st);
 // The first failing layer's error, named as a person reads it: "layer 2 (conv2d(out=4,k=9)): ...".

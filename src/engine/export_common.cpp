@@ -35,6 +35,8 @@ Result<ExportModel> prepare_export(const State& state) {
 }
 
 std::string input_note(const ExportModel& m) {
+    if (!m.input.data.empty() && m.state.image == "upload")
+        return "the uploaded image as convplay holds it (scaled to [0, 1], downscaled to the pixel budget)";
     if (!m.input.data.empty())
         return "the built-in '" + m.state.image + "' image exactly as convplay draws it (values in [0, 1])";
     if (m.state.image == "upload")

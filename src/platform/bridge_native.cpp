@@ -1,7 +1,7 @@
 // The native twin of bridge_web.cpp: the same platform functions for a desktop build of the
 // playground (SDL2 + GLES3 natively), so the app can be run and debugged outside a browser.
 // No page: the state comes from the command line's first argument (CONVPLAY_STATE env as a
-// fallback), the fragment and the summary go to stdout, the file picker reads CONVPLAY_IMAGE.
+// fallback), the fragment and the summary go to stdout, downloads to the current folder, the file picker reads CONVPLAY_IMAGE.
 // Not built by default (the wasm build is the product; see src/app/CMakeLists.txt).
 #include <chrono>
 #include <cstdio>
@@ -29,6 +29,10 @@ public:
     void set_fragment(const std::string& text) override { std::printf("link: #%s\n", text.c_str()); }
     std::string page_url() override { return "http://127.0.0.1:8080/"; }
     void copy_text(const std::string& text) override { std::printf("copy: %s\n", text.c_str()); }
+    void download(const std::string& name, const std::string&, const std::string& bytes) override {
+        std::ofstream(name, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+        std::printf("saved %s (%zu bytes)\n", name.c_str(), bytes.size());
+    }
     void publish_summary(const std::string&) override {}
     void warn(const std::string& text) override { std::fprintf(stderr, "%s\n", text.c_str()); }
     void post_to_host(const std::string&) override {}

@@ -22,6 +22,9 @@
 EM_JS(void, js_open_file_picker, (), { if (window.cpBridge) window.cpBridge.openFilePicker(); });
 EM_JS(void, js_set_fragment, (const char* text), { if (window.cpBridge) window.cpBridge.setFragment(UTF8ToString(text)); });
 EM_JS(void, js_copy_text, (const char* text), { if (window.cpBridge) window.cpBridge.copyText(UTF8ToString(text)); });
+EM_JS(void, js_download, (const char* name, const char* mime, const uint8_t* bytes, int len), {
+    if (window.cpBridge) window.cpBridge.download(UTF8ToString(name), UTF8ToString(mime), HEAPU8.slice(bytes, bytes + len));
+});
 EM_JS(void, js_summary, (const char* json), { if (window.cpBridge) window.cpBridge.summary(UTF8ToString(json)); });
 EM_JS(void, js_ready, (), { if (window.cpBridge) window.cpBridge.ready(); });
 EM_JS(void, js_fatal, (const char* text), { if (window.cpBridge) window.cpBridge.fatal(UTF8ToString(text)); });
@@ -63,6 +66,9 @@ public:
     void set_fragment(const std::string& text) override { js_set_fragment(text.c_str()); }
     std::string page_url() override { return take(js_page_url()); }
     void copy_text(const std::string& text) override { js_copy_text(text.c_str()); }
+    void download(const std::string& name, const std::string& mime, const std::string& bytes) override {
+        js_download(name.c_str(), mime.c_str(), reinterpret_cast<const uint8_t*>(bytes.data()), int(bytes.size()));
+    }
     void publish_summary(const std::string& json) override { js_summary(json.c_str()); }
     double now_ms() override { return emscripten_get_now(); }
     void warn(const std::string& text) override { js_warn(text.c_str()); }

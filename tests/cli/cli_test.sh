@@ -28,6 +28,7 @@ expect 0 "1x16x128x128 -> 1x3x255x255" "$CP" shapes "$DEF"
 expect 0 "layer 3 (convT2d) makes 255x255 but layer 1 (conv2d) took 256x256: set op=1" "$CP" shapes "$DEF"
 expect 0 "H: (128 - 1) * 2 - 1 - 1 + 3 + 0 = 255" "$CP" shapes "$DEF"
 expect 0 '"fix":"op=1"' "$CP" shapes "$DEF" --json
+expect 0 '| 3 | `convT2d(out=3,k=3,s=2,p=1)` | 1x16x128x128 | 1x3x255x255 | 435 | 7.08M |' "$CP" shapes "$DEF" --markdown
 expect 0 "fixed: v=1&in=3x256x256&img=photo&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)" "$CP" solve "$DEF"
 expect 0 "1x16x128x128" "$CP" shapes "http://127.0.0.1:8080/#$DEF"
 expect 0 "v=1&in=3x256x256&img=photo&net=relu" sh -c "echo 'v=1&net=ReLU()' | '$CP' canon -"

@@ -1,0 +1,141 @@
+// The Export window (opened from the top bar): the model as PyTorch or Keras code (to the
+// clipboard) or as an ONNX file, any computed tensor as NPY (feature maps also as PNG), and the
+// shape table as JSON or Markdown. Files reach the user through Host::download.
+#include <algorithm>
+
+#include "app/app.hpp"
+#include "core/report.hpp"
+#include "engine/export.hpp"
+#include "engine/image.hpp"
+#include "engine/npy.hpp"
+
+namespace cp::app {
+
+namespace {
+
+// A tensor the user can download: the input, a layer's output, or a conv layer's weight or bias.
+struct TensorChoice {
+    std::string label, file;  // "layer 2 output (1x16x128x128)", "layer2_relu"
+    const Tensor* tensor = nullptr;
+    bool is_map = false;      // a feature map (PNG makes sense)
+};
+
+std::vector<TensorChoice> tensor_choices(const Session& s) {
+    std::vector<TensorChoice> c;
+    if (const Tensor* in = s.input(); in && !in->data.empty())
+        c.push_back({"input (" + shape_text(in->shape) + ")", "input", in, true});
+    const Plan* plan = s.plan();
+    if (!plan || !s.plan_status().ok) return c;
+    for (int i = 0; i < s.computed(); ++i) {
+        const std::string n = std::to_string(i + 1), stem = "layer" + n + "_" + s.info().layers[size_t(i)].name;
+        const Tensor& out = plan->output(i);
+        c.push_back({"layer " + n + " output (" + shape_text(out.shape) + ")", stem, &out, true});
+        const LayerWeights& w = plan->weights(i);
+        if (!w.weight.data.empty())
+            c.push_back({"layer " + n + " weight (" + shape_text(w.weight.shape) + ")", stem + "_weight", &w.weight, false});
+        if (!w.bias.data.empty())
+            c.push_back({"layer " + n + " bias (" + shape_text(w.bias.shape) + ")", stem + "_bias", &w.bias, false});
+    }
+    return c;
+}
+
+}  // namespace
+
+void App::draw_export_window() {
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.3f), ImGuiCond_Appearing, ImVec2(0.5f, 0.0f));
+    if (!ImGui::Begin("Export", &show_export, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
+        ImGui::End();
+        return;
+    }
+    const State& st = session_.state();
+    // The model: made when a button asks for it (the weights as the engine makes them; an
+    // uploaded image goes along as the input when it is small enough to embed).
+    auto model = [&]() -> Result<ExportModel> {
+        auto m = prepare_export(st);
+        if (m && st.image == "upload" && session_.input() &&
+            session_.input()->numel() <= ExportLimits::max_input_values)
+            m->input = *session_.input();
+        return m;
+    };
+    auto report = [&](const Status& s, const std::string& done) {
+        session_.notice = s ? Notice{Notice::Info, done} : Notice{Notice::Error, "Export: " + s.message};
+    };
+
+    ImGui::TextUnformatted("The model, with the weights and input convplay uses");
+    if (!session_.info().ok()) {
+        wrapped_colored(kColError, "Nothing to export: " + first_error_status(st, session_.info()).message);
+    } else {
+        if (ImGui::Button("Copy PyTorch code")) {
+            auto m = model();
+            if (m) host_.copy_text(export_pytorch(*m));
+            report(m.status(), "PyTorch code copied (nn.Sequential, weights, input, shape assert).");
+        }
+        hooks().record("export_pytorch");
+        ImGui::SameLine();
+        if (ImGui::Button("Copy Keras code")) {
+            auto m = model();
+            if (m) host_.copy_text(export_keras(*m));
+            report(m.status(), "Keras code copied (channels_last; comments where Keras differs).");
+        }
+        hooks().record("export_keras");
+        ImGui::SameLine();
+        if (ImGui::Button("Download .onnx")) {
+            auto m = model();
+            Result<std::string> bytes = m ? export_onnx(*m) : Result<std::string>(m.status());
+            if (bytes) host_.download("convplay.onnx", "application/octet-stream", *bytes);
+            report(bytes.status(), "convplay.onnx downloaded (opset 13).");
+        }
+        hooks().record("export_onnx");
+        help_marker("What each format keeps, and where Keras differs from PyTorch: docs/export.md. "
+                    "The same exports from the command line: convplay export <state> --to pytorch|onnx|keras.");
+    }
+
+    ImGui::Separator();
+    ImGui::TextUnformatted("A tensor");
+    const auto choices = tensor_choices(session_);
+    static int pick = -1;  // -1: the last layer's output
+    if (pick < 0 || pick >= int(choices.size())) {
+        pick = 0;
+        for (int i = 0; i < int(choices.size()); ++i)
+            if (choices[size_t(i)].is_map) pick = i;
+    }
+    if (choices.empty()) {
+        ImGui::TextDisabled("nothing computed yet");
+    } else {
+        const TensorChoice& c = choices[size_t(pick)];
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
+        if (ImGui::BeginCombo("##tensor", c.label.c_str())) {
+            for (int i = 0; i < int(choices.size()); ++i)
+                if (ImGui::Selectable(choices[size_t(i)].label.c_str(), i == pick)) pick = i;
+            ImGui::EndCombo();
+        }
+        hooks().record("export_tensor");
+        ImGui::SameLine();
+        if (ImGui::Button("NPY")) host_.download(c.file + ".npy", "application/octet-stream", encode_npy(*c.tensor));
+        hooks().record("export_npy");
+        if (c.is_map) {
+            ImGui::SameLine();
+            if (ImGui::Button("PNG"))
+                host_.download(c.file + ".png", "image/png", encode_png(render_feature_map(*c.tensor, view_.item)));
+            hooks().record("export_png");
+        }
+    }
+
+    ImGui::Separator();
+    ImGui::TextUnformatted("The shape table");
+    if (ImGui::Button("JSON")) host_.download("convplay_shapes.json", "application/json", session_.shapes_json() + "\n");
+    hooks().record("export_json");
+    ImGui::SameLine();
+    auto md = [&] { return shapes_markdown(st, session_.info(), session_.solve()); };
+    if (ImGui::Button("Markdown")) host_.download("convplay_shapes.md", "text/markdown", md());
+    hooks().record("export_md");
+    ImGui::SameLine();
+    if (ImGui::Button("Copy Markdown")) {
+        host_.copy_text(md());
+        session_.notice = {Notice::Info, "Shape table copied as Markdown."};
+    }
+    ImGui::End();
+}
+
+}  // namespace cp::app
