@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "app/app.hpp"
+#include "core/limits.hpp"
 #include "core/report.hpp"
 #include "engine/export.hpp"
 #include "engine/image.hpp"
@@ -54,7 +55,7 @@ void App::draw_export_window() {
     auto model = [&]() -> Result<ExportModel> {
         auto m = prepare_export(st);
         if (m && st.image == "upload" && session_.input() &&
-            session_.input()->numel() <= ExportLimits::max_input_values)
+            session_.input()->numel() <= Limits::max_export_input_values)
             m->input = *session_.input();
         return m;
     };
@@ -116,8 +117,11 @@ void App::draw_export_window() {
         hooks().record("export_npy");
         if (c.is_map) {
             ImGui::SameLine();
-            if (ImGui::Button("PNG"))
-                host_.download(c.file + ".png", "image/png", encode_png(render_feature_map(*c.tensor, view_.item)));
+            if (ImGui::Button("PNG")) {
+                auto png = feature_map_png(*c.tensor, view_.item);
+                if (png) host_.download(c.file + ".png", "image/png", *png);
+                else session_.notice = {Notice::Error, "PNG: " + png.status().message};
+            }
             hooks().record("export_png");
         }
     }

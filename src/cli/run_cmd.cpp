@@ -129,17 +129,6 @@ private:
     std::vector<std::string> names_;
 };
 
-// The feature-map picture of `t` as PNG bytes, or a reason there is none (an empty tensor, or
-// a picture beyond the pixel budget).
-Result<std::string> feature_map_png(const Tensor& t) {
-    const int64_t pixels = feature_map_pixels(t.shape);
-    if (pixels == 0) return Status::error("empty tensor " + shape_text(t.shape) + ": no picture");
-    if (pixels > Limits::max_png_pixels)
-        return Status::error("the picture of " + shape_text(t.shape) + " would have " + std::to_string(pixels) +
-                             " pixels (at most " + std::to_string(Limits::max_png_pixels) + "): no PNG written");
-    return encode_png(render_feature_map(t));
-}
-
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& argv) {

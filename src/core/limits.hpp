@@ -37,6 +37,10 @@ struct Limits {
     static constexpr int64_t max_plan_bytes = int64_t(768) << 20;
     static constexpr int64_t max_run_macs = int64_t(16) * 1000 * 1000 * 1000;  // multiply-adds per run
     static constexpr int64_t max_png_pixels = int64_t(4096) * 4096;    // one feature-map picture
+
+    // `convplay export` and the playground's Export window (engine/export.hpp).
+    static constexpr int64_t max_export_params = int64_t(1) << 24;        // weights + biases written out
+    static constexpr int64_t max_export_input_values = int64_t(1) << 20;  // a bigger input gets a random stand-in
 };
 
 // Products and sums of sizes that saturate at INT64_MAX instead of overflowing (every operand

@@ -14,11 +14,6 @@
 
 namespace cp {
 
-struct ExportLimits {
-    static constexpr int64_t max_params = int64_t(1) << 26;       // weights + biases written (256 MiB of float32)
-    static constexpr int64_t max_input_values = int64_t(1) << 20;  // a bigger built-in image gets a random stand-in
-};
-
 // Everything an exporter needs, made once: the shapes, each conv/convT layer's weights exactly
 // as the engine makes them (layers without weights get empty ones), and the input.
 struct ExportModel {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/codec.hpp"
+#include "core/limits.hpp"
 #include "core/report.hpp"
 #include "engine/export.hpp"
 #include "engine/samples.hpp"
@@ -17,16 +18,16 @@ Result<ExportModel> prepare_export(const State& state) {
     if (auto st = first_error_status(state, m.info); !st) return st;
     int64_t params = 0;
     for (const LayerInfo& L : m.info.layers) params += L.params;
-    if (params > ExportLimits::max_params)
+    if (params > Limits::max_export_params)
         return Status::error("this stack has " + std::to_string(params) + " weights; export writes at most " +
-                                 std::to_string(ExportLimits::max_params),
+                                 std::to_string(Limits::max_export_params),
                              "use fewer channels or smaller kernels");
     for (size_t i = 0; i < state.net.size(); ++i) {
         const Layer& L = state.net[i];
         m.weights.push_back(L.has_weights() ? make_weights(L, m.info.layers[i], layer_seed(state, static_cast<int>(i)))
                                             : LayerWeights{});
     }
-    if (state.image != "upload" && Tensor::count(m.info.input) <= ExportLimits::max_input_values) {
+    if (state.image != "upload" && Tensor::count(m.info.input) <= Limits::max_export_input_values) {
         auto x = make_sample(state);
         if (!x) return x.status();
         m.input = std::move(*x);
@@ -42,7 +43,7 @@ std::string input_note(const ExportModel& m) {
     if (m.state.image == "upload")
         return "a random stand-in: this state's image was uploaded (img=upload) and is not in the state";
     return "a random stand-in: the built-in '" + m.state.image + "' image has more than " +
-           std::to_string(ExportLimits::max_input_values) +
+           std::to_string(Limits::max_export_input_values) +
            " values, too many to embed (`convplay run <state> --out DIR --dump` writes it as DIR/input.npy)";
 }
 

@@ -1,6 +1,8 @@
 // Image decoding/encoding through Debian's header-only stb, and feature-map rendering.
 #include "engine/image.hpp"
 
+#include "core/limits.hpp"
+
 #include "engine/npy.hpp"
 
 #include <algorithm>
@@ -179,6 +181,15 @@ std::string encode_png(const Image& img) {
         [](void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<char*>(data), size); },
         &out, img.width, img.height, 3, img.rgb.data(), img.width * 3);
     return out;
+}
+
+Result<std::string> feature_map_png(const Tensor& t, int64_t n) {
+    const int64_t pixels = feature_map_pixels(t.shape);
+    if (pixels == 0) return Status::error("empty tensor " + shape_text(t.shape) + ": no picture");
+    if (pixels > Limits::max_png_pixels)
+        return Status::error("the picture of " + shape_text(t.shape) + " would have " + std::to_string(pixels) +
+                             " pixels (at most " + std::to_string(Limits::max_png_pixels) + "): no PNG written");
+    return encode_png(render_feature_map(t, n));
 }
 
 }  // namespace cp

@@ -43,6 +43,9 @@ Image render_feature_map(const Tensor& t, int64_t n = 0);
 int64_t feature_map_pixels(const Dims& shape);
 
 std::string encode_png(const Image& img);
+// The feature-map picture of batch item `n` of `t` as PNG bytes, or why there is none (an empty
+// tensor, or a picture beyond Limits::max_png_pixels).
+Result<std::string> feature_map_png(const Tensor& t, int64_t n = 0);
 
 // Colormaps: t in [0, 1] -> RGB.
 void colormap_sequential(float t, uint8_t rgb[3]);
