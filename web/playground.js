@@ -49,8 +49,32 @@
         onAbort(what) { showFatal('The playground stopped: ' + what + '. Reload the page to start again.'); },
     };
 
+    // ccall copies 'string' arguments onto the wasm stack (5 MiB): a 10 MB pasted or linked text
+    // would run past it and trap. Long strings go through the heap instead; the app then refuses
+    // them by their length like any other text (one limit, in C++).
+    const STACK_STRING_MAX = 4096;
     function call(name, ret, types, args) {
-        return runtimeReady ? Module.ccall(name, ret, types, args) : null;
+        if (!runtimeReady) return null;
+        const heap = [];
+        try {
+            types = types.map((t, i) => {
+                if (t !== 'string' || typeof args[i] !== 'string' || args[i].length <= STACK_STRING_MAX) return t;
+                const n = Module.lengthBytesUTF8(args[i]) + 1, p = Module._malloc(n);
+                if (!p) throw new RangeError(`no memory for a text of ${n} bytes`);
+                heap.push(p);
+                Module.stringToUTF8(args[i], p, n);
+                args = args.slice();
+                args[i] = p;
+                return 'number';
+            });
+            return Module.ccall(name, ret, types, args);
+        } catch (e) {
+            if (!(e instanceof RangeError)) throw e;
+            console.warn(`convplay: ${name} not called: ${e.message}`);
+            return null;
+        } finally {
+            heap.forEach((p) => Module._free(p));
+        }
     }
 
     // [SECTION] uploads
@@ -308,7 +332,8 @@
     window.addEventListener('hashchange', () => {
         if (location.hash === ownHash) return;
         ownHash = location.hash;
-        call('cp_app_set_state', 'number', ['string', 'number'], [decodeURIComponent(location.hash.slice(1)), 1]);
+        // Raw: the codec decodes percent escapes itself and keeps malformed ones as text.
+        call('cp_app_set_state', 'number', ['string', 'number'], [location.hash.slice(1), 1]);
     });
 
     // [SECTION] the screen-reader summary
@@ -381,6 +406,7 @@
         outputHash: (slot) => call('cp_app_output_hash', 'number', ['number'], [slot]),
         busy: () => call('cp_app_busy', 'number', [], []) === 1,
         message: () => call('cp_app_message', 'string', [], []),
+        planStatus: () => call('cp_app_plan_status', 'string', [], []),
         rect: (name) => { const r = call('cp_app_widget_rect', 'string', ['string'], [name]); return r ? JSON.parse(r) : null; },
         timing: () => JSON.parse(call('cp_app_timing', 'string', [], [])),
         view: () => JSON.parse(call('cp_app_view', 'string', [], [])),

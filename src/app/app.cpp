@@ -31,7 +31,11 @@ bool App::wants_frame() const { return frames_left_ > 0 || session_.busy() || vi
 
 Status App::set_state_text(const std::string& text, bool from_link) {
     ++generation_;
-    Status st = session_.load_text(text);
+    // An error is about the text it came with: a new text (or an edit) replaces it.
+    if (session_.notice.kind == Notice::Error) session_.notice = {};
+    // A link with nothing after '#' (the fragment cleared) means the default state, not an error.
+    const bool empty_link = from_link && text.find_first_not_of(" \t\r\n#") == std::string::npos;
+    Status st = session_.load_text(empty_link ? std::string(kDefaultState) : text);
     if (!st) {
         if (from_link) {
             session_.load_text(kDefaultState);
@@ -92,6 +96,7 @@ void App::apply(const Edit& e) {
             request_frames(2);
             return;
         }
+        if (session_.notice.kind == Notice::Error) session_.notice = {};
         session_.edit(e.draft);
         edit_ms = host_.now_ms();
         const int n = int(session_.state().net.size());

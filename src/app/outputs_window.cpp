@@ -67,7 +67,10 @@ void App::draw_outputs_window() {
             m = &maps_.get(slot, t, session_.version(slot), view_.item);
         }
         if (!m || !m->ready()) {
-            ImGui::TextDisabled(m && m->too_big ? "(too big for this GPU's textures)" : "computing...");
+            // No picture yet: why (the plan refused the state), or that it is on its way.
+            if (m && m->too_big) ImGui::TextDisabled("(too big for this GPU's textures)");
+            else if (!session_.plan_status().ok) wrapped_colored(kColError, "not computed: " + session_.plan_status().message);
+            else ImGui::TextDisabled("computing...");
             ImGui::Separator();
             ImGui::PopID();
             continue;

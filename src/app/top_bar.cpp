@@ -1,6 +1,8 @@
 // The top bar of the tiled page: the state text (typed or pasted, Enter applies), the share link,
 // "Embed..." (copy embed code), the tutorial, Export (export_window.cpp), and the status line: the latest message, or the
 // encoder-decoder size check with its one-click fix (also shown by the tabbed bar, embed.cpp).
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -10,6 +12,15 @@
 namespace cp::app {
 
 namespace {
+
+// A status message, wrapped at the bar's edge (long messages used to be cut off).
+void message(ImU32 color, const std::string& text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+}
 
 // The state text field's buffer: refreshed from the state whenever the field is not being typed in.
 std::vector<char>& state_buffer() {
@@ -85,21 +96,19 @@ void App::draw_state_field(Edit& e) {
 }
 
 void App::draw_status_line(Edit& e) {
-    // The message of the moment, else the progress or the encoder-decoder check.
+    // The message of the moment, else the progress or the encoder-decoder check. Messages wrap;
+    // the bar grows by their extra lines from the next frame on (compute_layout).
+    const float y0 = ImGui::GetCursorPosY();
     const Notice& n = session_.notice;
     if (n.kind != Notice::None) {
         const ImU32 col = n.kind == Notice::Error ? kColError : n.kind == Notice::Warning ? kColWarn : kColOk;
         if (small_button("x##notice")) session_.notice = {};
         ImGui::SameLine();
-        ImGui::PushStyleColor(ImGuiCol_Text, col);
-        ImGui::TextUnformatted(n.text.c_str());
-        ImGui::PopStyleColor();
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", n.text.c_str());
+        message(col, n.text);
     } else if (!session_.plan_status().ok) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kColError);
-        ImGui::Text("Cannot run: %s (%s). The outputs shown are from before.", session_.plan_status().message.c_str(),
-                    session_.plan_status().hint.c_str());
-        ImGui::PopStyleColor();
+        const Status& st = session_.plan_status();
+        message(kColError, "Cannot run: " + st.message + (st.hint.empty() ? "" : " (" + st.hint + ")") +
+                               ". The outputs shown are from before.");
     } else {
         const SolveReport& sr = session_.solve();
         if (!sr.mismatches.empty()) {
@@ -113,10 +122,7 @@ void App::draw_status_line(Edit& e) {
                 hooks().record("fix");
             };
             if (fix && layout.tabbed) fix_button(), ImGui::SameLine();
-            ImGui::PushStyleColor(ImGuiCol_Text, kColWarn);
-            ImGui::TextUnformatted(m.message.c_str());
-            ImGui::PopStyleColor();
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m.message.c_str());
+            message(kColWarn, m.message);
             if (fix && !layout.tabbed) ImGui::SameLine(), fix_button();
         } else if (session_.busy()) {
             ImGui::TextDisabled("computing layer %d of %d...", session_.computed() + 1,
@@ -125,11 +131,14 @@ void App::draw_status_line(Edit& e) {
             ImGui::TextColored(ImVec4(0.5f, 0.8f, 0.55f, 1), "Every layer is valid; decoder sizes match their encoders.");
         } else {
             const LayerInfo& bad = session_.info().layers[size_t(session_.info().first_error)];
-            ImGui::PushStyleColor(ImGuiCol_Text, kColError);
-            ImGui::Text("Layer %d (%s): %s", bad.index + 1, bad.name.c_str(), bad.status.message.c_str());
-            ImGui::PopStyleColor();
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Layer %d (%s): %s", bad.index + 1, bad.name.c_str(), bad.status.message.c_str());
+            message(kColError, "Layer " + std::to_string(bad.index + 1) + " (" + bad.name + "): " + bad.status.message);
         }
+    }
+    const float extra = std::clamp(ImGui::GetCursorPosY() - y0 - ImGui::GetStyle().ItemSpacing.y - ImGui::GetFrameHeight(), 0.0f,
+                                   ImGui::GetTextLineHeightWithSpacing() * 6);
+    if (std::abs(extra - status_extra_h_) > 0.5f) {
+        status_extra_h_ = extra;
+        request_frames(2);
     }
 }
 

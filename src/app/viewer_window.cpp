@@ -57,7 +57,9 @@ void App::draw_viewer_tab() {
         values = &t;
     }
     if (!m || !m->ready()) {
-        ImGui::TextDisabled(m && m->too_big ? "too big for this GPU's textures" : "computing...");
+        if (m && m->too_big) ImGui::TextDisabled("too big for this GPU's textures");
+        else if (!session_.plan_status().ok) wrapped_colored(kColError, "not computed: " + session_.plan_status().message);
+        else ImGui::TextDisabled("computing...");
         return;
     }
     const bool composite = view_.rgb && m->c == 3;

@@ -207,6 +207,12 @@ EMSCRIPTEN_KEEPALIVE double cp_app_output_hash(int slot) {
     return double(h);
 }
 
+// Why the outputs cannot be computed (the plan refused the state: a budget), "" when they can.
+EMSCRIPTEN_KEEPALIVE const char* cp_app_plan_status() {
+    const cp::Status& st = cp::platform::app().session().plan_status();
+    return ret(st.ok ? std::string() : st.message);
+}
+
 EMSCRIPTEN_KEEPALIVE const char* cp_app_message() {
     auto& s = cp::platform::app().session();
     static const char* kinds[] = {"none", "info", "warning", "error"};
