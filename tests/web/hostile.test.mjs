@@ -20,13 +20,20 @@ const planStatus = () => hooks(() => convplay.planStatus());
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS_DIR, `hostile-${name}.png`) });
 const MEMORY_BOUND = 1536 << 20;   // bytes of wasm memory after any case (the cap is 2 GiB)
 
-// A live page: a hook round trip (evaluate + call into wasm) answers within 100 ms.
+// A live page: a test hook answers within 100 ms inside the page, and the whole round trip
+// (Playwright to the page and back: it waits while the main thread is busy) within 2 s, a
+// bound that holds on a loaded test machine.
 async function assertLive() {
     const t0 = performance.now();
-    const s = await state();
-    const ms = performance.now() - t0;
+    const [s, inPage] = await hooks(() => {
+        const t = performance.now();
+        const st = convplay.state();
+        return [st, performance.now() - t];
+    });
+    const roundTrip = performance.now() - t0;
     assert.ok(typeof s === 'string' && s.startsWith('v=1'), `the app answers (${s})`);
-    assert.ok(ms < 100, `a test hook answered in ${ms.toFixed(1)} ms`);
+    assert.ok(inPage < 100, `a test hook answered in ${inPage.toFixed(1)} ms`);
+    assert.ok(roundTrip < 2000, `the page answered in ${roundTrip.toFixed(0)} ms`);
     const mem = await hooks(() => Module.HEAPU8.length);
     assert.ok(mem <= MEMORY_BOUND, `wasm memory ${mem} bytes, bound ${MEMORY_BOUND}`);
     assert.deepEqual(pageErrors, []);
@@ -180,16 +187,22 @@ function zerosPng(w, h) {
                           chunk('IEND', Buffer.alloc(0))]);
 }
 
-test('a tiny PNG declaring 100000 x 100000 pixels and a non-image are refused, the image is kept', async () => {
+test('tiny PNGs declaring huge sizes and a non-image are refused, the image is kept', async () => {
     await load(DEFAULT_STATE);
     await waitSettled(page);
     const before = await state(), inputHash = await hooks(() => convplay.outputHash(-1));
-    const bomb = bombPng(100000, 100000);
+    // 10000 x 10000 passes the decoder's own sanity check: the pixel budget refuses it.
+    const bomb = bombPng(10000, 10000);
     assert.ok(bomb.length < 100, `the bomb is ${bomb.length} bytes`);
     await page.setInputFiles('#file', { name: 'bomb.png', mimeType: 'image/png', buffer: bomb });
     await page.waitForFunction(() => /bomb\.png/.test(convplay.message()));
-    assert.match(await message(), /^error: bomb\.png is 100000x100000 .*too large \(at most \d+ megapixels\)/);
-    await page.setInputFiles('#file', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('GIF89a not really') });
+    assert.match(await message(), /^error: bomb\.png is 10000x10000 \(100 megapixels\): too large \(at most \d+ megapixels\)/);
+    // 100000 x 100000 (30 GB of pixels) stb itself calls corrupt.
+    await page.setInputFiles('#file', { name: 'huge.png', mimeType: 'image/png', buffer: bombPng(100000, 100000) });
+    await page.waitForFunction(() => /huge\.png/.test(convplay.message()));
+    assert.match(await message(), /^error: huge\.png is not an image convplay can read \(.*corrupt\)/);
+    assert.equal(await state(), before);
+    await page.setInputFiles('#file', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('this is a text file, not a picture\n') });
     await page.waitForFunction(() => /notes\.png/.test(convplay.message()));
     assert.match(await message(), /^error: notes\.png is not an image convplay can read/);
     assert.equal(await state(), before);
