@@ -43,6 +43,8 @@ const ROWS = {
     max_plan_bytes: ['a whole stack', (v) => `${v / MiB} MiB`],
     max_run_macs: ['work per run', (v) => `${v / 1e6} million`],
     max_png_pixels: ['one feature-map PNG', (v) => `${wh(v)} pixels`],
+    max_export_params: ['exported weights', (v) => `${v / MiB} Mi values`],
+    max_export_input_values: ['exported input', (v) => `${v / MiB} Mi values`],
 };
 
 test('every limit in src/core/limits.hpp has a README row with its value', () => {
