@@ -1,13 +1,12 @@
 // convplay embed.js, the host side of docs/embed.md: each <div data-convplay="STATE" ...>
-// becomes a playground iframe when it nears the viewport, sized by its `resize` messages.
-// A message counts only from our iframe's window at its origin.
+// becomes a playground iframe near the viewport, sized by its `resize` messages.
 (() => {
     'use strict';
     if (window.convplay && window.convplay.scan) return;   // loaded twice
     const me = document.currentScript;
     const BASE = me && me.src ? new URL('index.html', me.src).href : 'index.html';
     const FLAGS = ['panels', 'lock', 'hide', 'layer'];   // data-X passed on as X=
-    const all = [];   // one record per embed
+    const all = [];   // one per embed
     let count = 0;
     const io = window.IntersectionObserver && new IntersectionObserver((es) => {
         for (const e of es) if (e.isIntersecting) load(find(e.target));
@@ -35,6 +34,7 @@
         f.allow = 'clipboard-write';
         f.style.cssText = 'display:block;width:100%;border:0;height:' + r.height + 'px';
         r.el.replaceChildren(f);
+        r.el.style.minHeight = '';
     }
 
     function post(r, msg) {
@@ -45,7 +45,7 @@
 
     window.addEventListener('message', (e) => {
         const r = all.find((x) => x.frame && x.frame.contentWindow === e.source), d = e.data;
-        // Only our iframe, at its origin, speaking version 1, with our id.
+        // only our iframe, at its origin, version 1, our id
         if (!r || e.origin !== r.origin || !d || typeof d !== 'object' || d.convplay !== 1 ||
             typeof d.type !== 'string' || (d.id != null && d.id !== r.id)) return;
         if (d.type === 'resize') {
@@ -70,6 +70,7 @@
             const r = { el, id: d.id || el.id || 'convplay-' + ++count, state: d.convplay, queue: [], on: {},
                         auto: !fixed, height: fixed ? +d.height : 420 };
             all.push(r);
+            el.style.minHeight = r.height + 'px';   // its place kept: no scroll jump
             if (io) io.observe(el); else load(r);
         }
     }
@@ -80,7 +81,7 @@
         post(r, key ? { type, [key]: v } : { type });
     };
     window.convplay = {
-        // fn(message, el); returns an unsubscriber. Late 'ready' listeners are called at once.
+        // fn(message, el); returns an unsubscriber. A late 'ready' listener is called at once.
         on(el, type, fn) {
             const r = get(el), list = r.on[type] || (r.on[type] = []);
             list.push(fn);

@@ -92,6 +92,7 @@ test('iframes: flags from the data- attributes, the state as fragment, lazily', 
     assert.equal(src.hash.slice(1), A);
     assert.equal(new URL(await page.$eval('#fixed iframe', (f) => f.src)).searchParams.get('id'), 'fig-fixed');
     assert.equal(await page.$('#two iframe'), null, 'the embed far below is not loaded');
+    assert.equal(await page.$eval('#two', (el) => el.offsetHeight), 420, 'but its place is kept (no scroll jump later)');
 });
 
 test('calls made before ready are queued and sent in order', async () => {

@@ -1,10 +1,11 @@
 // The tutorial page (build/site/tutorial.html) in headless Chromium: every number it shows is
 // recomputed here with the engine in Node and must match; prose carries no typed digits; the
 // explain figures are the engine's grids; the page fits a phone. (The exercise, which needs the
-// playground's host API, is checked in embed_host.test.mjs.) Screenshots: test-artifacts/tutorial-390.png and tutorial-1280.png.
+// playground's host API, is checked in embed_host.test.mjs.) Screenshots, a screenful each:
+// test-artifacts/tutorial-390-NN.png and tutorial-1280-NN.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine } from '../../web/engine.mjs';
 import { SITE_DIR, ARTIFACTS_DIR, ENGINE_JS } from './engine.mjs';
@@ -41,7 +42,9 @@ function expected(states, slot) {
 }
 
 async function openTutorial(width, height) {
-    const page = await browser.newPage({ viewport: { width, height } });
+    // A browser context each: its own renderer processes, so the WebGL contexts of a closed
+    // page's playgrounds do not count against Chromium's limit of active contexts.
+    const page = await (await browser.newContext({ viewport: { width, height } })).newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     await page.goto(`${server.url}/tutorial.html`);
     await page.waitForSelector('body[data-numbers]', { timeout: 30000 });
@@ -49,19 +52,43 @@ async function openTutorial(width, height) {
     return page;
 }
 
-// Waits until every embed above the bottom of the page has loaded (scrolling through it) and
-// returns to the top, so a full-page screenshot shows the playgrounds.
-async function loadAllEmbeds(page) {
-    const n = await page.$$eval('.embed', (e) => e.length);
-    for (let i = 0; i < n; i++) {
-        await page.evaluate((i) => document.querySelectorAll('.embed')[i].scrollIntoView(), i);
-        await page.waitForFunction((i) => {
-            const f = document.querySelectorAll('.embed')[i].querySelector('iframe');
-            return f && f.contentWindow;
-        }, i, { timeout: 10000 });
+// The page as a reader scrolls through it: one viewport-sized screenshot per screenful, each
+// taken once the playgrounds on screen (they load lazily) said ready. (One tall capture does not
+// work: headless Chromium repeats the top of the page below 8192 px.)
+async function scrollShots(page, prefix) {
+    for (const f of readdirSync(ARTIFACTS_DIR)) if (f.startsWith(path.basename(prefix) + '-')) rmSync(path.join(ARTIFACTS_DIR, f));
+    const h = page.viewportSize().height;
+    for (let i = 0; ; i++) {
+        const end = await page.evaluate(([y, h]) => {
+            window.scrollTo(0, y);
+            return window.scrollY + h >= document.documentElement.scrollHeight - 1;
+        }, [i * h, h]);
+        // Every playground on screen must be ready; one that is not yet is brought to the middle
+        // of the screen until it is (one just coming into view may not have started), then the
+        // screenful is shown again.
+        const late = await page.evaluate(async (y) => {
+            const ready = (el, ms) => new Promise((resolve) => {
+                convplay.on(el, 'ready', () => resolve(true));
+                setTimeout(() => resolve(false), ms);
+            });
+            const late = [];
+            const onScreen = [...document.querySelectorAll('.embed')].filter((el) => {
+                const r = el.getBoundingClientRect();
+                return r.bottom > 0 && r.top < innerHeight;
+            });
+            for (const el of onScreen) {
+                if (await ready(el, 1000)) continue;
+                el.scrollIntoView({ block: 'center' });
+                if (!(await ready(el, 30000))) late.push(el.dataset.name);
+            }
+            window.scrollTo(0, y);
+            return late;
+        }, i * h);
+        assert.deepEqual(late, [], `playgrounds not ready on screen ${i + 1}`);
+        await page.waitForTimeout(400);   // a few frames after ready
+        await page.screenshot({ path: `${prefix}-${String(i + 1).padStart(2, '0')}.png`, timeout: 20000 });
+        if (end) return i + 1;
     }
-    await page.waitForTimeout(1500);
-    await page.evaluate(() => window.scrollTo(0, 0));
 }
 
 before(async () => {
@@ -121,7 +148,7 @@ test('every number in the tutorial is the engine\'s', async () => {
         assert.deepEqual(f.grids, [grid, counts], `figure ${f.key}`);
         if (f.steps.length) assert.deepEqual(f.steps, text.split('\n').filter((l) => /^Step \d+\. /.test(l)).map((l) => l.replace(/^Step \d+\. /, '')));
     }
-    await page.close();
+    await page.context().close();
 });
 
 test('the tutorial reads on a phone (390 px) and on a desktop (1280 px)', async () => {
@@ -130,9 +157,9 @@ test('the tutorial reads on a phone (390 px) and on a desktop (1280 px)', async 
         assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= w, `no sideways scrolling at ${w} px`);
         const font = await page.$eval('article p', (p) => parseFloat(getComputedStyle(p).fontSize));
         assert.ok(font >= 16, `body text at least 16 px at ${w} px (${font})`);
-        await loadAllEmbeds(page);
-        await page.screenshot({ path: path.join(ARTIFACTS_DIR, `tutorial-${w}.png`), fullPage: true });
-        await page.close();
+        const shots = await scrollShots(page, path.join(ARTIFACTS_DIR, `tutorial-${w}`));
+        assert.ok(shots >= 5, `${shots} screenfuls at ${w} px`);
+        await page.context().close();
     }
     assert.deepEqual(pageErrors, [], 'no uncaught errors');
 });
