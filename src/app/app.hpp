@@ -25,7 +25,7 @@ struct ViewState {
     int slot = 2;              // the map in the viewer / explain: -1 input, else layer index
     int channel = 0;
     bool rgb = true;           // 3-channel maps as an RGB composite
-    int colormap = 0;          // 0 auto (diverging when both signs), 1 sequential, 2 diverging, 3 grey
+    Colormap colormap = Colormap::Auto;  // the palette picked (Auto: diverging when both signs)
     bool shared_range = false; // one range over all channels instead of one per channel
     int item = 0;              // batch item shown
     float zoom = 0;            // viewer: screen pixels per texel; 0 = fit

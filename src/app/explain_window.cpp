@@ -238,7 +238,7 @@ void App::draw_explain_tab() {
             ImU32 col = IM_COL32(95, 160, 120, 255);
             if (!e.overlap.empty()) {
                 const int32_t n = e.overlap[size_t(y * e.out_w + x)];
-                col = map_color(MapMode::Sequential, float(n - lo) / float(hi - lo));
+                col = map_color(Colormap::Sequential, float(n - lo) / float(hi - lo));
                 if (numbers) {
                     dl->AddRectFilled(p, q, col);
                     char t[12];

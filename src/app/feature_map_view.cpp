@@ -10,7 +10,7 @@ MapStyle map_style(const MapTexture& m, const ViewState& v, int channel, bool rg
     MapStyle s;
     if (rgb && m.c >= 3) {
         // An RGB composite: values in [0, 1] are shown as they are; otherwise one shared range.
-        s.mode = MapMode::Rgb;
+        s.mode = Colormap::Rgb;
         s.layer = 0;
         const float lo = std::min({m.lo[0], m.lo[1], m.lo[2]}), hi = std::max({m.hi[0], m.hi[1], m.hi[2]});
         s.lo = (lo < 0 || hi > 1) ? lo : 0.0f;
@@ -22,9 +22,8 @@ MapStyle map_style(const MapTexture& m, const ViewState& v, int channel, bool rg
     float lo = v.shared_range || m.lo.empty() ? m.all_lo : m.lo[size_t(channel)];
     float hi = v.shared_range || m.hi.empty() ? m.all_hi : m.hi[size_t(channel)];
     const bool both_signs = lo < 0 && hi > 0;
-    s.mode = v.colormap == 1 ? MapMode::Sequential : v.colormap == 2 ? MapMode::Diverging : v.colormap == 3 ? MapMode::Grey
-             : both_signs ? MapMode::Diverging : MapMode::Sequential;
-    if (s.mode == MapMode::Diverging) {
+    s.mode = v.colormap != Colormap::Auto ? v.colormap : both_signs ? Colormap::Diverging : Colormap::Sequential;
+    if (s.mode == Colormap::Diverging) {
         // Symmetric around zero, so zero is always the neutral colour.
         const float a = std::max({std::fabs(lo), std::fabs(hi), 1e-12f});
         lo = -a, hi = a;

@@ -12,8 +12,11 @@ namespace cp::app {
 namespace {
 
 GLuint compile(GLenum kind, const char* body) {
-    // The shader files carry no #version line (GLSL ES 3.0 bodies): it is added here.
-    const std::string src = std::string("#version 300 es\n") + body;
+    // The shader files carry no #version line (GLSL ES 3.0 bodies): it is added here, and the
+    // fragment stage gets the colormap anchors from the C++ table (core/colormap.cpp).
+    std::string src = "#version 300 es\n";
+    if (kind == GL_FRAGMENT_SHADER) src += "precision highp float;\n" + colormap_glsl();
+    src += body;
     const char* p = src.c_str();
     GLuint s = glCreateShader(kind);
     glShaderSource(s, 1, &p, nullptr);
@@ -161,7 +164,7 @@ void MapCache::apply(const MapStyle& s, GLuint tex, float w, float h) {
     glUseProgram(program_);
     glUniformMatrix4fv(u_proj_, 1, GL_FALSE, proj);
     glUniform1i(u_maps_, 1);
-    glUniform1i(u_mode_, int(s.mode));
+    glUniform1i(u_mode_, int(s.mode));  // the Colormap code: the shader reads CP_MAP_*
     glUniform1i(u_layer_, s.layer);
     glUniform2f(u_range_, s.lo, s.hi);
     glUniform2f(u_size_, w, h);
@@ -171,21 +174,10 @@ void MapCache::apply(const MapStyle& s, GLuint tex, float w, float h) {
     glActiveTexture(GL_TEXTURE0);
 }
 
-ImU32 map_color(MapMode mode, float t) {
-    t = std::clamp(t, 0.0f, 1.0f);
-    struct A {
-        float t, r, g, b;
-    };
-    static const A seq[] = {{0.00f, 68, 1, 84}, {0.25f, 59, 82, 139}, {0.50f, 33, 145, 140}, {0.75f, 94, 201, 98}, {1.00f, 253, 231, 37}};
-    static const A div[] = {{0.0f, 59, 76, 192}, {0.5f, 221, 221, 221}, {1.0f, 180, 4, 38}};
-    static const A grey[] = {{0.0f, 0, 0, 0}, {1.0f, 255, 255, 255}};
-    const A* a = mode == MapMode::Diverging ? div : mode == MapMode::Grey || mode == MapMode::Rgb ? grey : seq;
-    const int n = mode == MapMode::Diverging ? 3 : mode == MapMode::Sequential ? 5 : 2;
-    int i = 0;
-    while (i < n - 2 && t > a[i + 1].t) ++i;
-    const float f = (t - a[i].t) / (a[i + 1].t - a[i].t);
-    auto mix = [&](float x, float y) { return int(x + (y - x) * f + 0.5f); };
-    return IM_COL32(mix(a[i].r, a[i + 1].r), mix(a[i].g, a[i + 1].g), mix(a[i].b, a[i + 1].b), 255);
+ImU32 map_color(Colormap mode, float t) {
+    uint8_t rgb[3];
+    colormap_rgb(mode, t, rgb);
+    return IM_COL32(rgb[0], rgb[1], rgb[2], 255);
 }
 
 }  // namespace cp::app

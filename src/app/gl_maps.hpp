@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/gl.hpp"
+#include "core/colormap.hpp"
 #include "engine/tensor.hpp"
 #include "imgui.h"
 
@@ -26,10 +27,8 @@ struct MapTexture {
     bool ready() const { return tex != 0 && version != 0 && !too_big; }
 };
 
-enum class MapMode : int { Sequential = 0, Diverging = 1, Grey = 2, Rgb = 3 };
-
 struct MapStyle {
-    MapMode mode = MapMode::Sequential;
+    Colormap mode = Colormap::Sequential;  // never Auto: resolved by map_style()
     int layer = 0;            // channel (RGB: first of three)
     float lo = 0, hi = 1;     // values mapped to the ends of the colormap
     bool grid = false;        // texel borders
@@ -72,7 +71,7 @@ private:
     uint64_t uploads_ = 0;
 };
 
-// The colour a style gives value `v` (for legends), matching the shader.
-ImU32 map_color(MapMode mode, float t);
+// The colour palette `mode` gives t in [0, 1] (legends, weight cells): colormap_rgb(), as the shader.
+ImU32 map_color(Colormap mode, float t);
 
 }  // namespace cp::app

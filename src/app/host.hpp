@@ -1,5 +1,5 @@
 // What the playground asks of the page it runs in. src/platform implements it (the browser
-// bridge, or its native twin); the app never includes emscripten.h.
+// bridge); the app never includes emscripten.h.
 #pragma once
 #include <string>
 

@@ -31,13 +31,15 @@ void axes_slider(const char* label, Axes& v, int dims, int lo, int hi, bool spli
 bool checkbox(const char* label, bool& v, Edit& e) { return e.track(ImGui::Checkbox(label, &v)); }
 
 void padding_editor(Layer& L, Edit& e, bool split, const std::string& hook) {
-    static const char* kinds[] = {"numbers", "same", "valid", "full", "tfsame"};
-    int kind = int(L.pad_kind);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-    if (e.track(ImGui::Combo("##padkind", &kind, kinds, IM_ARRAYSIZE(kinds)))) L.pad_kind = PadKind(kind);
-    help_marker("padding: numbers (both sides, or each side apart), or a word: 'same' keeps the size (stride 1), "
-                "'valid' is 0, 'full' is d*(k-1) per side, 'tfsame' is TensorFlow's SAME. Transposed convs and "
-                "pools take numbers only, as in PyTorch: pick a word there to see PyTorch's message.");
+    e.track(choice_combo("##padkind", L.pad_kind));
+    static const std::string help = [] {
+        std::string h = "padding:";
+        for (const Choice& c : choices<PadKind>()) h += std::string("\n  ") + c.name + ": " + c.description;
+        return h + "\nTransposed convs and pools take numbers only, as in PyTorch: pick a word there to see "
+                   "PyTorch's message.";
+    }();
+    help_marker(help.c_str());
     if (L.pad_kind != PadKind::Explicit) return;
     ImGui::SameLine();
     bool& per_side = *ImGui::GetStateStorage()->GetBoolRef(ImGui::GetID("per_side"), false);
@@ -79,10 +81,8 @@ void conv_params(Layer& L, Edit& e, bool split, const std::string& hook, const E
         if (!f.hidden("pm")) ImGui::SameLine();
     }
     if (Gate g{f, "pm"}) {
-        static const char* modes[] = {"zeros", "reflect", "replicate", "circular"};
-        int pm = int(L.padding_mode);
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-        if (e.track(ImGui::Combo("padding_mode", &pm, modes, IM_ARRAYSIZE(modes)))) L.padding_mode = PadMode(pm);
+        e.track(choice_combo("padding_mode", L.padding_mode));
     }
 }
 
@@ -132,10 +132,8 @@ void upsample_params(Layer& L, Edit& e, bool split, const std::string& hook, con
 
 void upsample_mode(Layer& L, Edit& e, const EmbedFlags& f) {
     if (Gate g{f, "mode"}) {
-        static const char* modes[] = {"nearest", "linear", "bilinear"};
-        int m = int(L.mode);
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-        if (e.track(ImGui::Combo("mode", &m, modes, IM_ARRAYSIZE(modes)))) L.mode = UpMode(m);
+        e.track(choice_combo("mode", L.mode));
         if (!f.hidden("ac")) ImGui::SameLine();
     }
     if (Gate g{f, "ac"}) {

@@ -9,27 +9,17 @@
 #include "app/app.hpp"
 #include "app/layer_editors.hpp"
 #include "core/codec.hpp"
+#include "core/layer_types.hpp"
 
 namespace cp::app {
 
 namespace {
 
-const char* kSamples[] = {"photo", "checker", "text", "gradient", "impulse", "noise"};
-
-// A new layer of kind `name` with settings that make sense after `prev_channels` channels.
-Layer new_layer(const char* name, int dims) {
-    std::string text = name;
-    if (dims == 1) {
-        const std::string n = name;
-        if (n == "conv2d") text = "conv1d";
-        else if (n == "convT2d") text = "convT1d";
-        else if (n == "maxpool2d") text = "maxpool1d";
-        else if (n == "avgpool2d") text = "avgpool1d";
-    }
-    if (text.rfind("conv", 0) == 0 && text.find('T') == std::string::npos) text += "(out=8,k=3,p=1)";
-    else if (text.rfind("convT", 0) == 0) text += "(out=8,k=4,s=2,p=1)";
-    else if (text.find("pool") != std::string::npos) text += "(k=2)";
-    else if (text == "upsample") text += dims == 1 ? "(scale=2)" : "(scale=2)";
+// A new layer of `type` for an input with `dims` spatial axes, started with the registry's
+// arguments (LayerType::new_args).
+Layer new_layer(const LayerType& type, int dims) {
+    std::string text = type.name_for(dims);
+    if (*type.new_args) text += std::string("(") + type.new_args + ")";
     auto L = parse_layer(text, 0);
     return L ? *L : Layer{};
 }
@@ -40,19 +30,22 @@ void input_section(App& app, Edit& e) {
     const EmbedFlags& f = app.flags();
     ImGui::TextDisabled("INPUT");
     if (Gate g{f, "img"}) {
-        int sample = -1;
-        for (int i = 0; i < IM_ARRAYSIZE(kSamples); ++i)
-            if (d.image == kSamples[i]) sample = i;
-        std::string preview = d.image == "upload" ? "upload: " + s.upload_name() : d.image;
+        const bool uploaded = d.image == InputImage::Upload;
+        std::string preview = uploaded ? "upload: " + s.upload_name() : image_name(d.image);
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
         if (ImGui::BeginCombo("image", preview.c_str())) {
-            for (int i = 0; i < IM_ARRAYSIZE(kSamples); ++i)
-                if (ImGui::Selectable(kSamples[i], i == sample)) {
-                    d.image = kSamples[i];
+            // The samples (every row of the table before Upload), then the upload when there is one.
+            const auto images = choices<InputImage>();
+            for (size_t i = 0; i < size_t(InputImage::Upload); ++i) {
+                if (ImGui::Selectable(images[i].name, d.image == InputImage(i))) {
+                    d.image = InputImage(i);
                     e.track(true);
+                } else if (ImGui::IsItemHovered()) {
+                    ImGui::SetTooltip("%s", images[i].description);
                 }
-            if (s.has_upload() && ImGui::Selectable(("upload: " + s.upload_name()).c_str(), d.image == "upload")) {
-                d.image = "upload";
+            }
+            if (s.has_upload() && ImGui::Selectable(("upload: " + s.upload_name()).c_str(), uploaded)) {
+                d.image = InputImage::Upload;
                 e.track(true);
             }
             ImGui::EndCombo();
@@ -62,13 +55,15 @@ void input_section(App& app, Edit& e) {
             ImGui::SameLine();
             if (ImGui::Button("Upload image...")) app.host().open_file_picker();
             hooks().record("upload");
-            help_marker("Or drop an image file onto the page, or paste one (Ctrl+V). Images above 1 megapixel are "
-                        "downscaled. Nothing leaves this page.");
+            static const std::string upload_help = "Or drop an image file onto the page, or paste one (Ctrl+V). Images "
+                                                   "above " + pixel_budget_text() +
+                                                   " are downscaled. Nothing leaves this page.";
+            help_marker(upload_help.c_str());
         }
     }
 
     ImGui::PushItemWidth(-ImGui::GetFontSize() * 8);
-    if (d.image == "upload") {
+    if (d.image == InputImage::Upload) {
         ImGui::TextDisabled("size %s (the image's own; pick a sample to choose a size)",
                             shape_text(s.info().input).c_str());
     } else if (Gate g{f, "in"}) {
@@ -102,7 +97,7 @@ void input_section(App& app, Edit& e) {
 // The layer's own line of state text: typed edits of anything, Enter applies.
 // Read-only when the embed locks anything: typed text could change a locked parameter.
 void layer_text_field(Layer& L, int index, Edit& e, bool read_only) {
-    static std::vector<char> buf(70000, 0);
+    static std::vector<char> buf(CodecLimits::max_text + 1, 0);  // any layer of a valid state fits
     static int active = -1;
     static std::string error;
     static int error_index = -1;
@@ -153,13 +148,15 @@ void App::draw_layers_window(Edit& e) {
     ImGui::Checkbox("H, W apart", &split);
     help_marker("Show every per-axis parameter as two sliders (H and W) even when they are equal.");
     if (ImGui::BeginPopup("add_layer")) {
-        static const char* kinds[] = {"conv2d", "convT2d", "maxpool2d", "avgpool2d", "upsample", "relu", "leakyrelu", "sigmoid", "tanh"};
-        for (const char* k : kinds)
-            if (ImGui::Selectable(k) && d.net.size() < CodecLimits::max_layers) {
-                d.net.push_back(new_layer(k, d.input_dims()));
+        for (const LayerType& type : layer_types()) {
+            if (ImGui::Selectable(type.name_for(d.input_dims())) && d.net.size() < CodecLimits::max_layers) {
+                d.net.push_back(new_layer(type, d.input_dims()));
                 e.replace(d);
                 view_.slot = int(d.net.size()) - 1;
+            } else if (ImGui::IsItemHovered()) {
+                ImGui::SetTooltip("%s", type.description);
             }
+        }
         ImGui::EndPopup();
     }
 

@@ -16,9 +16,9 @@ constexpr int kMaxThumbs = 48;  // per row; the viewer shows every channel
 
 void App::draw_outputs_window() {
     begin_panel("Outputs", layout.outputs_pos, layout.outputs_size);
-    static const char* maps[] = {"auto", "sequential", "diverging", "grey"};
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-    ImGui::Combo("colormap", &view_.colormap, maps, IM_ARRAYSIZE(maps));
+    // Every palette but Rgb, which "RGB for 3 channels" picks.
+    choice_combo("colormap", view_.colormap, size_t(Colormap::Rgb));
     help_marker("auto: diverging (blue < 0 < red) when a channel has both signs, else sequential (viridis).");
     ImGui::SameLine();
     ImGui::Checkbox("shared range", &view_.shared_range);

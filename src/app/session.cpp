@@ -25,17 +25,22 @@ Session::Session() {
     edit(*st);
 }
 
+std::string pixel_budget_text() {
+    const int64_t mp = Limits::max_upload_pixels / (int64_t(1024) * 1024);  // binary megapixels: 1024 x 1024
+    return std::to_string(mp) + (mp == 1 ? " megapixel" : " megapixels");
+}
+
 Status Session::load_text(std::string_view text) {
     auto parsed = parse_state(text);
     if (!parsed) return parsed.status();
     State next = *parsed;
     // A link never carries an uploaded image's pixels: keep the current upload when it fits,
     // else fall back to the photo sample and say so.
-    if (next.image == "upload") {
+    if (next.image == InputImage::Upload) {
         const bool fits = has_upload() && next.in_shape.size() == 3 && next.in_shape[0] == upload_.shape[1] &&
                           next.in_shape[1] == upload_.shape[2] && next.in_shape[2] == upload_.shape[3];
         if (!fits) {
-            next.image = "photo";
+            next.image = InputImage::Photo;
             notice = {Notice::Warning,
                       "This state was made with an uploaded image, which a link does not carry: showing "
                       "the photo sample instead. Drop or paste the image to use it again."};
@@ -72,7 +77,7 @@ void Session::edit(const State& next) {
     versions_.resize(state_.net.size(), 0);
     computed_ = std::min(computed_, first);
     // The input's values depend on the sample, its size, the seed and the upload.
-    const std::string key = shape_text(info_.input) + "|" + state_.image + "|" + std::to_string(state_.seed) +
+    const std::string key = shape_text(info_.input) + "|" + image_name(state_.image) + "|" + std::to_string(state_.seed) +
                             "|" + std::to_string(upload_serial_);
     if (key != input_key_) {
         input_key_ = key;
@@ -84,7 +89,7 @@ void Session::edit(const State& next) {
 void Session::fill_input() {
     Tensor& in = plan_->input();
     input_version_ = ++counter_;
-    if (state_.image == "upload" && has_upload()) {
+    if (state_.image == InputImage::Upload && has_upload()) {
         // [1, C, H, W] repeated for each batch item; load_text/upload guarantee the shape.
         const size_t item = upload_.data.size();
         for (size_t n = 0; n * item < in.data.size(); ++n)
@@ -92,7 +97,7 @@ void Session::fill_input() {
         return;
     }
     State s = state_;
-    if (s.image == "upload") s.image = "photo";
+    if (s.image == InputImage::Upload) s.image = InputImage::Photo;
     auto sample = make_sample(s);
     if (sample && sample->data.size() == in.data.size()) in.data = sample->data;
 }
@@ -112,11 +117,10 @@ Status Session::upload(const std::string& bytes, const std::string& name) {
     upload_name_ = name;
     ++upload_serial_;
     State next = state_;
-    next.image = "upload";
+    next.image = InputImage::Upload;
     next.in_shape = {upload_.shape[1], upload_.shape[2], upload_.shape[3]};
     if (!decoded->notice.empty())
-        notice = {Notice::Warning, decoded->notice + " (the playground's budget is " +
-                                       std::to_string(Limits::max_upload_pixels / (1024 * 1024)) + " megapixel)."};
+        notice = {Notice::Warning, decoded->notice + " (the playground's budget is " + pixel_budget_text() + ")."};
     else
         notice = {Notice::Info, name + ": " + std::to_string(upload_.shape[3]) + "x" +
                                     std::to_string(upload_.shape[2]) + " loaded."};

@@ -17,9 +17,8 @@
 
 namespace cp::app {
 
-// The state a first visit shows: the size mismatch of an encoder-decoder is visible at once.
-inline constexpr const char* kDefaultState =
-    "v=1&in=3x256x256&img=photo&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1)";
+// Limits::max_upload_pixels in words, for messages: "1 megapixel".
+std::string pixel_budget_text();
 
 struct Notice {
     enum Kind { None, Info, Warning, Error } kind = None;

@@ -24,7 +24,7 @@ void message(ImU32 color, const std::string& text) {
 
 // The state text field's buffer: refreshed from the state whenever the field is not being typed in.
 std::vector<char>& state_buffer() {
-    static std::vector<char> buf(65537, 0);
+    static std::vector<char> buf(CodecLimits::max_text + 1, 0);  // the longest state the codec reads, and a NUL
     return buf;
 }
 

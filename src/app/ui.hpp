@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/choices.hpp"
 #include "core/layer.hpp"
 #include "imgui.h"
 
@@ -84,6 +85,18 @@ inline bool small_button(const std::string& label) { return small_button(label.c
 
 // SameLine() when a button labelled `next` still fits on this line; else the button wraps.
 void same_line_if_fits(const char* next);
+
+// A combo over the first `count` rows of enumeration E's table (core/choices.hpp): the UI's lists
+// are the codec's words. Returns whether the user picked another row.
+template <class E>
+bool choice_combo(const char* label, E& value, size_t count = choices<E>().size()) {
+    int i = int(value);
+    const bool changed = ImGui::Combo(
+        label, &i, [](void*, int row, const char** text) { return (*text = choices<E>()[size_t(row)].name), true; },
+        nullptr, int(count));
+    if (changed) value = E(i);
+    return changed;
+}
 
 // 1234567 -> "1.23M" (display only).
 std::string human(int64_t n);

@@ -14,13 +14,17 @@ void edit_layer_weights(Layer& L, const LayerInfo& info, const Plan* plan, int i
                         const EmbedFlags& f) {
     if (!L.has_weights() || f.hidden("weights") || f.hidden("w")) return;
     const Gate gate{f, f.locked("wv") ? "wv" : "w"};
-    static const char* presets[] = {"rand", "identity", "box", "gauss", "sobelx", "sobely", "laplace", "sharpen",
-                                    "bilinear", "explicit values"};
+    // Every preset of the table (core/choices.cpp), then one more row for explicit values.
+    const int n_presets = int(choices<Preset>().size());
     const bool is_explicit = !L.weight_values.empty();
-    int p = is_explicit ? IM_ARRAYSIZE(presets) - 1 : int(L.preset);
+    int p = is_explicit ? n_presets : int(L.preset);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-    if (ImGui::Combo("weights", &p, presets, IM_ARRAYSIZE(presets))) {
-        if (p < IM_ARRAYSIZE(presets) - 1) {
+    auto row_name = [](void*, int row, const char** text) {
+        *text = row < int(choices<Preset>().size()) ? choices<Preset>()[size_t(row)].name : "explicit values";
+        return true;
+    };
+    if (ImGui::Combo("weights", &p, row_name, nullptr, n_presets + 1)) {
+        if (p < n_presets) {
             L.preset = Preset(p);
             L.weight_values.clear();
             L.bias_values.clear();
@@ -85,7 +89,7 @@ void edit_layer_weights(Layer& L, const LayerInfo& info, const Plan* plan, int i
             const int64_t at = (a * B + b) * taps + y * kw + x;
             float v = w.data[size_t(at)];
             // The cell's background is the value through the diverging map: the kernel at a glance.
-            ImU32 bg = map_color(MapMode::Diverging, 0.5f + 0.5f * v / m);
+            ImU32 bg = map_color(Colormap::Diverging, 0.5f + 0.5f * v / m);
             ImGui::PushStyleColor(ImGuiCol_FrameBg, bg);
             ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(20, 20, 20, 255));
             ImGui::PushID(int(at));

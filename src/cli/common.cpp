@@ -4,27 +4,54 @@
 #include <iterator>
 
 #include "cli/commands.hpp"
+#include "core/choices.hpp"
 #include "core/codec.hpp"
+#include "core/layer_types.hpp"
 
 namespace cp::cli {
 
 const char* usage() {
-    return "convplay - convolution and transposed-convolution arithmetic, exactly as PyTorch does it\n"
-           "\n"
-           "usage:\n"
-           "  convplay shapes  <state> [--json|--markdown] per-layer shapes, formulas, MACs, gaps, errors\n"
-           "  convplay run     <state> --out DIR [--image FILE | --npy FILE] [--dump]\n"
-           "                                              run the stack; write each output as .npy and .png\n"
-           "  convplay explain <state> [--layer N] [--max-side N]\n"
-           "                                              the step-by-step recipe, with ASCII grids when small\n"
-           "  convplay solve   <state> [--json]            encoder-decoder size mismatches and their fixes\n"
-           "  convplay canon   <state>                     print the state in canonical form\n"
-           "  convplay export  <state> --to pytorch|onnx|keras|keras-json [--out FILE]\n"
-           "                                              the stack with its weights and input as code or a model\n"
-           "\n"
-           "<state> is the state text, a whole share link (http://.../#v=1&...), or - to read it from stdin:\n"
-           "  convplay shapes 'v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)'\n"
-           "The format is described in docs/state-format.md.\n";
+    static const std::string text = [] {
+        std::string t =
+            "convplay - convolution and transposed-convolution arithmetic, exactly as PyTorch does it\n"
+            "\n"
+            "usage:\n"
+            "  convplay shapes  <state> [--json|--markdown] per-layer shapes, formulas, MACs, gaps, errors\n"
+            "  convplay run     <state> --out DIR [--image FILE | --npy FILE] [--dump]\n"
+            "                                              run the stack; write each output as .npy and .png\n"
+            "  convplay explain <state> [--layer N] [--max-side N]\n"
+            "                                              the step-by-step recipe, with ASCII grids when small\n"
+            "  convplay solve   <state> [--json]            encoder-decoder size mismatches and their fixes\n"
+            "  convplay canon   <state>                     print the state in canonical form\n"
+            "  convplay export  <state> --to pytorch|onnx|keras|keras-json [--out FILE]\n"
+            "                                              the stack with its weights and input as code or a model\n"
+            "\n"
+            "<state> is the state text, a whole share link (http://.../#v=1&...), or - to read it from stdin:\n"
+            "  convplay shapes 'v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)'\n"
+            "\n"
+            "layers:\n";
+        // The registry's and the choice tables' own words (core/layer_types.hpp, core/choices.hpp).
+        for (const LayerType& lt : layer_types()) {
+            std::string names = lt.name[0];
+            if (!lt.any_rank()) names += std::string(", ") + lt.name[1];
+            char line[64];
+            std::snprintf(line, sizeof line, "  %-22s", names.c_str());
+            t += line + std::string(lt.description) + "\n";
+        }
+        auto words = [&](const char* label, const std::string& list) {
+            char head[64];
+            std::snprintf(head, sizeof head, "%-24s", label);
+            t += head + list + "\n";
+        };
+        words("padding words (p=)", choice_names(choices<PadKind>(), ", ", ", ", size_t(PadKind::Same)));
+        words("padding modes (pm=)", choice_names(choices<PadMode>()));
+        words("upsample modes (mode=)", choice_names(choices<UpMode>()));
+        words("weight presets (w=)", choice_names(choices<Preset>()));
+        words("images (img=)", choice_names(choices<InputImage>()));
+        t += "The format, with every argument, is described in docs/state-format.md.\n";
+        return t;
+    }();
+    return text.c_str();
 }
 
 bool Args::has(const std::string& name) const {

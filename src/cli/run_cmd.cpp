@@ -63,7 +63,7 @@ Result<std::optional<Tensor>> load_given_input(const Args& args, State& state) {
     } else {
         return std::optional<Tensor>();
     }
-    state.image = "upload";
+    state.image = InputImage::Upload;
     return std::optional<Tensor>(std::move(t));
 }
 

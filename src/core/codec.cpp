@@ -1,134 +1,27 @@
 // The state text codec (docs/state-format.md): parsing with messages that name the bad part,
 // and canonical printing (fixed key order, defaults left out).
 //
-// [SECTION] names      - layer, padding-mode, preset and image names
 // [SECTION] scanning   - numbers, tuples, padding values
 // [SECTION] layers     - one layer's arguments
 // [SECTION] state      - top-level pairs, links
 // [SECTION] printing
 #include "core/codec.hpp"
 
+#include "core/choices.hpp"
+#include "core/layer_types.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 
 namespace cp {
 
-// [SECTION] names ----------------------------------------------------------------------------
-
-const char* op_name(Op op, int dims) {
-    switch (op) {
-        case Op::Conv: return dims == 1 ? "conv1d" : "conv2d";
-        case Op::ConvT: return dims == 1 ? "convT1d" : "convT2d";
-        case Op::MaxPool: return dims == 1 ? "maxpool1d" : "maxpool2d";
-        case Op::AvgPool: return dims == 1 ? "avgpool1d" : "avgpool2d";
-        case Op::Upsample: return "upsample";
-        case Op::ReLU: return "relu";
-        case Op::LeakyReLU: return "leakyrelu";
-        case Op::Sigmoid: return "sigmoid";
-        case Op::Tanh: return "tanh";
-    }
-    return "?";
-}
-
-const char* torch_class_name(Op op, int dims) {
-    switch (op) {
-        case Op::Conv: return dims == 1 ? "Conv1d" : "Conv2d";
-        case Op::ConvT: return dims == 1 ? "ConvTranspose1d" : "ConvTranspose2d";
-        case Op::MaxPool: return dims == 1 ? "MaxPool1d" : "MaxPool2d";
-        case Op::AvgPool: return dims == 1 ? "AvgPool1d" : "AvgPool2d";
-        case Op::Upsample: return "Upsample";
-        case Op::ReLU: return "ReLU";
-        case Op::LeakyReLU: return "LeakyReLU";
-        case Op::Sigmoid: return "Sigmoid";
-        case Op::Tanh: return "Tanh";
-    }
-    return "?";
-}
-
-const char* pad_mode_name(PadMode m) {
-    switch (m) {
-        case PadMode::Zeros: return "zeros";
-        case PadMode::Reflect: return "reflect";
-        case PadMode::Replicate: return "replicate";
-        case PadMode::Circular: return "circular";
-    }
-    return "?";
-}
-
-const char* up_mode_name(UpMode m) {
-    switch (m) {
-        case UpMode::Nearest: return "nearest";
-        case UpMode::Linear: return "linear";
-        case UpMode::Bilinear: return "bilinear";
-    }
-    return "?";
-}
-
-static constexpr const char* kPresetNames[] = {"rand",    "identity", "box",     "gauss",   "sobelx",
-                                               "sobely",  "laplace",  "sharpen", "bilinear"};
-
-const char* preset_name(Preset p) { return kPresetNames[static_cast<int>(p)]; }
-
-static const char* kImages[] = {"photo", "checker", "text", "gradient", "impulse", "noise", "upload"};
-
 namespace {
 
-std::string lower_no_underscore(std::string_view s) {
-    std::string out;
-    for (char c : s)
-        if (c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-struct OpName {
-    const char* key;  // lower case, no underscores
-    Op op;
-    int dims;
-};
-
-constexpr OpName kOpNames[] = {
-    {"conv1d", Op::Conv, 1},        {"conv2d", Op::Conv, 2},
-    {"convt1d", Op::ConvT, 1},      {"convt2d", Op::ConvT, 2},
-    {"convtranspose1d", Op::ConvT, 1}, {"convtranspose2d", Op::ConvT, 2},
-    {"deconv1d", Op::ConvT, 1},     {"deconv2d", Op::ConvT, 2},
-    {"maxpool1d", Op::MaxPool, 1},  {"maxpool2d", Op::MaxPool, 2},
-    {"avgpool1d", Op::AvgPool, 1},  {"avgpool2d", Op::AvgPool, 2},
-    {"upsample", Op::Upsample, 0},  {"relu", Op::ReLU, 0},
-    {"leakyrelu", Op::LeakyReLU, 0}, {"sigmoid", Op::Sigmoid, 0},
-    {"tanh", Op::Tanh, 0},
-};
-
-// Canonical argument keys and their long (PyTorch) aliases.
-const std::map<std::string, std::string>& arg_aliases() {
-    static const std::map<std::string, std::string> m = {
-        {"out_channels", "out"}, {"kernel_size", "k"},   {"kernel", "k"},
-        {"stride", "s"},         {"padding", "p"},       {"dilation", "d"},
-        {"groups", "g"},         {"output_padding", "op"}, {"padding_mode", "pm"},
-        {"ceil_mode", "ceil"},   {"count_include_pad", "cip"}, {"scale_factor", "scale"},
-        {"align_corners", "ac"}, {"negative_slope", "slope"}, {"in_channels", "in"},
-        {"batch", "n"},
-    };
-    return m;
-}
-
-// Which canonical arguments each op takes, in printing order.
-std::vector<std::string> op_args(Op op) {
-    switch (op) {
-        case Op::Conv:
-            return {"out", "in", "k", "s", "p", "d", "g", "bias", "pm", "w", "seed", "wv", "bv"};
-        case Op::ConvT:
-            return {"out", "in", "k", "s", "p", "op", "d", "g", "bias", "pm", "w", "seed", "wv", "bv"};
-        case Op::MaxPool: return {"k", "s", "p", "d", "ceil"};
-        case Op::AvgPool: return {"k", "s", "p", "ceil", "cip"};
-        case Op::Upsample: return {"scale", "size", "mode", "ac"};
-        case Op::LeakyReLU: return {"slope"};
-        default: return {};
-    }
-}
+// Which canonical arguments each op takes, in printing order (the registry's row).
+std::vector<std::string> op_args(Op op) { return layer_type(op).arg_keys(); }
 
 std::string join(const std::vector<std::string>& v, const char* sep) {
     std::string out;
@@ -232,16 +125,13 @@ struct LayerParser {
     }
 
     Status padding_value(std::string_view v) {
-        static const std::map<std::string, PadKind> words = {
-            {"same", PadKind::Same}, {"valid", PadKind::Valid}, {"full", PadKind::Full}, {"tfsame", PadKind::TfSame}};
-        auto w = words.find(lower_no_underscore(v));
-        if (w != words.end()) {
-            L.pad_kind = w->second;
+        if (auto w = find_choice<PadKind>(v); w && *w != PadKind::Explicit) {
+            L.pad_kind = *w;
             L.pad = {0, 0, 0, 0};
             return {};
         }
-        const std::string expect = L.dims == 1 ? "a whole number, left:right, or same/valid/full/tfsame"
-                                               : "a whole number, HxW, top:bottom x left:right, or same/valid/full/tfsame";
+        const std::string words = choice_names(choices<PadKind>(), "/", "/", size_t(PadKind::Same));
+        const std::string expect = (L.dims == 1 ? "a whole number, left:right, or " : "a whole number, HxW, top:bottom x left:right, or ") + words;
         auto parts = split(v, 'x');
         if (parts.empty() || static_cast<int>(parts.size()) > axes()) return bad("p", v, expect);
         std::array<int64_t, 2 * kMaxAxes> pad{0, 0, 0, 0};
@@ -268,7 +158,7 @@ struct LayerParser {
     }
 
     Status bool_value(const std::string& key, std::string_view v, bool& dst) {
-        const std::string s = lower_no_underscore(v);
+        const std::string s = fold_word(v);
         if (s == "1" || s == "true") dst = true;
         else if (s == "0" || s == "false") dst = false;
         else return bad(key, v, "1/0 or true/false");
@@ -320,22 +210,18 @@ struct LayerParser {
             return {};
         }
         if (key == "pm") {
-            const std::string s = lower_no_underscore(v);
-            for (PadMode m : {PadMode::Zeros, PadMode::Reflect, PadMode::Replicate, PadMode::Circular})
-                if (s == pad_mode_name(m)) {
-                    L.padding_mode = m;
-                    return {};
-                }
-            return bad(key, v, "zeros, reflect, replicate or circular");
+            if (auto m = find_choice<PadMode>(v)) {
+                L.padding_mode = *m;
+                return {};
+            }
+            return bad(key, v, choice_names(choices<PadMode>(), ", ", " or "));
         }
         if (key == "mode") {
-            const std::string s = lower_no_underscore(v);
-            for (UpMode m : {UpMode::Nearest, UpMode::Linear, UpMode::Bilinear})
-                if (s == up_mode_name(m)) {
-                    L.mode = m;
-                    return {};
-                }
-            return bad(key, v, "nearest, linear or bilinear");
+            if (auto m = find_choice<UpMode>(v)) {
+                L.mode = *m;
+                return {};
+            }
+            return bad(key, v, choice_names(choices<UpMode>(), ", ", " or "));
         }
         if (key == "scale") {
             auto parts = split(v, 'x');
@@ -368,13 +254,11 @@ struct LayerParser {
             return {};
         }
         if (key == "w") {
-            const std::string s = lower_no_underscore(v);
-            for (int i = 0; i < static_cast<int>(std::size(kPresetNames)); ++i)
-                if (s == kPresetNames[i]) {
-                    L.preset = static_cast<Preset>(i);
-                    return {};
-                }
-            return bad(key, v, "one of rand, identity, box, gauss, sobelx, sobely, laplace, sharpen, bilinear");
+            if (auto p = find_choice<Preset>(v)) {
+                L.preset = *p;
+                return {};
+            }
+            return bad(key, v, "one of " + choice_names(choices<Preset>()));
         }
         if (key == "seed") {
             int64_t x;
@@ -403,15 +287,10 @@ Result<Layer> parse_layer(std::string_view text, int index) {
             return Status::error(pos + " '" + std::string(text) + "': unexpected parenthesis");
     }
     Layer L;
-    const std::string key = lower_no_underscore(name);
-    const OpName* found = nullptr;
-    for (const auto& n : kOpNames)
-        if (key == n.key) found = &n;
+    const auto found = find_layer_type(name);
     if (!found) {
         std::string shown(name.substr(0, 40));
-        return Status::error(pos + ": unknown layer '" + shown +
-                             "' (known: conv1d, conv2d, convT1d, convT2d, maxpool1d, maxpool2d, avgpool1d, "
-                             "avgpool2d, upsample, relu, leakyrelu, sigmoid, tanh)");
+        return Status::error(pos + ": unknown layer '" + shown + "' (known: " + layer_type_names() + ")");
     }
     L.op = found->op;
     L.dims = found->dims;
@@ -428,7 +307,7 @@ Result<Layer> parse_layer(std::string_view text, int index) {
             std::string k(item.substr(0, eq));
             std::string lk = k;
             std::transform(lk.begin(), lk.end(), lk.begin(), [](unsigned char c) { return std::tolower(c); });
-            if (auto a = arg_aliases().find(lk); a != arg_aliases().end()) lk = a->second;
+            lk = canonical_arg(layer_args(), lk);
             if (std::find(allowed.begin(), allowed.end(), lk) == allowed.end()) {
                 std::string list = allowed.empty() ? "no arguments" : "takes " + join(allowed, ", ");
                 return Status::error(p.where + ": unknown argument '" + k.substr(0, 40) + "' (" + list + ")");
@@ -473,13 +352,17 @@ std::string state_from_link(std::string_view text) {
     return t;
 }
 
+std::string state_text_of(std::string_view text) {
+    std::string t = state_from_link(text);
+    return t.find('%') == std::string::npos ? t : percent_decode(t);
+}
+
 Result<State> parse_state(std::string_view text) {
     if (text.size() > CodecLimits::max_text)
         return Status::error("state text is too long (" + std::to_string(text.size()) + " characters; at most " +
                              std::to_string(CodecLimits::max_text) + ")");
     const bool is_link = text.find("://") != std::string_view::npos;
-    std::string t = state_from_link(text);
-    if (t.find('%') != std::string::npos) t = percent_decode(t);
+    const std::string t = state_text_of(text);
     if (t.empty())
         return Status::error(is_link ? "the link has no state after '#' (expected #v=1&in=...&net=...)"
                                      : "empty state (expected v=1&in=...&net=...)");
@@ -490,8 +373,7 @@ Result<State> parse_state(std::string_view text) {
         size_t eq = pair.find('=');
         if (eq == std::string_view::npos)
             return Status::error("expected key=value, got '" + std::string(pair.substr(0, 40)) + "'");
-        std::string key = lower_no_underscore(pair.substr(0, eq));
-        if (key == "batch") key = "n";
+        const std::string key = canonical_arg(state_keys(), fold_word(pair.substr(0, eq)));
         std::string_view v = pair.substr(eq + 1);
         if (std::find(seen.begin(), seen.end(), key) != seen.end())
             return Status::error("key '" + key + "' given twice");
@@ -527,12 +409,11 @@ Result<State> parse_state(std::string_view text) {
                                      std::to_string(CodecLimits::max_batch));
             s.batch = x;
         } else if (key == "img") {
-            std::string name = lower_no_underscore(v);
-            if (std::find_if(std::begin(kImages), std::end(kImages), [&](const char* n) { return name == n; }) ==
-                std::end(kImages))
-                return Status::error("unknown image 'img=" + std::string(v.substr(0, 40)) +
-                                     "' (known: photo, checker, text, gradient, impulse, noise, upload)");
-            s.image = name;
+            const auto image = find_choice<InputImage>(v);
+            if (!image)
+                return Status::error("unknown image 'img=" + std::string(v.substr(0, 40)) + "' (known: " +
+                                     choice_names(choices<InputImage>()) + ")");
+            s.image = *image;
         } else if (key == "seed") {
             int64_t x;
             if (!parse_int(v, x) || x < 0 || x > 0xFFFFFFFFLL)
@@ -552,8 +433,13 @@ Result<State> parse_state(std::string_view text) {
                 s.net.push_back(std::move(*L));
             }
         } else {
+            std::string known;
+            for (const ArgSpec& k : state_keys()) {
+                if (!known.empty()) known += ", ";
+                known += k.key;
+            }
             return Status::error("unknown key '" + std::string(pair.substr(0, std::min<size_t>(eq, 40))) +
-                                 "' (known: v, in, n, img, seed, net)");
+                                 "' (known: " + known + ")");
         }
     }
     return s;
@@ -600,13 +486,7 @@ bool axes_equal(const Layer& L, const Axes& a, int64_t v) {
 }
 
 std::string padding_text(const Layer& L) {
-    switch (L.pad_kind) {
-        case PadKind::Same: return "same";
-        case PadKind::Valid: return "valid";
-        case PadKind::Full: return "full";
-        case PadKind::TfSame: return "tfsame";
-        case PadKind::Explicit: break;
-    }
+    if (L.pad_kind != PadKind::Explicit) return choice_name(L.pad_kind);
     const int n = print_axes_count(L);
     if (L.pad_symmetric()) {
         Axes per{L.pad[0], L.pad[2]};
@@ -680,7 +560,7 @@ std::string print_state(const State& s) {
     std::string out = "v=1&in=";
     for (size_t i = 0; i < s.in_shape.size(); ++i) out += (i ? "x" : "") + std::to_string(s.in_shape[i]);
     if (s.batch != 1) out += "&n=" + std::to_string(s.batch);
-    out += "&img=" + s.image;
+    out += "&img=" + std::string(image_name(s.image));
     if (s.seed != 0) out += "&seed=" + std::to_string(s.seed);
     std::vector<std::string> layers;
     for (const auto& L : s.net) layers.push_back(print_layer(L));
@@ -704,12 +584,9 @@ std::string percent_decode(std::string_view s) {
 }
 
 std::string canonical_arg(std::string_view name) {
-    const std::string n(name);
-    const auto& aliases = arg_aliases();
-    const auto it = aliases.find(n);
-    const std::string key = it != aliases.end() ? it->second : n;
-    for (const OpName& o : kOpNames)
-        for (const std::string& a : op_args(o.op))
+    const std::string key = canonical_arg(layer_args(), name);
+    for (const LayerType& t : layer_types())
+        for (std::string_view a : comma_list(t.args))
             if (a == key) return key;
     return "";
 }

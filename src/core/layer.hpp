@@ -14,6 +14,9 @@ enum class PadKind : uint8_t { Explicit, Same, Valid, Full, TfSame };
 enum class PadMode : uint8_t { Zeros, Reflect, Replicate, Circular };
 enum class UpMode : uint8_t { Nearest, Linear, Bilinear };
 enum class Preset : uint8_t { Rand, Identity, Box, Gauss, SobelX, SobelY, Laplace, Sharpen, Bilinear };
+// The input's pixels: a built-in sample drawn at any size, or the user's upload (not in a link).
+enum class InputImage : uint8_t { Photo, Checker, Text, Gradient, Impulse, Noise, Upload };
+// Names, descriptions and PyTorch's words of every enumeration here: choices.hpp and layer_types.hpp.
 
 constexpr int kMaxAxes = 2;  // spatial axes: [0] = H (or L for 1-d), [1] = W
 using Axes = std::array<int64_t, kMaxAxes>;
@@ -76,7 +79,7 @@ struct State {
     int version = 1;
     std::vector<int64_t> in_shape{3, 256, 256};  // C, then spatial sizes (1 or 2)
     int64_t batch = 1;
-    std::string image = "photo";
+    InputImage image = InputImage::Photo;
     uint32_t seed = 0;
     std::vector<Layer> net;
 
@@ -85,11 +88,12 @@ struct State {
     int input_dims() const { return static_cast<int>(in_shape.size()) - 1; }
 };
 
-// Names as the text form and the UI show them.
+// Names as the text form and the UI show them (from the tables in layer_types.cpp, choices.cpp).
 const char* op_name(Op op, int dims);          // "conv2d", "convT1d", "relu", ...
 const char* torch_class_name(Op op, int dims);  // "Conv2d", "ConvTranspose1d", ...
 const char* pad_mode_name(PadMode m);           // "zeros", ...
 const char* up_mode_name(UpMode m);             // "nearest", ...
 const char* preset_name(Preset p);              // "rand", ...
+const char* image_name(InputImage i);           // "photo", ...
 
 }  // namespace cp

@@ -24,7 +24,7 @@ std::string human(int64_t n) {  // 1234567 -> "1.23M"
 
 std::string shapes_table(const State& state, const NetInfo& info, const SolveReport& solve) {
     std::ostringstream o;
-    o << "input  " << shape_text(info.input) << "  (img=" << state.image << ")\n";
+    o << "input  " << shape_text(info.input) << "  (img=" << image_name(state.image) << ")\n";
     for (size_t i = 0; i < info.layers.size(); ++i) {
         const LayerInfo& L = info.layers[i];
         o << "\n" << i + 1 << ". " << print_layer(state.net[i]) << "\n";

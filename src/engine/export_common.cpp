@@ -27,7 +27,7 @@ Result<ExportModel> prepare_export(const State& state) {
         m.weights.push_back(L.has_weights() ? make_weights(L, m.info.layers[i], layer_seed(state, static_cast<int>(i)))
                                             : LayerWeights{});
     }
-    if (state.image != "upload" && Tensor::count(m.info.input) <= Limits::max_export_input_values) {
+    if (state.image != InputImage::Upload && Tensor::count(m.info.input) <= Limits::max_export_input_values) {
         auto x = make_sample(state);
         if (!x) return x.status();
         m.input = std::move(*x);
@@ -39,10 +39,10 @@ std::string input_note(const ExportModel& m) {
     if (!m.input.data.empty() && m.state.image == "upload")
         return "the uploaded image as convplay holds it (scaled to [0, 1], downscaled to the pixel budget)";
     if (!m.input.data.empty())
-        return "the built-in '" + m.state.image + "' image exactly as convplay draws it (values in [0, 1])";
-    if (m.state.image == "upload")
+        return "the built-in '" + std::string(image_name(m.state.image)) + "' image exactly as convplay draws it (values in [0, 1])";
+    if (m.state.image == InputImage::Upload)
         return "a random stand-in: this state's image was uploaded (img=upload) and is not in the state";
-    return "a random stand-in: the built-in '" + m.state.image + "' image has more than " +
+    return "a random stand-in: the built-in '" + std::string(image_name(m.state.image)) + "' image has more than " +
            std::to_string(Limits::max_export_input_values) +
            " values, too many to embed (`convplay run <state> --out DIR --dump` writes it as DIR/input.npy)";
 }

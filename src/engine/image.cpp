@@ -19,6 +19,8 @@
 #define STBI_WRITE_NO_STDIO
 #include <stb_image_write.h>
 
+#include "core/colormap.hpp"
+
 namespace cp {
 
 Result<Decoded> decode_image(const std::string& bytes, int channels, const DecodeLimits& lim, const std::string& name) {
@@ -80,39 +82,6 @@ Tensor downscale_to_budget(const Tensor& t, int64_t max_pixels) {
 
 namespace {
 
-struct Anchor {
-    float t;
-    uint8_t r, g, b;
-};
-
-void lerp_anchors(const Anchor* a, int n, float t, uint8_t rgb[3]) {
-    if (!(t >= 0)) t = 0;  // NaN too
-    if (t > 1) t = 1;
-    int i = 0;
-    while (i + 2 < n && t > a[i + 1].t) ++i;
-    const float u = (t - a[i].t) / (a[i + 1].t - a[i].t);
-    rgb[0] = uint8_t(std::lround(a[i].r + u * (a[i + 1].r - a[i].r)));
-    rgb[1] = uint8_t(std::lround(a[i].g + u * (a[i + 1].g - a[i].g)));
-    rgb[2] = uint8_t(std::lround(a[i].b + u * (a[i + 1].b - a[i].b)));
-}
-
-}  // namespace
-
-// Sequential: dark purple -> blue -> green -> yellow (the anchors of a perceptually uniform map).
-void colormap_sequential(float t, uint8_t rgb[3]) {
-    static const Anchor a[] = {{0.00f, 68, 1, 84},    {0.25f, 59, 82, 139}, {0.50f, 33, 145, 140},
-                               {0.75f, 94, 201, 98},  {1.00f, 253, 231, 37}};
-    lerp_anchors(a, 5, t, rgb);
-}
-
-// Diverging: blue (negative) -> light grey (zero) -> red (positive).
-void colormap_diverging(float t, uint8_t rgb[3]) {
-    static const Anchor a[] = {{0.0f, 59, 76, 192}, {0.5f, 221, 221, 221}, {1.0f, 180, 4, 38}};
-    lerp_anchors(a, 3, t, rgb);
-}
-
-namespace {
-
 // Channels of a 2-d picture: every channel a tile, 3 channels one RGB picture.
 struct Grid {
     int64_t C, H, W, cols, rows;
@@ -167,8 +136,8 @@ Image render_feature_map(const Tensor& t, int64_t n) {
             for (int64_t x = 0; x < W; ++x) {
                 const float v = p[y * W + x];
                 uint8_t* px = &img.rgb[size_t(((oy + y) * img.width + ox + x) * 3)];
-                if (diverging) colormap_diverging(0.5f + 0.5f * v / m, px);
-                else colormap_sequential(*mx > *mn ? (v - *mn) / (*mx - *mn) : 0.5f, px);
+                if (diverging) colormap_rgb(Colormap::Diverging, 0.5f + 0.5f * v / m, px);
+                else colormap_rgb(Colormap::Sequential, *mx > *mn ? (v - *mn) / (*mx - *mn) : 0.5f, px);
             }
     }
     return img;

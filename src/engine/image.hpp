@@ -35,7 +35,8 @@ Result<Decoded> read_image(const std::string& path, int channels, const DecodeLi
 Tensor downscale_to_budget(const Tensor& t, int64_t max_pixels);
 
 // A feature map as a picture: 3 channels -> RGB composite; otherwise every channel through a
-// colormap (diverging around 0 when a channel has both signs, else sequential), tiled in a grid.
+// colormap (core/colormap.hpp; Colormap::Auto: diverging around 0 when a channel has both signs,
+// else sequential), tiled in a grid.
 // Batch item `n` only.
 // An empty tensor (a size of 0) gives an empty image.
 Image render_feature_map(const Tensor& t, int64_t n = 0);
@@ -46,9 +47,5 @@ std::string encode_png(const Image& img);
 // The feature-map picture of batch item `n` of `t` as PNG bytes, or why there is none (an empty
 // tensor, or a picture beyond Limits::max_png_pixels).
 Result<std::string> feature_map_png(const Tensor& t, int64_t n = 0);
-
-// Colormaps: t in [0, 1] -> RGB.
-void colormap_sequential(float t, uint8_t rgb[3]);
-void colormap_diverging(float t, uint8_t rgb[3]);
 
 }  // namespace cp

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/choices.hpp"
 #include "engine/rng.hpp"
 
 namespace cp {
@@ -46,22 +47,22 @@ RGB photo(float u, float v, Rng& rng) {
     return c;
 }
 
-RGB draw(const std::string& img, int64_t y, int64_t x, int64_t H, int64_t W, Rng& rng) {
+RGB draw(InputImage img, int64_t y, int64_t x, int64_t H, int64_t W, Rng& rng) {
     const float u = W > 1 ? float(x) / float(W - 1) : 0.5f, v = H > 1 ? float(y) / float(H - 1) : 0.5f;
-    if (img == "checker") {
+    if (img == InputImage::Checker) {
         const int64_t sq = std::max<int64_t>(1, std::min(H > 1 ? H : W, W) / 8);
         const float c = ((y / sq + x / sq) % 2) ? 1.0f : 0.0f;
         return {c, c, c};
     }
-    if (img == "gradient") return {u, v, 0.5f * (u + v)};
-    if (img == "impulse") {
+    if (img == InputImage::Gradient) return {u, v, 0.5f * (u + v)};
+    if (img == InputImage::Impulse) {
         const float c = (y == H / 2 && x == W / 2) ? 1.0f : 0.0f;
         return {c, c, c};
     }
-    if (img == "noise") {
+    if (img == InputImage::Noise) {
         return {rng.uniform(0, 1), rng.uniform(0, 1), rng.uniform(0, 1)};
     }
-    if (img == "text") {
+    if (img == InputImage::Text) {
         // Eight glyphs of 5x7 with one column between them, scaled to fit, centred.
         const int64_t tw = 8 * 6 - 1, th = 7;
         const int64_t scale = std::max<int64_t>(1, std::min(W / (tw + 2), H / (th + 2)));
@@ -85,9 +86,11 @@ Result<Tensor> make_sample(const State& s) {
 }
 
 Status draw_sample(const State& s, Tensor& t) {
-    if (s.image == "upload")
+    if (s.image == InputImage::Upload)
         return Status::error("img=upload: this state's image was uploaded by its author and is not in the link",
-                             "pick a built-in image (img=photo, checker, text, gradient, impulse, noise) or give one");
+                             "pick a built-in image (img=" +
+                                 choice_names(choices<InputImage>().first(size_t(InputImage::Upload))) +
+                                 ") or give one");
     const Dims& shape = t.shape;
     const int64_t C = shape[1];
     const int64_t H = shape.size() == 4 ? shape[2] : 1, W = shape.back();

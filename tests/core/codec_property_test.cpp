@@ -77,8 +77,7 @@ TEST(CodecProperty, RandomStatesRoundTrip) {
         s.in_shape = dims == 2 ? std::vector<int64_t>{1 + int64_t(r() % 16), 1 + int64_t(r() % 500), 1 + int64_t(r() % 500)}
                                : std::vector<int64_t>{1 + int64_t(r() % 16), 1 + int64_t(r() % 500)};
         s.batch = 1 + int64_t(r() % 4);
-        const char* imgs[] = {"photo", "checker", "text", "gradient", "impulse", "noise", "upload"};
-        s.image = imgs[r() % 7];
+        s.image = cp::InputImage(r() % 7);
         s.seed = r() % 3 ? 0 : uint32_t(r());
         for (int i = int(r() % 8); i > 0; --i) s.net.push_back(random_layer(r, dims));
         const std::string text = cp::print_state(s);
