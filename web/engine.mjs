@@ -4,6 +4,7 @@
 //   import { createEngine } from './engine.mjs';
 //   const engine = await createEngine();            // loads convplay_engine.js/.wasm beside this file
 //   engine.shapes('v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1)');   // per-layer table (object)
+//   engine.defaultState(), engine.linkState(location.hash)   // first-visit state; a link's state text
 //   const r = engine.run('v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1);relu');
 //   r.layers[0].shape, r.layers[0].output (Float32Array, NCHW), r.layers[0].kernel, r.layers[0].ms
 //
@@ -16,6 +17,9 @@
 //
 // Options: { moduleUrl } (browser: URL of convplay_engine.js), { modulePath } (Node: its path),
 // { factory } (an already loaded createConvplayModule).
+//
+// Layer indices in this API (explain, plan.*) count from 0; the `layer` fields of the shapes
+// object and every message count from 1.
 
 const isNode = typeof process !== 'undefined' && process.versions && process.versions.node &&
     typeof window === 'undefined';
@@ -45,12 +49,28 @@ async function loadFactory(opts) {
     return { factory: globalThis.createConvplayModule, args: {} };
 }
 
+// cp_shapes_json(text) -> JSON text on an instantiated module. The text is copied in through
+// malloc (cwrap's 'string' would put up to 64 KiB on the wasm stack); the result is copied out at
+// once (its pointer lives until the next call). The one wrapper of cp_shapes_json: the shape page,
+// the tests and the benchmark use it.
+export function shapesJson(M, text) {
+    const size = M.lengthBytesUTF8(text) + 1;
+    const ptr = M._malloc(size);
+    try {
+        M.stringToUTF8(text, ptr, size);   // re-reads HEAPU8 after a possible growth
+        return M.UTF8ToString(M._cp_shapes_json(ptr));
+    } finally {
+        M._free(ptr);
+    }
+}
+
 export async function createEngine(opts = {}) {
     const { factory, args } = await loadFactory(opts);
     const M = await factory({ ...args, ...(opts.moduleArgs ?? {}) });
     const api = {
         version: M.cwrap('cp_version', 'string', []),
-        shapes: M.cwrap('cp_shapes_json', 'string', ['string']),
+        defaultState: M.cwrap('cp_default_state', 'string', []),
+        linkState: M.cwrap('cp_link_state', 'string', ['string']),
         explain: M.cwrap('cp_explain_text', 'string', ['string', 'number']),
         lastError: M.cwrap('cp_last_error', 'string', []),
         create: M.cwrap('cp_plan_create', 'number', ['string', 'number']),
@@ -126,12 +146,16 @@ export async function createEngine(opts = {}) {
     return {
         module: M,
         version: api.version(),
-        shapes: (state) => JSON.parse(api.shapes(state)),
+        defaultState: api.defaultState,
+        // The state text of a link, fragment ("#v=1&...") or bare state, percent-decoded by the codec.
+        linkState: (text) => api.linkState(text),
+        shapesJson: (state) => shapesJson(M, state),
+        shapes: (state) => JSON.parse(shapesJson(M, state)),
         explain: (state, layer) => api.explain(state, layer),
         plan,
         // One-shot: plan, optionally set the input, run, copy every output, free.
         run(state, input, { reference = false } = {}) {
-            const info = JSON.parse(api.shapes(state));
+            const info = JSON.parse(shapesJson(M, state));
             let p;
             try {
                 p = plan(state, { reference });

@@ -1,9 +1,8 @@
 // convplay shape page: state text <-> URL fragment, and the per-layer shape table that the wasm
-// engine computes (cp_shapes_json). The engine owns every number; this file only renders.
+// engine computes (cp_shapes_json, through engine.mjs). The engine owns every number, the default
+// state and the decoding of links; this file only renders.
 // [SECTION] engine  [SECTION] rendering  [SECTION] state <-> URL  [SECTION] start
-
-const DEFAULT_STATE =
-    'v=1&in=3x256x256&img=photo&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1)';
+import { createEngine } from './engine.mjs';
 
 const $ = (sel) => document.querySelector(sel);
 const input = $('#state');
@@ -14,22 +13,8 @@ const table = $('#shapes');
 
 // [SECTION] engine ------------------------------------------------------------------------------
 
-let engine = null;       // the Emscripten module once loaded
+let engine = null;       // engine.mjs's engine once loaded
 let engineDead = null;   // message once the engine has aborted (its memory is then unusable)
-
-// Calls cp_shapes_json with the text copied into wasm memory via malloc (ccall's 'string'
-// argument would put up to 64 KiB of text on the wasm stack). Returns the JSON text.
-function shapesJson(text) {
-    const size = engine.lengthBytesUTF8(text) + 1;
-    const ptr = engine._malloc(size);
-    try {
-        engine.stringToUTF8(text, ptr, size);   // re-reads HEAPU8 after a possible growth
-        // The returned pointer stays valid until the next call: copy it out at once.
-        return engine.UTF8ToString(engine._cp_shapes_json(ptr));
-    } finally {
-        engine._free(ptr);
-    }
-}
 
 // Returns {ok, error?, layers?, ...} and never throws: every failure becomes a message.
 function computeShapes(text) {
@@ -37,7 +22,7 @@ function computeShapes(text) {
     if (!engine) return { ok: false, error: 'The engine is still loading.' };
     let json;
     try {
-        json = shapesJson(text);
+        json = engine.shapesJson(text);
     } catch (e) {
         engineDead = `The engine stopped (${e && e.message ? e.message : e}). Reload the page.`;
         console.error(e);
@@ -220,14 +205,11 @@ function update() {
 
 // [SECTION] state <-> URL -----------------------------------------------------------------------
 
-// The fragment holds the state text as it is (its characters are legal in a fragment);
-// a percent-encoded link pasted from elsewhere is decoded first.
+// The fragment holds the state text as it is (its characters are legal in a fragment); a
+// percent-encoded link pasted from elsewhere is decoded by the engine's codec (cp_link_state),
+// never here. Before the engine has loaded, the raw fragment.
 function stateFromHash() {
-    let text = location.hash.replace(/^#/, '');
-    if (text.includes('%')) {
-        try { text = decodeURIComponent(text); } catch { /* keep it as it is */ }
-    }
-    return text;
+    return engine ? engine.linkState(location.hash) : location.hash.replace(/^#/, '');
 }
 
 // Browsers throttle history.replaceState (about 100 calls per 10 s), so the URL is written
@@ -245,16 +227,17 @@ function scheduleHashWrite() {
 
 // [SECTION] start -------------------------------------------------------------------------------
 
-input.value = stateFromHash() || DEFAULT_STATE;
 input.addEventListener('input', () => { update(); scheduleHashWrite(); });
 input.addEventListener('change', writeHash);
 window.addEventListener('hashchange', () => {
     const text = stateFromHash();
     if (text && text !== input.value) { input.value = text; update(); }
 });
-for (const button of document.querySelectorAll('button[data-state]')) {
+// Example buttons: data-state, or data-default-state for the engine's default state.
+for (const button of document.querySelectorAll('button[data-state], button[data-default-state]')) {
     button.addEventListener('click', () => {
-        input.value = button.dataset.state;
+        if (!engine && button.dataset.state === undefined) return;
+        input.value = button.dataset.state ?? engine.defaultState();
         update();
         writeHash();
     });
@@ -265,16 +248,17 @@ async function start() {
         if (typeof createConvplayModule !== 'function') {
             throw new Error('convplay_engine.js did not load (build it with scripts/serve.sh)');
         }
-        engine = await createConvplayModule({
+        engine = await createEngine({
+            factory: createConvplayModule,
             // Engine messages belong in the console, not on the page.
-            print: (s) => console.log(s),
-            printErr: (s) => console.warn(s),
+            moduleArgs: { print: (s) => console.log(s), printErr: (s) => console.warn(s) },
         });
-        $('#version').textContent = engine.UTF8ToString(engine._cp_version());
+        $('#version').textContent = engine.version;
     } catch (e) {
         engineDead = `The engine could not start: ${e && e.message ? e.message : e}`;
         console.error(e);
     }
+    if (!input.value) input.value = stateFromHash() || (engine ? engine.defaultState() : '');
     update();
     document.body.dataset.ready = '1';   // tests wait for this
 }

@@ -8,10 +8,20 @@
 #include "core/solver.hpp"
 
 namespace {
-std::string g_shapes, g_explain;
+std::string g_shapes, g_explain, g_link;
 }
 
 extern "C" const char* cp_version() { return "convplay 0.1 (state format v=1, PyTorch 1.13 rules)"; }
+
+// The state a first visit shows (core's kDefaultState): the pages and tests read it from here.
+extern "C" const char* cp_default_state() { return cp::kDefaultState; }
+
+// The state text a link, fragment or bare state holds, percent-decoded (cp::state_text_of): the
+// pages pass the raw fragment and show this.
+extern "C" const char* cp_link_state(const char* text) {
+    g_link = cp::state_text_of(text ? text : "");
+    return g_link.c_str();
+}
 
 // {"ok":true,"state":...,"layers":[...],"mismatches":[...]} or {"ok":false,"error":...}
 extern "C" const char* cp_shapes_json(const char* state_text) {

@@ -13,25 +13,21 @@ export const ARTIFACTS_DIR = path.join(ROOT, 'test-artifacts');
 
 // Loads convplay_engine.js (MODULARIZE, CommonJS under Node) and instantiates it. The .wasm
 // bytes are handed over directly: Emscripten 3.1.6 would otherwise fetch() the file path,
-// which Node 20's fetch rejects (toolchain.md, trap 2).
-export async function loadEngine() {
-    if (!existsSync(ENGINE_JS)) {
-        throw new Error(`${ENGINE_JS} is missing: build it with scripts/build.sh wasm`);
+// which Node 20's fetch rejects (docs/toolchain.md, trap 2).
+export async function loadEngine(js = ENGINE_JS) {
+    if (!existsSync(js)) {
+        throw new Error(`${js} is missing: build it with scripts/build.sh wasm`);
     }
     const require = createRequire(import.meta.url);
-    const createConvplayModule = require(ENGINE_JS);
-    const wasmBinary = readFileSync(ENGINE_JS.replace(/\.js$/, '.wasm'));
+    const createConvplayModule = require(js);
+    const wasmBinary = readFileSync(js.replace(/\.js$/, '.wasm'));
     return createConvplayModule({ wasmBinary, print: () => {}, printErr: () => {} });
 }
 
-// cp_shapes_json(text) -> JSON text, with the input copied through malloc like the page does.
-export function shapesJson(M, text) {
-    const size = M.lengthBytesUTF8(text) + 1;
-    const ptr = M._malloc(size);
-    try {
-        M.stringToUTF8(text, ptr, size);
-        return M.UTF8ToString(M._cp_shapes_json(ptr));
-    } finally {
-        M._free(ptr);
-    }
+// cp_shapes_json(text) -> JSON text: the page's own wrapper.
+export { shapesJson } from '../../web/engine.mjs';
+
+// The state a first visit shows, as the engine defines it (cp_default_state).
+export function defaultState(M) {
+    return M.UTF8ToString(M._cp_default_state());
 }

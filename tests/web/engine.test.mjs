@@ -3,7 +3,7 @@
 // no crash on hostile input), not the shape rules themselves (the GoogleTest suite does those).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadEngine, shapesJson } from './engine.mjs';
+import { loadEngine, shapesJson, defaultState } from './engine.mjs';
 
 let M;
 before(async () => { M = await loadEngine(); });
@@ -44,9 +44,18 @@ test('a valid state gives ok=true and one row per layer', () => {
 });
 
 test('the default page state is valid', () => {
-    const r = shapes('v=1&in=3x256x256&img=photo&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1)');
+    const r = shapes(defaultState(M));
     assert.equal(r.ok, true, `expected ok, got error: ${errorText(r)}`);
     assert.equal(r.layers.length, 3);
+});
+
+test('links are decoded by the codec: percent escapes, malformed ones kept as text', () => {
+    const link = (t) => M.UTF8ToString(M.ccall('cp_link_state', 'number', ['string'], [t]));
+    assert.equal(link('http://h/#v=1%26in=1x8x8%26net=relu'), 'v=1&in=1x8x8&net=relu');
+    assert.equal(link('#v=1&net=relu%zz'), 'v=1&net=relu%zz');   // decodeURIComponent would throw here
+    const r = shapes('#v=1&in=1x8x8&net=relu%zz');
+    assert.equal(r.ok, false);
+    assert.match(errorText(r), /unknown layer 'relu%zz'/);
 });
 
 test('invalid states give ok=false and a message', () => {

@@ -7,16 +7,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
+import { SITE_DIR, ARTIFACTS_DIR, loadEngine, defaultState } from './engine.mjs';
 
 const CHROMIUM = process.env.CONVPLAY_CHROMIUM ?? '/usr/bin/chromium';
-// Flags checked on this machine kind (toolchain.md): software WebGL2 for the coming ImGui page.
+// Flags checked on this machine kind (docs/toolchain.md): software WebGL2 for the coming ImGui page.
 const CHROMIUM_ARGS = [
     '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync',
     '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
 ];
-const DEFAULT_STATE = 'v=1&in=3x256x256&img=photo&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1)';
+// The state a first visit shows, from the engine the site serves (never a typed copy).
+const DEFAULT_STATE = defaultState(await loadEngine(path.join(SITE_DIR, 'convplay_engine.js')));
 const VALID = 'v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)';
 const INVALID = 'v=1&in=3x64x64&net=conv2d(out=16,kk=3)';
 

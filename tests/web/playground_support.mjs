@@ -1,10 +1,11 @@
 // Shared by playground.test.mjs and ui_timing.mjs (not a test itself): serving build/site,
-// launching Debian's Chromium with the flags that give it software WebGL2 (toolchain.md), the
+// launching Debian's Chromium with the flags that give it software WebGL2 (docs/toolchain.md), the
 // page's test hooks (window.convplay), and small PNG files made in memory.
 import { spawn } from 'node:child_process';
 import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { SITE_DIR } from './engine.mjs';
+import path from 'node:path';
+import { SITE_DIR, loadEngine, defaultState } from './engine.mjs';
 
 export const CHROMIUM = process.env.CONVPLAY_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -12,8 +13,8 @@ export const CHROMIUM_ARGS = [
     '--disable-component-update', '--disable-sync',
     '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
 ];
-export const DEFAULT_STATE =
-    'v=1&in=3x256x256&img=photo&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1)';
+// The state a first visit shows, from the engine the site serves (never a typed copy).
+export const DEFAULT_STATE = defaultState(await loadEngine(path.join(SITE_DIR, 'convplay_engine.js')));
 
 // python's http.server (as scripts/serve.sh) on a free port; resolves { proc, url }.
 export function startServer(dir = SITE_DIR) {
