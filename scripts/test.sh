@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # scripts/test.sh: sets everything up (scripts/setup.sh), builds, and runs every test:
 #
-#   native   GoogleTest suite built with g++           (ctest in build/native)
+#   native   GoogleTest suite built with g++, the CLI test and the PyTorch cross-check
+#            (tests/torch/check_dump.sh) (ctest in build/native)
 #   sanitize the same suite (and the CLI test) built with clang under ASan + UBSan
 #            (ctest in build/sanitize; any bad access, leak or undefined behaviour fails)
 #   fuzz     each libFuzzer target of tests/fuzz for FUZZ_SECONDS (default 20) from its seed
 #            corpus; one test per target, failed by any crash, hang or broken property
-#   torch    tests/torch/check_dump.sh: CLI vs PyTorch (when present and not already a ctest
-#            test; counts as one test)
 #   wasm     the same GoogleTest suite as wasm SIMD128 (ctest in build/wasm, run by Node)
 #   web      Node tests of the wasm engine module and a Playwright test of the page
 #            (node --test tests/web/*.test.mjs, headless Debian Chromium)
@@ -112,17 +111,7 @@ fi
 mkdir -p "$LOGS"
 
 if run_build native scripts/build.sh native; then
-    run_ctest native build/native
-    # The PyTorch cross-check needs the native CLI; it is one test however many stacks it checks.
-    # Skipped here when ctest runs it already (tests/CMakeLists.txt may register it).
-    ctest_list=$(ctest --test-dir build/native --show-only=json-v1 2>/dev/null)
-    if [ -x tests/torch/check_dump.sh ] && grep -q 'tests/torch/check_dump\.sh' <<<"$ctest_list"; then
-        echo "(tests/torch/check_dump.sh ran as part of the native ctest)"
-    elif [ -x tests/torch/check_dump.sh ]; then
-        stage "torch cross-check (tests/torch/check_dump.sh)"
-        tests/torch/check_dump.sh </dev/null 2>&1 | tee "$LOGS/check_dump.log"
-        if [ "${PIPESTATUS[0]}" = 0 ]; then count torch 0 1 0; else count torch 1 0 1; fi
-    fi
+    run_ctest native build/native  # includes the PyTorch cross-check (tests/CMakeLists.txt)
 fi
 
 if run_build sanitize scripts/build.sh sanitize; then

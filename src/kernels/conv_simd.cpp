@@ -5,7 +5,8 @@
 // Transposed conv: never multiplies by inserted zeros. Output pixel (qy*sh + ry, qx*sw + rx)
 // only meets the taps with k*d = r + p (mod s), at input q + (r + p - k*d)/s: each of the sh*sw
 // output phases is a small stride-1 convolution of the zero-padded input ("sub-pixel"
-// decomposition), computed into a row buffer and interleaved into the output.
+// decomposition). Stride 2 zips its two column phases in registers (conv_row_zip2_any); larger
+// strides compute the phases into a row buffer and interleave it into the output.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -236,7 +237,7 @@ public:
                             const int64_t oc = grp * cout_g + ob;
                             const float* bias = bias_.empty() ? nullptr : bias_.data() + oc;
                             float* orow = out + ((n * g.C_out + oc) * g.OH + q * g.sh + ry) * g.OW;
-                            if (g.sw == 2 && ocb <= 4) {  // both column phases in one zipped pass
+                            if (g.sw == 2) {  // both column phases in one zipped pass (ocb <= kOcb = 4)
                                 TileArgs a[2];
                                 for (int rx = 0; rx < 2; ++rx) {
                                     const Phase& ph = phases_[size_t(ry * 2 + rx)];
@@ -282,22 +283,13 @@ public:
     }
 
 private:
-    // rowbuf[rx][o][x] -> out[o][x*sw + rx]; for stride 2, a vector zip of the two phases.
+    // rowbuf[rx][o][x] -> out[o][x*sw + rx], for strides above 2 (stride 2 is zipped in the
+    // tile itself: conv_row_zip2_any).
     void interleave(const float* rowbuf, int64_t rb_plane, int ocb, float* orow, int64_t out_plane) const {
         const Geom& g = g_;
         for (int o = 0; o < ocb; ++o) {
             float* dst = orow + o * out_plane;
-            int64_t x = 0;
-            if (g.sw == 2) {
-                const float* p0 = rowbuf + o * rb_plane;
-                const float* p1 = rowbuf + (kOcb + o) * rb_plane;
-                for (; 2 * x + 8 <= g.OW; x += 4) {
-                    const v128_t a = wasm_v128_load(p0 + x), b = wasm_v128_load(p1 + x);
-                    wasm_v128_store(dst + 2 * x, wasm_i32x4_shuffle(a, b, 0, 4, 1, 5));
-                    wasm_v128_store(dst + 2 * x + 4, wasm_i32x4_shuffle(a, b, 2, 6, 3, 7));
-                }
-            }
-            for (int64_t ox = 2 * x; ox < g.OW; ++ox)
+            for (int64_t ox = 0; ox < g.OW; ++ox)
                 dst[ox] = rowbuf[((ox % g.sw) * kOcb + o) * rb_plane + ox / g.sw];
         }
     }

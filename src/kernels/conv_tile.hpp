@@ -61,13 +61,11 @@ inline void conv_tile(const TileArgs& a, int n_valid) {
 // `in` points at the row's column 0; tiles advance it by their pixel count (stride-1 columns).
 // Kept out of line on purpose: V8 tiers a wasm function up to its optimising compiler only
 // between calls, so the hot loop must live in a function that is called often.
-#ifndef CONVPLAY_TILE_XV
-#define CONVPLAY_TILE_XV 2  // vectors of 4 pixels per main tile (tuned with bench/)
-#endif
+constexpr int kTileXv = 2;  // vectors of 4 pixels per main tile of kTileOcb channels (tuned with bench/)
 
 // Few output channels leave registers free for more pixels: at most 12 accumulators plus the
 // loaded pixels must fit the 16 vector registers of x86-64, where V8 runs most of the time.
-constexpr int tile_xv(int ocb) { return ocb <= 2 ? 4 : ocb == 3 ? 3 : CONVPLAY_TILE_XV; }
+constexpr int tile_xv(int ocb) { return ocb <= 2 ? 4 : ocb == 3 ? 3 : kTileXv; }
 
 template <int OCB>
 __attribute__((noinline)) void conv_row(TileArgs a, int64_t width) {
@@ -89,28 +87,15 @@ __attribute__((noinline)) void conv_row(TileArgs a, int64_t width) {
     }
 }
 
-#ifndef CONVPLAY_TILE_OCB
-#define CONVPLAY_TILE_OCB 4  // output channels per tile (tuned with bench/)
-#endif
-constexpr int kTileOcb = CONVPLAY_TILE_OCB;
+constexpr int kTileOcb = 4;  // output channels per tile (tuned with bench/)
 
 // Runtime OCB (1..kTileOcb) -> template.
 inline void conv_row_any(int ocb, const TileArgs& a, int64_t width) {
+    static_assert(kTileOcb == 4, "one case per block size below kTileOcb");
     switch (ocb) {
         case 1: conv_row<1>(a, width); break;
         case 2: conv_row<2>(a, width); break;
         case 3: conv_row<3>(a, width); break;
-#if CONVPLAY_TILE_OCB >= 5
-        case 4: conv_row<4>(a, width); break;
-        case 5: conv_row<5>(a, width); break;
-#endif
-#if CONVPLAY_TILE_OCB >= 6
-        case 6: conv_row<6>(a, width); break;
-#endif
-#if CONVPLAY_TILE_OCB >= 8
-        case 7: conv_row<7>(a, width); break;
-        case 8: conv_row<8>(a, width); break;
-#endif
         default: conv_row<kTileOcb>(a, width); break;
     }
 }

@@ -385,14 +385,9 @@ private:
 }  // namespace
 
 std::unique_ptr<LayerKernel> make_convt_winograd(const Geom& g, const float* w, const float* b) {
-#ifdef CONVPLAY_NO_WINOGRAD  // A/B timing against the sub-pixel kernel
-    (void)g, (void)w, (void)b;
-    return nullptr;
-#else
     auto k = std::make_unique<ConvTWinograd>();
     if (!k->init(g, w, b)) return nullptr;
     return k;
-#endif
 }
 
 }  // namespace cp
