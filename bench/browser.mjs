@@ -1,7 +1,7 @@
 // The benchmark in headless Chromium: node bench/browser.mjs [options] (scripts/bench.sh browser).
 // Serves bench/, web/engine.mjs, the build folder and the peers' dist folders from a small HTTP
 // server on 127.0.0.1 (a free port), opens bench/page.html in Debian's Chromium through
-// playwright-core (flags from /work/shared/toolchain.md), forwards the page's progress, and
+// playwright-core (flags from docs/toolchain.md), forwards the page's progress, and
 // prints the same report as bench/node.mjs. --serve only serves (open the printed URL yourself).
 import http from 'node:http';
 import { createReadStream, statSync } from 'node:fs';

@@ -19,7 +19,7 @@ cd "$ROOT"
 # The per-user cache shared by every checkout (same rule in setup.sh and build.sh).
 CACHE=${CONVPLAY_CACHE:-${XDG_CACHE_HOME:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache}/convplay}
 JOBS=${JOBS:-$(nproc)}
-# emcc runs node tools that need Debian's acorn module (toolchain.md, trap 1).
+# emcc runs node tools that need Debian's acorn module (docs/toolchain.md, trap 1).
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 
 say() { echo "build: $*"; }
@@ -70,7 +70,7 @@ configure_wasm() {
     fi
     # The emulator lets ctest run the wasm tests under Node 20: emcmake's default adds
     # --experimental-wasm-threads (rejected by Node 20), and --no-experimental-fetch stops the
-    # 3.1.6 runtime from fetch()ing the .wasm by file path (toolchain.md, traps 2 and 3).
+    # 3.1.6 runtime from fetch()ing the .wasm by file path (docs/toolchain.md, traps 2 and 3).
     # shellcheck disable=SC2046
     quiet build/configure-wasm.log \
         emcmake cmake -S . -B build/wasm $(generator_args build/wasm) -DCMAKE_BUILD_TYPE=Release \

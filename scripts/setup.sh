@@ -66,7 +66,7 @@ apt_update() {
 }
 
 # Emscripten 3.1.6's JS tools need Debian's node modules (acorn); the machine's node does not
-# look there by itself (toolchain.md, trap 1).
+# look there by itself (docs/toolchain.md, trap 1).
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 
 # ---------------------------------------------------------------------------------------------
@@ -198,7 +198,7 @@ build_sdl2_wasm() {
         t0=$SECONDS
         bdir=$CACHE/tmp/sdl2-build
         rm -rf "$bdir" "$prefix"
-        # Flags from toolchain.md: a static library only, no tests.
+        # Flags from docs/toolchain.md: a static library only, no tests.
         logged sdl2-configure.log emcmake cmake -S "$src" -B "$bdir" -G Ninja \
             -DCMAKE_BUILD_TYPE=Release -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF \
             -DCMAKE_INSTALL_PREFIX="$prefix"
