@@ -7,21 +7,33 @@
 
 namespace {
 
-std::unique_ptr<cp::Plan> make(const std::string& text) {
+// A plan of `text` with its sample image as input, in `out`. A fatal failure (and no dereference)
+// when the state, the plan or the sample is refused: call through ASSERT_NO_FATAL_FAILURE.
+void make(const std::string& text, std::unique_ptr<cp::Plan>& out) {
     auto s = cp::parse_state(text);
-    EXPECT_TRUE(s.ok());
+    ASSERT_TRUE(s.ok()) << text << ": " << s.status().message;
     auto p = cp::Plan::create(*s);
-    EXPECT_TRUE(p.ok());
+    ASSERT_TRUE(p.ok()) << text << ": " << p.status().message;
     auto img = cp::make_sample(*s);
+    ASSERT_TRUE(img.ok()) << text << ": " << img.status().message;
     (*p)->input().data = img->data;
-    return std::move(*p);
+    out = std::move(*p);
+}
+
+// update() of a plan that must succeed: its first changed layer, or -1 after a (reported) failure.
+int64_t update(cp::Plan& p, const cp::State& next) {
+    auto r = p.update(next);
+    EXPECT_TRUE(r.ok()) << r.status().message;
+    return r.ok() ? int64_t(*r) : -1;
 }
 
 TEST(Plan, UpdateRerunsOnlyFromTheFirstChange) {
-    auto p = make("v=1&in=3x32x32&net=conv2d(out=8,k=3,p=1);relu;convT2d(out=3,k=3,s=2,p=1)");
+    std::unique_ptr<cp::Plan> p;
+    ASSERT_NO_FATAL_FAILURE(make("v=1&in=3x32x32&net=conv2d(out=8,k=3,p=1);relu;convT2d(out=3,k=3,s=2,p=1)", p));
     p->run();
     const std::vector<float> conv_out = p->output(0).data;
     auto next = cp::parse_state("v=1&in=3x32x32&net=conv2d(out=8,k=3,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)");
+    ASSERT_TRUE(next.ok()) << next.status().message;
     auto first = p->update(*next);
     ASSERT_TRUE(first.ok());
     EXPECT_EQ(*first, 2);
@@ -29,26 +41,32 @@ TEST(Plan, UpdateRerunsOnlyFromTheFirstChange) {
     p->run(*first);
     EXPECT_EQ(p->output(2).shape, (cp::Dims{1, 3, 64, 64}));
     // and the result equals a fresh plan of the new state
-    auto fresh = make(cp::print_state(*next));
+    std::unique_ptr<cp::Plan> fresh;
+    ASSERT_NO_FATAL_FAILURE(make(cp::print_state(*next), fresh));
     fresh->run();
     EXPECT_EQ(fresh->output(2).data, p->output(2).data);
 }
 
 TEST(Plan, UpdateWithNothingChangedReturnsRunnable) {
-    auto p = make("v=1&in=3x16x16&net=conv2d(out=4,k=3);relu");
+    std::unique_ptr<cp::Plan> p;
+    ASSERT_NO_FATAL_FAILURE(make("v=1&in=3x16x16&net=conv2d(out=4,k=3);relu", p));
     auto same = cp::parse_state("v=1&in=3x16x16&net=conv2d(out=4,k=3);relu");
-    EXPECT_EQ(*p->update(*same), 2);
+    ASSERT_TRUE(same.ok()) << same.status().message;
+    EXPECT_EQ(update(*p, *same), 2);
     auto bigger = cp::parse_state("v=1&in=3x20x16&net=conv2d(out=4,k=3);relu");
-    EXPECT_EQ(*p->update(*bigger), 0);
+    ASSERT_TRUE(bigger.ok()) << bigger.status().message;
+    EXPECT_EQ(update(*p, *bigger), 0);
     EXPECT_EQ(p->input().shape, (cp::Dims{1, 3, 20, 16}));
 }
 
 TEST(Plan, InvalidLayerStopsTheRunnablePrefix) {
-    auto p = make("v=1&in=3x16x16&net=conv2d(out=4,k=3);conv2d(out=4,k=99);relu");
+    std::unique_ptr<cp::Plan> p;
+    ASSERT_NO_FATAL_FAILURE(make("v=1&in=3x16x16&net=conv2d(out=4,k=3);conv2d(out=4,k=99);relu", p));
     EXPECT_EQ(p->runnable(), 1);
     EXPECT_FALSE(p->info().ok());
     auto fixed = cp::parse_state("v=1&in=3x16x16&net=conv2d(out=4,k=3);conv2d(out=4,k=3);relu");
-    EXPECT_EQ(*p->update(*fixed), 1);
+    ASSERT_TRUE(fixed.ok()) << fixed.status().message;
+    EXPECT_EQ(update(*p, *fixed), 1);
     EXPECT_EQ(p->runnable(), 3);
     p->run(1);
     EXPECT_EQ(p->output(2).shape, (cp::Dims{1, 4, 12, 12}));
@@ -56,11 +74,13 @@ TEST(Plan, InvalidLayerStopsTheRunnablePrefix) {
 
 TEST(Plan, RefusesStacksOverTheMemoryBudget) {
     auto s = cp::parse_state("v=1&in=64x4096x4096&net=conv2d(out=64,k=3,p=1)");
+    ASSERT_TRUE(s.ok()) << s.status().message;
     auto p = cp::Plan::create(*s);
     ASSERT_FALSE(p.ok());
     EXPECT_EQ(p.status().message, "the input 1x64x4096x4096 needs 4.0 GiB (at most 256 MiB per tensor)");
     // Every tensor within its budget, the whole stack over the plan's.
     s = cp::parse_state("v=1&in=16x1024x1024&net=conv2d(out=16,k=1);relu;sigmoid;tanh");
+    ASSERT_TRUE(s.ok()) << s.status().message;
     cp::PlanOptions opt;
     opt.max_bytes = int64_t(256) << 20;
     p = cp::Plan::create(*s, opt);
@@ -68,15 +88,18 @@ TEST(Plan, RefusesStacksOverTheMemoryBudget) {
     EXPECT_EQ(p.status().message, "this stack needs 386 MiB (at most 256 MiB for the input and every layer)");
     // Planning an update over budget leaves the plan as it was.
     s = cp::parse_state("v=1&in=16x64x64&net=conv2d(out=16,k=1);relu");
+    ASSERT_TRUE(s.ok()) << s.status().message;
     p = cp::Plan::create(*s, opt);
     ASSERT_TRUE(p.ok());
     auto big = cp::parse_state("v=1&in=16x1024x1024&net=conv2d(out=16,k=1);relu;sigmoid;tanh");
+    ASSERT_TRUE(big.ok()) << big.status().message;
     EXPECT_FALSE((*p)->update(*big, opt).ok());
     EXPECT_EQ((*p)->runnable(), 2);
 }
 
 TEST(Plan, RefusesWorkOverTheRunBudget) {
     auto s = cp::parse_state("v=1&in=64x512x512&net=conv2d(out=64,k=9);conv2d(out=64,k=9)");
+    ASSERT_TRUE(s.ok()) << s.status().message;
     auto p = cp::Plan::create(*s);
     ASSERT_FALSE(p.ok());
     EXPECT_NE(p.status().message.find("million multiply-adds (at most 16000 million per run)"), std::string::npos)

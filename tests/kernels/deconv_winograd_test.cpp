@@ -13,11 +13,12 @@
 #include "core/codec.hpp"
 #include "engine/plan.hpp"
 #include "engine/rng.hpp"
+#include "kernels/simd.hpp"  // CP_SIMD_SUFFIX
 #include "support/kernel_compare.hpp"
 
 namespace {
 
-constexpr const char* kWinograd = "f32_deconv2d_winograd2x2_4x8__wasmsimd";
+constexpr const char* kWinograd = "f32_deconv2d_winograd2x2_4x8" CP_SIMD_SUFFIX;
 
 // Counts the layers the Winograd kernel served, on top of the shared comparison.
 struct WinogradCompare : cp::test::KernelCompare {

@@ -11,13 +11,17 @@
 #include "core/codec.hpp"
 #include "engine/plan.hpp"
 #include "engine/rng.hpp"
+#include "kernels/simd.hpp"  // CP_SIMD_SUFFIX
 #include "support/kernel_compare.hpp"
 
 namespace {
 
 using Compare = cp::test::KernelCompare;
 
-void compare(const std::string& state_text, Compare& c) { cp::test::compare_with_reference(state_text, c); }
+// Compares `state_text` with the reference; every layer must run on a kernel named `expect`*.
+void compare(const std::string& state_text, Compare& c, const std::string& expect) {
+    cp::test::compare_with_reference(state_text, c, 0, expect);
+}
 
 TEST(SimdConv, SweepMatchesReference) {
     Compare c;
@@ -29,10 +33,9 @@ TEST(SimdConv, SweepMatchesReference) {
                         const std::string in = "v=1&in=3x" + std::to_string(w % 5 + 4) + "x" + std::to_string(w);
                         compare(in + "&net=conv2d(out=5,k=" + std::to_string(k) + ",s=" + std::to_string(s) +
                                     ",p=" + std::to_string(p) + ",d=" + std::to_string(d) + ")",
-                                c);
+                                c, "f32_conv2d");
                     }
     EXPECT_GT(c.checked, 300);
-    EXPECT_EQ(c.last_kernel.find("ref::"), std::string::npos) << c.last_kernel;
 }
 
 TEST(SimdConv, PaddingModesGroupsAndShapes) {
@@ -42,20 +45,20 @@ TEST(SimdConv, PaddingModesGroupsAndShapes) {
             for (const char* g : {"1", "2", "4"})
                 compare(std::string("v=1&in=4x9x11&n=2&net=conv2d(out=8,k=3x2,s=1x2,p=") + p + ",g=" + g + ",pm=" + pm +
                             ")",
-                        c);
+                        c, "f32_");
     for (int cin : {1, 3, 16, 33})
         for (int cout : {1, 2, 3, 4, 5, 7, 8, 9, 16})
-            compare("v=1&in=" + std::to_string(cin) + "x6x13&net=conv2d(out=" + std::to_string(cout) + ",k=3,p=1)", c);
-    compare("v=1&in=8x10x10&net=conv2d(out=8,k=3,p=1,g=8)", c);           // depthwise
-    compare("v=1&in=8x10x10&net=conv2d(out=16,k=3,p=1,g=8,bias=0)", c);    // depthwise x2
-    compare("v=1&in=5x37&n=3&net=conv1d(out=6,k=5,s=2,p=2,d=2)", c);       // 1-d
-    compare("v=1&in=5x37&net=conv1d(out=6,k=4,p=same,pm=reflect)", c);
-    compare("v=1&in=16x64x64&net=conv2d(out=16,k=1)", c);                  // 1x1
-    compare("v=1&in=3x40x40&net=conv2d(out=16,k=7,s=3,p=3,d=2)", c);
+            compare("v=1&in=" + std::to_string(cin) + "x6x13&net=conv2d(out=" + std::to_string(cout) + ",k=3,p=1)", c, "f32_");
+    compare("v=1&in=8x10x10&net=conv2d(out=8,k=3,p=1,g=8)", c, "f32_");           // depthwise
+    compare("v=1&in=8x10x10&net=conv2d(out=16,k=3,p=1,g=8,bias=0)", c, "f32_");    // depthwise x2
+    compare("v=1&in=5x37&n=3&net=conv1d(out=6,k=5,s=2,p=2,d=2)", c, "f32_");       // 1-d
+    compare("v=1&in=5x37&net=conv1d(out=6,k=4,p=same,pm=reflect)", c, "f32_");
+    compare("v=1&in=16x64x64&net=conv2d(out=16,k=1)", c, "f32_");                  // 1x1
+    compare("v=1&in=3x40x40&net=conv2d(out=16,k=7,s=3,p=3,d=2)", c, "f32_");
     // many channels x wide rows: the padded copy is made in several bands of rows
-    compare("v=1&in=48x23x260&net=conv2d(out=5,k=3,s=2,p=1,d=2)", c);
-    compare("v=1&in=40x17x300&n=2&net=conv2d(out=8,k=3,p=1,pm=reflect,g=2)", c);
-    compare("v=1&in=64x9x400&net=conv2d(out=4,k=5x3,s=3x1,p=same)", c);
+    compare("v=1&in=48x23x260&net=conv2d(out=5,k=3,s=2,p=1,d=2)", c, "f32_");
+    compare("v=1&in=40x17x300&n=2&net=conv2d(out=8,k=3,p=1,pm=reflect,g=2)", c, "f32_");
+    compare("v=1&in=64x9x400&net=conv2d(out=4,k=5x3,s=3x1,p=same)", c, "f32_");
     EXPECT_GT(c.checked, 100);
 }
 
@@ -71,26 +74,25 @@ TEST(SimdConvT, SweepMatchesReference) {
                             compare("v=1&in=3x" + std::to_string(w + 2) + "x" + std::to_string(w) + "&net=convT2d(out=5,k=" +
                                         std::to_string(k) + ",s=" + std::to_string(s) + ",p=" + std::to_string(p) +
                                         ",op=" + std::to_string(op) + ",d=" + std::to_string(d) + ")",
-                                    c);
+                                    c, "f32_deconv2d");
                         }
     EXPECT_GT(c.checked, 500);
-    EXPECT_EQ(c.last_kernel.find("ref::"), std::string::npos) << c.last_kernel;
 }
 
 TEST(SimdConvT, GroupsShapesAnd1d) {
     Compare c;
     for (const char* g : {"1", "2", "4"})
         for (const char* k : {"4", "3x2", "1x5"})
-            compare(std::string("v=1&in=8x7x9&n=2&net=convT2d(out=4,k=") + k + ",s=2x3,p=1,op=1,g=" + g + ")", c);
-    compare("v=1&in=32x16x16&net=convT2d(out=16,k=4,s=2,p=1)", c);
-    compare("v=1&in=16x19x17&net=convT2d(out=3,k=3,s=2,p=1,op=1)", c);
-    compare("v=1&in=4x9&n=2&net=convT1d(out=3,k=5,s=3,p=1,op=2,d=2)", c);
-    compare("v=1&in=4x9&net=convT1d(out=3,k=2,s=4)", c);  // phases no tap reaches: bias only
-    compare("v=1&in=4x6x6&net=convT2d(out=8,k=2,s=4,op=3,bias=0)", c);
+            compare(std::string("v=1&in=8x7x9&n=2&net=convT2d(out=4,k=") + k + ",s=2x3,p=1,op=1,g=" + g + ")", c, "f32_deconv2d");
+    compare("v=1&in=32x16x16&net=convT2d(out=16,k=4,s=2,p=1)", c, "f32_deconv2d");
+    compare("v=1&in=16x19x17&net=convT2d(out=3,k=3,s=2,p=1,op=1)", c, "f32_deconv2d");
+    compare("v=1&in=4x9&n=2&net=convT1d(out=3,k=5,s=3,p=1,op=2,d=2)", c, "f32_deconv2d");
+    compare("v=1&in=4x9&net=convT1d(out=3,k=2,s=4)", c, "f32_deconv2d");  // phases no tap reaches: bias only
+    compare("v=1&in=4x6x6&net=convT2d(out=8,k=2,s=4,op=3,bias=0)", c, "f32_deconv2d");
     // many channels x wide rows: the padded copy is made in several bands of rows
-    compare("v=1&in=48x21x300&net=convT2d(out=3,k=3,s=2,p=1,op=1)", c);
-    compare("v=1&in=40x13x290&n=2&net=convT2d(out=5,k=5,s=3,p=2,op=1,g=5)", c);
-    compare("v=1&in=64x9x333&net=convT2d(out=2,k=7,s=1,p=4,d=2)", c);
+    compare("v=1&in=48x21x300&net=convT2d(out=3,k=3,s=2,p=1,op=1)", c, "f32_deconv2d");
+    compare("v=1&in=40x13x290&n=2&net=convT2d(out=5,k=5,s=3,p=2,op=1,g=5)", c, "f32_deconv2d");
+    compare("v=1&in=64x9x333&net=convT2d(out=2,k=7,s=1,p=4,d=2)", c, "f32_deconv2d");
     EXPECT_GT(c.checked, 10);
 }
 
@@ -106,11 +108,11 @@ TEST(SimdDepthwise, MatchesReference) {
                 for (int w : {3, 8, 9, 17})
                     compare("v=1&in=6x" + std::to_string(w + 3) + "x" + std::to_string(w) + "&n=2&net=conv2d(out=12,k=" + k +
                                 ",s=" + s + ",p=1,g=6,pm=" + pm + ",d=1)",
-                            c);
-    compare("v=1&in=32x33x35&net=conv2d(out=32,k=3,p=1,g=32)", c);
-    compare("v=1&in=4x20&net=conv1d(out=4,k=3,p=1,g=4,d=2)", c);
+                            c, "f32_dwconv2d");
+    compare("v=1&in=32x33x35&net=conv2d(out=32,k=3,p=1,g=32)", c, "f32_dwconv2d");
+    compare("v=1&in=4x20&net=conv1d(out=4,k=3,p=1,g=4,d=2)", c, "f32_dwconv2d");
     EXPECT_GE(c.checked, 50);
-    EXPECT_EQ(c.last_kernel, "f32_dwconv2d_4x8__wasmsimd");
+    EXPECT_EQ(c.last_kernel, "f32_dwconv2d_4x8" CP_SIMD_SUFFIX);  // named for this build (wasm or SIMDe)
 }
 
 TEST(SimdPool, MatchesReference) {
@@ -124,16 +126,16 @@ TEST(SimdPool, MatchesReference) {
                             std::string L = std::string(op) + "(k=" + k + ",s=" + s + ",p=" + p + ",ceil=" + ceil;
                             if (std::string(op) == "avgpool2d") L += ",cip=" + std::string(w % 2 ? "0" : "1");
                             else L += std::string(",d=") + (w % 2 ? "2" : "1");
-                            compare("v=1&in=3x" + std::to_string(w + 1) + "x" + std::to_string(w) + "&net=" + L + ")", c);
+                            compare("v=1&in=3x" + std::to_string(w + 1) + "x" + std::to_string(w) + "&net=" + L + ")", c, std::string("f32_") + op);
                         }
-    compare("v=1&in=3x30&net=maxpool1d(k=3,s=2,p=1,ceil=1);avgpool1d(k=2,ceil=1)", c);
+    compare("v=1&in=3x30&net=maxpool1d(k=3,s=2,p=1,ceil=1);avgpool1d(k=2,ceil=1)", c, "f32_");
     EXPECT_GT(c.checked, 300);
 }
 
 TEST(SimdActivation, MatchesReferenceIncludingExtremes) {
     Compare c;
     for (const char* a : {"relu", "leakyrelu(slope=0.2)", "sigmoid", "tanh"})
-        for (int n : {1, 3, 4, 5, 33}) compare("v=1&in=2x" + std::to_string(n) + "&net=" + a, c);
+        for (int n : {1, 3, 4, 5, 33}) compare("v=1&in=2x" + std::to_string(n) + "&net=" + a, c, "f32_");
     EXPECT_EQ(c.checked, 20);
     // large magnitudes: exp must not overflow, tanh/sigmoid saturate exactly
     auto st = cp::parse_state("v=1&in=1x12&net=sigmoid;tanh");
@@ -147,6 +149,33 @@ TEST(SimdActivation, MatchesReferenceIncludingExtremes) {
     EXPECT_NEAR(sg[7], 0.7310585786f, 2e-7);
     const auto& th = (*p)->output(1).data;  // tanh of sigmoid's outputs (all in [0, 1])
     EXPECT_NEAR(th[7], std::tanh(0.7310585786f), 2e-7);
+}
+
+// Every SIMD path at widths one below, at and one above its vector (4) and tile (8, 16) widths,
+// on odd heights: rows then start at every alignment of the flattened plane (a misaligned start).
+TEST(SimdWidths, EveryPathAroundItsVectorWidth) {
+    struct Path {
+        const char* in_c;     // channels
+        const char* net;      // the layer
+        const char* expect;   // its kernel
+    };
+    const Path paths[] = {
+        {"3", "conv2d(out=5,k=3,p=1)", "f32_conv2d_4x8"},
+        {"8", "conv2d(out=6,k=1)", "f32_conv2d_1x1_4x8"},
+        {"3", "conv2d(out=4,k=3,s=2,p=1)", "f32_conv2d_4x8"},
+        {"6", "conv2d(out=6,k=3,p=1,g=6)", "f32_dwconv2d_4x8"},
+        {"5", "convT2d(out=3,k=3,s=2,p=1,op=1)", "f32_deconv2d_"},
+        {"4", "convT2d(out=3,k=4,s=2,p=1)", "f32_deconv2d_"},
+        {"4", "convT2d(out=3,k=3,s=3)", "f32_deconv2d_subpixel_4x8"},
+        {"3", "maxpool2d(k=2,s=1)", "f32_maxpool2d_8"},
+        {"3", "avgpool2d(k=3,s=1,p=1)", "f32_avgpool2d_8"},
+        {"3", "leakyrelu(slope=0.1)", "f32_leakyrelu"},
+    };
+    Compare c;
+    for (const Path& p : paths)
+        for (int w : {3, 4, 5, 7, 8, 9, 15, 16, 17})
+            compare(std::string("v=1&in=") + p.in_c + "x5x" + std::to_string(w) + "&net=" + p.net, c, p.expect);
+    EXPECT_EQ(c.checked, int(std::size(paths)) * 9);
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 // Shared by the kernel tests: run a state with the fast kernels and with the reference kernels
 // on the same random input, and compare every layer's output (2e-5 of the largest magnitude).
+// A sweep names the kernel family it means to test (`expect`, a name prefix such as "f32_conv2d"):
+// every layer of every state must then be planned on it, so a sweep can never pass quietly on the
+// reference kernel.
 #pragma once
 #include <gtest/gtest.h>
 
@@ -20,7 +23,8 @@ struct KernelCompare {
     std::map<std::string, int> kernels;  // how many layers each fast kernel served
 };
 
-inline void compare_with_reference(const std::string& state_text, KernelCompare& c, uint64_t salt = 0) {
+inline void compare_with_reference(const std::string& state_text, KernelCompare& c, uint64_t salt = 0,
+                                   const std::string& expect = "") {
     auto st = parse_state(state_text);
     ASSERT_TRUE(st.ok()) << state_text << ": " << st.status().message;
     PlanOptions fast, ref;
@@ -35,6 +39,9 @@ inline void compare_with_reference(const std::string& state_text, KernelCompare&
     Rng rng(uint64_t(state_text.size()) * 7919u + salt);
     for (auto& v : (*pf)->input().data) v = rng.uniform(-1, 1);
     (*pr)->input().data = (*pf)->input().data;
+    for (int i = 0; i < (*pf)->runnable() && !expect.empty(); ++i)
+        ASSERT_EQ(std::string((*pf)->kernel(i)).rfind(expect, 0), 0u)
+            << state_text << ": layer " << i + 1 << " ran on " << (*pf)->kernel(i) << ", not " << expect << "*";
     (*pf)->run();
     (*pr)->run();
     for (int i = 0; i < (*pf)->runnable(); ++i) {
