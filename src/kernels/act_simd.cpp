@@ -33,10 +33,10 @@ public:
     ActSimd(Op op, float slope, int64_t n) : op_(op), slope_(slope), n_(n) {}
     const char* name() const override {
         switch (op_) {
-            case Op::ReLU: return "f32_relu__wasmsimd";
-            case Op::LeakyReLU: return "f32_leakyrelu__wasmsimd";
-            case Op::Sigmoid: return "f32_sigmoid__wasmsimd";
-            default: return "f32_tanh__wasmsimd";
+            case Op::ReLU: return "f32_relu" CP_SIMD_SUFFIX;
+            case Op::LeakyReLU: return "f32_leakyrelu" CP_SIMD_SUFFIX;
+            case Op::Sigmoid: return "f32_sigmoid" CP_SIMD_SUFFIX;
+            default: return "f32_tanh" CP_SIMD_SUFFIX;
         }
     }
     void run(const float* in, float* out, float*) const override {

@@ -63,7 +63,7 @@ public:
         if (b) bias_.assign(b, b + g.C_out);
     }
     const char* name() const override {
-        return pointwise_ ? "f32_conv2d_1x1_4x8__wasmsimd" : "f32_conv2d_4x8__wasmsimd";
+        return pointwise_ ? "f32_conv2d_1x1_4x8" CP_SIMD_SUFFIX : "f32_conv2d_4x8" CP_SIMD_SUFFIX;
     }
     size_t scratch_floats() const override {
         return pointwise_ ? size_t(g_.cin_g() * kChunkStride) : size_t(band_chan() * g_.C_in);
@@ -213,7 +213,7 @@ public:
             }
         if (b) bias_.assign(b, b + g.C_out);
     }
-    const char* name() const override { return "f32_deconv2d_subpixel_4x8__wasmsimd"; }
+    const char* name() const override { return "f32_deconv2d_subpixel_4x8" CP_SIMD_SUFFIX; }
     size_t scratch_floats() const override { return size_t(pad_.floats() + g_.sw * kOcb * (qw_ + 16)); }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
 

@@ -12,10 +12,11 @@
 // A 2-d phase is the product of its two axes: P = Py*Px positions (1..9) per tile of my x 2
 // phase pixels. Per row of tiles the input transform writes V[pos][ic][tile], then for every
 // position a GEMM over input channels (conv_row_any with one tap, vectorised over tiles) writes
-// M[pos][oc][tile], and the output transform (plus bias) writes the phase rows, interleaved into
-// the output rows like ConvTSimd does (for stride 2, column phase 1's output transform writes the
-// interleaved output rows itself; only the rows' tails go through the scalar interleave). The input copy is split into even/odd columns
-// (PaddedInput with 2 column phases) so that x[2j + e] over tiles j is a contiguous vector.
+// M[pos][oc][tile], and the output transform (plus bias) writes the phase rows into a row buffer.
+// For stride 2, column phase 1's output transform zips both phases straight into the output rows;
+// only the rows' tails (and larger strides) go through the scalar interleave(). The input copy is
+// split into even/odd columns (PaddedInput with 2 column phases) so that x[2j + e] over tiles j is
+// a contiguous vector.
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -30,10 +31,7 @@ namespace cp {
 namespace {
 
 constexpr int kOcb = kTileOcb;  // output channels per GEMM tile
-#ifndef CONVPLAY_WINOGRAD_MIN_COUT
-#define CONVPLAY_WINOGRAD_MIN_COUT 12
-#endif
-constexpr int64_t kMinCout = CONVPLAY_WINOGRAD_MIN_COUT;  // output channels per group, at least
+constexpr int64_t kMinCout = 12;  // output channels per group, at least (see init())
 
 // One output phase along one axis: t taps (0..2); c0 the smaller input offset; k[0] reads
 // x[q + c0], k[1] reads x[q + c0 + 1].
@@ -196,8 +194,9 @@ public:
         g_ = g;
         if (g.dh != 1 || g.dw != 1 || g.mode != PadMode::Zeros) return false;
         // The input transform costs per input channel what the GEMM saves per output channel:
-        // measured in V8 (wasm), it pays off from about 16 output channels per group (16 -> 3
-        // runs 0.7x, 16 -> 8 1.0x, 16 -> 16 1.2x, 32 -> 16 1.3x); below, the sub-pixel kernel wins.
+        // measured in V8 (wasm) against the sub-pixel kernel: 16 -> 3 runs 0.7x, 16 -> 8 1.0x,
+        // 16 -> 16 1.2x, 32 -> 16 1.3x. It is used from kMinCout = 12 output channels per group,
+        // between the break-even (8) and the first clear gain (16); below, the sub-pixel kernel.
         if (g.cout_g() < kMinCout) return false;
         ay_.resize(size_t(g.sh)), ax_.resize(size_t(g.sw));
         int64_t max_cy = 0, max_cx = 0;
@@ -248,7 +247,7 @@ public:
         if (b) bias_.assign(b, b + g.C_out);
         return true;
     }
-    const char* name() const override { return "f32_deconv2d_winograd2x2_4x8__wasmsimd"; }
+    const char* name() const override { return "f32_deconv2d_winograd2x2_4x8" CP_SIMD_SUFFIX; }
     size_t scratch_floats() const override {
         return size_t(pad_.floats() + 9 * (g_.C_in + g_.C_out) * txs_ + 2 * g_.sw * g_.C_out * rbp_);
     }

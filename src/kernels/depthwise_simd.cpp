@@ -71,7 +71,7 @@ public:
         w_.assign(w, w + g.C_out * g.kh * g.kw);  // [C_out, 1, kh, kw] is already [oc][tap]
         if (b) bias_.assign(b, b + g.C_out);
     }
-    const char* name() const override { return "f32_dwconv2d_4x8__wasmsimd"; }
+    const char* name() const override { return "f32_dwconv2d_4x8" CP_SIMD_SUFFIX; }
     size_t scratch_floats() const override { return size_t(pad_.floats()); }
     size_t packed_bytes() const override { return (w_.size() + bias_.size()) * 4; }
 

@@ -88,7 +88,7 @@ public:
             for (int64_t x = 0; x < g.OW; ++x) cols_[size_t(x)] = double(avg_count(x, g.sw, g.pl, g.kw, g.W, count_include_pad));
         }
     }
-    const char* name() const override { return max_ ? "f32_maxpool2d_8__wasmsimd" : "f32_avgpool2d_8__wasmsimd"; }
+    const char* name() const override { return max_ ? "f32_maxpool2d_8" CP_SIMD_SUFFIX : "f32_avgpool2d_8" CP_SIMD_SUFFIX; }
     size_t scratch_floats() const override { return size_t(pad_.floats() + (max_ ? 0 : g_.OW + 8)); }
 
     void run(const float* in, float* out, float* scratch) const override {

@@ -3,9 +3,12 @@
 #pragma once
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
+// Kernel names end in what actually ran: wasm SIMD128, or SIMDe's translation of it natively.
+#define CP_SIMD_SUFFIX "__wasmsimd"
 #else
 #define SIMDE_ENABLE_NATIVE_ALIASES
 #include <simde/wasm/simd128.h>
+#define CP_SIMD_SUFFIX "__simde"
 #endif
 
 namespace cp::simd {
