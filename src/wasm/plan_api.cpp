@@ -40,7 +40,7 @@ int cp_plan_create(const char* state_text, int flags) {
         g_error = plan.status().message;
         return 0;
     }
-    if (state->image != InputImage::Upload) {
+    if (state->image != cp::InputImage::Upload) {
         auto sample = cp::make_sample(*state);
         if (sample) (*plan)->input().data = sample->data;
     }
