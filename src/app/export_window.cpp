@@ -54,7 +54,7 @@ void App::draw_export_window() {
     // uploaded image goes along as the input when it is small enough to embed).
     auto model = [&]() -> Result<ExportModel> {
         auto m = prepare_export(st);
-        if (m && st.image == "upload" && session_.input() &&
+        if (m && st.image == InputImage::Upload && session_.input() &&
             session_.input()->numel() <= Limits::max_export_input_values)
             m->input = *session_.input();
         return m;

@@ -116,7 +116,7 @@ std::string shapes_markdown(const State& state, const NetInfo& info, const Solve
     std::ostringstream o;
     o << "`" << print_state(state) << "`\n\n";
     o << "| # | layer | input | output | params | MACs | notes |\n|--:|---|---|---|--:|--:|---|\n";
-    o << "| 0 | input (img=" << state.image << ") | | " << shape_text(info.input) << " | | | |\n";
+    o << "| 0 | input (img=" << image_name(state.image) << ") | | " << shape_text(info.input) << " | | | |\n";
     for (size_t i = 0; i < info.layers.size(); ++i) {
         const LayerInfo& L = info.layers[i];
         o << "| " << i + 1 << " | `" << print_layer(state.net[i]) << "` | ";

@@ -36,7 +36,7 @@ Result<ExportModel> prepare_export(const State& state) {
 }
 
 std::string input_note(const ExportModel& m) {
-    if (!m.input.data.empty() && m.state.image == "upload")
+    if (!m.input.data.empty() && m.state.image == InputImage::Upload)
         return "the uploaded image as convplay holds it (scaled to [0, 1], downscaled to the pixel budget)";
     if (!m.input.data.empty())
         return "the built-in '" + std::string(image_name(m.state.image)) + "' image exactly as convplay draws it (values in [0, 1])";
