@@ -76,6 +76,22 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     return parts;
 }
 
+// Whole numbers joined by 'x' or ':' of which some is beyond `limit` in magnitude (or too long
+// to read at all): worth "out of range" rather than "expected a whole number".
+bool beyond(std::string_view s, int64_t limit) {
+    bool over = false;
+    for (auto axis : split(s, 'x'))
+        for (auto part : split(axis, ':')) {
+            const size_t sign = !part.empty() && (part[0] == '-' || part[0] == '+') ? 1 : 0;
+            if (part.size() == sign) return false;
+            for (size_t i = sign; i < part.size(); ++i)
+                if (!std::isdigit(static_cast<unsigned char>(part[i]))) return false;
+            int64_t v;
+            over |= !parse_int(part, v) || std::llabs(v) > limit;
+        }
+    return over;
+}
+
 // Bounded decimal tokens joined by 'x': "3" or "3x5".
 bool parse_int_tuple(std::string_view s, std::vector<int64_t>& out, int64_t lo, int64_t hi) {
     out.clear();
@@ -112,8 +128,7 @@ struct LayerParser {
         std::vector<int64_t> t;
         const std::string expect = L.dims == 1 ? "a whole number" : "a whole number or HxW";
         if (!parse_int_tuple(v, t, lo, CodecLimits::max_geometry)) {
-            int64_t probe;
-            if (parse_int(v, probe) && std::llabs(probe) > CodecLimits::max_geometry)
+            if (beyond(v, CodecLimits::max_geometry))
                 return Status::error(where + ": " + key + "=" + std::string(v) + " is out of range (at most " +
                                      std::to_string(CodecLimits::max_geometry) + ")");
             return bad(key, v, expect);
@@ -132,6 +147,9 @@ struct LayerParser {
         }
         const std::string words = choice_names(choices<PadKind>(), "/", "/", size_t(PadKind::Same));
         const std::string expect = (L.dims == 1 ? "a whole number, left:right, or " : "a whole number, HxW, top:bottom x left:right, or ") + words;
+        if (beyond(v, CodecLimits::max_geometry))
+            return Status::error(where + ": p=" + std::string(v) + " is out of range (at most " +
+                                 std::to_string(CodecLimits::max_geometry) + ")");
         auto parts = split(v, 'x');
         if (parts.empty() || static_cast<int>(parts.size()) > axes()) return bad("p", v, expect);
         std::array<int64_t, 2 * kMaxAxes> pad{0, 0, 0, 0};
@@ -182,8 +200,8 @@ struct LayerParser {
     Status arg(const std::string& key, std::string_view v) {
         if (key == "out" || key == "in") {
             int64_t x;
-            if (!parse_int(v, x)) return bad(key, v, "a whole number");
-            if (x > CodecLimits::max_channels || x < -CodecLimits::max_channels)
+            if (!parse_int(v, x) && !beyond(v, CodecLimits::max_channels)) return bad(key, v, "a whole number");
+            if (beyond(v, CodecLimits::max_channels))
                 return Status::error(where + ": " + key + "=" + std::string(v) + " is out of range (at most " +
                                      std::to_string(CodecLimits::max_channels) + " channels)");
             (key == "out" ? L.out_channels : L.in_channels.emplace()) = x;
@@ -240,6 +258,9 @@ struct LayerParser {
         }
         if (key == "size") {
             std::vector<int64_t> t;
+            if (beyond(v, CodecLimits::max_geometry))
+                return Status::error(where + ": size=" + std::string(v) + " is out of range (at most " +
+                                     std::to_string(CodecLimits::max_geometry) + ")");
             if (!parse_int_tuple(v, t, -CodecLimits::max_geometry, CodecLimits::max_geometry))
                 return bad(key, v, "a whole number or HxW");
             L.size = {t[0], t.size() == 1 ? t[0] : t[1]};
@@ -363,6 +384,16 @@ Result<State> parse_state(std::string_view text) {
                              std::to_string(CodecLimits::max_text) + ")");
     const bool is_link = text.find("://") != std::string_view::npos;
     const std::string t = state_text_of(text);
+    // The state text is plain ASCII: refuse anything else (a NUL, a control character, bytes a
+    // percent-escape made) before any of it can reach a message.
+    for (size_t i = 0; i < t.size(); ++i) {
+        const auto c = static_cast<unsigned char>(t[i]);
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x7f) {
+            char buf[80];
+            std::snprintf(buf, sizeof buf, "the state has byte 0x%02X at position %zu: it is plain ASCII text", c, i + 1);
+            return Status::error(buf);
+        }
+    }
     if (t.empty())
         return Status::error(is_link ? "the link has no state after '#' (expected #v=1&in=...&net=...)"
                                      : "empty state (expected v=1&in=...&net=...)");
@@ -386,6 +417,9 @@ Result<State> parse_state(std::string_view text) {
             std::vector<int64_t> dims;
             for (auto part : split(v, 'x')) {
                 int64_t x;
+                if (!parse_int(part, x) && beyond(part, CodecLimits::max_geometry))
+                    return Status::error("input size " + std::string(part.substr(0, 40)) + " is out of range (at most " +
+                                         std::to_string(CodecLimits::max_geometry) + ")");
                 if (!parse_int(part, x) || x < 1)
                     return Status::error("bad input shape 'in=" + std::string(v.substr(0, 40)) +
                                          "': expected CxHxW or CxL with positive whole numbers");

@@ -118,7 +118,17 @@ TEST(Codec, HostileTextIsCapped) {
     EXPECT_EQ(error_of("v=1&net=conv2d(out=99999,k=3)"),
               "layer 1 (conv2d): out=99999 is out of range (at most 4096 channels)");
     EXPECT_EQ(error_of("v=1&net=conv2d(out=3,k=99999999999999999999)"),
-              "layer 1 (conv2d): bad value '99999999999999999999' for k: expected a whole number or HxW");
+              "layer 1 (conv2d): k=99999999999999999999 is out of range (at most 65536)");
+    // Numbers too large or too long to read are out of range, not "not a number".
+    EXPECT_EQ(error_of("v=1&net=upsample(size=16777217)"), "layer 1 (upsample): size=16777217 is out of range (at most 65536)");
+    EXPECT_EQ(error_of("v=1&net=conv2d(out=3,k=3,p=1:99999999999999999999999)"),
+              "layer 1 (conv2d): p=1:99999999999999999999999 is out of range (at most 65536)");
+    EXPECT_EQ(error_of("v=1&in=3x99999999999999999999x5"), "input size 99999999999999999999 is out of range (at most 65536)");
+    EXPECT_EQ(error_of("v=1&net=conv2d(out=3,k=3x)"), "layer 1 (conv2d): bad value '3x' for k: expected a whole number or HxW");
+    // The text is plain ASCII: a NUL or the bytes of a percent-escape never reach a message.
+    EXPECT_EQ(error_of(std::string("v=1&net=re\0lu", 14)), "the state has byte 0x00 at position 11: it is plain ASCII text");
+    EXPECT_EQ(error_of("v=1&net=relu%E0%A4"), "the state has byte 0xE0 at position 13: it is plain ASCII text");
+    EXPECT_EQ(error_of("v=1&net=relu%01"), "the state has byte 0x01 at position 13: it is plain ASCII text");
     EXPECT_EQ(error_of("v=1&net=conv2d(out=3,k=70000)"), "layer 1 (conv2d): k=70000 is out of range (at most 65536)");
     EXPECT_EQ(error_of("v=1&in=3x100000x5"), "input size 100000 is out of range (at most 65536)");
     EXPECT_EQ(error_of("v=1&n=65"), "bad batch 'n=65': expected 1 to 64");
