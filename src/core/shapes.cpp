@@ -422,7 +422,7 @@ Status conv_info(const Layer& L, const Dims& in, LayerInfo& info) {
         x.out = span / x.stride + 1;
         x.gap = span % x.stride;
         x.gap_input = std::max<int64_t>(0, x.gap - std::max<int64_t>(0, x.pad_after));
-        spatial_out *= x.out, kvol *= x.kernel;
+        spatial_out = sat_mul(spatial_out, x.out), kvol *= x.kernel;  // outputs reach 2^32 per axis at the caps
     }
     if (!check_output_bound(info)) return info.status;
     finish_shape(info, L.out_channels);
@@ -539,7 +539,7 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
         x.eff_kernel = x.dilation * (x.kernel - 1) + 1;
         x.pad_before = L.pad[2 * a], x.pad_after = L.pad[2 * a + 1];
         x.out = (x.in - 1) * x.stride - x.pad_before - x.pad_after + x.eff_kernel + x.output_padding;
-        spatial_in *= x.in, kvol *= x.kernel;
+        spatial_in = sat_mul(spatial_in, x.in), kvol *= x.kernel;  // inputs reach 2^32 per axis at the caps
         std::ostringstream f;
         f << axis_label(axes, a) << ": (" << x.in << " - 1) * " << x.stride << " - " << x.pad_before << " - "
           << x.pad_after << " + " << x.eff_kernel << " + " << x.output_padding << " = " << x.out;
