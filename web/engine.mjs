@@ -5,6 +5,7 @@
 //   const engine = await createEngine();            // loads convplay_engine.js/.wasm beside this file
 //   engine.shapes('v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1)');   // per-layer table (object)
 //   engine.defaultState(), engine.linkState(location.hash)   // first-visit state; a link's state text
+//   engine.gallery();                               // [{id, group, title, note, state}], the gallery
 //   const r = engine.run('v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1);relu');
 //   r.layers[0].shape, r.layers[0].output (Float32Array, NCHW), r.layers[0].kernel, r.layers[0].ms
 //
@@ -72,6 +73,7 @@ export async function createEngine(opts = {}) {
         defaultState: M.cwrap('cp_default_state', 'string', []),
         linkState: M.cwrap('cp_link_state', 'string', ['string']),
         explain: M.cwrap('cp_explain_text', 'string', ['string', 'number']),
+        gallery: M.cwrap('cp_gallery_json', 'string', []),
         lastError: M.cwrap('cp_last_error', 'string', []),
         create: M.cwrap('cp_plan_create', 'number', ['string', 'number']),
         free: M.cwrap('cp_plan_free', null, ['number']),
@@ -152,6 +154,8 @@ export async function createEngine(opts = {}) {
         shapesJson: (state) => shapesJson(M, state),
         shapes: (state) => JSON.parse(shapesJson(M, state)),
         explain: (state, layer) => api.explain(state, layer),
+        // The classic cases and odd-size examples (core/gallery): [{id, group, title, note, state}]
+        gallery: () => JSON.parse(api.gallery()),
         plan,
         // One-shot: plan, optionally set the input, run, copy every output, free.
         run(state, input, { reference = false } = {}) {

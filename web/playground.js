@@ -408,6 +408,7 @@
         message: () => call('cp_app_message', 'string', [], []),
         planStatus: () => call('cp_app_plan_status', 'string', [], []),
         rect: (name) => { const r = call('cp_app_widget_rect', 'string', ['string'], [name]); return r ? JSON.parse(r) : null; },
+        probe: (name) => { const r = call('cp_app_probe', 'string', ['string'], [name]); return r ? JSON.parse(r) : null; },
         timing: () => JSON.parse(call('cp_app_timing', 'string', [], [])),
         view: () => JSON.parse(call('cp_app_view', 'string', [], [])),
         redraw: (n = 3) => call('cp_app_force_frames', null, ['number'], [n]),

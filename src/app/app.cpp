@@ -129,7 +129,7 @@ void App::frame() {
     ++frames_;
     if (frames_left_ > 0) --frames_left_;
     maps_.begin_frame();
-    hooks().rects.clear();
+    hooks().clear();
     wheel_zones().zones.clear();
     // A vertical swipe on the standalone page scrolls the window under the finger (web/playground.js).
     if (touch_scroll_window_) {

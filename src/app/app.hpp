@@ -4,7 +4,7 @@
 //
 // [SECTION] windows (one file each): top_bar.cpp, layers_window.cpp (+ layer_params.cpp,
 // weights_editor.cpp), outputs_window.cpp, viewer_window.cpp (+ feature_map_view.cpp),
-// explain_window.cpp, shapes_window.cpp, export_window.cpp; panels.cpp arranges them (tiled on a
+// explain_window.cpp, gallery_window.cpp, shapes_window.cpp, export_window.cpp; panels.cpp arranges them (tiled on a
 // wide page, as tabs in an embed or on a narrow screen) and embed.cpp holds the embed chrome and
 // the host API.
 #pragma once
@@ -30,7 +30,7 @@ struct ViewState {
     int item = 0;              // batch item shown
     float zoom = 0;            // viewer: screen pixels per texel; 0 = fit
     ImVec2 center{0, 0};       // viewer: texel at the view's centre
-    int tab = 0;               // 0 feature map, 1 explain (set to switch tabs programmatically)
+    int tab = 0;               // 0 feature map, 1 explain, 2 gallery (set to switch tabs programmatically)
     bool tab_request = false;
     Panel panel = Panel::Layers;  // the panel shown when panels are tabs
     bool panel_request = false;

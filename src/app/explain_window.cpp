@@ -11,6 +11,7 @@
 #include "app/app.hpp"
 #include "core/codec.hpp"
 #include "core/explain.hpp"
+#include "core/json.hpp"
 
 namespace cp::app {
 
@@ -24,8 +25,18 @@ ImU32 cell_color(Cell c) {
         case Cell::Pad: return IM_COL32(64, 64, 74, 255);
         case Cell::Inserted: return IM_COL32(150, 140, 95, 255);
         case Cell::Extra: return IM_COL32(215, 130, 55, 255);
+        case Cell::Beyond: return IM_COL32(34, 34, 38, 255);
     }
     return 0;
+}
+
+// Digits drawn on a cell: dark on light cells, light on dark ones (sRGB luminance), so every
+// count stays readable whatever colour the map gives the cell.
+ImU32 ink_on(ImU32 bg) {
+    const float r = float((bg >> IM_COL32_R_SHIFT) & 0xFF), g = float((bg >> IM_COL32_G_SHIFT) & 0xFF),
+                b = float((bg >> IM_COL32_B_SHIFT) & 0xFF);
+    const float lum = (0.2126f * r + 0.7152f * g + 0.0722f * b) / 255.0f;
+    return lum > 0.5f ? IM_COL32(15, 15, 20, 255) : IM_COL32(245, 245, 245, 255);
 }
 
 const char* cell_name(Cell c) {
@@ -34,6 +45,7 @@ const char* cell_name(Cell c) {
         case Cell::Pad: return "padding";
         case Cell::Inserted: return "inserted zero";
         case Cell::Extra: return "output_padding";
+        case Cell::Beyond: return "past the edge (ceil_mode: nothing there)";
     }
     return "";
 }
@@ -158,6 +170,13 @@ void App::draw_explain_tab() {
         }
     }
     const int64_t oy = view_.pos / e.out_w, ox = view_.pos % e.out_w;
+    {  // what this frame draws, for the browser tests
+        JsonWriter j;
+        j.begin_object().key("layer").value(slot + 1).key("pos").value(view_.pos).key("oy").value(oy).key("ox").value(ox);
+        j.key("grid").value(std::vector<int64_t>{e.grid_h, e.grid_w}).key("toy").value(toy);
+        j.key("beyond").value(int64_t(std::count(e.cells.begin(), e.cells.end(), Cell::Beyond))).end_object();
+        hooks().probes["explain"] = j.str();
+    }
     ImGui::SameLine();
     ImGui::TextDisabled(e.axes == 2 ? "(y, x) = (%lld, %lld)" : "(x) = (%lld)", (long long)(e.axes == 2 ? oy : ox), (long long)ox);
 
@@ -168,6 +187,7 @@ void App::draw_explain_tab() {
         swatch(cell_color(Cell::Extra), "output_padding");
     } else {
         swatch(IM_COL32(230, 70, 60, 255), "never reached");
+        if (e.ax[0].overhang > 0 || e.ax[1].overhang > 0) swatch(cell_color(Cell::Beyond), "past the edge (ceil_mode)");
     }
     ImGui::NewLine();
 
@@ -197,13 +217,17 @@ void App::draw_explain_tab() {
             const size_t i = size_t(y * e.grid_w + x);
             const ImVec2 p(a0.x + float(x) * cell, a0.y + float(y) * cell), q(p.x + cell - 1, p.y + cell - 1);
             dl->AddRectFilled(p, q, cell_color(e.cells[i]));
+            if (e.cells[i] == Cell::Beyond)  // dashed look: nothing is there, the window only hangs over it
+                for (float t = 0; t < cell; t += std::max(3.0f, cell / 4))
+                    dl->AddLine(ImVec2(p.x + t, q.y), ImVec2(std::min(q.x, p.x + t + cell / 2), std::max(p.y, q.y - cell / 2)),
+                                IM_COL32(90, 90, 100, 255));
             if (!e.transposed && e.coverage[i] == 0 && e.cells[i] == Cell::Input)
                 dl->AddRect(p, q, IM_COL32(230, 70, 60, 255), 0, 0, std::max(1.0f, cell * 0.12f));
             if (window_covers(e, oy, ox, y, x)) dl->AddRect(p, q, IM_COL32(255, 255, 255, 255), 0, 0, std::max(1.5f, cell * 0.14f));
             if (numbers) {
                 char t[12];
                 std::snprintf(t, sizeof t, "%d", e.coverage[i]);
-                dl->AddText(ImVec2(p.x + 2, p.y + 1), e.coverage[i] ? IM_COL32(235, 235, 235, 255) : IM_COL32(255, 140, 130, 255), t);
+                dl->AddText(ImVec2(p.x + 2, p.y + 1), ink_on(cell_color(e.cells[i])), t);
             }
         }
     if (ImGui::IsItemHovered()) {
@@ -243,7 +267,7 @@ void App::draw_explain_tab() {
                     dl->AddRectFilled(p, q, col);
                     char t[12];
                     std::snprintf(t, sizeof t, "%d", n);
-                    dl->AddText(ImVec2(p.x + 2, p.y + 1), IM_COL32(20, 20, 20, 255), t);
+                    dl->AddText(ImVec2(p.x + 2, p.y + 1), ink_on(col), t);
                     col = 0;
                 }
             }

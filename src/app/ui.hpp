@@ -40,6 +40,12 @@ struct Edit {
 // move the real mouse onto a real widget.
 struct HookRects {
     std::map<std::string, ImVec4> rects;
+    // What a view drew this frame, as JSON a test can read (e.g. the explain cell and its sum).
+    std::map<std::string, std::string> probes;
+    void clear() {
+        rects.clear();
+        probes.clear();
+    }
     void record(const std::string& name) {
         const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
         rects[name] = ImVec4(a.x, a.y, b.x - a.x, b.y - a.y);

@@ -23,6 +23,12 @@ void App::draw_view_window() {
             ImGui::EndTabItem();
         }
         hooks().record("explain_tab");
+        if (ImGui::BeginTabItem("Gallery", nullptr, req && view_.tab == 2 ? ImGuiTabItemFlags_SetSelected : 0)) {
+            if (!req) view_.tab = 2;
+            draw_gallery_tab();
+            ImGui::EndTabItem();
+        }
+        hooks().record("gallery_tab");
         ImGui::EndTabBar();
     }
     ImGui::End();

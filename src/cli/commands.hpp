@@ -15,6 +15,7 @@ int cmd_explain(const std::vector<std::string>& args);
 int cmd_solve(const std::vector<std::string>& args);
 int cmd_canon(const std::vector<std::string>& args);
 int cmd_export(const std::vector<std::string>& args);
+int cmd_gallery(const std::vector<std::string>& args);
 
 // Shared helpers
 struct Args {

@@ -25,6 +25,7 @@ const char* usage() {
             "  convplay canon   <state>                     print the state in canonical form\n"
             "  convplay export  <state> --to pytorch|onnx|keras|keras-json [--out FILE]\n"
             "                                              the stack with its weights and input as code or a model\n"
+            "  convplay gallery [--json | --states]         the classic cases and odd-size examples, with shapes\n"
             "\n"
             "<state> is the state text, a whole share link (http://.../#v=1&...), or - to read it from stdin:\n"
             "  convplay shapes 'v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)'\n"

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     if (cmd == "solve") return cp::cli::cmd_solve(args);
     if (cmd == "canon") return cp::cli::cmd_canon(args);
     if (cmd == "export") return cp::cli::cmd_export(args);
+    if (cmd == "gallery") return cp::cli::cmd_gallery(args);
     std::fprintf(stderr, "convplay: unknown command '%s'\n\n%s", cmd.c_str(), cp::cli::usage());
     return 2;
 }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/codec.hpp"
+#include "core/explain_values.hpp"
 
 namespace cp {
 
@@ -57,6 +58,8 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
             g.pad_before = x.pad_before, g.pad_after = x.pad_after;
             g.grid = x.in + x.pad_before + x.pad_after;
             g.gap = x.gap, g.gap_input = x.gap_input;
+            // ceil_mode pools: the last window may start inside the grid and end past it.
+            g.overhang = std::max<int64_t>(0, (x.out - 1) * x.stride + x.eff_kernel - g.grid);
         } else {
             g.zeros_size = (x.in - 1) * x.stride + 1;
             g.pad_before = x.dilation * (x.kernel - 1) - x.pad_before;
@@ -69,7 +72,7 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
     axv[0] = info.axes == 2 ? e.ax[0] : one;
     axv[1] = info.axes == 2 ? e.ax[1] : e.ax[0];
     const ExplainAxis &H = axv[0], &W = axv[1];
-    e.grid_h = H.grid, e.grid_w = W.grid;
+    e.grid_h = H.grid + H.overhang, e.grid_w = W.grid + W.overhang;
     e.out_h = H.out, e.out_w = W.out;
     e.slide_stride_h = e.transposed ? 1 : H.stride;
     e.slide_stride_w = e.transposed ? 1 : W.stride;
@@ -87,7 +90,7 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
                   << (info.axes == 1 ? "L" : (a == 0 ? "H" : "W"));
             s << (L.has_weights() && L.padding_mode != PadMode::Zeros ? std::string(" (") + pad_mode_name(L.padding_mode) + ")"
                   : L.op == Op::MaxPool ? " (-inf, never picked)" : " (zeros)");
-            s << " -> " << e.grid_h << (info.axes == 2 ? "x" + std::to_string(e.grid_w) : "") << " grid.";
+            s << " -> " << (info.axes == 2 ? std::to_string(H.grid) + "x" : "") << W.grid << " grid.";
         } else {
             s << "No padding: the window slides over the " << shape_text(Dims(info.in.begin() + 2, info.in.end()))
               << " input itself.";
@@ -114,6 +117,24 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
                   << (g.gap_input > 0 ? " (" + std::to_string(g.gap_input) + " of them real input, lost)" : " (padding only)")
                   << ". A transposed conv needs output_padding=" << g.gap << " to give back " << g.in << ".";
             if (!s.str().empty()) e.steps.push_back(s.str());
+            // Both axes alike (a square pool on a square input): one sentence for both.
+            const bool alike = info.axes == 2 && e.ax[0].overhang == e.ax[1].overhang && e.ax[0].grid == e.ax[1].grid &&
+                               e.ax[0].out == e.ax[1].out && e.ax[0].stride == e.ax[1].stride &&
+                               e.ax[0].pad_before == e.ax[1].pad_before;
+            if (g.overhang > 0 && !(alike && a == 1)) {
+                s.str("");
+                const bool avg = L.op == Op::AvgPool;
+                s << "Along " << (alike ? "H and W" : info.axes == 1 ? "L" : (a == 0 ? "H" : "W"))
+                  << ", ceil_mode keeps a last window that starts at " << (g.out - 1) * g.stride << " (inside the "
+                  << ((g.out - 1) * g.stride < g.pad_before ? "padding" : "input") << ") and hangs " << g.overhang << " "
+                  << (alike ? std::string(g.overhang > 1 ? "rows and columns" : "row and column") : axis_word(info.axes, a, g.overhang > 1))
+                  << " over the edge of the " << g.grid << "-cell grid: nothing is there, so "
+                  << (avg ? std::string("the average divides by the ") +
+                                (L.count_include_pad ? "cells inside the padded grid only" : "real input cells only")
+                          : std::string("the max is taken over the cells inside only"))
+                  << ". (PyTorch keeps such a window only when it starts inside the input or the left padding.)";
+                e.steps.push_back(s.str());
+            }
         }
     } else {
         s << "Insert " << (H.stride == W.stride || info.axes == 1 ? std::to_string(W.stride - 1)
@@ -164,26 +185,8 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
     }
     const int64_t cells = e.grid_h * e.grid_w;
     e.cells.assign(static_cast<size_t>(cells), Cell::Pad);
-    auto cell_type = [&](const ExplainAxis& g, int64_t j) -> int {  // 0 input, 1 pad, 2 inserted, 3 extra
-        if (conv) {
-            const int64_t i = j - g.pad_before;
-            return (i >= 0 && i < g.in) ? 0 : 1;
-        }
-        const int64_t z = j - g.pad_before;  // index in the zero-inserted grid
-        if (z >= 0 && z < g.zeros_size) return z % g.stride == 0 ? 0 : 2;
-        if (z >= g.zeros_size + std::max<int64_t>(0, g.pad_after)) return 3;  // output_padding
-        return 1;
-    };
     for (int64_t y = 0; y < e.grid_h; ++y)
-        for (int64_t x = 0; x < e.grid_w; ++x) {
-            const int ty = cell_type(H, y), tx = cell_type(W, x);
-            Cell c;
-            if (ty == 3 || tx == 3) c = Cell::Extra;
-            else if (ty == 1 || tx == 1) c = Cell::Pad;
-            else if (ty == 2 || tx == 2) c = Cell::Inserted;
-            else c = Cell::Input;
-            e.cells[static_cast<size_t>(y * e.grid_w + x)] = c;
-        }
+        for (int64_t x = 0; x < e.grid_w; ++x) e.cells[static_cast<size_t>(y * e.grid_w + x)] = grid_source(L, info, y, x).cell;
     // Windows are separable: a tap reaches (y, x) once for every pair of a (row window, row tap)
     // reaching y and a (column window, column tap) reaching x, so both counts are products of
     // per-axis counts. Per axis they are linear in the grid (taps of one window are an arithmetic
@@ -269,9 +272,11 @@ std::string explain_text(const Layer& L, const LayerInfo& info, const Explain& e
         o << "(grids are drawn for sizes up to " << max_side << "; this grid is " << e.grid_h << "x" << e.grid_w << ")\n";
         return o.str();
     }
+    const bool beyond = std::find(e.cells.begin(), e.cells.end(), Cell::Beyond) != e.cells.end();
     o << "\nThe grid the " << (e.transposed ? "flipped kernel" : "window") << " slides over ("
-      << (e.transposed ? "# input, o inserted zero, . padding, + output_padding" : "# input, . padding") << "):\n";
-    const char glyph[] = {'#', '.', 'o', '+'};
+      << (e.transposed ? "# input, o inserted zero, . padding, + output_padding" : "# input, . padding")
+      << (beyond ? ", x past the edge (ceil_mode)" : "") << "):\n";
+    const char glyph[] = {'#', '.', 'o', '+', 'x'};
     for (int64_t y = 0; y < e.grid_h; ++y) {
         o << "  ";
         for (int64_t x = 0; x < e.grid_w; ++x) o << glyph[static_cast<int>(e.cells[size_t(y * e.grid_w + x)])] << ' ';

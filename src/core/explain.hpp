@@ -19,6 +19,7 @@ enum class Cell : uint8_t {
     Pad = 1,       // padding (zeros, or reflect/replicate/circular copies)
     Inserted = 2,  // a zero inserted between input cells (transposed conv)
     Extra = 3,     // output_padding row/column (transposed conv)
+    Beyond = 4,    // past the padded input: where a ceil_mode pooling window hangs over the edge
 };
 
 struct ExplainAxis {
@@ -28,13 +29,16 @@ struct ExplainAxis {
     int64_t grid = 0;                       // cells along this axis of the grid the kernel slides over
     int64_t gap = 0, gap_input = 0;         // conv: cells at the end no window reaches
     int64_t output_padding = 0;
+    int64_t overhang = 0;                   // pool, ceil_mode: cells the last window reaches past the grid
 };
 
 struct Explain {
     bool transposed = false;
     int axes = 0;
     ExplainAxis ax[kMaxAxes];          // ax[0] = H (or L), ax[1] = W (W only when axes == 2)
-    int64_t grid_h = 1, grid_w = 1;    // the grid the (flipped) kernel slides over, stride s (conv) or 1
+    // The grid the (flipped) kernel slides over, stride s (conv) or 1; per axis `grid` cells plus
+    // a ceil_mode pool's `overhang` (Cell::Beyond).
+    int64_t grid_h = 1, grid_w = 1;
     int64_t slide_stride_h = 1, slide_stride_w = 1;
     std::vector<Cell> cells;           // grid_h * grid_w
     std::vector<int32_t> coverage;     // grid_h * grid_w: windows (taps) reaching each cell

@@ -240,6 +240,13 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_view() {
     return ret(buf);
 }
 
+// The JSON a view published under `name` in the last frame (HookRects::probes), or "".
+EMSCRIPTEN_KEEPALIVE const char* cp_app_probe(const char* name) {
+    auto& p = cp::app::hooks().probes;
+    auto it = p.find(name ? name : "");
+    return ret(it == p.end() ? "" : it->second);
+}
+
 // When the last state was applied, when a frame first showed all its outputs (ms), and counters.
 EMSCRIPTEN_KEEPALIVE const char* cp_app_timing() {
     auto& a = cp::platform::app();

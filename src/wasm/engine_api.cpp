@@ -4,11 +4,18 @@
 
 #include "core/codec.hpp"
 #include "core/explain.hpp"
+#include "core/gallery.hpp"
 #include "core/report.hpp"
 #include "core/solver.hpp"
 
 namespace {
 std::string g_shapes, g_explain, g_link;
+}
+
+// The gallery (core/gallery): [{"id","group","title","note","state"}, ...]; built once, never freed.
+extern "C" const char* cp_gallery_json() {
+    static const std::string json = cp::gallery_json();
+    return json.c_str();
 }
 
 extern "C" const char* cp_version() { return "convplay 0.1 (state format v=1, PyTorch 1.13 rules)"; }

@@ -74,6 +74,14 @@ expect 2 "--to onnx writes binary: give --out FILE or redirect" script -qec "'$C
 # explain
 expect 0 "ring = d*(k-1) - p = 1*(3-1) - 1 = 1" "$CP" explain 'v=1&in=1x3x3&net=convT2d(out=1,k=3,s=2,p=1,op=1)'
 expect 0 "9 input cells are never under any window tap" "$CP" explain 'v=1&in=1x5x5&net=conv2d(out=1,k=2,s=2)'
+expect 0 "Pad the 12 input 1 before and 1 after along L (zeros) -> 14 grid." "$CP" explain 'v=1&in=1x12&net=conv1d(out=1,k=3,p=1)'
+expect 0 "Along W, ceil_mode keeps a last window that starts at 4 (inside the input) and hangs 1 column over the edge" "$CP" explain 'v=1&in=1x6x5&net=maxpool2d(k=2,ceil=1)'
+
+# gallery
+expect 0 "3x256x256 -> 16x128x128 -> 16x128x128 -> 3x256x256" "$CP" gallery
+expect 0 "convT1d(out=1,k=3,s=2)" "$CP" gallery --states
+expect 0 '"id":"odd-256-fixed"' "$CP" gallery --json
+expect 2 "gallery: unknown argument '--frobnicate'" "$CP" gallery --frobnicate
 
 # run: files, and nothing half-written on failure
 expect 0 "wrote 13 files" "$CP" run 'v=1&in=3x32x32&net=conv2d(out=8,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)' --out "$T/ok" --dump

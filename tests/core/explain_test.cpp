@@ -154,6 +154,48 @@ TEST(Explain, TransposedOverlapCountsMatchTheirDefinition) {
                     n += cp::window_covers(e, oy, ox, y, x) && e.cells[size_t(y * e.grid_w + x)] == cp::Cell::Input;
             EXPECT_EQ(e.overlap[size_t(oy * e.out_w + ox)], n) << oy << "," << ox;
         }
+TEST(Explain, OneDimensionalPaddingNamesThePaddedLength) {
+    // 12 cells + 1 on each side = 14 (the grid is one row: its height must not be printed)
+    Case c = explain("v=1&in=1x12&net=conv1d(out=1,k=3,p=1)");
+    ASSERT_FALSE(c.e.steps.empty());
+    EXPECT_NE(c.e.steps[0].find("Pad the 12 input"), std::string::npos) << c.e.steps[0];
+    EXPECT_NE(c.e.steps[0].find("-> 14 grid."), std::string::npos) << c.e.steps[0];
+    EXPECT_EQ(c.e.grid_h, 1);
+    EXPECT_EQ(c.e.grid_w, 14);
+    Case d = explain("v=1&in=1x6x9&net=conv2d(out=1,k=3,p=1x2)");
+    EXPECT_NE(d.e.steps[0].find("-> 8x13 grid."), std::string::npos) << d.e.steps[0];
+}
+
+TEST(Explain, CeilModePoolWindowHangsOverTheEdge) {
+    // 5 cells, k=2 s=2, ceil_mode: 3 windows, the last starts at 4 and needs cell 5, which is not there
+    Case c = explain("v=1&in=1x5x5&net=maxpool2d(k=2,ceil=1)");
+    EXPECT_EQ(c.info.out, (cp::Dims{1, 1, 3, 3}));
+    EXPECT_EQ(c.e.ax[0].overhang, 1);
+    EXPECT_EQ(c.e.ax[1].overhang, 1);
+    EXPECT_EQ(c.e.grid_h, 6);
+    EXPECT_EQ(c.e.grid_w, 6);
+    EXPECT_EQ(c.e.cells[size_t(0 * 6 + 5)], cp::Cell::Beyond);
+    EXPECT_EQ(c.e.cells[size_t(5 * 6 + 0)], cp::Cell::Beyond);
+    EXPECT_EQ(c.e.cells[size_t(4 * 6 + 4)], cp::Cell::Input);
+    EXPECT_EQ(c.e.coverage[size_t(5 * 6 + 5)], 1);  // the overhanging tap is drawn
+    EXPECT_EQ(c.e.uncovered_inputs, 0);
+    bool said = false;
+    for (const auto& s : c.e.steps) said |= s.find("Along H and W, ceil_mode keeps a last window that starts at 4 (inside the input) and hangs 1 row and column over the edge") != std::string::npos;
+    EXPECT_TRUE(said);
+    const std::string text = cp::explain_text(c.state.net[0], c.info, c.e);
+    EXPECT_NE(text.find("x past the edge (ceil_mode)"), std::string::npos) << text;
+
+    // average pooling says what it divides by
+    Case a = explain("v=1&in=1x5&net=avgpool1d(k=2,ceil=1,cip=0)");
+    EXPECT_EQ(a.e.ax[0].overhang, 1);
+    EXPECT_EQ(a.e.grid_w, 6);
+    bool avg = false;
+    for (const auto& s : a.e.steps) avg |= s.find("real input cells only") != std::string::npos;
+    EXPECT_TRUE(avg);
+    // floor mode never hangs over
+    Case f = explain("v=1&in=1x5x5&net=maxpool2d(k=2)");
+    EXPECT_EQ(f.e.ax[0].overhang, 0);
+    EXPECT_EQ(f.e.grid_h, 5);
 }
 
 }  // namespace
