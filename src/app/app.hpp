@@ -16,6 +16,7 @@
 #include "app/host.hpp"
 #include "app/session.hpp"
 #include "app/ui.hpp"
+#include "core/explain.hpp"
 #include "core/embed_flags.hpp"
 
 namespace cp::app {
@@ -40,6 +41,8 @@ struct ViewState {
     bool play = false;
     double play_t = 0;
     int step_request = 0;      // output cells to step (the host's explainStep), applied when drawn
+    bool values = false;       // the Values view: input values, weights, products and sums
+    int values_ci = 0;         // Values view: the input channel whose grid and kernel are drawn
 };
 
 // Where each window goes, recomputed from the canvas size every frame: tiled (top bar, layers on
@@ -113,6 +116,11 @@ public:
     void draw_view_window();
     void draw_viewer_tab();
     void draw_explain_tab();
+    void draw_gallery_tab();
+    // The Values view of layer `slot` (explain_values_view.cpp); `e` its explain axes (no grids).
+    void draw_explain_values(int slot, const Explain& e);
+    // Output cells to step for the arrow keys this frame (left/right 1, up/down a row of out_w).
+    int explain_arrow_steps(int64_t out_w) const;
     void draw_shapes_window();
     void draw_panels(Edit& e);
     void draw_tabbed_panel();  // the panel shown below the tabs (Layers: by draw_panels)

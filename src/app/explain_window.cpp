@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "app/app.hpp"
+#include "app/explain_draw.hpp"
 #include "core/codec.hpp"
 #include "core/explain.hpp"
 #include "core/json.hpp"
@@ -18,37 +19,6 @@ namespace cp::app {
 namespace {
 
 constexpr int64_t kMaxDrawSide = 24;  // real inputs up to this size are drawn as they are
-
-ImU32 cell_color(Cell c) {
-    switch (c) {
-        case Cell::Input: return IM_COL32(86, 140, 210, 255);
-        case Cell::Pad: return IM_COL32(64, 64, 74, 255);
-        case Cell::Inserted: return IM_COL32(150, 140, 95, 255);
-        case Cell::Extra: return IM_COL32(215, 130, 55, 255);
-        case Cell::Beyond: return IM_COL32(34, 34, 38, 255);
-    }
-    return 0;
-}
-
-// Digits drawn on a cell: dark on light cells, light on dark ones (sRGB luminance), so every
-// count stays readable whatever colour the map gives the cell.
-ImU32 ink_on(ImU32 bg) {
-    const float r = float((bg >> IM_COL32_R_SHIFT) & 0xFF), g = float((bg >> IM_COL32_G_SHIFT) & 0xFF),
-                b = float((bg >> IM_COL32_B_SHIFT) & 0xFF);
-    const float lum = (0.2126f * r + 0.7152f * g + 0.0722f * b) / 255.0f;
-    return lum > 0.5f ? IM_COL32(15, 15, 20, 255) : IM_COL32(245, 245, 245, 255);
-}
-
-const char* cell_name(Cell c) {
-    switch (c) {
-        case Cell::Input: return "input value";
-        case Cell::Pad: return "padding";
-        case Cell::Inserted: return "inserted zero";
-        case Cell::Extra: return "output_padding";
-        case Cell::Beyond: return "past the edge (ceil_mode: nothing there)";
-    }
-    return "";
-}
 
 void swatch(ImU32 col, const char* label) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -75,10 +45,15 @@ void App::draw_explain_tab() {
             if (has_window(i)) { slot = i; break; }
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
     const std::string label = has_window(slot) ? std::to_string(slot + 1) + ". " + info.layers[size_t(slot)].name : "(none)";
-    if (ImGui::BeginCombo("layer", label.c_str())) {
+    const bool open = ImGui::BeginCombo("layer", label.c_str());
+    if (!open) hooks().record_frame("explain_layer");  // (while open, the last item is the popup)
+    if (open) {
         for (int i = 0; i < int(st.net.size()); ++i)
-            if (has_window(i) && ImGui::Selectable((std::to_string(i + 1) + ". " + info.layers[size_t(i)].name).c_str(), i == slot))
-                view_.slot = slot = i;
+            if (has_window(i)) {
+                if (ImGui::Selectable((std::to_string(i + 1) + ". " + info.layers[size_t(i)].name).c_str(), i == slot))
+                    view_.slot = slot = i;
+                hooks().record("explain_layer_" + std::to_string(i + 1));
+            }
         ImGui::EndCombo();
     }
     if (!has_window(slot)) {
@@ -92,10 +67,22 @@ void App::draw_explain_tab() {
         return;
     }
 
-    // The size drawn: the real one when small, else a toy input with the same parameters.
+    // Counts (geometry) or values (the numbers of the engine's own run).
+    ImGui::SameLine();
+    if (ImGui::RadioButton("counts", !view_.values)) view_.values = false;
+    hooks().record("explain_counts");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("values", view_.values)) view_.values = true;
+    hooks().record("explain_values");
+    help_marker("counts: the geometry (padding, windows, how many taps reach each cell). values: the input values, "
+                "the weights, and for the selected output cell every product and their sum, next to the engine's "
+                "output. Arrow keys or prev / next step through the output cells.");
+
+    // The size drawn: the real one when small, else a toy input with the same parameters (the
+    // Values view shows the real numbers, cropped around the window instead).
     const int64_t side = *std::max_element(real.in.begin() + 2, real.in.end());
     LayerInfo drawn = real;
-    bool toy = side > kMaxDrawSide;
+    bool toy = side > kMaxDrawSide && !view_.values;
     if (toy) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
@@ -126,7 +113,7 @@ void App::draw_explain_tab() {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const bool narrow = avail.x < ImGui::GetFontSize() * 40;
     ImGui::BeginChild("steps", narrow ? ImVec2(0, std::floor(std::max(avail.y * 0.38f, ImGui::GetFontSize() * 6)))
-                                      : ImVec2(std::max(200.0f, avail.x * 0.36f), 0), true);
+                                      : ImVec2(std::max(200.0f, avail.x * (view_.values ? 0.28f : 0.36f)), 0), true);
     ImGui::TextDisabled("%s   %s -> %s", print_layer(L).c_str(), shape_text(real.in).c_str(), shape_text(real.out).c_str());
     for (int a = 0; a < real.axes; ++a) wrapped_colored(kColFormula, real.axis[size_t(a)].formula);
     ImGui::Separator();
@@ -145,12 +132,18 @@ void App::draw_explain_tab() {
 
     // Right: the pictures.
     ImGui::BeginChild("pictures", ImVec2(0, 0), false);
+    if (view_.values && ex_real) {
+        draw_explain_values(slot, *ex_real);
+        ImGui::EndChild();
+        return;
+    }
     if (!e.grids_included) {
         ImGui::TextDisabled("Too many cells to draw.");
         ImGui::EndChild();
         return;
     }
     const int64_t outs = e.out_h * e.out_w;
+    view_.step_request += explain_arrow_steps(e.out_w);
     if (view_.step_request != 0) {
         const int64_t n = std::max<int64_t>(1, outs);
         view_.pos = int(((view_.pos + view_.step_request) % n + n) % n);

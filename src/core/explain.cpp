@@ -37,6 +37,13 @@ std::string product_text(std::initializer_list<int64_t> factors) {
     return o.str();
 }
 
+// Whether cell j along one axis of a transposed conv's grid is a real input cell (not padding,
+// an inserted zero or output_padding); the same rule as grid_source, one axis at a time.
+bool grid_source_axis_real(const ExplainAxis& g, int64_t j) {
+    const int64_t z = j - g.pad_before;
+    return z >= 0 && z < g.zeros_size && z % g.stride == 0;
+}
+
 }  // namespace
 
 Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max_cells) {
@@ -227,7 +234,7 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
         auto axis_overlap = [&](const ExplainAxis& g, int64_t grid) {
             std::vector<int64_t> chain(static_cast<size_t>(grid), 0), n(static_cast<size_t>(g.out), 0);
             for (int64_t j = 0; j < grid; ++j)
-                chain[size_t(j)] = (cell_type(g, j) == 0) + (j >= g.dilation ? chain[size_t(j - g.dilation)] : 0);
+                chain[size_t(j)] = (grid_source_axis_real(g, j)) + (j >= g.dilation ? chain[size_t(j - g.dilation)] : 0);
             for (int64_t o = 0; o < g.out && o < grid; ++o) {
                 const int64_t taps = std::min(g.kernel, (grid - 1 - o) / g.dilation + 1);
                 const int64_t last = o + (taps - 1) * g.dilation;

@@ -154,6 +154,8 @@ TEST(Explain, TransposedOverlapCountsMatchTheirDefinition) {
                     n += cp::window_covers(e, oy, ox, y, x) && e.cells[size_t(y * e.grid_w + x)] == cp::Cell::Input;
             EXPECT_EQ(e.overlap[size_t(oy * e.out_w + ox)], n) << oy << "," << ox;
         }
+}
+
 TEST(Explain, OneDimensionalPaddingNamesThePaddedLength) {
     // 12 cells + 1 on each side = 14 (the grid is one row: its height must not be printed)
     Case c = explain("v=1&in=1x12&net=conv1d(out=1,k=3,p=1)");

@@ -19,15 +19,22 @@ const probe = () => hooks(() => { convplay.redraw(2); return convplay.probe('exp
 const click = async (name) => {
     const r = await widgetRect(page, name);
     await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
-    await page.waitForTimeout(50);
+    await hooks(() => convplay.redraw(3));
+    await page.waitForTimeout(120);
     await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+};
+// A key held for a few frames (a press and release within one frame can be missed).
+const key = async (k) => {
+    await page.keyboard.down(k);
+    await page.waitForTimeout(60);
+    await page.keyboard.up(k);
 };
 // Loads a state through the hook and shows the Explain tab.
 async function explain(state) {
     assert.ok(await hooks((s) => convplay.setState(s), state));
     await waitSettled(page);
     await click('explain_tab');
-    await page.waitForFunction(() => { convplay.redraw(2); return !!convplay.probe('explain'); });
+    await page.waitForFunction(() => { convplay.redraw(2); return !!(convplay.probe('explain') || convplay.probe('explain_values')); });
 }
 
 before(async () => {
@@ -92,6 +99,65 @@ test('gallery.html lists the engine\'s gallery and its links open the playground
     } finally {
         await g.close();
     }
+});
+
+const valuesProbe = () => hooks(() => { convplay.redraw(2); return convplay.probe('explain_values'); });
+
+test('the Values view shows the products and their sum, equal to the engine, and steps', async () => {
+    await explain('v=1&in=2x5x5&img=checker&net=conv2d(out=2,k=3,s=2,p=1)');
+    await click('explain_values');
+    await page.waitForFunction(() => { convplay.redraw(2); return !!convplay.probe('explain_values'); });
+    let p = await valuesProbe();
+    assert.equal(p.pos, 0);
+    assert.equal(p.taps, 2 * 3 * 3, 'every input channel x every tap');
+    assert.ok(p.same, `sum ${p.value} = engine ${p.engine}`);
+    const first = p.value;
+    await shot('values-conv');
+    // next / prev buttons
+    await click('explain_next');
+    await page.waitForFunction(() => { convplay.redraw(2); return convplay.probe('explain_values').pos === 1; });
+    p = await valuesProbe();
+    assert.ok(p.same);
+    assert.notEqual(p.value, first, 'another cell, another sum');
+    await click('explain_prev');
+    await page.waitForFunction(() => { convplay.redraw(2); return convplay.probe('explain_values').pos === 0; });
+    // arrow keys, with the pointer over the grid
+    const g = await widgetRect(page, 'explain_values_grid');
+    await page.mouse.move(g.x + 2, g.y + 2);
+    await key('ArrowDown');
+    await page.waitForFunction(() => { convplay.redraw(2); return convplay.probe('explain_values').pos === 3; });
+    await key('ArrowRight');
+    await page.waitForFunction(() => { convplay.redraw(2); return convplay.probe('explain_values').pos === 4; });
+    // hovering an output cell selects it
+    const o = await widgetRect(page, 'explain_values_out');
+    await page.mouse.move(o.x + o.w * 5 / 6, o.y + o.h / 6);
+    await page.waitForFunction(() => { convplay.redraw(2); return convplay.probe('explain_values').pos === 2; });
+    assert.ok((await valuesProbe()).same);
+});
+
+test('the Values view of a transposed conv and of a big layer (a crop) agree with the engine', async () => {
+    await explain('v=1&in=2x3x3&img=checker&net=convT2d(out=2,k=3,s=2,p=1)');
+    await page.waitForFunction(() => { convplay.redraw(2); return !!convplay.probe('explain_values'); });
+    let p = await valuesProbe();
+    assert.ok(p.same, `transposed: sum ${p.value} = engine ${p.engine}`);
+    await shot('values-transposed');
+    // the default encoder-decoder: layer 3 turns 128x128 into 255x255; the grid is cropped
+    // (loaded from the Gallery tab, which shows the decoder, layer 3)
+    await click('gallery_tab');
+    await click('gallery_odd-256');
+    await page.waitForFunction(() => convplay.state().endsWith('convT2d(out=3,k=3,s=2,p=1)'));
+    await waitSettled(page);
+    await page.waitForFunction(() => { convplay.redraw(2); const p = convplay.probe('explain_values'); return p && p.layer === 3; });
+    const r = await widgetRect(page, 'explain_pos');
+    await page.mouse.move(r.x + r.w * 0.5, r.y + r.h / 2);
+    await page.waitForTimeout(50);
+    await page.mouse.click(r.x + r.w * 0.5, r.y + r.h / 2);  // somewhere in the middle of the 255x255 output
+    await page.waitForFunction(() => { convplay.redraw(2); return convplay.probe('explain_values').pos > 1000; });
+    p = await valuesProbe();
+    assert.ok(p.same, `big layer: sum ${p.value} = engine ${p.engine}`);
+    assert.ok(p.crop[2] < 257 && p.crop[3] < 257, `a crop of the 257x257 grid: ${p.crop}`);
+    assert.equal(p.taps, 16 * 3 * 3);
+    await shot('values-crop');
 });
 
 test('no page errors', () => {
