@@ -179,7 +179,7 @@ void App::draw_explain_values(int slot, const Explain& e) {
         for (int64_t x = 0; x < onx; ++x) {
             const float v = yout[(oy0 + y) * OW + ox0 + x];
             const ImVec2 p(b0.x + float(x) * cell, b0.y + float(y) * cell);
-            const ImU32 bg = map_color(MapMode::Sequential, hi > lo ? (v - lo) / (hi - lo) : 0.5f);
+            const ImU32 bg = map_color(Colormap::Sequential, hi > lo ? (v - lo) / (hi - lo) : 0.5f);
             box(p, bg, num(v), ink_on(bg));
             if (oy0 + y == oy && ox0 + x == ox) outline(p);
         }
@@ -203,7 +203,7 @@ void App::draw_explain_values(int slot, const Explain& e) {
             const float v = value(*t);
             const bool zero = t->iy < 0 && t->cell != Cell::Input;
             const ImU32 bg = zero ? cell_color(t->cell)
-                             : signed_colors ? map_color(MapMode::Diverging, 0.5f + 0.5f * std::clamp(v, -1.0f, 1.0f))
+                             : signed_colors ? map_color(Colormap::Diverging, 0.5f + 0.5f * std::clamp(v, -1.0f, 1.0f))
                                              : cell_color(t->cell);
             box(ImVec2(k0.x + float(sx) * cell, k0.y + float(sy) * cell), bg, num(v), ink_on(bg));
         }
