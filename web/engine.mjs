@@ -13,6 +13,7 @@
 //   const plan = engine.plan(state);       // throws Error(message) for an unparsable state
 //   plan.input().set(myFloat32Array);      // NCHW, plan.inputSize floats (a view into wasm memory)
 //   const ms = plan.run();                 // all runnable layers; plan.run(k) reruns from layer k
+//   plan.runOne(i); plan.update(nextState) // one layer; re-plan keeping the unchanged layers
 //   plan.output(i), plan.kernel(i), plan.kernelNote(i), plan.layerBytes(i), plan.ms(i),
 //   plan.weights(i); plan.free();
 //
@@ -55,11 +56,16 @@ async function loadFactory(opts) {
 // once (its pointer lives until the next call). The one wrapper of cp_shapes_json: the shape page,
 // the tests and the benchmark use it.
 export function shapesJson(M, text) {
+    return withHeapString(M, text, (ptr) => M.UTF8ToString(M._cp_shapes_json(ptr)));
+}
+
+// Calls fn(pointer) with `text` copied into the wasm heap (not the stack: a state may be 64 KiB).
+function withHeapString(M, text, fn) {
     const size = M.lengthBytesUTF8(text) + 1;
     const ptr = M._malloc(size);
     try {
         M.stringToUTF8(text, ptr, size);   // re-reads HEAPU8 after a possible growth
-        return M.UTF8ToString(M._cp_shapes_json(ptr));
+        return fn(ptr);
     } finally {
         M._free(ptr);
     }
@@ -82,6 +88,8 @@ export async function createEngine(opts = {}) {
         input: M.cwrap('cp_plan_input', 'number', ['number']),
         inputSize: M.cwrap('cp_plan_input_size', 'number', ['number']),
         run: M.cwrap('cp_plan_run', 'number', ['number', 'number']),
+        runOne: M.cwrap('cp_plan_run_one', 'number', ['number', 'number']),
+        update: M.cwrap('cp_plan_update', 'number', ['number', 'number']),
         output: M.cwrap('cp_plan_output', 'number', ['number', 'number']),
         outputSize: M.cwrap('cp_plan_output_size', 'number', ['number', 'number']),
         outputShape: M.cwrap('cp_plan_output_shape', 'string', ['number', 'number']),
@@ -121,6 +129,21 @@ export async function createEngine(opts = {}) {
                 this.input().set(data);
             },
             run(from = 0) { check(); return api.run(h, from); },
+            // Layer i alone (layer i-1's output must be current); its milliseconds.
+            runOne(i) { check(i); return api.runOne(h, i); },
+            // Re-plans for a new state keeping every layer before the first that differs; returns
+            // that layer's index (0: the input must be set again). Throws for a refused state
+            // (the plan is then unchanged).
+            update(next) {
+                check();
+                const first = withHeapString(M, next, (p) => api.update(h, p));
+                if (first < 0) throw new Error(api.lastError());
+                this.runnable = api.runnable(h);
+                this.layerCount = api.layers(h);
+                this.inputSize = api.inputSize(h);
+                this.bytes = api.bytes(h);
+                return first;
+            },
             shape(i) { check(i); return dims(api.outputShape(h, i)); },
             outputView(i) { check(i); return view(api.output(h, i), api.outputSize(h, i)); },
             output(i) { return this.outputView(i).slice(); },

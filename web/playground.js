@@ -14,6 +14,7 @@
 //   - the host API: checked messages from window.parent -> the app; the app's messages -> host
 //   - downloads: one function (cpBridge.download) for every file the app hands the user
 //   - a screen-reader summary of the shape table
+//   - the engine Worker that computes the layers (engine_runner.js; without one, the app does)
 //   - window.convplay: small hooks the browser tests and tests/web/ui_timing.mjs read
 'use strict';
 
@@ -41,11 +42,18 @@
         showFatal('This page needs WebGL2, which this browser does not provide.');
     }
 
+    // The engine Worker (engine_runner.js) compiles the engine while the app loads.
+    const runnerStarted = !!window.cpRunner && window.cpRunner.start();
+
     window.Module = {
         canvas,
         print: (t) => console.log(t),
         printErr: (t) => console.warn(t),
-        onRuntimeInitialized() { runtimeReady = true; updateVisible(); },
+        onRuntimeInitialized() {
+            runtimeReady = true;
+            if (runnerStarted) window.cpRunner.attach(Module);
+            updateVisible();
+        },
         onAbort(what) { showFatal('The playground stopped: ' + what + '. Reload the page to start again.'); },
     };
 
@@ -387,6 +395,7 @@
         },
         fatal: showFatal,
         postToHost,
+        runLayers: (...a) => window.cpRunner.runLayers(...a),
         openUrl(url, newTab) {
             if (newTab) window.open(url, '_blank', 'noopener');
             else location.href = url;
@@ -413,5 +422,7 @@
         view: () => JSON.parse(call('cp_app_view', 'string', [], [])),
         redraw: (n = 3) => call('cp_app_force_frames', null, ['number'], [n]),
         upload: (file) => sendFile(file),
+        // where the layers run ({mode: 'worker' | 'main', accepted, dropped, requests, worker: its counters})
+        runner: () => (window.cpRunner ? window.cpRunner.info() : { mode: 'main' }),
     };
 })();

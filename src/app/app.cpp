@@ -27,7 +27,22 @@ void App::start(const std::string& fragment, const std::string& query) {
     request_frames(3);
 }
 
-bool App::wants_frame() const { return frames_left_ > 0 || session_.busy() || view_.play; }
+// Layers computed elsewhere ask for frames when they arrive (layer_arrived), not by being due.
+bool App::wants_frame() const {
+    return frames_left_ > 0 || (session_.busy() && !session_.external()) || view_.play;
+}
+
+void App::set_external_runner(bool on) {
+    session_.set_external(on);
+    requested_run_ = 0;
+    request_frames(3);
+}
+
+bool App::layer_arrived(uint64_t run, int layer, double ms) {
+    if (!session_.output_done(run, layer, ms)) return false;
+    request_frames(2);
+    return true;
+}
 
 Status App::set_state_text(const std::string& text, bool from_link) {
     ++generation_;
@@ -143,7 +158,15 @@ void App::frame() {
     apply(e);
     // Recompute what the edit invalidated, within a frame budget; the rest runs next frame.
     double t = host_.now_ms();
-    if (session_.step(step_budget_ms_)) request_frames(2);
+    if (session_.external()) {
+        // One request per applied state; the runner drops the run it supersedes.
+        if (session_.busy() && requested_run_ != session_.run_id()) {
+            requested_run_ = session_.run_id();
+            host_.run_layers(requested_run_, session_.text(), session_.computed(), *session_.input(), session_.version(-1));
+        }
+    } else if (session_.step(step_budget_ms_)) {
+        request_frames(2);
+    }
     frame_parts_[0] = host_.now_ms() - t, t += frame_parts_[0];
     if (layout.tabbed) {
         draw_tabbed_panel();

@@ -75,6 +75,10 @@ public:
     void touch_scroll(float x, float y, float dy);
     Status upload(const std::string& bytes, const std::string& name);
     void paste_text(const std::string& text);
+    // Layers run in the page's Web Worker (on) or here, a few per frame (off: no Worker, or it
+    // failed). A layer of run `run` arrived (its values are in Session::output_slot already).
+    void set_external_runner(bool on);
+    bool layer_arrived(uint64_t run, int layer, double ms);
 
     // [SECTION] the host API (embed.cpp; messages in docs/embed.md). Layers are 1-based, 0 = input.
     void host_set_state(const std::string& text);
@@ -137,6 +141,7 @@ public:
 
 private:
     int generation_ = 0;  // bumped when a state arrives from outside the widgets
+    uint64_t requested_run_ = 0;  // the Session run last handed to the external runner
     void compute_layout();
     void measure_preferred_height();
     void post_resize();

@@ -40,36 +40,42 @@ void map_callback(const ImDrawList*, const ImDrawCmd* cmd) {
 
 }  // namespace
 
-const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int item) {
+const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels) {
     MapTexture& m = slots_[slot];
-    if (m.version == version && m.item == item && m.tex) return m;
     if (!max_layers_) {
         glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &max_layers_);
         glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size_);
     }
     // [N, C, H, W] or [N, C, L] (then H = 1): batch item `item` is C planes of H*W floats.
     const int64_t C = t.shape.size() > 1 ? t.shape[1] : 1;
+    const int max_c = int(std::min<int64_t>(C, max_layers_));
+    const int c = int(std::min<int64_t>(max_c, std::max<int64_t>(channels, 1)));
     const int64_t H = t.shape.size() == 4 ? t.shape[2] : 1;
     const int64_t W = t.shape.back();
     const int64_t N = t.shape[0];
     item = int(std::clamp<int64_t>(item, 0, N - 1));
+    const bool same_values = m.version == version && m.item == item;
+    if (same_values && m.tex && (m.too_big || m.c >= c)) return m;
     m.version = version;
     m.item = item;
     m.channels = C;
+    m.max_c = max_c;
     m.too_big = H > max_size_ || W > max_size_ || H * W == 0;
     if (m.too_big) return m;
-    const int c = int(std::min<int64_t>(C, max_layers_));
     const float* base = t.ptr() + item * C * H * W;
-    // Per-channel ranges for the colormap (values are never clamped before upload).
-    m.lo.assign(size_t(c), 0);
-    m.hi.assign(size_t(c), 0);
-    for (int k = 0; k < c; ++k) {
-        const auto [mn, mx] = std::minmax_element(base + k * H * W, base + (k + 1) * H * W);
-        m.lo[size_t(k)] = *mn;
-        m.hi[size_t(k)] = *mx;
+    if (!same_values) {
+        // Per-channel ranges for the colormap over every channel (values are never clamped
+        // before upload), so a shared range does not depend on how many planes are uploaded.
+        m.lo.assign(size_t(max_c), 0);
+        m.hi.assign(size_t(max_c), 0);
+        for (int k = 0; k < max_c; ++k) {
+            const auto [mn, mx] = std::minmax_element(base + k * H * W, base + (k + 1) * H * W);
+            m.lo[size_t(k)] = *mn;
+            m.hi[size_t(k)] = *mx;
+        }
+        m.all_lo = max_c ? *std::min_element(m.lo.begin(), m.lo.end()) : 0;
+        m.all_hi = max_c ? *std::max_element(m.hi.begin(), m.hi.end()) : 0;
     }
-    m.all_lo = c ? *std::min_element(m.lo.begin(), m.lo.end()) : 0;
-    m.all_hi = c ? *std::max_element(m.hi.begin(), m.hi.end()) : 0;
     if (!m.tex) glGenTextures(1, &m.tex);
     glBindTexture(GL_TEXTURE_2D_ARRAY, m.tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);

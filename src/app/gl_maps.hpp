@@ -19,10 +19,11 @@ struct MapTexture {
     GLuint tex = 0;
     uint64_t version = 0;  // the Session version it holds (0: nothing yet)
     int item = 0;          // batch item uploaded
-    int c = 0, h = 0, w = 0;        // channels uploaded (capped), height, width
+    int c = 0, h = 0, w = 0;        // channels uploaded (the first c), height, width
     int64_t channels = 0;           // channels in the tensor
-    std::vector<float> lo, hi;      // per-channel range
-    float all_lo = 0, all_hi = 0;   // over every uploaded channel
+    int max_c = 0;                  // channels it can show: the tensor's, capped by the GPU
+    std::vector<float> lo, hi;      // per-channel range (all max_c channels, uploaded or not)
+    float all_lo = 0, all_hi = 0;   // over all max_c channels
     bool too_big = false;           // wider or taller than the GPU allows
     bool ready() const { return tex != 0 && version != 0 && !too_big; }
 };
@@ -46,8 +47,11 @@ struct MapDraw {
 class MapCache {
 public:
     // The texture for `slot` (-1 input, else layer index) holding `t` at `version`; uploads when
-    // the version, the batch item or the shape changed. `t` is [N, C, H, W] or [N, C, L].
-    const MapTexture& get(int slot, const Tensor& t, uint64_t version, int item);
+    // the version, the batch item or the shape changed, or when more than the uploaded channels
+    // are wanted. `t` is [N, C, H, W] or [N, C, L]. `channels`: how many the caller draws (the
+    // first ones: the thumbnail strip's, or the viewer's up to the channel shown, rounded up to a
+    // power of two), so a 512-channel layer costs a few planes, not 512.
+    const MapTexture& get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels = INT64_MAX);
     const MapTexture* peek(int slot) const;
     void forget_from(int slot);  // layers removed from the stack
     uint64_t uploads() const { return uploads_; }

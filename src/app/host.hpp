@@ -1,7 +1,10 @@
 // What the playground asks of the page it runs in. src/platform implements it (the browser
 // bridge); the app never includes emscripten.h.
 #pragma once
+#include <cstdint>
 #include <string>
+
+#include "engine/tensor.hpp"
 
 namespace cp::app {
 
@@ -28,6 +31,11 @@ public:
     // Follows a link (relative to the page): in a new tab (an embed's "Open in convplay"), or in
     // this one (the full page's "Tutorial").
     virtual void open_url(const std::string& url, bool new_tab) = 0;
+    // Asks the external runner (Session::external()) to compute layers `from`.. of `state_text`
+    // for run `run` on `input` (whose values change only with `input_version`); each result comes
+    // back through Session::output_slot / output_done. A newer request supersedes this one.
+    virtual void run_layers(uint64_t run, const std::string& state_text, int from, const Tensor& input,
+                            uint64_t input_version) = 0;
 };
 
 }  // namespace cp::app

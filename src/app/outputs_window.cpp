@@ -64,7 +64,7 @@ void App::draw_outputs_window() {
         const MapTexture* m = maps_.peek(slot);
         if (current && ImGui::IsRectVisible(row_size)) {
             const Tensor& t = is_input ? *session_.input() : plan->output(slot);
-            m = &maps_.get(slot, t, session_.version(slot), view_.item);
+            m = &maps_.get(slot, t, session_.version(slot), view_.item, kMaxThumbs);
         }
         if (!m || !m->ready()) {
             // No picture yet: why (the plan refused the state), or that it is on its way.
@@ -79,7 +79,7 @@ void App::draw_outputs_window() {
         const ImVec2 ts(std::clamp(thumb_h * aspect, thumb_h * 0.25f, thumb_h * 4), thumb_h);
         const float avail = ImGui::GetContentRegionAvail().x;
         float x = 0;
-        const bool composite = m->c == 3 && view_.rgb;
+        const bool composite = m->max_c == 3 && view_.rgb;
         const int count = std::min(m->c, kMaxThumbs) + (composite ? 1 : 0);
         for (int k = 0; k < count; ++k) {
             const bool rgb = composite && k == 0;
@@ -91,12 +91,12 @@ void App::draw_outputs_window() {
             if (ImGui::InvisibleButton("thumb", ts)) {
                 view_.channel = std::max(0, ch);
                 show_in_view(slot, 0);
-                view_.rgb = rgb || (view_.rgb && m->c != 3);
+                view_.rgb = rgb || (view_.rgb && m->max_c != 3);
             }
             if (slot == int(st.net.size()) - 1 && k == 0) hooks().record("last_thumb");
             if (ImGui::IsItemHovered()) ImGui::SetTooltip(rgb ? "RGB composite" : "channel %d", ch);
             maps_.draw(ImGui::GetWindowDrawList(), *m, map_style(*m, view_, ch, rgb), p, ImVec2(p.x + ts.x, p.y + ts.y));
-            const bool selected = view_.slot == slot && (rgb ? view_.rgb : (!view_.rgb || m->c != 3) && view_.channel == ch);
+            const bool selected = view_.slot == slot && (rgb ? view_.rgb : (!view_.rgb || m->max_c != 3) && view_.channel == ch);
             if (selected)
                 ImGui::GetWindowDrawList()->AddRect(p, ImVec2(p.x + ts.x, p.y + ts.y), IM_COL32(255, 220, 90, 255), 0, 0, 2);
             ImGui::PopID();
@@ -105,6 +105,9 @@ void App::draw_outputs_window() {
         if (m->channels > kMaxThumbs) ImGui::TextDisabled("+%lld more channels: open the viewer", (long long)(m->channels - kMaxThumbs));
         if (!is_input && plan && slot < session_.computed())
             ImGui::TextDisabled("%s   %.2f ms", plan->kernel(slot), plan->ms(slot));
+        else if (!current && session_.plan_status().ok)
+            wrapped_colored(kColWarn, slot == session_.computed() ? "previous values (stale): computing..."
+                                                                  : "previous values (stale): queued");
         ImGui::Separator();
         ImGui::PopID();
     }

@@ -74,6 +74,7 @@ void Session::edit(const State& next) {
         input_key_.clear();
     }
     plan_status_ = {};
+    ++run_id_;
     versions_.resize(state_.net.size(), 0);
     computed_ = std::min(computed_, first);
     // The input's values depend on the sample, its size, the seed and the upload.
@@ -129,13 +130,27 @@ Status Session::upload(const std::string& bytes, const std::string& name) {
 }
 
 bool Session::step(double budget_ms) {
-    if (!busy()) return false;
+    if (!busy() || external_) return false;
     const double t0 = now_ms();
     do {
         plan_->run_one(computed_);
         versions_[size_t(computed_)] = ++counter_;
         ++computed_;
     } while (computed_ < plan_->runnable() && now_ms() - t0 < budget_ms);
+    return true;
+}
+
+float* Session::output_slot(uint64_t run, int layer, size_t n) {
+    if (run != run_id_ || !busy() || layer != computed_) return nullptr;
+    Tensor& out = plan_->output_for(layer);
+    return out.data.size() == n ? out.ptr() : nullptr;
+}
+
+bool Session::output_done(uint64_t run, int layer, double ms) {
+    if (run != run_id_ || !busy() || layer != computed_) return false;
+    plan_->set_ms(layer, ms);
+    versions_[size_t(layer)] = ++counter_;
+    ++computed_;
     return true;
 }
 

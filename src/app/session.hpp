@@ -1,6 +1,8 @@
 // Session: the playground's one State, its plan, and the schedule that recomputes only the layers
-// downstream of an edit, spread over frames. Every way in (link, UI edit, test hook, upload) ends
-// in edit(), so the codec and core's validation are the only judges of a state.
+// downstream of an edit: spread over frames (step), or, when a runner elsewhere computes them (the
+// page's Web Worker, web/engine_worker.js), received layer by layer (output_slot/output_done).
+// Every way in (link, UI edit, test hook, upload) ends in edit(), so the codec and core's
+// validation are the only judges of a state.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -38,7 +40,20 @@ public:
     // Decodes an uploaded file (budget, downscale notice) and makes it the input.
     Status upload(const std::string& bytes, const std::string& name);
     // Runs queued layers until `budget_ms` is spent (at least one). Returns true if any ran.
+    // Runs nothing while an external runner computes the layers.
     bool step(double budget_ms);
+
+    // [SECTION] an external runner (the same plan run elsewhere; results are bit-identical)
+    void set_external(bool on) { external_ = on; }
+    bool external() const { return external_; }
+    // Changes whenever the layers to compute change (every applied state): a result is accepted
+    // only for the run it was asked for.
+    uint64_t run_id() const { return run_id_; }
+    // Where the values of layer `layer` of run `run` go (n floats), if that layer is the next one
+    // expected (layers arrive in order); nullptr otherwise (a stale run, a wrong size).
+    float* output_slot(uint64_t run, int layer, size_t n);
+    // Layer `layer` of run `run` was written into output_slot(): it counts as computed.
+    bool output_done(uint64_t run, int layer, double ms);
 
     const State& state() const { return state_; }
     const std::string& text() const { return text_; }  // print_state(state())
@@ -68,6 +83,8 @@ private:
     Status plan_status_;
     std::string input_key_;   // what the plan's input was filled from
     int computed_ = 0;
+    bool external_ = false;
+    uint64_t run_id_ = 0;
     uint64_t counter_ = 0, input_version_ = 0, edits_ = 0;
     std::vector<uint64_t> versions_;
     Tensor upload_;           // [1, C, H, W] in [0, 1]

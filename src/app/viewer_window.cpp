@@ -59,7 +59,11 @@ void App::draw_viewer_tab() {
     const Tensor* values = nullptr;
     if (current) {
         const Tensor& t = slot < 0 ? *session_.input() : plan->output(slot);
-        m = &maps_.get(slot, t, session_.version(slot), view_.item);
+        // Planes up to the channel shown (an RGB composite needs 3), in powers of two so a
+        // dragged channel slider uploads a few times, not once per channel.
+        int planes = 4;
+        while (planes < view_.channel + 1) planes *= 2;
+        m = &maps_.get(slot, t, session_.version(slot), view_.item, planes);
         values = &t;
     }
     if (!m || !m->ready()) {
@@ -68,15 +72,15 @@ void App::draw_viewer_tab() {
         else ImGui::TextDisabled("computing...");
         return;
     }
-    const bool composite = view_.rgb && m->c == 3;
+    const bool composite = view_.rgb && m->max_c == 3;
     ImGui::SameLine();
-    if (!composite && m->c > 1) {
+    if (!composite && m->max_c > 1) {
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-        ImGui::SliderInt("channel", &view_.channel, 0, m->c - 1);
+        ImGui::SliderInt("channel", &view_.channel, 0, m->max_c - 1);
         ImGui::SameLine();
     }
-    view_.channel = std::clamp(view_.channel, 0, m->c - 1);
-    if (m->c == 3) {
+    view_.channel = std::clamp(view_.channel, 0, m->max_c - 1);
+    if (m->max_c == 3) {
         ImGui::Checkbox("RGB", &view_.rgb);
         ImGui::SameLine();
     }
@@ -87,7 +91,11 @@ void App::draw_viewer_tab() {
         view_.center = ImVec2(m->w / 2.0f, m->h / 2.0f);
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("%dx%d%s", m->w, m->h, m->channels > m->c ? " (channels capped by the GPU)" : "");
+    ImGui::TextDisabled("%dx%d%s", m->w, m->h, m->channels > m->max_c ? " (channels capped by the GPU)" : "");
+    if (!current && session_.plan_status().ok) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColWarn), "stale: computing...");
+    }
 
     const MapStyle style = map_style(*m, view_, view_.channel, composite);
     const float footer = ImGui::GetTextLineHeightWithSpacing() * 2 + ImGui::GetFontSize();

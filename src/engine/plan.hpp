@@ -45,6 +45,10 @@ public:
     Result<int> update(const State& next, const PlanOptions& opt = {});
 
     const Tensor& output(int i) const { return steps_[size_t(i)].out; }
+    // Layer i's output and time when the same plan ran elsewhere (the playground's Web Worker):
+    // the caller writes the values into output_for(i) and records the time with set_ms.
+    Tensor& output_for(int i) { return steps_[size_t(i)].out; }
+    void set_ms(int i, double ms) { steps_[size_t(i)].ms = ms; }
     const LayerWeights& weights(int i) const { return steps_[size_t(i)].weights; }
     const char* kernel(int i) const { return steps_[size_t(i)].kernel->name(); }
     const std::string& kernel_note(int i) const { return steps_[size_t(i)].kernel->note(); }

@@ -1,7 +1,8 @@
 // The browser bridge: the only file with EM_JS. C++ -> page: file picker, URL fragment,
 // clipboard, the screen-reader summary, start-up errors, console warnings, links, messages for
 // the host page (all via window.cpBridge, web/playground.js).
-// Page -> C++: the exported cp_app_* functions (uploads, pasted text, fragment changes, the host
+// Page -> C++: the exported cp_app_* functions (uploads, pasted text, fragment changes, layer
+// outputs computed by the engine Worker, the host
 // page's messages once playground.js has checked them, visibility, what the wheel and keys may
 // do, and the small test hooks the browser tests read: frames, state, shapes, output hashes,
 // widget rects).
@@ -32,6 +33,10 @@ EM_JS(int, js_coarse_pointer, (), { return window.matchMedia && matchMedia("(poi
 EM_JS(void, js_warn, (const char* text), { console.warn(UTF8ToString(text)); });
 EM_JS(void, js_post, (const char* json), { if (window.cpBridge) window.cpBridge.postToHost(UTF8ToString(json)); });
 EM_JS(void, js_open_url, (const char* url, int new_tab), { if (window.cpBridge) window.cpBridge.openUrl(UTF8ToString(url), !!new_tab); });
+// The input's values are read from the heap by the page only when `input_version` is new to it.
+EM_JS(void, js_run_layers, (double run, const char* text, int from, const float* input, int n, double input_version), {
+    if (window.cpBridge) window.cpBridge.runLayers(run, UTF8ToString(text), from, input, n, input_version);
+});
 // Strings coming back are malloc'ed here and freed by the caller.
 EM_JS(char*, js_fragment, (), {
     var s = location.hash.replace(/^#/, "");
@@ -74,6 +79,9 @@ public:
     void warn(const std::string& text) override { js_warn(text.c_str()); }
     void post_to_host(const std::string& json) override { js_post(json.c_str()); }
     void open_url(const std::string& url, bool new_tab) override { js_open_url(url.c_str(), new_tab ? 1 : 0); }
+    void run_layers(uint64_t run, const std::string& text, int from, const cp::Tensor& input, uint64_t input_version) override {
+        js_run_layers(double(run), text.c_str(), from, input.ptr(), int(input.data.size()), double(input_version));
+    }
 };
 
 WebHost g_host;
@@ -162,6 +170,21 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_embed_config() {
     for (const std::string& o : f.origins) w.value(o);
     w.end_array().key("hideUpload").value(f.hidden("upload") || f.locked("img")).end_object();
     return ret(w.str());
+}
+
+// [SECTION] the engine Worker (web/engine_runner.js): layers computed off the main thread
+// 1: the page's Worker computes the layers; 0: they run here, a few per frame (no Worker, or it failed).
+EMSCRIPTEN_KEEPALIVE void cp_app_set_runner(int worker) { cp::platform::app().set_external_runner(worker != 0); }
+
+// Where layer `layer` (0-based) of run `run` goes (n floats), or 0 when the app no longer wants
+// it (a newer state, a layer out of order, another size).
+EMSCRIPTEN_KEEPALIVE float* cp_app_output_slot(double run, int layer, int n) {
+    return cp::platform::app().session().output_slot(uint64_t(run), layer, size_t(n > 0 ? n : 0));
+}
+
+// The values are in place: the layer counts as computed (1), or the run is stale (0).
+EMSCRIPTEN_KEEPALIVE int cp_app_output_done(double run, int layer, double ms) {
+    return cp::platform::app().layer_arrived(uint64_t(run), layer, ms) ? 1 : 0;
 }
 
 // [SECTION] the host page's messages (playground.js checked type, size and origin)

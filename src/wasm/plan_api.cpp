@@ -62,6 +62,34 @@ int cp_plan_input_size(int h) { auto* p = get(h); return p ? static_cast<int>(p-
 // Runs layers from `from` on; returns total milliseconds, or -1 for a bad handle.
 double cp_plan_run(int h, int from) { auto* p = get(h); return p ? p->run(from) : -1.0; }
 
+// Runs layer i alone (layer i-1's output must be current); returns milliseconds, or -1.
+double cp_plan_run_one(int h, int i) { auto* p = get(h); return valid_layer(p, i) ? p->run_one(i) : -1.0; }
+
+// Re-plans for a new state, keeping the weights, buffers and outputs of every layer before the
+// first one that differs (Plan::update). Returns that layer's index (runnable() when nothing
+// changed; 0 when the input's shape, image or seed changed: the input is then zeros and must be
+// set again), or -1 when the state does not parse or needs too much memory (cp_last_error();
+// the plan is then unchanged).
+int cp_plan_update(int h, const char* state_text) {
+    auto* p = get(h);
+    if (!p) {
+        g_error = "no such plan";
+        return -1;
+    }
+    auto state = cp::parse_state(state_text ? state_text : "");
+    if (!state) {
+        g_error = state.status().message;
+        return -1;
+    }
+    auto first = p->update(*state);
+    if (!first) {
+        g_error = first.status().message;
+        return -1;
+    }
+    g_error.clear();
+    return *first;
+}
+
 float* cp_plan_output(int h, int i) {
     auto* p = get(h);
     return valid_layer(p, i) ? const_cast<float*>(p->output(i).ptr()) : nullptr;

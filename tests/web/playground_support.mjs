@@ -4,8 +4,9 @@
 import { spawn } from 'node:child_process';
 import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { SITE_DIR, loadEngine, defaultState } from './engine.mjs';
+import { SITE_DIR, ARTIFACTS_DIR, loadEngine, defaultState } from './engine.mjs';
 
 export const CHROMIUM = process.env.CONVPLAY_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -35,6 +36,23 @@ export function startServer(dir = SITE_DIR) {
 
 export function launch() {
     return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+// A test file's before/after hooks (node:test's, passed in): build/site served on a free port and
+// one browser for the file. Returns { url, browser }, filled in once `before` ran.
+export function usePlayground({ before, after }) {
+    const site = {};
+    before(async () => {
+        if (!existsSync(path.join(SITE_DIR, 'convplay_app.wasm'))) throw new Error(`${SITE_DIR} has no playground: run scripts/build.sh site`);
+        mkdirSync(ARTIFACTS_DIR, { recursive: true });
+        ({ proc: site.server, url: site.url } = await startServer());
+        site.browser = await launch();
+    });
+    after(async () => {
+        await site.browser?.close();
+        site.server?.kill();
+    });
+    return site;
 }
 
 // Waits until the app drew its first frame.

@@ -1,0 +1,115 @@
+// The engine Worker (web/engine_worker.js, web/engine_runner.js) in the real playground, headless
+// Chromium: the layers run off the main thread, so the page answers while a heavy stack runs; a
+// newer state supersedes the run in progress and the outputs then equal a clean run's; a page
+// without Workers runs the layers itself and gets the same numbers (output hashes).
+// Screenshots: test-artifacts/worker-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ARTIFACTS_DIR } from './engine.mjs';
+import { DEFAULT_STATE, usePlayground, waitReady, waitSettled } from './playground_support.mjs';
+
+// About 11 billion multiply-adds (the run budget is 16) in 4 layers: a second or more per run here.
+const HEAVY = 'v=1&in=3x80x80&img=photo&net=conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1)';
+// 15 billion in its second layer alone: about the longest layer the planner accepts (1-5 s here).
+const LONG_LAYER = 'v=1&in=3x80x80&img=photo&net=conv2d(out=512,k=3,p=1);conv2d(out=512,k=3,p=1)';
+// A test hook's round trip (Playwright -> page -> back) while the layers run: the median, and the
+// worst (a layer's output arriving costs a copy and a texture upload on the page).
+const HOOK_MEDIAN_MS = 200, HOOK_WORST_MS = 1000;
+
+const site = usePlayground({ before, after });
+const pageErrors = [];
+
+// A page in a fresh context at `state`; withWorker false: a browser without Web Workers.
+async function open(state, { withWorker = true } = {}) {
+    const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 800 } });
+    if (!withWorker) await ctx.addInitScript(() => { window.Worker = undefined; });
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${site.url}/#${state}`);
+    await waitReady(page);
+    return { ctx, page };
+}
+
+const hashes = (page) => page.evaluate(() => {
+    const n = convplay.shapes().layers.length;
+    return Array.from({ length: n + 1 }, (_, i) => convplay.outputHash(i - 1));
+});
+const runner = (page) => page.evaluate(() => convplay.runner());
+
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+test('the layers run in the Worker and the page answers while the longest layer runs', async () => {
+    const { ctx, page } = await open(LONG_LAYER);
+    assert.equal((await runner(page)).mode, 'worker');
+    const trips = [];
+    const t0 = performance.now();
+    for (;;) {
+        const t = performance.now();
+        const [busy, s] = await page.evaluate(() => [convplay.busy(), convplay.state()]);
+        assert.equal(s, LONG_LAYER);
+        if (!busy) break;
+        trips.push(performance.now() - t);
+        await page.waitForTimeout(50);
+    }
+    const busyMs = performance.now() - t0;
+    await waitSettled(page, 60000);
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'worker-long-layer.png') });
+    assert.ok(busyMs > HOOK_WORST_MS, `the layers ran long enough to tell (${busyMs.toFixed(0)} ms)`);
+    const worst = Math.max(...trips);
+    assert.ok(median(trips) < HOOK_MEDIAN_MS, `hooks answered in ${median(trips).toFixed(0)} ms (median) while the layers ran`);
+    assert.ok(worst < HOOK_WORST_MS, `every hook answered within ${HOOK_WORST_MS} ms while the layers ran (worst ${worst.toFixed(0)} ms)`);
+    const r = await runner(page);
+    assert.equal(r.worker.layersRun, 2, 'the Worker ran each layer once');
+    assert.equal(r.accepted, 2, 'each layer was copied into the app once');
+    for (const h of await hashes(page)) assert.ok(h >= 0, 'every output computed');
+    assert.deepEqual(pageErrors, []);
+    await ctx.close();
+});
+
+test('a newer state supersedes the run in progress; the outputs equal a clean run', async () => {
+    // Layer 1 changes in both edits: every layer must run again.
+    const first = HEAVY.replace('out=256', 'out=255'), last = HEAVY.replace('out=256', 'out=254');
+    const { ctx, page } = await open(HEAVY);
+    await waitSettled(page, 60000);
+    const before = (await runner(page)).worker;
+    await page.evaluate((s) => convplay.setState(s), first);
+    // The first of its layers arrives, then the newer state comes while layer 2 runs.
+    await page.waitForFunction((n) => convplay.runner().accepted > n, (await runner(page)).accepted, { timeout: 30000 });
+    await page.evaluate((s) => convplay.setState(s), last);
+    // While the new run goes, the old outputs stay on screen marked stale (screenshot).
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'worker-stale.png') });
+    await waitSettled(page, 60000);
+    const after = (await runner(page)).worker;
+    const ran = after.layersRun - before.layersRun;
+    assert.ok(after.superseded > before.superseded, 'the first run was superseded');
+    assert.ok(ran <= 6, `the stale run stopped early: ${ran} layers ran for two states of 4 layers`);
+    const got = await hashes(page);
+    await ctx.close();
+
+    const clean = await open(last);
+    await waitSettled(clean.page, 60000);
+    assert.deepEqual(got, await hashes(clean.page), 'the same outputs as a clean run of the final state');
+    await clean.ctx.close();
+    assert.deepEqual(pageErrors, []);
+});
+
+test('without Web Workers the page runs the layers itself, with the same outputs', async () => {
+    for (const state of [DEFAULT_STATE, HEAVY.replace(/;conv2d\(out=256,k=3,p=1\)$/, '')]) {
+        const w = await open(state);
+        await waitSettled(w.page, 60000);
+        assert.equal((await runner(w.page)).mode, 'worker');
+        const inWorker = await hashes(w.page);
+        await w.ctx.close();
+
+        const m = await open(state, { withWorker: false });
+        await waitSettled(m.page, 60000);
+        assert.equal((await runner(m.page)).mode, 'main');
+        const onPage = await hashes(m.page);
+        await m.page.screenshot({ path: path.join(ARTIFACTS_DIR, 'worker-fallback.png') });
+        await m.ctx.close();
+        for (const h of inWorker) assert.ok(h >= 0, 'every output computed');
+        assert.deepEqual(onPage, inWorker, `${state}: the same outputs either way`);
+    }
+    assert.deepEqual(pageErrors, []);
+});

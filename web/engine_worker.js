@@ -1,0 +1,116 @@
+// convplay's engine Worker: runs the playground's layers off the page's main thread, so the page
+// stays interactive whatever the stack. Started by engine_runner.js; loads the engine wasm
+// (convplay_engine.js, the build web/engine.mjs wraps) and keeps one plan, re-planned for each
+// state with plan.update() so unchanged layers keep their weights, buffers and outputs.
+//
+// page -> worker: {type: 'run', run, state, from, inputVersion, input?}
+//   compute the layers `from`.. (0-based) of `state` for run `run`; `input` (Float32Array, the
+//   app's input values) comes only when `inputVersion` is new.
+// worker -> page: {type: 'ready'} once the engine is loaded;
+//   {type: 'output', run, layer, data, ms} for each layer in order (data transferred);
+//   {type: 'done', run, ran}; {type: 'failed', run, message} (the page then runs the layers itself).
+// A newer request supersedes the one running: the worker looks for it between layers (it yields
+// to its event loop after each layer). Inside a layer it cannot stop: the kernels run a layer in
+// one call.
+'use strict';
+
+importScripts('convplay_engine.js');
+
+let engine = null;
+let plan = null;
+let computed = 0;          // layers of `plan` whose outputs match its state and input
+let inputVersion = -1;
+let ms = [];
+let next = null;           // the newest request not started yet
+let running = false;
+const stats = { runs: 0, layersRun: 0, superseded: 0 };
+
+// A macrotask turn, cheaper than setTimeout's clamp: lets a newer request's message in.
+const channel = new MessageChannel();
+const turns = [];
+channel.port1.onmessage = () => turns.shift()();
+const yieldTurn = () => new Promise((resolve) => { turns.push(resolve); channel.port2.postMessage(0); });
+
+function apply(req) {
+    if (!plan) {
+        plan = engine.plan(req.state);
+        computed = 0;
+    } else {
+        computed = Math.min(computed, plan.update(req.state));
+    }
+    if (req.input) {
+        plan.setInput(req.input);
+        inputVersion = req.inputVersion;
+        computed = 0;
+    } else if (req.inputVersion !== inputVersion) {
+        throw new Error(`input ${req.inputVersion} was never sent (the worker has ${inputVersion})`);
+    }
+    ms.length = plan.runnable;
+}
+
+async function runRequest(req) {
+    stats.runs++;
+    try {
+        apply(req);
+    } catch (e) {
+        // The plan is dropped: the next request starts from a fresh one.
+        if (plan) plan.free();
+        plan = null;
+        inputVersion = -1;
+        postMessage({ type: 'failed', run: req.run, message: String(e && e.message || e) });
+        return;
+    }
+    let ran = 0;
+    for (let i = Math.min(req.from, computed); i < plan.runnable; i++) {
+        if (i >= computed) {
+            ms[i] = plan.runOne(i);
+            computed = i + 1;
+            ran++;
+            stats.layersRun++;
+        }
+        if (i >= req.from) {
+            const data = plan.output(i);
+            postMessage({ type: 'output', run: req.run, layer: i, data, ms: ms[i] }, [data.buffer]);
+        }
+        await yieldTurn();
+        if (next) {
+            stats.superseded++;
+            return;
+        }
+    }
+    postMessage({ type: 'done', run: req.run, ran, stats });
+}
+
+async function drain() {
+    running = true;
+    while (next) {
+        const req = next;
+        next = null;
+        await runRequest(req);
+    }
+    running = false;
+}
+
+onmessage = (e) => {
+    const d = e.data;
+    if (!d || d.type !== 'run') return;
+    // An input nobody has read yet must not be lost when this request supersedes its carrier.
+    if (next && next.input && !d.input && next.inputVersion === d.inputVersion) {
+        d.input = next.input;
+    }
+    next = d;
+    if (engine && !running) drain();
+};
+
+(async () => {
+    try {
+        const { createEngine } = await import('./engine.mjs');
+        engine = await createEngine({ factory: self.createConvplayModule });
+    } catch (e) {
+        postMessage({ type: 'failed', run: 0, message: `the engine did not load: ${e && e.message || e}` });
+        close();
+        return;
+    }
+    postMessage({ type: 'ready' });
+    if (next) drain();
+})();
