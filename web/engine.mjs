@@ -103,6 +103,10 @@ export async function createEngine(opts = {}) {
         bias: M.cwrap('cp_plan_bias', 'number', ['number', 'number']),
         biasSize: M.cwrap('cp_plan_bias_size', 'number', ['number', 'number']),
         bytes: M.cwrap('cp_plan_bytes', 'number', ['number']),
+        imageData: M.cwrap('cp_image_data', 'number', []),
+        imageSize: M.cwrap('cp_image_size', 'number', []),
+        imageDims: M.cwrap('cp_image_dims', 'string', []),
+        imageMessage: M.cwrap('cp_image_message', 'string', []),
     };
     // Views into wasm memory must be made after any growth: always build them fresh.
     const view = (ptr, n) => new Float32Array(M.HEAPF32.buffer, ptr, n);
@@ -180,6 +184,21 @@ export async function createEngine(opts = {}) {
         // The classic cases and odd-size examples (core/gallery): [{id, group, title, note, state}]
         gallery: () => JSON.parse(api.gallery()),
         plan,
+        // An image file's bytes (Uint8Array) decoded as the playground decodes an upload (its pixel
+        // budget, downscaled beyond it) to `channels` (1, 3, 4) planes in [0, 1]:
+        // { ok: true, data: Float32Array, shape: [1, C, H, W], notice } or { ok: false, message }.
+        decodeImage(bytes, channels, name) {
+            const p = M._malloc(Math.max(1, bytes.length));
+            try {
+                M.HEAPU8.set(bytes, p);
+                const ok = withHeapString(M, name, (n) => M._cp_image_decode(p, bytes.length, channels, n));
+                if (!ok) return { ok: false, message: api.imageMessage() };
+                return { ok: true, data: view(api.imageData(), api.imageSize()).slice(), shape: dims(api.imageDims()),
+                         notice: api.imageMessage() };
+            } finally {
+                M._free(p);
+            }
+        },
         // One-shot: plan, optionally set the input, run, copy every output, free.
         run(state, input, { reference = false } = {}) {
             const info = JSON.parse(shapesJson(M, state));

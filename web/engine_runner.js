@@ -8,6 +8,9 @@
 //                                    app loads); false when this browser cannot
 //   window.cpRunner.attach(Module)   once the app's runtime is up: switches the app to the Worker
 //   window.cpRunner.runLayers(...)   the app's request (cpBridge.runLayers)
+//   window.cpRunner.decode(bytes, channels, name)   an upload decoded in the Worker (the app's
+//                                    decoder and budget): a promise of {ok, data, shape, notice} or
+//                                    {ok: false, message}; null when there is no Worker
 //   window.cpRunner.info()           {mode: 'worker' | 'main', ...counters} for the tests
 'use strict';
 
@@ -15,7 +18,9 @@ window.cpRunner = (function () {
     let worker = null, M = null;
     let mode = 'main';
     let sentInput = -1;             // the input version the Worker has
-    const info = { accepted: 0, dropped: 0, requests: 0, worker: null, failure: '' };
+    const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, worker: null, failure: '' };
+    const decoding = new Map();     // id -> resolve
+    let nextDecode = 1;
 
     function fallBack(why) {
         if (worker) worker.terminate();
@@ -24,6 +29,9 @@ window.cpRunner = (function () {
         console.warn(`convplay: the engine Worker stopped (${why}); layers now run on the page`);
         if (mode === 'worker' && M) M.ccall('cp_app_set_runner', null, ['number'], [0]);
         mode = 'main';
+        // Decodes in flight: the page decodes them itself.
+        for (const resolve of decoding.values()) resolve(null);
+        decoding.clear();
     }
 
     function onMessage(e) {
@@ -36,6 +44,10 @@ window.cpRunner = (function () {
             M.HEAPF32.set(data, p >> 2);   // read HEAPF32 after the call: memory may have grown
             M.ccall('cp_app_output_done', 'number', ['number', 'number', 'number'], [d.run, d.layer, d.ms]);
             info.accepted++;
+        } else if (d.type === 'decoded' && decoding.has(d.id)) {
+            info.decoded++;
+            decoding.get(d.id)(d);
+            decoding.delete(d.id);
         } else if (d.type === 'done') {
             info.worker = d.stats;
         } else if (d.type === 'failed') {
@@ -74,6 +86,14 @@ window.cpRunner = (function () {
                 sentInput = inputVersion;
             }
             worker.postMessage(msg, transfer);
+        },
+        decode(bytes, channels, name) {
+            if (!worker) return null;
+            const id = nextDecode++;
+            return new Promise((resolve) => {
+                decoding.set(id, resolve);
+                worker.postMessage({ type: 'decode', id, bytes, channels, name }, [bytes.buffer]);
+            });
         },
         info: () => ({ mode, ...info }),
     };

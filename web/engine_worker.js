@@ -6,6 +6,9 @@
 // page -> worker: {type: 'run', run, state, from, inputVersion, input?}
 //   compute the layers `from`.. (0-based) of `state` for run `run`; `input` (Float32Array, the
 //   app's input values) comes only when `inputVersion` is new.
+// page -> worker: {type: 'decode', id, bytes, channels, name}: an uploaded file decoded by the
+//   engine's decoder with the playground's budget (engine.decodeImage), between layers;
+//   answered by {type: 'decoded', id, ok, data, shape, notice} or {type: 'decoded', id, ok: false, message}.
 // worker -> page: {type: 'ready'} once the engine is loaded;
 //   {type: 'output', run, layer, data, ms} for each layer in order (data transferred);
 //   {type: 'done', run, ran}; {type: 'failed', run, message} (the page then runs the layers itself).
@@ -91,8 +94,24 @@ async function drain() {
     running = false;
 }
 
+const decodes = [];         // decode requests that came before the engine
+function decode(d) {
+    let r;
+    try {
+        r = engine.decodeImage(d.bytes, d.channels, d.name);
+    } catch (e) {
+        r = { ok: false, message: `${d.name} could not be decoded (${e && e.message || e})` };
+    }
+    postMessage({ type: 'decoded', id: d.id, ...r }, r.ok ? [r.data.buffer] : []);
+}
+
 onmessage = (e) => {
     const d = e.data;
+    if (d && d.type === 'decode') {
+        if (engine) decode(d);
+        else decodes.push(d);
+        return;
+    }
     if (!d || d.type !== 'run') return;
     // An input nobody has read yet must not be lost when this request supersedes its carrier.
     if (next && next.input && !d.input && next.inputVersion === d.inputVersion) {
@@ -112,5 +131,6 @@ onmessage = (e) => {
         return;
     }
     postMessage({ type: 'ready' });
+    decodes.splice(0).forEach(decode);
     if (next) drain();
 })();

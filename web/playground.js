@@ -102,11 +102,40 @@
             return;
         }
         const bytes = new Uint8Array(await file.arrayBuffer());
+        const name = file.name || 'pasted image';
+        // Decoded in the engine Worker when there is one (the app's decoder and budget, off this
+        // thread); otherwise, or if the Worker stopped meanwhile, here.
+        const channels = call('cp_app_upload_channels', 'number', [], []);
+        const decoded = window.cpRunner && await window.cpRunner.decode(bytes.slice(), channels, name);
+        if (decoded) {
+            useDecoded(decoded, name);
+            return;
+        }
         const p = Module._malloc(Math.max(1, bytes.length));
         // Memory may grow inside malloc: read HEAPU8 again after it.
         Module.HEAPU8.set(bytes, p);
         try {
-            call('cp_app_upload', 'number', ['number', 'number', 'string'], [p, bytes.length, file.name || 'pasted image']);
+            call('cp_app_upload', 'number', ['number', 'number', 'string'], [p, bytes.length, name]);
+        } finally {
+            Module._free(p);
+        }
+    }
+
+    // A Worker's decode (engine_runner.js) handed to the app: its values, or its refusal.
+    function useDecoded(d, name) {
+        const types = ['number', 'number', 'number', 'number', 'number', 'string', 'string'];
+        if (!d.ok) {
+            call('cp_app_upload_decoded', 'number', types, [0, 0, 0, 0, 0, name, d.message]);
+            return;
+        }
+        const p = Module._malloc(d.data.length * 4);
+        if (!p) {
+            call('cp_app_upload_decoded', 'number', types, [0, 0, 0, 0, 0, name, `${name}: no memory left for its ${d.shape[3]}x${d.shape[2]} pixels`]);
+            return;
+        }
+        try {
+            Module.HEAPF32.set(d.data, p >> 2);
+            call('cp_app_upload_decoded', 'number', types, [1, p, d.shape[1], d.shape[2], d.shape[3], name, d.notice]);
         } finally {
             Module._free(p);
         }

@@ -78,8 +78,15 @@ void App::touch_scroll(float x, float y, float dy) {
 }
 
 Status App::upload(const std::string& bytes, const std::string& name) {
+    return use_upload(session_.upload(bytes, name));
+}
+
+Status App::upload_decoded(Result<Decoded> decoded, const std::string& name) {
+    return use_upload(session_.use_image(std::move(decoded), name));
+}
+
+Status App::use_upload(const Status& st) {
     ++generation_;
-    Status st = session_.upload(bytes, name);
     if (st) {
         host_.set_fragment(session_.text());
         edit_ms = host_.now_ms();

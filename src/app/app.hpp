@@ -74,6 +74,8 @@ public:
     // Scrolls the window under (x, y) by dy CSS px on the next frame (a swipe on a touch screen).
     void touch_scroll(float x, float y, float dy);
     Status upload(const std::string& bytes, const std::string& name);
+    // An upload the page's engine Worker decoded (Session::use_image).
+    Status upload_decoded(Result<Decoded> decoded, const std::string& name);
     void paste_text(const std::string& text);
     // Layers run in the page's Web Worker (on) or here, a few per frame (off: no Worker, or it
     // failed). A layer of run `run` arrived (its values are in Session::output_slot already).
@@ -142,6 +144,7 @@ public:
 private:
     int generation_ = 0;  // bumped when a state arrives from outside the widgets
     uint64_t requested_run_ = 0;  // the Session run last handed to the external runner
+    Status use_upload(const Status& st);  // after an upload was decoded (or refused)
     void compute_layout();
     void measure_preferred_height();
     void post_resize();

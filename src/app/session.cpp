@@ -103,13 +103,17 @@ void Session::fill_input() {
     if (sample && sample->data.size() == in.data.size()) in.data = sample->data;
 }
 
-Status Session::upload(const std::string& bytes, const std::string& name) {
-    // Channels follow the current input (grey stays grey); anything else becomes RGB.
+int Session::upload_channels() const {
     const int64_t c = state_.in_shape.empty() ? 3 : state_.in_shape[0];
-    const int channels = (c == 1 || c == 3 || c == 4) ? int(c) : 3;
-    DecodeLimits lim;
-    lim.max_pixels = Limits::max_upload_pixels;
-    auto decoded = decode_image(bytes, channels, lim, name.empty() ? std::string("the file") : name);
+    return (c == 1 || c == 3 || c == 4) ? int(c) : 3;
+}
+
+Status Session::upload(const std::string& bytes, const std::string& name) {
+    return use_image(decode_image(bytes, upload_channels(), upload_limits(), name.empty() ? std::string("the file") : name),
+                     name);
+}
+
+Status Session::use_image(Result<Decoded> decoded, const std::string& name) {
     if (!decoded) {
         notice = {Notice::Error, decoded.status().message + ". The current image is kept."};
         return decoded.status();

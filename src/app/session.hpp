@@ -14,6 +14,7 @@
 #include "core/shapes.hpp"
 #include "core/solver.hpp"
 #include "core/status.hpp"
+#include "engine/image.hpp"
 #include "engine/plan.hpp"
 #include "engine/tensor.hpp"
 
@@ -39,6 +40,11 @@ public:
     void edit(const State& next);
     // Decodes an uploaded file (budget, downscale notice) and makes it the input.
     Status upload(const std::string& bytes, const std::string& name);
+    // The same for a file decoded elsewhere (the page's engine Worker, with upload_channels() and
+    // upload_limits(): the same decoder, so the same pixels and messages).
+    Status use_image(Result<Decoded> decoded, const std::string& name);
+    // Channels an upload decodes to: the current input's (grey stays grey); otherwise RGB.
+    int upload_channels() const;
     // Runs queued layers until `budget_ms` is spent (at least one). Returns true if any ran.
     // Runs nothing while an external runner computes the layers.
     bool step(double budget_ms);

@@ -26,6 +26,14 @@ struct Decoded {
     std::string notice;   // e.g. "downscaled from 8000x6000 to 4096x3072"
 };
 
+// The playground's budget for an uploaded image (downscaled beyond Limits::max_upload_pixels): the
+// app and the page's engine Worker, which decodes uploads off the main thread, use this one.
+inline DecodeLimits upload_limits() {
+    DecodeLimits lim;
+    lim.max_pixels = Limits::max_upload_pixels;
+    return lim;
+}
+
 // channels: 1 (luminance), 3 (RGB) or 4 (RGBA).
 Result<Decoded> decode_image(const std::string& bytes, int channels, const DecodeLimits& lim = {},
                              const std::string& name = "image");

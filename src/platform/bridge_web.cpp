@@ -9,6 +9,7 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -144,6 +145,24 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE int cp_app_upload(const uint8_t* bytes, int len, const char* name) {
     std::string data(reinterpret_cast<const char*>(bytes), size_t(len > 0 ? len : 0));
     return cp::platform::app().upload(data, name ? name : "").ok ? 1 : 0;
+}
+
+// Uploads the engine Worker decodes (engine_runner.js): the channels to decode to, then the result
+// of cp_image_decode (ok: the [1, c, h, w] values and the downscale notice in `message`; not ok:
+// the refusal in `message`). Returns 1 when it became the input.
+EMSCRIPTEN_KEEPALIVE int cp_app_upload_channels() { return cp::platform::app().session().upload_channels(); }
+EMSCRIPTEN_KEEPALIVE int cp_app_upload_decoded(int ok, const float* data, int c, int h, int w, const char* name,
+                                               const char* message) {
+    const std::string text = message ? message : "";
+    cp::Result<cp::Decoded> decoded = cp::Status::error(text);
+    if (ok && data && c > 0 && h > 0 && w > 0) {
+        cp::Decoded d;
+        d.tensor = cp::Tensor(cp::Dims{1, c, h, w});
+        std::copy(data, data + d.tensor.data.size(), d.tensor.data.begin());
+        d.notice = text;
+        decoded = std::move(d);
+    }
+    return cp::platform::app().upload_decoded(std::move(decoded), name ? name : "").ok ? 1 : 0;
 }
 
 // A state text (from_link: the fragment changed; a broken one then loads the default state).

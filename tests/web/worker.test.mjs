@@ -1,13 +1,14 @@
 // The engine Worker (web/engine_worker.js, web/engine_runner.js) in the real playground, headless
 // Chromium: the layers run off the main thread, so the page answers while a heavy stack runs; a
 // newer state supersedes the run in progress and the outputs then equal a clean run's; a page
-// without Workers runs the layers itself and gets the same numbers (output hashes).
+// without Workers runs the layers itself and gets the same numbers (output hashes); uploads are
+// decoded in the Worker, to the same pixels and messages as on the page.
 // Screenshots: test-artifacts/worker-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, usePlayground, waitReady, waitSettled } from './playground_support.mjs';
+import { DEFAULT_STATE, usePlayground, waitReady, waitSettled, makePng } from './playground_support.mjs';
 
 // About 11 billion multiply-adds (the run budget is 16) in 4 layers: a second or more per run here.
 const HEAVY = 'v=1&in=3x80x80&img=photo&net=conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1)';
@@ -111,5 +112,36 @@ test('without Web Workers the page runs the layers itself, with the same outputs
         for (const h of inWorker) assert.ok(h >= 0, 'every output computed');
         assert.deepEqual(onPage, inWorker, `${state}: the same outputs either way`);
     }
+    assert.deepEqual(pageErrors, []);
+});
+
+test('an upload is decoded in the Worker to the same pixels and messages as on the page', async () => {
+    const results = [];
+    for (const withWorker of [true, false]) {
+        const { ctx, page } = await open(DEFAULT_STATE, { withWorker });
+        await waitSettled(page, 60000);
+        // Above the pixel budget: downscaled, with the notice.
+        await page.setInputFiles('#file', { name: 'big.png', mimeType: 'image/png', buffer: makePng(1600, 1000) });
+        await page.waitForFunction(() => /downscaled/.test(convplay.message()), null, { timeout: 30000 });
+        await waitSettled(page, 60000);
+        const r = { message: await page.evaluate(() => convplay.message()), state: await page.evaluate(() => convplay.state()),
+                    hashes: await hashes(page) };
+        // Not an image: refused, the image kept.
+        await page.setInputFiles('#file', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just text') });
+        await page.waitForFunction(() => /notes\.png/.test(convplay.message()), null, { timeout: 30000 });
+        r.refusal = await page.evaluate(() => convplay.message());
+        r.after = await page.evaluate(() => convplay.outputHash(-1));
+        r.decoded = (await runner(page)).decoded ?? 0;
+        results.push(r);
+        await ctx.close();
+    }
+    const [worker, onPage] = results;
+    assert.equal(worker.decoded, 2, 'both files were decoded in the Worker');
+    assert.equal(onPage.decoded, 0);
+    assert.equal(worker.message, onPage.message);
+    assert.equal(worker.refusal, onPage.refusal);
+    assert.equal(worker.state, onPage.state);
+    assert.deepEqual(worker.hashes, onPage.hashes, 'the same input and outputs');
+    assert.equal(worker.after, worker.hashes[0], 'the refused file left the image as it was');
     assert.deepEqual(pageErrors, []);
 });

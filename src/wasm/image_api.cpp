@@ -1,0 +1,43 @@
+// The engine's image decoder for JavaScript: the playground's engine Worker decodes an upload
+// here, off the page's main thread, with the app's own decoder and budget (decode_image,
+// upload_limits), so the pixels and messages are the ones the app would make itself.
+// The results stay valid until the next cp_image_decode.
+#include <string>
+
+#include "core/shapes.hpp"
+#include "engine/image.hpp"
+
+namespace {
+cp::Decoded g_image;
+std::string g_message, g_dims;
+}  // namespace
+
+extern "C" {
+
+// Decodes `len` bytes to `channels` (1, 3 or 4) planes in [0, 1] within the playground's upload
+// budget (downscaled beyond it). Returns 1, or 0 with cp_image_message() saying why (the file's
+// `name` in it).
+int cp_image_decode(const unsigned char* bytes, int len, int channels, const char* name) {
+    auto d = cp::decode_image(std::string(reinterpret_cast<const char*>(bytes), size_t(len > 0 ? len : 0)), channels,
+                              cp::upload_limits(), name ? name : "the file");
+    g_image = {};
+    if (!d) {
+        g_message = d.status().message;
+        return 0;
+    }
+    g_image = std::move(*d);
+    g_message = g_image.notice;
+    return 1;
+}
+
+// The decoded tensor [1, C, H, W]: its values, their count and its shape as "1x3xHxW".
+const float* cp_image_data() { return g_image.tensor.ptr(); }
+int cp_image_size() { return static_cast<int>(g_image.tensor.numel()); }
+const char* cp_image_dims() {
+    g_dims = cp::shape_text(g_image.tensor.shape);
+    return g_dims.c_str();
+}
+// The refusal of a failed decode, or the downscale notice of a good one ("" when none).
+const char* cp_image_message() { return g_message.c_str(); }
+
+}  // extern "C"
