@@ -15,23 +15,71 @@
 'use strict';
 
 window.cpRunner = (function () {
-    let worker = null, M = null;
+    // A spare Worker waits with its engine loaded, so replacing one costs no start-up.
+    let worker = null, spare = null, M = null;
     let mode = 'main';
     let sentInput = -1;             // the input version the Worker has
-    const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, worker: null, failure: '' };
+    // The layer the Worker is running ({layer, at, stale}); a stale one still running after
+    // RESTART_MS is abandoned: the Worker is replaced (a fresh one loads in a few hundred ms and
+    // recomputes what the app still lacks), since the kernels cannot stop inside a layer.
+    let running = null, restartTimer = 0;
+    const RESTART_MS = 250;
+    const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0,
+                   worker: null, failure: '' };
     const decoding = new Map();     // id -> resolve
     let nextDecode = 1;
 
-    function fallBack(why) {
+    // Drops the Worker; decodes in flight are then done on the page.
+    function stop() {
         if (worker) worker.terminate();
         worker = null;
+        running = null;
+        clearTimeout(restartTimer);
+        sentInput = -1;
+        for (const resolve of decoding.values()) resolve(null);
+        decoding.clear();
+    }
+
+    function restart() {
+        stop();
+        info.restarts++;
+        worker = spare || spawn();
+        spare = null;
+        if (!worker) { fallBack('it could not be started again'); return; }
+        // The app asks again (from the layers it lacks, with its input): cp_app_set_runner resets it.
+        M.ccall('cp_app_set_runner', null, ['number'], [1]);
+    }
+
+    function abandonIfStale() {
+        if (running && running.stale && performance.now() - running.at >= RESTART_MS) restart();
+    }
+
+    // A new Worker, or null; it is heard only once it is `worker` (a spare's messages are dropped).
+    function spawn() {
+        let w;
+        try {
+            w = new Worker('engine_worker.js');
+        } catch (e) {
+            info.failure = String(e && e.message || e);
+            return null;
+        }
+        w.onmessage = (e) => { if (worker === w) onMessage(e); };
+        w.onerror = (e) => {
+            e.preventDefault();
+            if (worker === w) fallBack(e.message || 'error');
+            else if (spare === w) spare = null;
+        };
+        return w;
+    }
+
+    function fallBack(why) {
+        stop();
+        if (spare) spare.terminate();
+        spare = null;
         info.failure = why;
         console.warn(`convplay: the engine Worker stopped (${why}); layers now run on the page`);
         if (mode === 'worker' && M) M.ccall('cp_app_set_runner', null, ['number'], [0]);
         mode = 'main';
-        // Decodes in flight: the page decodes them itself.
-        for (const resolve of decoding.values()) resolve(null);
-        decoding.clear();
     }
 
     function onMessage(e) {
@@ -48,8 +96,19 @@ window.cpRunner = (function () {
             info.decoded++;
             decoding.get(d.id)(d);
             decoding.delete(d.id);
+        } else if (d.type === 'start') {
+            running = { layer: d.layer, at: performance.now(), stale: false };
+        } else if (d.type === 'end') {
+            running = null;
+            info.layersRun++;
+        } else if (d.type === 'superseded') {
+            info.superseded++;
+        } else if (d.type === 'ready') {
+            // The engine is up: now the spare may load (not before: start-up has two to load).
+            if (!spare) spare = spawn();
         } else if (d.type === 'done') {
             info.worker = d.stats;
+            if (!spare) spare = spawn();   // after a replacement took the spare
         } else if (d.type === 'failed') {
             fallBack(d.message);
         }
@@ -57,17 +116,8 @@ window.cpRunner = (function () {
 
     return {
         start() {
-            if (typeof Worker !== 'function') return false;
-            try {
-                worker = new Worker('engine_worker.js');
-            } catch (e) {
-                worker = null;
-                info.failure = String(e && e.message || e);
-                return false;
-            }
-            worker.onmessage = onMessage;
-            worker.onerror = (e) => { e.preventDefault(); fallBack(e.message || 'error'); };
-            return true;
+            worker = typeof Worker === 'function' ? spawn() : null;
+            return !!worker;
         },
         attach(Module) {
             M = Module;
@@ -75,9 +125,19 @@ window.cpRunner = (function () {
             mode = 'worker';
             M.ccall('cp_app_set_runner', null, ['number'], [1]);
         },
-        runLayers(run, state, from, inputPtr, n, inputVersion) {
+        runLayers(run, state, from, changedFrom, inputPtr, n, inputVersion) {
             if (!worker) return;
             info.requests++;
+            if (running && running.layer >= changedFrom) {
+                // The layer being computed is of no use to this request.
+                running.stale = true;
+                clearTimeout(restartTimer);
+                restartTimer = setTimeout(abandonIfStale, Math.max(0, running.at + RESTART_MS - performance.now()));
+                const restarts = info.restarts;
+                abandonIfStale();
+                // Replaced: the app asks the new Worker on its next frame.
+                if (info.restarts !== restarts) return;
+            }
             const msg = { type: 'run', run, state, from, inputVersion };
             const transfer = [];
             if (inputVersion !== sentInput) {

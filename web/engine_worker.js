@@ -11,10 +11,12 @@
 //   answered by {type: 'decoded', id, ok, data, shape, notice} or {type: 'decoded', id, ok: false, message}.
 // worker -> page: {type: 'ready'} once the engine is loaded;
 //   {type: 'output', run, layer, data, ms} for each layer in order (data transferred);
+//   {type: 'start' | 'end', run, layer} around each layer it runs; {type: 'superseded', run};
 //   {type: 'done', run, ran}; {type: 'failed', run, message} (the page then runs the layers itself).
 // A newer request supersedes the one running: the worker looks for it between layers (it yields
-// to its event loop after each layer). Inside a layer it cannot stop: the kernels run a layer in
-// one call.
+// to its event loop after each layer). Inside a layer it cannot stop (the kernels run a layer in
+// one call): a layer whose values went stale and that runs on is stopped by the page, which
+// replaces this worker with a fresh one (engine_runner.js).
 'use strict';
 
 importScripts('convplay_engine.js');
@@ -66,10 +68,12 @@ async function runRequest(req) {
     let ran = 0;
     for (let i = Math.min(req.from, computed); i < plan.runnable; i++) {
         if (i >= computed) {
+            postMessage({ type: 'start', run: req.run, layer: i });
             ms[i] = plan.runOne(i);
             computed = i + 1;
             ran++;
             stats.layersRun++;
+            postMessage({ type: 'end', run: req.run, layer: i });
         }
         if (i >= req.from) {
             const data = plan.output(i);
@@ -78,6 +82,7 @@ async function runRequest(req) {
         await yieldTurn();
         if (next) {
             stats.superseded++;
+            postMessage({ type: 'superseded', run: req.run });
             return;
         }
     }

@@ -169,7 +169,8 @@ void App::frame() {
         // One request per applied state; the runner drops the run it supersedes.
         if (session_.busy() && requested_run_ != session_.run_id()) {
             requested_run_ = session_.run_id();
-            host_.run_layers(requested_run_, session_.text(), session_.computed(), *session_.input(), session_.version(-1));
+            host_.run_layers(requested_run_, session_.text(), session_.computed(), session_.take_changed_from(),
+                             *session_.input(), session_.version(-1));
         }
     } else if (session_.step(step_budget_ms_)) {
         request_frames(2);

@@ -33,8 +33,10 @@ public:
     virtual void open_url(const std::string& url, bool new_tab) = 0;
     // Asks the external runner (Session::external()) to compute layers `from`.. of `state_text`
     // for run `run` on `input` (whose values change only with `input_version`); each result comes
-    // back through Session::output_slot / output_done. A newer request supersedes this one.
-    virtual void run_layers(uint64_t run, const std::string& state_text, int from, const Tensor& input,
+    // back through Session::output_slot / output_done. A newer request supersedes this one; layers
+    // from `changed_from` on differ from the previous request's (a layer of those still running
+    // is wasted work the runner may abandon).
+    virtual void run_layers(uint64_t run, const std::string& state_text, int from, int changed_from, const Tensor& input,
                             uint64_t input_version) = 0;
 };
 

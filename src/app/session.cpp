@@ -77,6 +77,7 @@ void Session::edit(const State& next) {
     ++run_id_;
     versions_.resize(state_.net.size(), 0);
     computed_ = std::min(computed_, first);
+    changed_from_ = std::min(changed_from_, first);
     // The input's values depend on the sample, its size, the seed and the upload.
     const std::string key = shape_text(info_.input) + "|" + image_name(state_.image) + "|" + std::to_string(state_.seed) +
                             "|" + std::to_string(upload_serial_);
@@ -84,6 +85,7 @@ void Session::edit(const State& next) {
         input_key_ = key;
         fill_input();
         computed_ = 0;
+        changed_from_ = 0;
     }
 }
 

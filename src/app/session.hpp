@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/layer.hpp"
@@ -60,6 +61,10 @@ public:
     float* output_slot(uint64_t run, int layer, size_t n);
     // Layer `layer` of run `run` was written into output_slot(): it counts as computed.
     bool output_done(uint64_t run, int layer, double ms);
+    // The first layer whose values changed since the last call (an input change: 0; none: a
+    // large number): a runner still busy with a layer from there on is computing stale values.
+    int take_changed_from() { return std::exchange(changed_from_, kNoChange); }
+    static constexpr int kNoChange = 1 << 30;
 
     const State& state() const { return state_; }
     const std::string& text() const { return text_; }  // print_state(state())
@@ -90,6 +95,7 @@ private:
     std::string input_key_;   // what the plan's input was filled from
     int computed_ = 0;
     bool external_ = false;
+    int changed_from_ = kNoChange;
     uint64_t run_id_ = 0;
     uint64_t counter_ = 0, input_version_ = 0, edits_ = 0;
     std::vector<uint64_t> versions_;

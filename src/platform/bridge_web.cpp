@@ -35,8 +35,9 @@ EM_JS(void, js_warn, (const char* text), { console.warn(UTF8ToString(text)); });
 EM_JS(void, js_post, (const char* json), { if (window.cpBridge) window.cpBridge.postToHost(UTF8ToString(json)); });
 EM_JS(void, js_open_url, (const char* url, int new_tab), { if (window.cpBridge) window.cpBridge.openUrl(UTF8ToString(url), !!new_tab); });
 // The input's values are read from the heap by the page only when `input_version` is new to it.
-EM_JS(void, js_run_layers, (double run, const char* text, int from, const float* input, int n, double input_version), {
-    if (window.cpBridge) window.cpBridge.runLayers(run, UTF8ToString(text), from, input, n, input_version);
+EM_JS(void, js_run_layers, (double run, const char* text, int from, int changed_from, const float* input, int n,
+                            double input_version), {
+    if (window.cpBridge) window.cpBridge.runLayers(run, UTF8ToString(text), from, changed_from, input, n, input_version);
 });
 // Strings coming back are malloc'ed here and freed by the caller.
 EM_JS(char*, js_fragment, (), {
@@ -80,8 +81,9 @@ public:
     void warn(const std::string& text) override { js_warn(text.c_str()); }
     void post_to_host(const std::string& json) override { js_post(json.c_str()); }
     void open_url(const std::string& url, bool new_tab) override { js_open_url(url.c_str(), new_tab ? 1 : 0); }
-    void run_layers(uint64_t run, const std::string& text, int from, const cp::Tensor& input, uint64_t input_version) override {
-        js_run_layers(double(run), text.c_str(), from, input.ptr(), int(input.data.size()), double(input_version));
+    void run_layers(uint64_t run, const std::string& text, int from, int changed_from, const cp::Tensor& input,
+                    uint64_t input_version) override {
+        js_run_layers(double(run), text.c_str(), from, changed_from, input.ptr(), int(input.data.size()), double(input_version));
     }
 };
 
