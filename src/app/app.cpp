@@ -24,6 +24,7 @@ void App::start(const std::string& fragment, const std::string& query) {
         view_.slot = *flags_.layer - 1;
     view_.panel = tab_panels().front();
     if (view_.panel == Panel::Explain) view_.tab = 1;
+    history_.reset(session_.state());
     request_frames(3);
 }
 
@@ -65,6 +66,8 @@ Status App::set_state_text(const std::string& text, bool from_link) {
     edit_ms = host_.now_ms();
     view_.slot = std::min(view_.slot, int(session_.state().net.size()) - 1);
     maps_.forget_from(int(session_.state().net.size()));
+    history_.commit(session_.state());
+    view_.rf_slot = kNoRfCell, view_.rf_pinned = false;  // a traced cell belongs to the state it was picked in
     request_frames(3);
     return st;
 }
@@ -90,6 +93,7 @@ Status App::use_upload(const Status& st) {
     if (st) {
         host_.set_fragment(session_.text());
         edit_ms = host_.now_ms();
+        history_.commit(session_.state());
     }
     request_frames(3);
     return st;
@@ -130,6 +134,7 @@ void App::apply(const Edit& e) {
     if (e.ended) {
         host_.set_fragment(session_.text());
         post_state();
+        history_.commit(session_.state());
     }
 }
 
@@ -162,6 +167,7 @@ void App::frame() {
     compute_layout();
     Edit e{session_.state()};
     draw_panels(e);
+    undo_keys(e);
     apply(e);
     // Recompute what the edit invalidated, within a frame budget; the rest runs next frame.
     double t = host_.now_ms();

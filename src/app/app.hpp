@@ -16,10 +16,14 @@
 #include "app/host.hpp"
 #include "app/session.hpp"
 #include "app/ui.hpp"
-#include "core/explain.hpp"
 #include "core/embed_flags.hpp"
+#include "core/explain.hpp"
+#include "core/history.hpp"
+#include "core/receptive_field.hpp"
 
 namespace cp::app {
+
+inline constexpr int kNoRfCell = -2;  // ViewState::rf_slot: no cell traced
 
 // View-only settings: never part of the state text or the link.
 struct ViewState {
@@ -43,6 +47,13 @@ struct ViewState {
     int step_request = 0;      // output cells to step (the host's explainStep), applied when drawn
     bool values = false;       // the Values view: input values, weights, products and sums
     int values_ci = 0;         // Values view: the input channel whose grid and kernel are drawn
+    // Receptive field (receptive_field_view.cpp): the viewer cell traced through the stack, under
+    // the pointer or pinned by a click / tap. rf_slot: -1 input, else layer index; kNoRfCell none.
+    bool rf_on = true;
+    int rf_slot = kNoRfCell, rf_y = 0, rf_x = 0;
+    int rf_c = -1;             // the channel shown when the cell was picked (-1: every channel)
+    bool rf_pinned = false;
+    bool rf_details = false;   // the formula of every step under the viewer
 };
 
 // Where each window goes, recomputed from the canvas size every frame: tiled (top bar, layers on
@@ -137,6 +148,21 @@ public:
     // to that panel when panels are tabs; shows_view(): whether either is on this page.
     void show_in_view(int slot, int tab);
     bool shows_view() const;
+    // [SECTION] receptive field (receptive_field_view.cpp)
+    // The viewer's cell under the pointer (hovered) of map `slot`, and whether it was clicked.
+    void rf_pick(int slot, bool hovered, int y, int x, int channel, bool clicked);
+    void rf_update();  // recomputes the traced regions when the cell or the state changed
+    const RfMap* rf_region(int slot) const;  // the region on map `slot` (-1 input), or null
+    // Outlines that region on map `slot` (channel `channel`, -1 all) drawn at [q0, q1].
+    void draw_rf_overlay(ImDrawList* dl, int slot, int channel, ImVec2 q0, ImVec2 q1);
+    float rf_text_height() const;  // what draw_rf_text needs under the viewer
+    void draw_rf_text();
+    void rf_probe();  // the test hook's view of it (probe "rf")
+    // [SECTION] undo / redo (undo.cpp)
+    void draw_undo_buttons(Edit& e);
+    void undo_keys(Edit& e);  // Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y (Cmd on a Mac)
+    void undo_step(Edit& e, bool redo);
+    History& history() { return history_; }
     void draw_export_window();  // export_window.cpp
     bool show_export = false;
     Layout layout;
@@ -172,6 +198,15 @@ private:
     // Layers run back to back until this much of a frame is spent (the one running then finishes):
     // the default stack at 512x512 (~20 ms) recomputes in one frame, a long stack spreads out.
     double step_budget_ms_ = 16;
+    ReceptiveField rf_;
+    std::vector<std::string> rf_lines_;
+    std::string rf_message_;
+    bool rf_valid_ = false;
+    uint64_t rf_edits_ = ~uint64_t(0);
+    int rf_slot_ = kNoRfCell, rf_y_ = 0, rf_x_ = 0, rf_c_ = -1;
+    int rf_overlays_ = 0;      // overlays drawn this frame (probe)
+    History history_;
+    int scroll_to_layer_ = -1;  // a layer just added: opened, scrolled into view (layers_window.cpp)
 };
 
 }  // namespace cp::app

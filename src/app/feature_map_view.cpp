@@ -71,12 +71,15 @@ MapHover feature_map_view(const char* id, MapCache& maps, const MapTexture& m, c
     s.grid = zoom >= 8.0f;  // texel borders once a texel is big enough to see them
     maps.draw(dl, m, s, q0, q1);
     dl->PopClipRect();
+    hover.q0 = q0, hover.q1 = q1, hover.view0 = p0, hover.view1 = ImVec2(p0.x + size.x, p0.y + size.y);
 
     if (hovered) {
         const int x = int(std::floor((io.MousePos.x - q0.x) / zoom)), y = int(std::floor((io.MousePos.y - q0.y) / zoom));
         if (x >= 0 && y >= 0 && x < m.w && y < m.h) {
-            hover.valid = true;
+            hover.valid = hover.inside = true;
             hover.c = channel, hover.y = y, hover.x = x;
+            // A click: released where it was pressed (a drag pans instead).
+            hover.clicked = ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] < 16;
             // values: [N, C, H, W] (or [N, C, L]) -> item, channel, y, x
             if (values && values->shape.size() >= 3) {
                 const int64_t C = values->shape[1];

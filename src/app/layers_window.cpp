@@ -1,7 +1,8 @@
 // The Layers window: the input (sample or upload, size) and the layer stack. Per layer: its text
 // form, input -> output shape, parameters, MACs, the formula with the user's numbers (floor and
 // coverage gap), warnings, PyTorch's error right at the failing layer, the kernel that ran and
-// its time; add, remove, reorder, duplicate; every parameter and the weights.
+// its time, the same / tfsame note (PyTorch against TensorFlow); add (the new layer opens,
+// scrolls into view and is selected), remove, reorder, duplicate; every parameter and the weights.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "app/layer_editors.hpp"
 #include "core/codec.hpp"
 #include "core/layer_types.hpp"
+#include "core/padding_note.hpp"
 
 namespace cp::app {
 
@@ -149,10 +151,12 @@ void App::draw_layers_window(Edit& e) {
     help_marker("Show every per-axis parameter as two sliders (H and W) even when they are equal.");
     if (ImGui::BeginPopup("add_layer")) {
         for (const LayerType& type : layer_types()) {
-            if (ImGui::Selectable(type.name_for(d.input_dims())) && d.net.size() < CodecLimits::max_layers) {
+            const bool picked = ImGui::Selectable(type.name_for(d.input_dims()));
+            hooks().record(std::string("add_") + type.name_for(d.input_dims()));
+            if (picked && d.net.size() < CodecLimits::max_layers) {
                 d.net.push_back(new_layer(type, d.input_dims()));
                 e.replace(d);
-                view_.slot = int(d.net.size()) - 1;
+                view_.slot = scroll_to_layer_ = int(d.net.size()) - 1;
             } else if (ImGui::IsItemHovered()) {
                 ImGui::SetTooltip("%s", type.description);
             }
@@ -176,10 +180,18 @@ void App::draw_layers_window(Edit& e) {
         title = std::to_string(i + 1) + ". " + title;
         if (li && li->status.ok) title += "   -> " + shape_text(li->out);
         ImGui::PushStyleColor(ImGuiCol_Text, after_error ? kColDim : bad ? kColError : ImGui::GetColorU32(ImGuiCol_Text));
-        ImGui::SetNextItemOpen(true, ImGuiCond_Once);
+        // A layer just added (or duplicated) opens and scrolls into view.
+        const bool arrived = i == scroll_to_layer_;
+        ImGui::SetNextItemOpen(true, arrived ? ImGuiCond_Always : ImGuiCond_Once);
         const bool open = ImGui::CollapsingHeader((title + "###layer").c_str());
         ImGui::PopStyleColor();
         hooks().record("L" + std::to_string(i + 1) + ".header");
+        if (arrived) {
+            ImGui::SetScrollHereY(0.0f);
+            scroll_to_layer_ = -1;
+        }
+        if (view_.slot == i)  // the selected layer (the one in the viewer and the Explain tab)
+            ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), IM_COL32(255, 220, 90, 255), 0, 0, 1.5f);
         if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) view_.slot = i;
         if (!open) {
             ImGui::PopID();
@@ -214,6 +226,8 @@ void App::draw_layers_window(Edit& e) {
                 if (!ax.formula.empty()) wrapped_colored(kColFormula, ax.formula);
             }
             for (const std::string& w : li->warnings) wrapped_colored(kColWarn, w);
+            for (const std::string& line : same_padding_note(session_.state().net.size() > size_t(i) ? session_.state().net[size_t(i)] : L, *li))
+                wrapped_colored(kColDim, line);
             for (const Mismatch& m : session_.solve().mismatches)
                 if (m.up_layer == i) {
                     wrapped_colored(kColWarn, m.message);
@@ -245,7 +259,8 @@ void App::draw_layers_window(Edit& e) {
         const size_t at = size_t(action_at);
         if (action == Up) std::swap(net[at], net[at - 1]);
         else if (action == Down) std::swap(net[at], net[at + 1]);
-        else if (action == Dup && net.size() < CodecLimits::max_layers) net.insert(net.begin() + long(at) + 1, net[at]);
+        else if (action == Dup && net.size() < CodecLimits::max_layers)
+            net.insert(net.begin() + long(at) + 1, net[at]), view_.slot = scroll_to_layer_ = action_at + 1;
         else if (action == Remove) net.erase(net.begin() + long(at));
         e.replace(d);
     }

@@ -12,6 +12,17 @@ namespace {
 
 constexpr int kMaxThumbs = 48;  // per row; the viewer shows every channel
 
+// A thumbnail's size: a picture keeps its aspect ratio within `height` x `avail` (a 5000x20
+// image is a thin strip, not a 4:1 box); a 1-d signal, which has no height, is a strip as wide
+// as a picture four times its height.
+ImVec2 thumb_size(const MapTexture& m, const Dims& shape, float height, float avail) {
+    if (shape.size() == 3) return ImVec2(std::min(height * 4, std::max(avail, 1.0f)), height * 0.5f);
+    const float aspect = float(m.w) / float(m.h);
+    float w = height * aspect, h = height;
+    if (w > avail && avail > 0) w = avail, h = avail / aspect;
+    return ImVec2(std::max(w, 1.0f), std::max(h, 1.0f));
+}
+
 }  // namespace
 
 void App::draw_outputs_window() {
@@ -75,9 +86,8 @@ void App::draw_outputs_window() {
             ImGui::PopID();
             continue;
         }
-        const float aspect = float(m->w) / float(m->h);
-        const ImVec2 ts(std::clamp(thumb_h * aspect, thumb_h * 0.25f, thumb_h * 4), thumb_h);
         const float avail = ImGui::GetContentRegionAvail().x;
+        const ImVec2 ts = thumb_size(*m, is_input ? info.input : li->out, thumb_h, avail);
         float x = 0;
         const bool composite = m->max_c == 3 && view_.rgb;
         const int count = std::min(m->c, kMaxThumbs) + (composite ? 1 : 0);
@@ -94,8 +104,10 @@ void App::draw_outputs_window() {
                 view_.rgb = rgb || (view_.rgb && m->max_c != 3);
             }
             if (slot == int(st.net.size()) - 1 && k == 0) hooks().record("last_thumb");
+            if (is_input && k == 0) hooks().record("input_thumb");
             if (ImGui::IsItemHovered()) ImGui::SetTooltip(rgb ? "RGB composite" : "channel %d", ch);
             maps_.draw(ImGui::GetWindowDrawList(), *m, map_style(*m, view_, ch, rgb), p, ImVec2(p.x + ts.x, p.y + ts.y));
+            draw_rf_overlay(ImGui::GetWindowDrawList(), slot, rgb ? -1 : ch, p, ImVec2(p.x + ts.x, p.y + ts.y));
             const bool selected = view_.slot == slot && (rgb ? view_.rgb : (!view_.rgb || m->max_c != 3) && view_.channel == ch);
             if (selected)
                 ImGui::GetWindowDrawList()->AddRect(p, ImVec2(p.x + ts.x, p.y + ts.y), IM_COL32(255, 220, 90, 255), 0, 0, 2);

@@ -1,4 +1,5 @@
-// The top bar of the tiled page: the state text (typed or pasted, Enter applies), the share link,
+// The top bar of the tiled page: the state text (typed or pasted, Enter applies), Undo / Redo
+// (undo.cpp), the share link,
 // "Embed..." (copy embed code), the tutorial, Export (export_window.cpp), and the status line: the latest message, or the
 // encoder-decoder size check with its one-click fix (also shown by the tabbed bar, embed.cpp).
 #include <algorithm>
@@ -38,7 +39,8 @@ void App::draw_top_bar(Edit& e) {
     const bool share = !flags_.hidden("share");
     const ImGuiStyle& style = ImGui::GetStyle();
     auto button_w = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2 + style.ItemSpacing.x; };
-    const float buttons_w = button_w("Default") + button_w("Tutorial") + button_w("Export") + (share ? button_w("Copy link") + button_w("Embed...") : 0);
+    const float buttons_w = button_w("Default") + button_w("Tutorial") + button_w("Export") + (share ? button_w("Copy link") + button_w("Embed...") : 0) +
+                            (flags_.any_lock() || layout.tabbed ? 0 : button_w("Undo") + button_w("Redo"));
     ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetContentRegionAvail().x - buttons_w));
     draw_state_field(e);
     draw_page_buttons(e, true);
@@ -47,6 +49,7 @@ void App::draw_top_bar(Edit& e) {
 }
 
 void App::draw_page_buttons(Edit& e, bool with_default) {
+    draw_undo_buttons(e);
     if (!flags_.hidden("share")) {
         ImGui::SameLine();
         if (ImGui::Button("Copy link")) {

@@ -17,6 +17,7 @@ void App::draw_view_window() {
             draw_viewer_tab();
             ImGui::EndTabItem();
         }
+        hooks().record("viewer_tab");
         if (ImGui::BeginTabItem("Explain", nullptr, req && view_.tab == 1 ? ImGuiTabItemFlags_SetSelected : 0)) {
             if (!req) view_.tab = 1;
             draw_explain_tab();
@@ -98,13 +99,27 @@ void App::draw_viewer_tab() {
     }
 
     const MapStyle style = map_style(*m, view_, view_.channel, composite);
-    const float footer = ImGui::GetTextLineHeightWithSpacing() * 2 + ImGui::GetFontSize();
+    ImGui::SameLine();
+    ImGui::Checkbox("receptive field", &view_.rf_on);
+    hooks().record("rf_on");
+    help_marker("Hover a pixel (click or tap to pin it): the cells of the input and of every map that influence it are "
+                "outlined in the Outputs (an input pixel: every cell it reaches). Orange: the windows reach past the "
+                "map's edge, where padding enters.");
+    if (!view_.rf_on && view_.rf_slot != kNoRfCell) view_.rf_slot = kNoRfCell, view_.rf_pinned = false;
+    const float footer = ImGui::GetTextLineHeightWithSpacing() * 2 + ImGui::GetFontSize() + rf_text_height();
     ImVec2 avail = ImGui::GetContentRegionAvail();
     avail.y -= footer;
     // Preferred height (auto-height embeds): the map at the panel's width, at most square.
     content_h_ = ImGui::GetCursorPosY() + std::min(avail.x * float(m->h) / float(m->w), avail.x) + footer +
                  ImGui::GetStyle().WindowPadding.y;
     const MapHover h = feature_map_view("map", maps_, *m, style, values, view_.item, view_.channel, view_, avail);
+    rf_pick(slot, h.inside, h.y, h.x, composite ? -1 : view_.channel, h.clicked);
+    {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->PushClipRect(h.view0, h.view1, true);
+        draw_rf_overlay(dl, slot, composite ? -1 : view_.channel, h.q0, h.q1);
+        dl->PopClipRect();
+    }
     if (composite) {
         ImGui::TextDisabled("RGB composite of channels 0, 1, 2; range %.4g .. %.4g", style.lo, style.hi);
     } else {
@@ -122,6 +137,8 @@ void App::draw_viewer_tab() {
     } else {
         ImGui::TextDisabled("wheel: zoom   drag: pan   double-click: fit");
     }
+    draw_rf_text();
+    rf_probe();
 }
 
 }  // namespace cp::app

@@ -3,6 +3,8 @@
 // by tests/engine/explain_values_test.cpp.
 #include "core/explain_values.hpp"
 
+#include "core/source_index.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -16,18 +18,6 @@ struct Ax {
     int64_t pb = 0, pa = 0;  // conv / pool: padding per side; transposed: the ring d*(k-1)-p per side
     int64_t zeros = 1;       // transposed: (in-1)*s+1
 };
-
-// A padded index (may be outside [0, n)) -> the input index padding_mode reads, or -1 for a zero.
-int64_t pad_source(PadMode m, int64_t i, int64_t n) {
-    if (i >= 0 && i < n) return i;
-    switch (m) {
-        case PadMode::Zeros: return -1;
-        case PadMode::Reflect: return i < 0 ? -i : 2 * (n - 1) - i;  // PyTorch: pad < n, one bounce
-        case PadMode::Replicate: return std::clamp<int64_t>(i, 0, n - 1);
-        case PadMode::Circular: return ((i % n) + n) % n;
-    }
-    return -1;
-}
 
 // Where tap `kk` (slide order) of output `o` lands: the grid cell, what it is, the input index.
 struct Hit {
@@ -90,7 +80,8 @@ void source(const Layer& L, const Ax& H, const Ax& W, const Hit& hy, const Hit& 
     if (c == Cell::Input) {
         iy = hy.i, ix = hx.i;
     } else if (c == Cell::Pad && L.op == Op::Conv) {
-        iy = pad_source(L.padding_mode, hy.i, H.in), ix = pad_source(L.padding_mode, hx.i, W.in);
+        iy = pad_source(hy.i + H.pb, H.pb, H.in, L.padding_mode, H.pa);
+        ix = pad_source(hx.i + W.pb, W.pb, W.in, L.padding_mode, W.pa);
         if (iy < 0 || ix < 0) iy = ix = -1;
     }
 }

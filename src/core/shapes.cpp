@@ -163,11 +163,9 @@ ConvPadding resolve_conv_padding(const Layer& L, const Dims& in, int axes) {
                 before = L.padding_mode == PadMode::Zeros ? total / 2 : div_floor(total, 2), after = total - before;
                 break;
             }
-            case PadKind::TfSame: {  // TensorFlow: out = ceil(i/s)
-                const int64_t i = in[2 + a], s = L.stride[a] > 0 ? L.stride[a] : 1;
-                const int64_t out = (i + s - 1) / s;
-                const int64_t total = std::max<int64_t>(0, (out - 1) * s + ke - i);
-                before = total / 2, after = total - before;
+            case PadKind::TfSame: {
+                const SidePads tf = tf_same_pads(in[2 + a], L.stride[a] > 0 ? L.stride[a] : 1, ke);
+                before = tf.before, after = tf.after;
                 break;
             }
         }
@@ -747,6 +745,12 @@ Status upsample_info(const Layer& L, const Dims& in, LayerInfo& info) {
 }  // namespace
 
 // [SECTION] net ----------------------------------------------------------------------------
+
+SidePads tf_same_pads(int64_t in, int64_t stride, int64_t eff_kernel) {
+    const int64_t out = (in + stride - 1) / stride;
+    const int64_t total = std::max<int64_t>(0, (out - 1) * stride + eff_kernel - in);
+    return SidePads{total / 2, total - total / 2};
+}
 
 LayerInfo layer_info(const Layer& L, const Dims& in, int index) {
     LayerInfo info;

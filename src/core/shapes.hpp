@@ -49,6 +49,13 @@ struct NetInfo {
     bool ok() const { return first_error < 0; }
 };
 
+// TensorFlow's 'SAME' padding of one axis: out = ceil(in / s), total = max(0, (out - 1)*s +
+// eff_kernel - in), the odd cell after (p=tfsame; also what padding_note.hpp compares against).
+struct SidePads {
+    int64_t before = 0, after = 0;
+};
+SidePads tf_same_pads(int64_t in, int64_t stride, int64_t eff_kernel);
+
 // Output shape and geometry of one layer for an input of shape `in` (N, C, spatial...).
 LayerInfo layer_info(const Layer& layer, const Dims& in, int index);
 

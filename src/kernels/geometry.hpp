@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "core/layer.hpp"
+#include "core/source_index.hpp"  // pad_source
 #include "core/shapes.hpp"
 
 namespace cp {
@@ -25,24 +26,5 @@ struct Geom {
 
 // Builds the kernel geometry of a valid layer (info.status.ok).
 Geom make_geom(const Layer& layer, const LayerInfo& info);
-
-// Where padded coordinate j (0 <= j < size + before + after) reads from the input along one axis,
-// or -1 for a zero. Handles reflect / replicate / circular and negative padding (a crop). As
-// ATen's _pad_circular, circular padding crops first and then wraps around what is left.
-inline int64_t pad_source(int64_t j, int64_t before, int64_t size, PadMode mode, int64_t after = 0) {
-    int64_t i = j - before;
-    if (i >= 0 && i < size) return i;
-    switch (mode) {
-        case PadMode::Zeros: return -1;
-        case PadMode::Reflect: return i < 0 ? -i : 2 * (size - 1) - i;
-        case PadMode::Replicate: return i < 0 ? 0 : size - 1;
-        case PadMode::Circular: {
-            const int64_t lo = before < 0 ? -before : 0, hi = size - (after < 0 ? -after : 0);
-            const int64_t m = hi - lo;
-            return m > 0 ? lo + (((i - lo) % m) + m) % m : -1;
-        }
-    }
-    return -1;
-}
 
 }  // namespace cp

@@ -2,6 +2,8 @@
 // accurate thing in the room.
 #include "kernels/reference.hpp"
 
+#include "core/source_index.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -118,58 +120,15 @@ void avg_pool2d(const Geom& g, bool count_include_pad, const float* x, float* y)
     }
 }
 
-namespace {
-
-// ATen compute_scales_value<float>: 1/scale when a scale was given, else in/out.
-float scale_value(double given, int64_t in, int64_t out) {
-    return given > 0 ? static_cast<float>(1.0 / given) : static_cast<float>(in) / static_cast<float>(out);
-}
-
-// ATen 1.13 has two nearest index rules. Its channels-last kernel (taken for a 4-d input that is
-// also channels-last contiguous: one channel, or a 1x1 plane) uses nearest_idx, which copies
-// when out == in and halves when out == 2*in; every other input goes through the generic
-// kernel (HelperInterpNearest), which always computes floor(o * scale) in float.
-int64_t nearest_idx(int64_t o, int64_t in, int64_t out, double given, bool shortcuts) {
-    if (shortcuts && out == in) return o;
-    if (shortcuts && out == 2 * in) return o >> 1;
-    const float s = scale_value(given, in, out);
-    return std::min(static_cast<int64_t>(std::floor(static_cast<float>(o) * s)), in - 1);
-}
-
-struct Lerp {
-    int64_t i0, i1;
-    float l0, l1;
-};
-
-// ATen compute_source_index_and_lambda: an axis whose size does not change is copied (whatever
-// the scale given); else area_pixel_compute_scale / area_pixel_compute_source_index (non-cubic),
-// where `scale * (o + 0.5) - 0.5` is evaluated in double and rounded to float.
-Lerp linear_idx(int64_t o, int64_t in, int64_t out, bool align_corners, double given) {
-    if (out == in) return Lerp{o, o, 1.0f, 0.0f};
-    float scale;
-    if (align_corners) scale = out > 1 ? static_cast<float>(in - 1) / static_cast<float>(out - 1) : 0.0f;
-    else scale = scale_value(given, in, out);
-    float src = align_corners ? scale * static_cast<float>(o)
-                              : static_cast<float>(static_cast<double>(scale) * (static_cast<double>(o) + 0.5) - 0.5);
-    if (!align_corners && src < 0) src = 0;
-    Lerp r;
-    r.i0 = static_cast<int64_t>(src);
-    r.i1 = r.i0 + (r.i0 < in - 1 ? 1 : 0);
-    r.l1 = src - static_cast<float>(r.i0);
-    r.l0 = 1.0f - r.l1;
-    return r;
-}
-
-}  // namespace
 
 void upsample_nearest(const Geom& g, double scale_h, double scale_w, bool channels_last, const float* x, float* y) {
     for (int64_t nc = 0; nc < g.N * g.C_in; ++nc) {
         const float* xp = x + nc * g.in_plane();
         float* yp = y + nc * g.out_plane();
         for (int64_t oy = 0; oy < g.OH; ++oy) {
-            const int64_t iy = nearest_idx(oy, g.H, g.OH, scale_h, channels_last);
+            const int64_t iy = nearest_index(oy, g.H, g.OH, scale_h, channels_last);
             for (int64_t ox = 0; ox < g.OW; ++ox)
-                yp[oy * g.OW + ox] = xp[iy * g.W + nearest_idx(ox, g.W, g.OW, scale_w, channels_last)];
+                yp[oy * g.OW + ox] = xp[iy * g.W + nearest_index(ox, g.W, g.OW, scale_w, channels_last)];
         }
     }
 }
@@ -179,9 +138,9 @@ void upsample_linear(const Geom& g, bool align_corners, double scale_h, double s
         const float* xp = x + nc * g.in_plane();
         float* yp = y + nc * g.out_plane();
         for (int64_t oy = 0; oy < g.OH; ++oy) {
-            const Lerp ly = linear_idx(oy, g.H, g.OH, align_corners, scale_h);
+            const UpsampleTap ly = linear_index(oy, g.H, g.OH, align_corners, scale_h);
             for (int64_t ox = 0; ox < g.OW; ++ox) {
-                const Lerp lx = linear_idx(ox, g.W, g.OW, align_corners, scale_w);
+                const UpsampleTap lx = linear_index(ox, g.W, g.OW, align_corners, scale_w);
                 const float top = lx.l0 * xp[ly.i0 * g.W + lx.i0] + lx.l1 * xp[ly.i0 * g.W + lx.i1];
                 const float bot = lx.l0 * xp[ly.i1 * g.W + lx.i0] + lx.l1 * xp[ly.i1 * g.W + lx.i1];
                 yp[oy * g.OW + ox] = ly.l0 * top + ly.l1 * bot;

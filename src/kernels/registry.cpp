@@ -40,12 +40,9 @@ public:
             case Op::MaxPool: ref::max_pool2d(g_, in, out); break;
             case Op::AvgPool: ref::avg_pool2d(g_, L_.count_include_pad, in, out); break;
             case Op::Upsample: {
-                // scales as PyTorch passes them: only when given as scale_factor
-                const double sh = L_.up_by_size || axes_ != 2 ? 0 : L_.scale[0];
-                const double sw = L_.up_by_size ? 0 : (axes_ == 2 ? L_.scale[1] : L_.scale[0]);
-                const bool channels_last = axes_ == 2 && (g_.C_in == 1 || g_.H * g_.W == 1);
-                if (L_.mode == UpMode::Nearest) ref::upsample_nearest(g_, sh, sw, channels_last, in, out);
-                else ref::upsample_linear(g_, L_.align_corners == 1, sh, sw, in, out);
+                const UpsampleRule r = upsample_rule(L_, axes_, g_.C_in, g_.H, g_.W);
+                if (L_.mode == UpMode::Nearest) ref::upsample_nearest(g_, r.scale_h, r.scale_w, r.channels_last, in, out);
+                else ref::upsample_linear(g_, L_.align_corners == 1, r.scale_h, r.scale_w, in, out);
                 break;
             }
             default: {

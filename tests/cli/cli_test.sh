@@ -75,6 +75,20 @@ expect 2 "--to onnx writes binary: give --out FILE or redirect" script -qec "'$C
 expect 0 "ring = d*(k-1) - p = 1*(3-1) - 1 = 1" "$CP" explain 'v=1&in=1x3x3&net=convT2d(out=1,k=3,s=2,p=1,op=1)'
 expect 0 "9 input cells are never under any window tap" "$CP" explain 'v=1&in=1x5x5&net=conv2d(out=1,k=2,s=2)'
 expect 0 "Pad the 12 input 1 before and 1 after along L (zeros) -> 14 grid." "$CP" explain 'v=1&in=1x12&net=conv1d(out=1,k=3,p=1)'
+# the receptive field across the stack (--rf) and where input cells go (--reach)
+RF='v=1&in=1x32x32&net=conv2d(out=1,k=3,p=1);conv2d(out=1,k=3,s=2,p=1);conv2d(out=1,k=3,p=1)'
+expect 0 "= input: rows 12..20, cols 12..20 (9x9 of 32x32), channels 0 of 1" "$CP" explain "$RF" --rf
+expect 0 "0*2 - 1 .. 1*2 - 1 + 1*(3 - 1) = -1..3; (2 - 1)*2 + 1*(3 - 1) + 1 = 5 cells; reaches 1 before cell 0 (padding)" "$CP" explain "$RF" --rf --at 0,0
+expect 0 "The input region spans 5x5 = 25 cells; padding enters" "$CP" explain "$RF" --rf --layer 3 --at 0,0
+expect 0 "= input: cells 3..7 (5, 3 cells read of 12), channels 0..1 of 2" "$CP" explain 'v=1&in=2x12&net=conv1d(out=4,k=3,d=2,g=2);convT1d(out=2,k=3,s=2)' --rf --at 7 --channels 1
+expect 0 "= layer 3 conv2d: rows 0..2, cols 0..2 (3x3 of 16x16)" "$CP" explain "$RF" --reach --at 0,0
+expect 1 "rows 99 are not within 0..15 of 1x1x16x16" "$CP" explain "$RF" --rf --at 99,0
+expect 1 "--at 3: give row,column (spans allowed), as 4,7 or 2..5,7" "$CP" explain "$RF" --rf --at 3
+expect 1 "--rf traces back from a layer's output: --layer 1 to 3" "$CP" explain "$RF" --rf --layer 0
+expect 2 "--at and --channels go with --rf or --reach" "$CP" explain "$RF" --at 3,3
+expect 1 "layer 2 is not computed" "$CP" explain 'v=1&in=1x8x8&net=conv2d(out=1,k=3);conv2d(out=1,k=9)' --rf --layer 2
+# the same / tfsame note: PyTorch against TensorFlow with the layer's numbers
+expect 0 "padding=1 pads 1 on both sides: out = floor((8 + 2*1 - 3)/2) + 1 = 4, the same size, but its windows start 1 cell earlier" "$CP" explain 'v=1&in=1x8x8&net=conv2d(out=1,k=3,s=2,p=tfsame)'
 expect 0 "Along W, ceil_mode keeps a last window that starts at 4 (inside the input) and hangs 1 column over the edge" "$CP" explain 'v=1&in=1x6x5&net=maxpool2d(k=2,ceil=1)'
 
 # gallery

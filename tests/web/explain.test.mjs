@@ -1,4 +1,5 @@
-// The Explain and Gallery tabs of the playground, and web/gallery.html, in headless Chromium
+// The Explain and Gallery tabs of the playground, web/gallery.html, the receptive field in the
+// viewer, undo / redo, a new layer scrolled into view and thumbnails' aspect, in headless Chromium
 // (playwright-core), through the page's hooks (window.convplay: state, widget rectangles, and
 // the `explain` probe: what the Explain tab drew in the last frame). Screenshots go to
 // test-artifacts/explain-*.png.
@@ -158,6 +159,115 @@ test('the Values view of a transposed conv and of a big layer (a crop) agree wit
     assert.ok(p.crop[2] < 257 && p.crop[3] < 257, `a crop of the 257x257 grid: ${p.crop}`);
     assert.equal(p.taps, 16 * 3 * 3);
     await shot('values-crop');
+});
+
+const rfProbe = () => hooks(() => { convplay.redraw(2); return convplay.probe('rf'); });
+// The screen point of cell (y, x) of an h x w map fitted into the viewer (as feature_map_view fits it).
+async function viewerCell(h, w, y, x) {
+    const r = await widgetRect(page, 'viewer');
+    const fit = Math.min(r.w / w, r.h / h);
+    return { x: r.x + r.w / 2 + (x + 0.5 - w / 2) * fit, y: r.y + r.h / 2 + (y + 0.5 - h / 2) * fit };
+}
+
+test('hovering a feature-map pixel traces its receptive field to the input, with padding; a click pins it', async () => {
+    // Three 3x3 convs, the middle one strided: 9x9 input cells per output cell, 5x5 at the corner.
+    assert.ok(await hooks((s) => convplay.setState(s),
+        'v=1&in=1x32x32&img=checker&net=conv2d(out=1,k=3,p=1);conv2d(out=1,k=3,s=2,p=1);conv2d(out=1,k=3,p=1)'));
+    await waitSettled(page);
+    await click('viewer_tab');
+    await page.waitForFunction(() => { convplay.redraw(2); return convplay.view().slot === 2 && !!convplay.rect('viewer'); });
+    let p = await viewerCell(16, 16, 8, 8);
+    await page.mouse.move(p.x, p.y);
+    await page.waitForFunction(() => { convplay.redraw(2); const r = convplay.probe('rf'); return r && r.y === 8 && r.x === 8; });
+    let rf = await rfProbe();
+    assert.equal(rf.slot, 3);
+    assert.deepEqual(rf.region, [12, 20, 12, 20], 'rows and columns 12..20 of the input');
+    assert.equal(rf.pads, false);
+    assert.ok(rf.overlays >= 5, `outlined on the input, both maps between, the output and the viewer (${rf.overlays})`);
+    await shot('rf-centre');
+    // The corner cell: padding enters; a click pins it, so it stays when the pointer leaves.
+    p = await viewerCell(16, 16, 0, 0);
+    await page.mouse.move(p.x, p.y);
+    await page.waitForTimeout(60);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForFunction(() => { convplay.redraw(2); const r = convplay.probe('rf'); return r && r.pinned && r.x === 0; });
+    rf = await rfProbe();
+    assert.deepEqual(rf.region, [0, 4, 0, 4]);
+    assert.equal(rf.pads, true, 'the windows reach past the edge');
+    const t = await widgetRect(page, 'input_thumb');
+    await page.mouse.move(t.x + t.w / 2, t.y + t.h + 40);
+    await page.waitForTimeout(100);
+    rf = await rfProbe();
+    assert.ok(rf.pinned && rf.x === 0 && rf.y === 0, 'still pinned after the pointer left');
+    await click('rf_details');
+    await page.waitForFunction(() => { convplay.redraw(2); const r = convplay.probe('rf'); return r && r.lines > 5; });
+    await shot('rf-corner-pinned');
+    await click('rf_details');
+    // An input pixel: every cell it reaches, forward through the stack.
+    await click('input_thumb');
+    await page.waitForFunction(() => { convplay.redraw(2); return convplay.view().slot === -1; });
+    p = await viewerCell(32, 32, 0, 0);
+    await page.mouse.move(p.x, p.y);
+    await page.waitForTimeout(60);
+    await page.mouse.click(p.x, p.y);  // unpins (another cell), then follows: pin this one
+    await page.waitForFunction(() => { convplay.redraw(2); const r = convplay.probe('rf'); return r && r.forward && r.slot === 0; });
+    rf = await rfProbe();
+    assert.deepEqual(rf.region, [0, 2, 0, 2], 'input cell (0, 0) reaches rows and columns 0..2 of the last map');
+    await shot('rf-reach');
+});
+
+// A key combination held for a few frames.
+async function combo(mods, k) {
+    for (const m of mods) await page.keyboard.down(m);
+    await key(k);
+    for (const m of mods.reverse()) await page.keyboard.up(m);
+}
+
+test('undo and redo: keys and buttons, every edit', async () => {
+    const base = 'v=1&in=3x64x64&img=photo&net=conv2d(out=4,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1)';
+    assert.ok(await hooks((s) => convplay.setState(s), base));
+    await waitSettled(page);
+    await click('fix');
+    await page.waitForFunction(() => convplay.state().endsWith('op=1)'));
+    const fixed = await hooks(() => convplay.state());
+    await combo(['Control'], 'z');
+    await page.waitForFunction((b) => convplay.state() === b, base);
+    await combo(['Control', 'Shift'], 'Z');
+    await page.waitForFunction((f) => convplay.state() === f, fixed);
+    await click('undo');
+    await page.waitForFunction((b) => convplay.state() === b, base);
+    await combo(['Control'], 'y');
+    await page.waitForFunction((f) => convplay.state() === f, fixed);
+    await click('undo');
+    await page.waitForFunction((b) => convplay.state() === b, base);
+    await click('redo');
+    await page.waitForFunction((f) => convplay.state() === f, fixed);
+    // The link follows an undo too.
+    await click('undo');
+    await page.waitForFunction((b) => decodeURIComponent(location.hash) === '#' + b, base);
+    await shot('undo');
+});
+
+test('a new layer opens, scrolls into view and is selected', async () => {
+    const many = Array.from({ length: 10 }, () => 'conv2d(out=2,k=3,p=1)').join(';');
+    assert.ok(await hooks((s) => convplay.setState(s), `v=1&in=2x16x16&img=noise&net=${many}`));
+    await waitSettled(page);
+    await click('add');
+    await click('add_maxpool2d');
+    await page.waitForFunction(() => convplay.state().endsWith(';maxpool2d(k=2)'));
+    await page.waitForFunction(() => { convplay.redraw(2); return convplay.view().slot === 10; });
+    const h = await widgetRect(page, 'L11.header');
+    const vp = page.viewportSize();
+    assert.ok(h.y >= 0 && h.y + h.h <= vp.height, `the new layer's header is on screen (y ${h.y})`);
+    await shot('added-layer');
+});
+
+test('thumbnails keep the aspect ratio of a very wide map', async () => {
+    assert.ok(await hooks((s) => convplay.setState(s), 'v=1&in=1x10x400&img=gradient&net=relu'));
+    await waitSettled(page);
+    const r = await widgetRect(page, 'last_thumb');
+    assert.ok(Math.abs(r.w / r.h - 40) < 2, `400x10 drawn ${r.w}x${r.h}`);
+    await shot('wide-thumbnail');
 });
 
 test('no page errors', () => {
