@@ -8,9 +8,10 @@
 //           every output (timing().shown_ms), and the main thread's long tasks (> 50 ms,
 //           PerformanceObserver 'longtask') before the first frame and after it
 //   heavy   HEAVY (conv2d(out=512) twice at 80x80: 15.2 of the 16 billion multiply-adds a run may
-//           have, so about the longest single layer the planner accepts) in a fresh context: first frame with
-//           its outputs, long tasks after the first frame, and how long a test hook takes to
-//           answer (Playwright round trip) while the layers run
+//           have, so about the longest single layer the planner accepts) in a fresh context: the
+//           first frame, the first frame with its outputs, every long task from navigation on, and
+//           how long a test hook takes to answer (Playwright round trip) from the first frame
+//           until the outputs show
 //   switch  while HEAVY runs, the link changes to a light state: setState -> the frame showing
 //           the light state's outputs
 //   drag    the default stack at 512x512: the first layer's kernel_size slider dragged with the
@@ -97,10 +98,10 @@ try {
     }
     if (ONLY.has('heavy')) {
         console.log(`== heavy: ${HEAVY}`);
-        const shown = [], after = [], hook = [];
+        const shown = [], all = [], hook = [], ready = [];
         for (let i = 0; i < RUNS; i++) {
             const { ctx, page } = await freshPage(HEAVY);
-            const ready = await page.evaluate(() => convplay.readyAt);
+            ready.push(await page.evaluate(() => convplay.readyAt));
             // Ask a hook every 100 ms until a frame shows every output.
             for (;;) {
                 const t0 = performance.now();
@@ -111,12 +112,13 @@ try {
             }
             await waitSettled(page, 120000);
             shown.push(await page.evaluate(() => convplay.timing().shown_ms));
-            after.push(...await longTasks(page, ready));
+            all.push(...await longTasks(page));
             await ctx.close();
         }
+        line('first frame drawn', ready);
         line('first frame with the outputs', shown);
-        line('long tasks after the first frame', after);
-        line('test hook round trip while running', hook);
+        line('long tasks from navigation on', all);
+        line('test hook round trip after the first frame', hook);
     }
     if (ONLY.has('switch')) {
         console.log('== switch: HEAVY running, then a light state');

@@ -103,12 +103,11 @@ window.cpRunner = (function () {
             info.layersRun++;
         } else if (d.type === 'superseded') {
             info.superseded++;
-        } else if (d.type === 'ready') {
-            // The engine is up: now the spare may load (not before: start-up has two to load).
-            if (!spare) spare = spawn();
         } else if (d.type === 'done') {
             info.worker = d.stats;
-            if (!spare) spare = spawn();   // after a replacement took the spare
+            // The spare loads once a run ended, not while the page starts (2 cores: it would
+            // compete with the first outputs).
+            if (!spare) spare = spawn();
         } else if (d.type === 'failed') {
             fallBack(d.message);
         }
