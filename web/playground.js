@@ -11,6 +11,7 @@
 //     (an armed zoomable view, a window that can still scroll once the frame has focus); a
 //     vertical swipe scrolls, a horizontal drag or a tap works the widgets, a pinch zooms a map
 //   - visibility: no frames while the page is hidden or the frame is out of view
+//   - WebGL context loss: a notice while the context is lost
 //   - the host API: checked messages from window.parent -> the app; the app's messages -> host
 //   - downloads: one function (cpBridge.download) for every file the app hands the user
 //   - a screen-reader summary of the shape table
@@ -36,6 +37,13 @@
         fatalBox.hidden = false;
         loading.hidden = true;
     }
+
+    // WebGL context loss: the app stops drawing and makes its GL objects again once the browser
+    // restores the context (src/platform/main.cpp, which also calls preventDefault so that it
+    // may); meanwhile the canvas is blank, so say why.
+    const glLost = document.getElementById('gl-lost');
+    canvas.addEventListener('webglcontextlost', () => { glLost.hidden = false; });
+    canvas.addEventListener('webglcontextrestored', () => { glLost.hidden = true; });
 
     // No WebGL2: say so rather than leave a blank page.
     if (!document.createElement('canvas').getContext('webgl2')) {
@@ -96,13 +104,13 @@
 
     async function sendFile(file) {
         if (!runtimeReady || !file || embedConfig().hideUpload) return;
-        if (file.size > MAX_FILE_BYTES) {
-            call('cp_app_upload', 'number', ['number', 'number', 'string'],
-                 [0, 0, `${file.name} (${(file.size / 1048576).toFixed(0)} MB, more than this page reads)`]);
-            return;
-        }
-        const bytes = new Uint8Array(await file.arrayBuffer());
         const name = file.name || 'pasted image';
+        // A null pointer and a size: the app says why the file was not read (too large, or no
+        // memory to copy it into) and keeps the current image.
+        const unread = (size) => call('cp_app_upload', 'number', ['number', 'number', 'string'],
+                                      [0, Math.min(size, 0x7fffffff), name]);
+        if (file.size > MAX_FILE_BYTES) return unread(file.size);
+        const bytes = new Uint8Array(await file.arrayBuffer());
         // Decoded in the engine Worker when there is one (the app's decoder and budget, off this
         // thread); otherwise, or if the Worker stopped meanwhile, here.
         const channels = call('cp_app_upload_channels', 'number', [], []);
@@ -112,6 +120,7 @@
             return;
         }
         const p = Module._malloc(Math.max(1, bytes.length));
+        if (!p) return unread(bytes.length);
         // Memory may grow inside malloc: read HEAPU8 again after it.
         Module.HEAPU8.set(bytes, p);
         try {
@@ -130,7 +139,7 @@
         }
         const p = Module._malloc(d.data.length * 4);
         if (!p) {
-            call('cp_app_upload_decoded', 'number', types, [0, 0, 0, 0, 0, name, `${name}: no memory left for its ${d.shape[3]}x${d.shape[2]} pixels`]);
+            call('cp_app_upload_decoded', 'number', types, [0, 0, 0, 0, 0, name, `not enough memory for the pixels of ${name} (${d.shape[3]}x${d.shape[2]})`]);
             return;
         }
         try {

@@ -80,7 +80,7 @@ void App::touch_scroll(float x, float y, float dy) {
     request_frames(2);
 }
 
-Status App::upload(const std::string& bytes, const std::string& name) {
+Status App::upload(std::string_view bytes, const std::string& name) {
     return use_upload(session_.upload(bytes, name));
 }
 
@@ -95,6 +95,12 @@ Status App::use_upload(const Status& st) {
         edit_ms = host_.now_ms();
         history_.commit(session_.state());
     }
+    request_frames(3);
+    return st;
+}
+
+Status App::upload_unread(int64_t bytes, const std::string& name) {
+    Status st = session_.upload_unread(bytes, name);
     request_frames(3);
     return st;
 }

@@ -84,7 +84,8 @@ public:
     Status set_state_text(const std::string& text, bool from_link);
     // Scrolls the window under (x, y) by dy CSS px on the next frame (a swipe on a touch screen).
     void touch_scroll(float x, float y, float dy);
-    Status upload(const std::string& bytes, const std::string& name);
+    Status upload(std::string_view bytes, const std::string& name);
+    Status upload_unread(int64_t bytes, const std::string& name);  // Session::upload_unread
     // An upload the page's engine Worker decoded (Session::use_image).
     Status upload_decoded(Result<Decoded> decoded, const std::string& name);
     void paste_text(const std::string& text);

@@ -109,6 +109,16 @@ void MapCache::forget_from(int slot) {
 
 void MapCache::begin_frame() { pending_.clear(); }
 
+void MapCache::reset_gl() {
+    // The old names are not deleted: their objects died with the context, and WebGL warns about
+    // deleting them (an entry each stays in Emscripten's id tables).
+    for (auto& [slot, m] : slots_) m = MapTexture{};
+    program_ = 0;
+    program_failed_ = false;
+    max_layers_ = max_size_ = 0;
+    pending_.clear();
+}
+
 void MapCache::draw(ImDrawList* dl, const MapTexture& m, const MapStyle& style, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
                     ImVec2 uv1) {
     if (!m.ready() || program_failed_) return;

@@ -60,6 +60,9 @@ public:
     void draw(ImDrawList* dl, const MapTexture& m, const MapStyle& style, ImVec2 p0, ImVec2 p1,
               ImVec2 uv0 = {0, 0}, ImVec2 uv1 = {1, 1});
     void begin_frame();  // frees last frame's callback data (after it was rendered)
+    // The WebGL context was lost and then restored: every texture and the program are gone.
+    // Forgets them; the next frames upload the maps and build the program again.
+    void reset_gl();
 
     // Called from ImGui's renderer (the draw callback); public for that only.
     void apply(const MapStyle& s, GLuint tex, float w, float h);

@@ -8,6 +8,7 @@
 #include "core/codec.hpp"
 #include "core/report.hpp"
 #include "engine/image.hpp"
+#include "engine/memory.hpp"
 #include "engine/samples.hpp"
 
 namespace cp::app {
@@ -101,8 +102,16 @@ void Session::fill_input() {
     }
     State s = state_;
     if (s.image == InputImage::Upload) s.image = InputImage::Photo;
-    auto sample = make_sample(s);
-    if (sample && sample->data.size() == in.data.size()) in.data = sample->data;
+    draw_sample(s, in);  // into the plan's input: no second input-sized buffer
+}
+
+Status Session::upload_unread(int64_t bytes, const std::string& name) {
+    const Status st = bytes > Limits::max_file_bytes
+                          ? Status::error(name + " is " + bytes_text(bytes) + ": too large (at most " +
+                                          bytes_text(Limits::max_file_bytes) + ")")
+                          : memory_error("reading " + name + " (" + bytes_text(bytes) + ")");
+    notice = {Notice::Error, st.message + ". The current image is kept."};
+    return st;
 }
 
 int Session::upload_channels() const {
@@ -110,7 +119,7 @@ int Session::upload_channels() const {
     return (c == 1 || c == 3 || c == 4) ? int(c) : 3;
 }
 
-Status Session::upload(const std::string& bytes, const std::string& name) {
+Status Session::upload(std::string_view bytes, const std::string& name) {
     return use_image(decode_image(bytes, upload_channels(), upload_limits(), name.empty() ? std::string("the file") : name),
                      name);
 }

@@ -40,12 +40,15 @@ public:
     // and the layers from the first changed one are queued.
     void edit(const State& next);
     // Decodes an uploaded file (budget, downscale notice) and makes it the input.
-    Status upload(const std::string& bytes, const std::string& name);
+    Status upload(std::string_view bytes, const std::string& name);
     // The same for a file decoded elsewhere (the page's engine Worker, with upload_channels() and
     // upload_limits(): the same decoder, so the same pixels and messages).
     Status use_image(Result<Decoded> decoded, const std::string& name);
     // Channels an upload decodes to: the current input's (grey stays grey); otherwise RGB.
     int upload_channels() const;
+    // A file the page could not hand over (`bytes` long): over the file budget, or no memory to
+    // copy it into. A message; the current image is kept.
+    Status upload_unread(int64_t bytes, const std::string& name);
     // Runs queued layers until `budget_ms` is spent (at least one). Returns true if any ran.
     // Runs nothing while an external runner computes the layers.
     bool step(double budget_ms);

@@ -26,6 +26,11 @@ std::string bytes_text(int64_t bytes) {
     return buf;
 }
 
+int64_t layer_kept_bytes(const LayerInfo& info) {
+    // Output, weights as made and as packed.
+    return sat_add(sat_mul(sat_count(info.out), 4), sat_mul(info.params, 8));
+}
+
 int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
     if (L.is_activation() || info.in.size() < 3) return 0;
     // The padded copy of one batch item the kernels slide over, with room for column margins
@@ -62,8 +67,7 @@ RunCost run_cost(const State& state, const NetInfo& info) {
     for (size_t i = 0; i < info.layers.size() && i < state.net.size(); ++i) {
         const LayerInfo& L = info.layers[i];
         if (!L.status.ok) break;
-        // Output, weights as made and as packed, scratch.
-        const int64_t kept = sat_add(sat_mul(sat_count(L.out), 4), sat_mul(L.params, 8));
+        const int64_t kept = layer_kept_bytes(L);
         const int64_t s = layer_scratch_bytes(state.net[i], L);
         const int64_t b = sat_add(kept, s);
         c.total_bytes = sat_add(c.total_bytes, kept);

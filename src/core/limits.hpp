@@ -67,6 +67,7 @@ struct RunCost {
 };
 RunCost run_cost(const State& state, const NetInfo& info);
 int64_t layer_scratch_bytes(const Layer& layer, const LayerInfo& info);  // an upper bound
+int64_t layer_kept_bytes(const LayerInfo& info);  // output + weights as made and as packed
 
 // Ok, or the first budget the run breaks, with the numbers and the limit.
 Status check_run_budget(const State& state, const NetInfo& info, int64_t max_plan_bytes = Limits::max_plan_bytes);

@@ -3,6 +3,7 @@
 
 #include "core/limits.hpp"
 
+#include "engine/memory.hpp"
 #include "engine/npy.hpp"
 
 #include <algorithm>
@@ -23,25 +24,105 @@
 
 namespace cp {
 
-Result<Decoded> decode_image(const std::string& bytes, int channels, const DecodeLimits& lim, const std::string& name) {
+namespace {
+
+uint32_t be16(const std::string_view b, size_t i) { return uint32_t(uint8_t(b[i])) << 8 | uint8_t(b[i + 1]); }
+uint32_t be32(const std::string_view b, size_t i) { return be16(b, i) << 16 | be16(b, i + 2); }
+uint32_t le16(const std::string_view b, size_t i) { return uint32_t(uint8_t(b[i + 1])) << 8 | uint8_t(b[i]); }
+uint32_t le32(const std::string_view b, size_t i) { return le16(b, i + 2) << 16 | le16(b, i); }
+
+// The frame size of a JPEG: the first start-of-frame segment (SOF0..SOF15 but DHT, JPG, DAC).
+void jpeg_size(std::string_view b, ImageHeader& h) {
+    size_t i = 2;
+    while (i + 4 <= b.size()) {
+        if (uint8_t(b[i]) != 0xFF) return;
+        const uint8_t m = uint8_t(b[i + 1]);
+        if (m == 0xFF) { ++i; continue; }  // fill byte
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { i += 2; continue; }  // no length
+        if (m == 0xDA || m == 0xD9) return;  // scan or end before a frame header
+        const size_t len = be16(b, i + 2);
+        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+            if (len < 7 || i + 9 > b.size()) return;
+            h.height = be16(b, i + 5), h.width = be16(b, i + 7);
+            return;
+        }
+        if (len < 2) return;
+        i += 2 + len;
+    }
+}
+
+}  // namespace
+
+ImageHeader read_image_header(std::string_view b) {
+    ImageHeader h;
+    auto starts = [&](std::string_view magic) { return b.substr(0, magic.size()) == magic; };
+    if (starts("\x89PNG\r\n\x1a\n")) {
+        h.format = "PNG";
+        if (b.size() >= 24 && b.substr(12, 4) == "IHDR") h.width = be32(b, 16), h.height = be32(b, 20);
+    } else if (starts("\xFF\xD8\xFF")) {
+        h.format = "JPEG";
+        jpeg_size(b, h);
+    } else if (starts("GIF87a") || starts("GIF89a")) {
+        h.format = "GIF";
+        if (b.size() >= 10) h.width = le16(b, 6), h.height = le16(b, 8);
+    } else if (starts("BM") && b.size() >= 18) {
+        h.format = "BMP";
+        // OS/2 headers (12 bytes) hold 16-bit sizes; the others signed 32-bit (height < 0: top-down).
+        if (le32(b, 14) == 12 && b.size() >= 22) h.width = le16(b, 18), h.height = le16(b, 20);
+        else if (b.size() >= 26) h.width = int32_t(le32(b, 18)), h.height = std::abs(int64_t(int32_t(le32(b, 22))));
+    } else if (starts("8BPS")) {
+        h.format = "PSD";
+        if (b.size() >= 22) h.height = be32(b, 14), h.width = be32(b, 18);
+    }
+    return h;
+}
+
+std::string pixels_text(int64_t pixels) {
+    const auto side = static_cast<int64_t>(std::llround(std::sqrt(double(pixels))));
+    const std::string n = std::to_string(pixels) + " pixels";
+    return side * side == pixels && side > 1 ? std::to_string(side) + "x" + std::to_string(side) + " = " + n : n;
+}
+
+Result<Decoded> decode_image(std::string_view bytes, int channels, const DecodeLimits& lim, const std::string& name) {
     if (channels != 1 && channels != 3 && channels != 4)
         return Status::error("an image gives 1 (grey), 3 (RGB) or 4 (RGBA) channels, not " + std::to_string(channels));
     if (bytes.empty()) return Status::error(name + ": the file is empty");
     const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
     const int len = static_cast<int>(std::min<size_t>(bytes.size(), 0x7fffffff));
+    // The declared size first, before anything is decoded. stb's own header check refuses sizes
+    // whose bytes overflow an int (a 100000x100000 PNG) with "corrupt": the formats that carry
+    // their size in a fixed place are read here, so the refusal names the size and the budget.
+    const ImageHeader head = read_image_header(bytes);
     int w = 0, h = 0, comp = 0;
-    if (!stbi_info_from_memory(data, len, &w, &h, &comp))
-        return Status::error(name + " is not an image convplay can read (" + stbi_failure_reason() +
+    const bool known = stbi_info_from_memory(data, len, &w, &h, &comp) != 0;
+    const std::string reason = known ? "" : stbi_failure_reason();
+    const int64_t width = known ? w : head.width, height = known ? h : head.height;
+    if (!known && head.format.empty())
+        return Status::error(name + " is not an image convplay can read (" + reason +
                              "); use PNG, JPEG, BMP, GIF, TGA or PNM");
-    if (int64_t(w) * h > lim.max_decode_pixels)
-        return Status::error(name + " is " + std::to_string(w) + "x" + std::to_string(h) + " (" +
-                             std::to_string(int64_t(w) * h / 1000000) + " megapixels): too large (at most " +
-                             std::to_string(lim.max_decode_pixels / 1000000) + " megapixels)");
+    const std::string what = head.format.empty() ? "image" : head.format + " file";
+    if (width > 0 && height > 0 && sat_mul(width, height) > lim.max_decode_pixels)
+        return Status::error(name + " is " + std::to_string(width) + "x" + std::to_string(height) +
+                             " pixels: too large to decode (at most " + pixels_text(lim.max_decode_pixels) + ")");
+    if (!known) return Status::error(name + " is a corrupt " + what + " (" + reason + ")");
     stbi_uc* px = stbi_load_from_memory(data, len, &w, &h, &comp, channels);
-    if (!px) return Status::error(name + " could not be decoded (" + std::string(stbi_failure_reason()) + ")");
+    if (!px) {
+        const std::string why = stbi_failure_reason();
+        if (why == "Out of memory")
+            return memory_error("decoding " + name + " (" + std::to_string(width) + "x" + std::to_string(height) + " pixels)");
+        return Status::error(name + " is a corrupt or truncated " + what + " (" + why + ")");
+    }
+    const int64_t plane = int64_t(w) * h;
+    // The float pixels, and their downscaled copy when over the budget.
+    const int64_t floats = sat_add(sat_mul(plane, channels), plane > lim.max_pixels ? sat_mul(lim.max_pixels, channels) : 0);
+    if (auto st = check_memory(sat_mul(floats, 4), "the pixels of " + name + " (" + std::to_string(w) + "x" +
+                                                       std::to_string(h) + ")");
+        !st) {
+        stbi_image_free(px);
+        return st;
+    }
     Decoded d;
     d.tensor = Tensor(Dims{1, channels, h, w});
-    const int64_t plane = int64_t(w) * h;
     for (int64_t i = 0; i < plane; ++i)
         for (int c = 0; c < channels; ++c) d.tensor.data[static_cast<size_t>(c * plane + i)] = px[i * channels + c] / 255.0f;
     stbi_image_free(px);

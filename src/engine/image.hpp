@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/limits.hpp"
@@ -34,8 +35,21 @@ inline DecodeLimits upload_limits() {
     return lim;
 }
 
-// channels: 1 (luminance), 3 (RGB) or 4 (RGBA).
-Result<Decoded> decode_image(const std::string& bytes, int channels, const DecodeLimits& lim = {},
+// What a file's first bytes declare, read without decoding: the format of PNG, JPEG, GIF, BMP and
+// PSD files from their signatures, and the size they declare (0 when the header is cut short).
+struct ImageHeader {
+    std::string format;            // "PNG", "JPEG", ...; empty: none of these
+    int64_t width = 0, height = 0;
+};
+ImageHeader read_image_header(std::string_view bytes);
+
+// "8192x8192 = 67108864 pixels" (a square count), else "1000 pixels": pixel budgets in messages.
+std::string pixels_text(int64_t pixels);
+
+// channels: 1 (luminance), 3 (RGB) or 4 (RGBA). The declared size is checked against
+// lim.max_decode_pixels before anything is decoded; a file whose data then fails to decode is
+// called corrupt, with the decoder's reason.
+Result<Decoded> decode_image(std::string_view bytes, int channels, const DecodeLimits& lim = {},
                              const std::string& name = "image");
 Result<Decoded> read_image(const std::string& path, int channels, const DecodeLimits& lim = {});
 

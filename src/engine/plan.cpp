@@ -5,9 +5,26 @@
 #include <chrono>
 
 #include "core/limits.hpp"
+#include "engine/memory.hpp"
 
 namespace cp {
 
+namespace {
+
+// What planning `state` from layer `first` on allocates at most: those layers' outputs and
+// weights, the largest scratch, and the input when it is made anew. Asked of the allocator
+// before anything changes (engine/memory.hpp), so running out leaves the plan as it was.
+Status check_fresh_memory(const State& state, const NetInfo& info, int first, bool new_input) {
+    int64_t bytes = new_input ? sat_mul(sat_count(info.input), 4) : 0, scratch = 0;
+    for (size_t i = size_t(first); i < info.layers.size() && i < state.net.size(); ++i) {
+        if (!info.layers[i].status.ok) break;
+        bytes = sat_add(bytes, layer_kept_bytes(info.layers[i]));
+        scratch = std::max(scratch, layer_scratch_bytes(state.net[i], info.layers[i]));
+    }
+    return check_memory(sat_add(bytes, scratch), "this stack");
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Plan>> Plan::create(const State& state, const PlanOptions& opt) {
     auto p = std::unique_ptr<Plan>(new Plan());
@@ -15,6 +32,7 @@ Result<std::unique_ptr<Plan>> Plan::create(const State& state, const PlanOptions
     p->info_ = net_info(state);
     // The budget first, from the shape arithmetic alone, before allocating anything.
     if (auto st = check_run_budget(state, p->info_, opt.max_bytes); !st) return st;
+    if (auto st = check_fresh_memory(state, p->info_, 0, true); !st) return st;
     p->input_ = Tensor(p->info_.input);
     if (auto st = p->plan_from(0, opt); !st) return st;
     return p;
@@ -64,14 +82,15 @@ Result<int> Plan::update(const State& next, const PlanOptions& opt) {
     NetInfo info = net_info(next);
     if (auto st = check_run_budget(next, info, opt.max_bytes); !st) return st;
     int first = 0;
-    if (info.input == info_.input && next.image == state_.image && next.seed == state_.seed) {
+    const bool same_input = info.input == info_.input && next.image == state_.image && next.seed == state_.seed;
+    if (same_input) {
         // Layer i may be kept when it and everything before it are unchanged; a rand layer's
         // default seed depends on its index and the state's seed, both compared here.
         const int keep = std::min<int>(runnable(), int(next.net.size()));
         while (first < keep && next.net[size_t(first)] == state_.net[size_t(first)]) ++first;
-    } else {
-        input_ = Tensor(info.input);
     }
+    if (auto st = check_fresh_memory(next, info, first, !same_input); !st) return st;
+    if (!same_input) input_ = Tensor(info.input);
     state_ = next;
     info_ = std::move(info);
     if (auto st = plan_from(first, opt); !st) return st;

@@ -23,7 +23,7 @@ struct PlanOptions {
 
 class Plan {
 public:
-    // Fails when the state's stack needs more memory than allowed. An invalid layer does not
+    // Fails when the state's stack needs more memory than allowed, or than can be had. An invalid layer does not
     // fail the plan: info() says which layer and why, and only the layers before it run.
     static Result<std::unique_ptr<Plan>> create(const State& state, const PlanOptions& opt = {});
 
@@ -41,7 +41,9 @@ public:
     // Re-plans for `next`, keeping every layer before the first one that differs (when the input
     // shape is the same; the input values are kept too). Returns the index of the first layer
     // that must run again: 0 when the input shape changed, runnable() when nothing changed.
-    // On error (memory) the plan is unchanged.
+    // Refused by a budget or because the memory for the new buffers cannot be had: the plan is
+    // unchanged, outputs included. (Refused by the exact size check made after the weights are
+    // packed, which the budgets' upper bounds make rare, it keeps no runnable layer.)
     Result<int> update(const State& next, const PlanOptions& opt = {});
 
     const Tensor& output(int i) const { return steps_[size_t(i)].out; }

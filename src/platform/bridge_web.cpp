@@ -17,6 +17,7 @@
 
 #include "core/codec.hpp"
 #include "core/json.hpp"
+#include "engine/memory.hpp"
 #include "imgui.h"
 #include "platform/bridge.hpp"
 
@@ -144,8 +145,11 @@ void fatal(const std::string& message) { js_fatal(message.c_str()); }
 extern "C" {
 
 // An uploaded / dropped / pasted file's bytes. Returns 1 when it became the input.
+// bytes == null with len > 0: the page did not read the file (over the file budget) or had no
+// memory to copy it into.
 EMSCRIPTEN_KEEPALIVE int cp_app_upload(const uint8_t* bytes, int len, const char* name) {
-    std::string data(reinterpret_cast<const char*>(bytes), size_t(len > 0 ? len : 0));
+    if (!bytes && len > 0) return cp::platform::app().upload_unread(len, name ? name : "").ok ? 1 : 0;
+    const std::string_view data(reinterpret_cast<const char*>(bytes), size_t(len > 0 ? len : 0));
     return cp::platform::app().upload(data, name ? name : "").ok ? 1 : 0;
 }
 
@@ -157,7 +161,10 @@ EMSCRIPTEN_KEEPALIVE int cp_app_upload_decoded(int ok, const float* data, int c,
                                                const char* message) {
     const std::string text = message ? message : "";
     cp::Result<cp::Decoded> decoded = cp::Status::error(text);
+    const std::string what = std::string("the pixels of ") + (name ? name : "the image");
     if (ok && data && c > 0 && h > 0 && w > 0) {
+        if (auto st = cp::check_memory(int64_t(c) * h * w * 4, what); !st)
+            return cp::platform::app().upload_decoded(st, name ? name : "").ok ? 1 : 0;
         cp::Decoded d;
         d.tensor = cp::Tensor(cp::Dims{1, c, h, w});
         std::copy(data, data + d.tensor.data.size(), d.tensor.data.begin());

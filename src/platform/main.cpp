@@ -18,6 +18,7 @@
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
+#include <emscripten/html5.h>
 #endif
 
 namespace {
@@ -69,6 +70,38 @@ void apply_style(float css_px, bool touch) {
     }
 }
 
+// WebGL context loss (a GPU reset, a driver update, the browser reclaiming contexts): nothing is
+// drawn while it lasts (GL calls on a lost context would fail or throw); when the browser
+// restores it, every GL object is made again: ImGui's (shaders, buffers, font texture) and the
+// feature-map textures and program. The state, the plan and the outputs live in wasm memory and
+// are untouched. The page shows a notice meanwhile (web/playground.js).
+constexpr const char* kGlslVersion = "#version 300 es";
+bool g_context_lost = false;
+bool g_context_restored = false;
+
+#ifdef __EMSCRIPTEN__
+EM_BOOL on_context_lost(int, const void*, void*) {
+    g_context_lost = true;
+    return EM_TRUE;  // preventDefault: tells the browser the page can restore the context
+}
+
+EM_BOOL on_context_restored(int, const void*, void*) {
+    g_context_lost = false;
+    g_context_restored = true;
+    cp::platform::app().request_frames(3);
+    return EM_TRUE;
+}
+#endif
+
+void recreate_gl_objects() {
+    g_context_restored = false;
+    // The whole renderer backend, not only its device objects: it remembers the sizes of its
+    // vertex and index buffers and would only sub-upload into the new, empty ones.
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplOpenGL3_Init(kGlslVersion);
+    cp::platform::app().maps().reset_gl();
+}
+
 void main_loop(void*) {
     cp::app::App& app = cp::platform::app();
     bool events = false;
@@ -81,6 +114,8 @@ void main_loop(void*) {
 #endif
     }
     if (events) app.request_frames(3);
+    if (g_context_lost) return;
+    if (g_context_restored) recreate_gl_objects();
     // Hidden page or frame scrolled away: no drawing and no layer runs until it shows again.
     if (!cp::platform::visible()) return;
     // Nothing new, nothing running: leave the last frame on screen (no redraw work).
@@ -153,10 +188,12 @@ int main(int, char**) {
     style.GrabRounding = 3;
     g_base_style = style;
     ImGui_ImplSDL2_InitForOpenGL(g_window, g_gl);
-    ImGui_ImplOpenGL3_Init("#version 300 es");
+    ImGui_ImplOpenGL3_Init(kGlslVersion);
     cp::platform::init_bridge();
 
 #ifdef __EMSCRIPTEN__
+    emscripten_set_webglcontextlost_callback("#canvas", nullptr, EM_FALSE, on_context_lost);
+    emscripten_set_webglcontextrestored_callback("#canvas", nullptr, EM_FALSE, on_context_restored);
     emscripten_set_main_loop_arg(main_loop, nullptr, 0, true);
 #else
     for (;;) {

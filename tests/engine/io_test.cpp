@@ -82,7 +82,95 @@ TEST(Image, GiantImagesAreDownscaledOrRefused) {
     EXPECT_NEAR(d->tensor.data[0], 200 / 255.0f, 1e-6);
     lim.max_decode_pixels = 1000;
     EXPECT_EQ(cp::decode_image(png, 3, lim, "big.png").status().message,
-              "big.png is 300x200 (0 megapixels): too large (at most 0 megapixels)");
+              "big.png is 300x200 pixels: too large to decode (at most 1000 pixels)");
+}
+
+// A PNG of 1x1 pixel whose header then declares w x h (the IHDR CRC is not checked by stb).
+std::string png_declaring(uint32_t w, uint32_t h) {
+    cp::Image img;
+    img.width = img.height = 1;
+    img.rgb = {1, 2, 3};
+    std::string png = cp::encode_png(img);
+    for (int k = 0; k < 4; ++k) {
+        png[size_t(16 + k)] = char(w >> (24 - 8 * k));
+        png[size_t(20 + k)] = char(h >> (24 - 8 * k));
+    }
+    return png;
+}
+
+// SOI, an APP0 segment, then a baseline frame header declaring w x h (16-bit sizes).
+std::string jpeg_declaring(uint16_t w, uint16_t h) {
+    std::string j = "\xFF\xD8\xFF\xE0";
+    j += std::string("\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 16);
+    j += std::string("\xFF\xFF\xC0\x00\x11\x08", 6);  // a fill byte, then SOF0
+    j += char(h >> 8), j += char(h & 255), j += char(w >> 8), j += char(w & 255);
+    j += std::string("\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01", 10);
+    return j;
+}
+
+TEST(Image, HeadersDeclareFormatAndSize) {
+    const auto png = cp::read_image_header(png_declaring(100000, 70000));
+    EXPECT_EQ(png.format, "PNG");
+    EXPECT_EQ(png.width, 100000);
+    EXPECT_EQ(png.height, 70000);
+    const auto jpeg = cp::read_image_header(jpeg_declaring(60000, 50000));
+    EXPECT_EQ(jpeg.format, "JPEG");
+    EXPECT_EQ(jpeg.width, 60000);
+    EXPECT_EQ(jpeg.height, 50000);
+    const auto gif = cp::read_image_header(std::string("GIF89a\xff\xff\x10\x00", 10));
+    EXPECT_EQ(gif.format, "GIF");
+    EXPECT_EQ(gif.width, 65535);
+    EXPECT_EQ(gif.height, 16);
+    // BMP: signed height (negative: rows top-down).
+    std::string bmp(26, '\0');
+    bmp[0] = 'B', bmp[1] = 'M', bmp[14] = 40;
+    bmp[18] = char(0x10), bmp[19] = char(0x27);                                   // width 10000
+    bmp[22] = char(0xF0), bmp[23] = char(0xD8), bmp[24] = bmp[25] = char(0xFF);  // height -10000
+    const auto b = cp::read_image_header(bmp);
+    EXPECT_EQ(b.format, "BMP");
+    EXPECT_EQ(b.width, 10000);
+    EXPECT_EQ(b.height, 10000);
+    // Cut short: the format is known, the size is not.
+    const auto cut = cp::read_image_header(png_declaring(5, 5).substr(0, 20));
+    EXPECT_EQ(cut.format, "PNG");
+    EXPECT_EQ(cut.width, 0);
+    EXPECT_EQ(cp::read_image_header("hello").format, "");
+}
+
+TEST(Image, HugeDeclaredSizesAreRefusedWithTheBudgetNotAsCorrupt) {
+    // stb's own header check calls these "corrupt" (their bytes overflow an int): the size and
+    // the budget are named instead, before any decoding.
+    const std::string budget = "(at most " + cp::pixels_text(cp::Limits::max_decode_pixels) + ")";
+    EXPECT_EQ(budget, "(at most 8192x8192 = 67108864 pixels)");
+    EXPECT_EQ(cp::decode_image(png_declaring(100000, 100000), 3, {}, "huge.png").status().message,
+              "huge.png is 100000x100000 pixels: too large to decode " + budget);
+    EXPECT_EQ(cp::decode_image(png_declaring(10000, 10000), 3, {}, "bomb.png").status().message,
+              "bomb.png is 10000x10000 pixels: too large to decode " + budget);
+    EXPECT_EQ(cp::decode_image(png_declaring(0x7fffffff, 0x7fffffff), 1, {}, "max.png").status().message,
+              "max.png is 2147483647x2147483647 pixels: too large to decode " + budget);
+    EXPECT_EQ(cp::decode_image(jpeg_declaring(60000, 60000), 3, {}, "huge.jpg").status().message,
+              "huge.jpg is 60000x60000 pixels: too large to decode " + budget);
+    EXPECT_EQ(cp::decode_image(jpeg_declaring(9000, 8000), 3, {}, "big.jpg").status().message,
+              "big.jpg is 9000x8000 pixels: too large to decode " + budget);
+}
+
+TEST(Image, CorruptImagesSayCorrupt) {
+    cp::Image img;
+    img.width = img.height = 16;
+    img.rgb.assign(16 * 16 * 3, 7);
+    const std::string png = cp::encode_png(img);
+    // The header is whole, the compressed data is cut.
+    const auto cut = cp::decode_image(png.substr(0, png.size() - 20), 3, {}, "cut.png");
+    ASSERT_FALSE(cut.ok());
+    EXPECT_EQ(cut.status().message.rfind("cut.png is a corrupt or truncated PNG file (", 0), 0u) << cut.status().message;
+    // A JPEG header within the budget and no image data after it.
+    const auto jpg = cp::decode_image(jpeg_declaring(64, 64), 3, {}, "cut.jpg");
+    ASSERT_FALSE(jpg.ok());
+    EXPECT_EQ(jpg.status().message.rfind("cut.jpg is a corrupt or truncated JPEG file (", 0), 0u) << jpg.status().message;
+    // A PNG signature with no header at all.
+    const auto sig = cp::decode_image(png.substr(0, 8), 3, {}, "sig.png");
+    ASSERT_FALSE(sig.ok());
+    EXPECT_EQ(sig.status().message.rfind("sig.png is a corrupt PNG file (", 0), 0u) << sig.status().message;
 }
 
 TEST(Image, FeatureMapsUseDivergingColorsForSignedChannels) {

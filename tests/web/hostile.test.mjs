@@ -1,13 +1,15 @@
 // Crafted input against the real playground (build/site, headless Chromium): huge and truncated
-// links, malformed escapes, a refused plan, extreme weights, a decompression-bomb PNG and a file
-// that is not an image. Each case must give a clear message, leave a live page (a test hook
+// links, malformed escapes, a refused plan, extreme weights, images declaring huge sizes, corrupt
+// images, a decompression-bomb PNG and a file that is not an image. Each case must give a clear message, leave a live page (a test hook
 // answers within 100 ms), lose nothing (the previous state and image stay) and no page error;
 // wasm memory stays under a bound. Screenshots: test-artifacts/hostile-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { deflateSync } from 'node:zlib';
 import path from 'node:path';
+import { createEngine } from '../../web/engine.mjs';
 import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
 import { DEFAULT_STATE, startServer, launch, waitReady, waitSettled, makePng } from './playground_support.mjs';
 
@@ -187,26 +189,41 @@ function zerosPng(w, h) {
                           chunk('IEND', Buffer.alloc(0))]);
 }
 
-test('tiny PNGs declaring huge sizes and a non-image are refused, the image is kept', async () => {
+// A JPEG that is only a header: SOI, APP0, a baseline frame header declaring w x h.
+function jpegHeader(w, h) {
+    const sof = Buffer.from([0xff, 0xc0, 0, 17, 8, h >> 8, h & 255, w >> 8, w & 255, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+    return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'), sof]);
+}
+
+test('images declaring huge sizes, corrupt images and a non-image are refused, the image is kept', async () => {
     await load(DEFAULT_STATE);
     await waitSettled(page);
     const before = await state(), inputHash = await hooks(() => convplay.outputHash(-1));
-    // 10000 x 10000 passes the decoder's own sanity check: the pixel budget refuses it.
+    const budget = /too large to decode \(at most \d+x\d+ = \d+ pixels\)/;
+    const refused = async (name, buffer, mimeType, expected) => {
+        await page.setInputFiles('#file', { name, mimeType, buffer });
+        await page.waitForFunction((n) => convplay.message().includes(n), name);
+        assert.match(await message(), expected, name);
+        assert.match(await message(), /The current image is kept\.$/, name);
+        assert.equal(await state(), before, name);
+        assert.equal(await hooks(() => convplay.outputHash(-1)), inputHash, name);
+    };
+    // 10000 x 10000 passes the decoder's own sanity check; 100000 x 100000 (30 GB of pixels) and
+    // a 60000 x 60000 JPEG stb's header check calls corrupt: the declared size is read first,
+    // and each is refused by the pixel budget, with its size.
     const bomb = bombPng(10000, 10000);
     assert.ok(bomb.length < 100, `the bomb is ${bomb.length} bytes`);
-    await page.setInputFiles('#file', { name: 'bomb.png', mimeType: 'image/png', buffer: bomb });
-    await page.waitForFunction(() => /bomb\.png/.test(convplay.message()));
-    assert.match(await message(), /^error: bomb\.png is 10000x10000 \(100 megapixels\): too large \(at most \d+ megapixels\)/);
-    // 100000 x 100000 (30 GB of pixels) stb itself calls corrupt.
-    await page.setInputFiles('#file', { name: 'huge.png', mimeType: 'image/png', buffer: bombPng(100000, 100000) });
-    await page.waitForFunction(() => /huge\.png/.test(convplay.message()));
-    assert.match(await message(), /^error: huge\.png is not an image convplay can read \(.*corrupt\)/);
-    assert.equal(await state(), before);
-    await page.setInputFiles('#file', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('this is a text file, not a picture\n') });
-    await page.waitForFunction(() => /notes\.png/.test(convplay.message()));
-    assert.match(await message(), /^error: notes\.png is not an image convplay can read/);
-    assert.equal(await state(), before);
-    assert.equal(await hooks(() => convplay.outputHash(-1)), inputHash);
+    await refused('bomb.png', bomb, 'image/png', /^error: bomb\.png is 10000x10000 pixels: /);
+    assert.match(await message(), budget);
+    await refused('huge.png', bombPng(100000, 100000), 'image/png', /^error: huge\.png is 100000x100000 pixels: /);
+    assert.match(await message(), budget);
+    await refused('huge.jpg', jpegHeader(60000, 60000), 'image/jpeg', /^error: huge\.jpg is 60000x60000 pixels: /);
+    assert.match(await message(), budget);
+    // Within the budget but corrupt: said so, with the decoder's reason.
+    await refused('cut.png', makePng(64, 64).subarray(0, 60), 'image/png', /^error: cut\.png is a corrupt or truncated PNG file \(/);
+    await refused('cut.jpg', jpegHeader(640, 480), 'image/jpeg', /^error: cut\.jpg is a corrupt or truncated JPEG file \(/);
+    await refused('notes.png', Buffer.from('this is a text file, not a picture\n'), 'image/png',
+                  /^error: notes\.png is not an image convplay can read/);
     await assertLive();
     // A deflate bomb within the decode budget (4000 x 4000 from about 50 kB) is read and
     // downscaled to the playground's budget; memory comes back under the bound.
@@ -217,4 +234,184 @@ test('tiny PNGs declaring huge sizes and a non-image are refused, the image is k
     assert.match(await message(), /downscaled from 4000x4000 to 1024x1024/);
     await waitSettled(page);
     await assertLive();
+});
+
+// Out of memory, for real: a second page (without the engine Worker) whose wasm memory may not
+// grow beyond MEMORY_CAP (the page's own WebAssembly.Memory.grow throws RangeError past it, as a
+// browser does when it cannot reserve more), far below the 2 GiB the build allows. A state within
+// every budget, an image within the decode budget and a file's bytes then need more than the page
+// can get: each is a message, the previous state's outputs and image stay, and the page keeps
+// working.
+const MEMORY_CAP = 160 << 20;
+test('running out of memory is a message: the previous outputs stay and the page keeps working', async () => {
+    const capped = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const errors = [];
+    capped.on('pageerror', (e) => errors.push(String(e)));
+    await capped.addInitScript((cap) => {
+        // No engine Worker: this page's wasm decodes and runs everything, so its capped memory
+        // is the one that runs out (a Worker's memory is its own, and init scripts do not reach it).
+        window.Worker = undefined;
+        const grow = WebAssembly.Memory.prototype.grow;
+        WebAssembly.Memory.prototype.grow = function (pages) {
+            if (this.buffer.byteLength + pages * 65536 > cap) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+            return grow.call(this, pages);
+        };
+    }, MEMORY_CAP);
+    try {
+        await capped.goto(`${baseUrl}/#${DEFAULT_STATE}`);
+        await waitReady(capped);
+        await waitSettled(capped);
+        const run = (fn, arg) => capped.evaluate(fn, arg);
+        const layers = await run(() => convplay.shapes().layers.length);
+        const hashes = () => run((n) => Array.from({ length: n + 1 }, (_, i) => convplay.outputHash(i - 1)), layers);
+        const before = await hashes();
+        await run(() => convplay.redraw(3));
+        await capped.waitForTimeout(200);
+        const uploads = (await run(() => convplay.timing())).uploads;
+        // 3 x 1024 x 1024 into 48 channels: a 192 MiB output, within the run budgets.
+        const big = 'v=1&in=3x1024x1024&net=conv2d(out=48,k=3,p=1)';
+        assert.equal(await run((t) => convplay.setState(t), big), true);
+        await run(() => convplay.redraw(3));
+        await capped.waitForTimeout(200);
+        await capped.screenshot({ path: path.join(ARTIFACTS_DIR, 'hostile-out-of-memory.png') });
+        assert.match(await run(() => convplay.planStatus()), /^not enough memory for this stack \(\d+ MiB\)$/);
+        assert.equal(await run(() => convplay.busy()), false, 'nothing stays "computing"');
+        assert.equal(await run(() => convplay.outputHash(-1)), before[0], 'the input picture stays');
+        // The previous outputs were kept, not made again: back at the previous state nothing
+        // runs and nothing is uploaded, and every output is what it was.
+        await run((t) => convplay.setState(t), DEFAULT_STATE);
+        await waitSettled(capped);
+        assert.equal(await run(() => convplay.planStatus()), '');
+        assert.equal((await run(() => convplay.timing())).uploads, uploads, 'no output was made again');
+        assert.deepEqual(await hashes(), before, 'the previous outputs stay');
+        // An image within the decode budget whose pixels do not fit: a message, the image stays.
+        const kept = await run(() => convplay.state());
+        await capped.setInputFiles('#file', { name: 'zeros.png', mimeType: 'image/png', buffer: zerosPng(6000, 6000) });
+        await capped.waitForFunction(() => convplay.message().includes('zeros.png'));
+        assert.match(await run(() => convplay.message()), /^error: not enough memory for .*zeros\.png.*The current image is kept\.$/);
+        assert.equal(await run(() => convplay.state()), kept);
+        assert.deepEqual(await hashes(), before);
+        // A file whose bytes the page cannot even copy into wasm memory (its malloc fails).
+        const bigFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'convplay-big-')), 'big.png');
+        writeFileSync(bigFile, Buffer.alloc(150 << 20, 7));   // Playwright passes files over 50 MB by path
+        await capped.setInputFiles('#file', bigFile);
+        await capped.waitForFunction(() => convplay.message().includes('big.png'), null, { timeout: 60000 });
+        rmSync(path.dirname(bigFile), { recursive: true, force: true });
+        assert.match(await run(() => convplay.message()), /^error: not enough memory for reading big\.png \(150 MiB\)\. The current image is kept\.$/);
+        assert.equal(await run(() => convplay.state()), kept);
+        // Still working: a small edit runs.
+        await run((t) => convplay.setState(t), 'v=1&in=3x64x64&net=conv2d(out=4,k=3)');
+        await waitSettled(capped);
+        assert.equal(await run(() => convplay.planStatus()), '');
+        const t = performance.now();
+        await run(() => convplay.state());
+        assert.ok(performance.now() - t < 2000);
+        assert.ok(await run(() => Module.HEAPU8.length) <= MEMORY_CAP);
+        assert.equal(await capped.locator('#fatal').isVisible(), false, 'no "The playground stopped"');
+        assert.deepEqual(errors, []);
+    } finally {
+        await capped.close();
+    }
+});
+
+// Hostile messages from a host page of another origin to an embedded playground: giant strings,
+// wrong types, prototype-pollution-shaped objects, big binary payloads, messages from a sibling
+// frame and from the playground's own window, and a flood. Each is ignored or answered with a
+// message; the state changes only through a well-formed setState, and the page stays live.
+test('hostile postMessage from a host page: ignored or answered, bounded, nothing lost', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'convplay-hostile-'));
+    const host = await startServer(dir);
+    const sibling = host.url.replace('127.0.0.1', 'localhost');   // a third origin
+    const START = 'v=1&in=3x16x16&net=conv2d(out=4,k=3);relu';
+    writeFileSync(path.join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><body>
+<iframe id="pg" src="${baseUrl}/index.html?embed=1&id=h#${START}" width="800" height="500"></iframe>
+<iframe id="sib" src="${sibling}/sibling.html" width="100" height="50"></iframe>
+<script>window.got = []; addEventListener('message', (e) => { if (e.data && e.data.convplay === 1) got.push(e.data); });</script>`);
+    // The sibling posts well-formed messages straight into the playground's window.
+    writeFileSync(path.join(dir, 'sibling.html'), `<!doctype html><meta charset="utf-8"><script>
+addEventListener('message', (e) => {
+    if (e.data !== 'go') return;
+    parent.frames[0].postMessage({ convplay: 1, type: 'setState', state: 'v=1&in=1x8x8&net=relu' }, '*');
+    parent.postMessage('sibling-done', '*');
+});</script>`);
+    const hostPage = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    const errors = [];
+    hostPage.on('pageerror', (e) => errors.push(String(e)));
+    try {
+        await hostPage.goto(`${host.url}/index.html`);
+        const frame = await (await hostPage.$('#pg')).contentFrame();
+        await frame.waitForFunction(() => window.convplay && window.convplay.ready(), null, { timeout: 30000 });
+        const fstate = () => frame.evaluate(() => convplay.state());
+        const start = await fstate();
+        const post = (msgs) => hostPage.evaluate((msgs) => {
+            const w = document.getElementById('pg').contentWindow;
+            for (const m of msgs) w.postMessage(typeof m === 'string' && m.startsWith('JSON:') ? JSON.parse(m.slice(5)) : m, '*');
+        }, msgs);
+        const engine = await createEngine({ modulePath: path.join(SITE_DIR, 'convplay_engine.js') });
+        const canonical = (t) => engine.shapes(t).state;
+        const VALID = canonical('v=1&in=1x8x8&net=relu');
+        await post([
+            'v=1&in=1x8x8&net=relu',                                          // not an object
+            { convplay: '1', type: 'setState', state: VALID },                // version as a string
+            { convplay: 2, type: 'setState', state: VALID },                  // another version
+            [1, 'setState', VALID],
+            { convplay: 1, type: 'setState', state: 12345 },
+            { convplay: 1, type: 'setState', state: [VALID] },
+            { convplay: 1, type: 'setState', state: { toString: VALID } },
+            { convplay: 1, type: 'setState', state: null },
+            { convplay: 1, type: 'setState', state: 'v=1&in=3x8x8&net=' + 'relu;'.repeat(20000) },   // 100 kB
+            { convplay: 1, type: 'x'.repeat(1 << 20) },                        // a 1 MB type
+            { convplay: 1, type: ['setState'], state: VALID },
+            { convplay: 1, type: 'constructor' }, { convplay: 1, type: '__proto__' }, { convplay: 1, type: 'toString' },
+            'JSON:{"__proto__": {"convplay": 1, "type": "setState", "state": "' + VALID + '"}}',
+            'JSON:{"convplay": 1, "type": "getState", "__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}',
+            { convplay: 1, type: 'selectLayer', layer: 1e308 }, { convplay: 1, type: 'selectLayer', layer: -1e9 },
+            { convplay: 1, type: 'selectLayer', layer: NaN }, { convplay: 1, type: 'selectLayer', layer: '2' },
+            { convplay: 1, type: 'selectLayer', layer: 2.5 },
+            { convplay: 1, type: 'explainStep', step: 1e300 }, { convplay: 1, type: 'explainStep', step: -5 },
+            { convplay: 1, type: 'explainStep', step: 'nope' }, { convplay: 1, type: 'explainStep', step: Infinity },
+            new ArrayBuffer(64 << 20),                                         // a 64 MB binary message
+            { convplay: 1, type: 'setState', state: VALID, extra: new Uint8Array(16 << 20) },   // ok, with 16 MB attached
+        ]);
+        // The one well-formed setState (the last) applies; nothing before it did.
+        await frame.waitForFunction((v) => convplay.state() === v, VALID, { timeout: 10000 });
+        assert.equal(await frame.evaluate(() => ({}).polluted ?? Object.prototype.convplay ?? null), null, 'no prototype was polluted');
+        const got = await hostPage.evaluate(() => got.map((m) => m.type));
+        assert.ok(got.includes('error'), 'out-of-range layers are answered with an error message');
+        const states = await hostPage.evaluate(() => got.filter((m) => m.type === 'state').map((m) => m.state));
+        assert.deepEqual(states.filter((s) => s !== start), [VALID], `only the well-formed setState changed the state (${states})`);
+
+        // From a sibling frame of a third origin and from the playground's own window: ignored.
+        await post([{ convplay: 1, type: 'setState', state: START }]);
+        await frame.waitForFunction((s) => convplay.state() === s, start);
+        await hostPage.evaluate(() => new Promise((resolve) => {
+            addEventListener('message', (e) => { if (e.data === 'sibling-done') resolve(); });
+            document.getElementById('sib').contentWindow.postMessage('go', '*');
+        }));
+        await frame.evaluate((v) => window.postMessage({ convplay: 1, type: 'setState', state: v }, '*'), VALID);
+        await hostPage.waitForTimeout(500);
+        assert.equal(await fstate(), start, 'messages from other windows do not act');
+
+        // A flood: 3000 setState messages in one go. Bounded: the page answers soon after and
+        // ends on the last one.
+        const t0 = performance.now();
+        await hostPage.evaluate(() => {
+            const w = document.getElementById('pg').contentWindow;
+            for (let i = 0; i < 3000; i++) w.postMessage({ convplay: 1, type: 'setState', state: `v=1&in=1x${8 + (i % 50)}x8&net=relu` }, '*');
+        });
+        await frame.waitForFunction((last) => convplay.state() === last, canonical('v=1&in=1x57x8&net=relu'), { timeout: 60000 });
+        const floodMs = performance.now() - t0;
+        const t1 = performance.now();
+        const inPage = await frame.evaluate(() => { const t = performance.now(); convplay.state(); return performance.now() - t; });
+        assert.ok(inPage < 100, `a test hook answered in ${inPage.toFixed(1)} ms after the flood`);
+        assert.ok(performance.now() - t1 < 2000);
+        console.log(`hostile: 3000 setState messages handled in ${floodMs.toFixed(0)} ms`);
+        assert.ok(floodMs < 30000, `the flood took ${floodMs.toFixed(0)} ms`);
+        assert.ok(await frame.evaluate(() => Module.HEAPU8.length) <= MEMORY_BOUND);
+        assert.deepEqual(errors, []);
+    } finally {
+        await hostPage.close();
+        host.proc.kill();
+        rmSync(dir, { recursive: true, force: true });
+    }
 });
