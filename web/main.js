@@ -47,7 +47,7 @@ const PREFERRED_FIELDS = ['index', 'text', 'name', 'in', 'out', 'params', 'macs'
                           'axes', 'warnings', 'error', 'hint'];
 const ALWAYS_COLUMNS = ['index', 'text', 'name', 'in', 'out', 'params', 'macs'];
 const TITLES = { index: '#', text: 'layer', name: 'type', in: 'input', out: 'output',
-                 macs: 'MACs', axes: 'per axis', first_error: 'first error' };
+                 macs: 'MACs', axes: 'per axis', error_layer: 'failing layer' };
 const title = (key) => TITLES[key] ?? key.replace(/_/g, ' ');
 
 const isEmpty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
@@ -74,7 +74,7 @@ function formatValue(v) {
 // The JSON's `index` counts from 0 (for programs); the engine's messages say "layer 1" for the
 // first layer, so the page numbers layers from 1 too.
 function layerNumber(layer) {
-    return Number.isInteger(layer && layer.index) ? String(layer.index + 1) : '';
+    return Number.isInteger(layer && layer.layer) ? String(layer.layer) : '';
 }
 
 function cellClass(v) {
@@ -147,8 +147,8 @@ function renderTable(layers) {
 // go into a small key/value list.
 function renderSummary(result) {
     const extra = Object.entries(result)
-        .filter(([k, v]) => !['ok', 'error', 'layers', 'first_error'].includes(k) && !isEmpty(v));
-    // (first_error is a 0-based pointer to the failing layer, which the table marks already.)
+        .filter(([k, v]) => !['ok', 'error', 'layers', 'error_layer'].includes(k) && !isEmpty(v));
+    // (error_layer names the failing layer, which the table marks already.)
     summaryEl.replaceChildren(...extra.flatMap(([k, v]) => {
         const dt = document.createElement('dt');
         dt.textContent = title(k);

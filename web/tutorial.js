@@ -101,7 +101,7 @@ function verdict(s, want) {
     if (H !== want[0] || W !== want[1])
         return { ok: false, text: `Keep the input at ${dims(want)}: it is ${dims([H, W])} now.` };
     const bad = s.layers.find((L) => L.error);
-    if (bad) return { ok: false, text: `Layer ${bad.index + 1} (${bad.name}) fails: ${bad.error}` };
+    if (bad) return { ok: false, text: `Layer ${bad.layer} (${bad.name}) fails: ${bad.error}` };
     const down = s.layers.some((L) => L.name.startsWith('conv2d') && L.axes.some((a) => a.stride > 1));
     const up = s.layers.some((L) => L.name.startsWith('convT2d'));
     if (!down || !up) return { ok: false, text: 'Keep an encoder (a strided conv2d) and a decoder (a convT2d).' };

@@ -187,8 +187,8 @@ int cmd_run(const std::vector<std::string>& argv) {
         const Tensor& out = p.output(i);
         const std::string stem = layer_stem(size_t(i), L.name);
         m.begin_object();
-        m.key("index").value(static_cast<int64_t>(i)).key("name").value(L.name);
-        m.key("layer").value(print_layer(state->net[size_t(i)]));
+        m.key("layer").value(static_cast<int64_t>(i + 1)).key("name").value(L.name);
+        m.key("text").value(print_layer(state->net[size_t(i)]));
         m.key("shape").value(out.shape);
         if (auto st = stage.write_npy(stem + ".npy", out); !st) return fail(st);
         m.key("output").value(stem + ".npy");

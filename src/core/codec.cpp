@@ -389,7 +389,7 @@ Result<State> parse_state(std::string_view text) {
     for (size_t i = 0; i < t.size(); ++i) {
         const auto c = static_cast<unsigned char>(t[i]);
         if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x7f) {
-            char buf[80];
+            char buf[96];  // the longest position (20 digits) fits
             std::snprintf(buf, sizeof buf, "the state has byte 0x%02X at position %zu: it is plain ASCII text", c, i + 1);
             return Status::error(buf);
         }

@@ -55,12 +55,14 @@ std::string shapes_json(const State& state, const NetInfo& info, const SolveRepo
     j.key("state").value(print_state(state));
     j.key("input").value(info.input);
     if (info.ok()) j.key("output").value(info.layers.empty() ? info.input : info.layers.back().out);
-    j.key("first_error").value(info.first_error);
+    // Layer numbers in this JSON count from 1, as people read them (and as messages say them).
+    if (info.ok()) j.key("error_layer").null();
+    else j.key("error_layer").value(info.first_error + 1);
     j.key("layers").begin_array();
     for (size_t i = 0; i < info.layers.size(); ++i) {
         const LayerInfo& L = info.layers[i];
         j.begin_object();
-        j.key("index").value(static_cast<int64_t>(i));
+        j.key("layer").value(static_cast<int64_t>(i + 1));
         j.key("name").value(L.name);
         j.key("text").value(print_layer(state.net[i]));
         if (L.status.ok) {
@@ -96,7 +98,7 @@ std::string shapes_json(const State& state, const NetInfo& info, const SolveRepo
     j.key("mismatches").begin_array();
     for (const auto& m : solve.mismatches) {
         j.begin_object();
-        j.key("up_layer").value(m.up_layer).key("down_layer").value(m.down_layer);
+        j.key("up_layer").value(m.up_layer + 1).key("down_layer").value(m.down_layer + 1);
         j.key("got").value(m.got).key("want").value(m.want);
         j.key("fixable").value(m.fixable).key("fix").value(m.fix).key("message").value(m.message);
         j.end_object();

@@ -13,6 +13,7 @@
 
 #include "kernels/conv_tile.hpp"
 #include "kernels/padded_input.hpp"
+#include "kernels/phase_rows.hpp"
 #include "kernels/simd_kernels.hpp"
 
 namespace cp {
@@ -87,17 +88,18 @@ public:
                         for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
                             const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
                             const int64_t oc = grp * cout_g + ob;
-                            TileArgs a;
-                            a.chan_plane = band_chan();
-                            a.taps = taps_.data();
-                            a.ntaps = int(ntaps);
-                            a.cin = int(cin_g);
-                            a.w = w;
-                            a.bias = bias_.empty() ? nullptr : bias_.data() + oc;
-                            a.out_plane = g.OH * g.OW;
-                            // output row oy reads band rows (oy - oy0)*sh + ky*dh (the taps add ky*dh)
-                            a.in = scratch + grp * cin_g * band_chan() + (oy - oy0) * g.sh * pad_.pcols;
-                            a.out = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW;
+                            const TileArgs a{
+                                // output row oy reads band rows (oy - oy0)*sh + ky*dh (the taps add ky*dh)
+                                .in = scratch + grp * cin_g * band_chan() + (oy - oy0) * g.sh * pad_.pcols,
+                                .chan_plane = band_chan(),
+                                .taps = taps_.data(),
+                                .ntaps = int(ntaps),
+                                .cin = int(cin_g),
+                                .w = w,
+                                .bias = bias_.empty() ? nullptr : bias_.data() + oc,
+                                .out = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW,
+                                .out_plane = g.OH * g.OW,
+                            };
                             conv_row_any(ocb, a, g.OW);
                             w += ocb * cin_g * ntaps;
                         }
@@ -128,16 +130,17 @@ private:
                     for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
                         const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
                         const int64_t oc = grp * cout_g + ob;
-                        TileArgs a;
-                        a.in = scratch;
-                        a.chan_plane = kChunkStride;
-                        a.taps = taps_.data();
-                        a.ntaps = 1;
-                        a.cin = int(cin_g);
-                        a.w = w;
-                        a.bias = bias_.empty() ? nullptr : bias_.data() + oc;
-                        a.out = out + (n * g.C_out + oc) * hw + x0;
-                        a.out_plane = hw;
+                        const TileArgs a{
+                            .in = scratch,
+                            .chan_plane = kChunkStride,
+                            .taps = taps_.data(),
+                            .ntaps = 1,
+                            .cin = int(cin_g),
+                            .w = w,
+                            .bias = bias_.empty() ? nullptr : bias_.data() + oc,
+                            .out = out + (n * g.C_out + oc) * hw + x0,
+                            .out_plane = hw,
+                        };
                         conv_row_any(ocb, a, len);
                         w += ocb * cin_g;
                     }
@@ -155,22 +158,6 @@ private:
     std::vector<float> packed_, bias_;
 };
 
-// The taps of one output phase along one axis: kernel index k and input offset c = (r+p-k*d)/s.
-struct AxisTaps {
-    std::vector<int64_t> k, c;
-};
-
-AxisTaps phase_taps(int64_t r, int64_t K, int64_t s, int64_t d, int64_t p) {
-    AxisTaps t;
-    for (int64_t k = 0; k < K; ++k) {
-        const int64_t num = r + p - k * d;
-        if (((num % s) + s) % s != 0) continue;
-        t.k.push_back(k);
-        t.c.push_back(num >= 0 ? num / s : -((-num) / s));  // exact division
-    }
-    return t;
-}
-
 class ConvTSimd final : public LayerKernel {
 public:
     ConvTSimd(const Geom& g, const float* w, const float* b) : g_(g) {
@@ -178,11 +165,11 @@ public:
         int64_t margin_y = 0, margin_x = 0, max_cy = 0, max_cx = 0;
         for (int64_t r = 0; r < g.sh; ++r) {
             ty_.push_back(phase_taps(r, g.kh, g.sh, g.dh, g.pt));
-            for (int64_t c : ty_.back().c) margin_y = std::max(margin_y, -c), max_cy = std::max(max_cy, c);
+            for (const PhaseTap& t : ty_.back()) margin_y = std::max(margin_y, -t.c), max_cy = std::max(max_cy, t.c);
         }
         for (int64_t r = 0; r < g.sw; ++r) {
             tx_.push_back(phase_taps(r, g.kw, g.sw, g.dw, g.pl));
-            for (int64_t c : tx_.back().c) margin_x = std::max(margin_x, -c), max_cx = std::max(max_cx, c);
+            for (const PhaseTap& t : tx_.back()) margin_x = std::max(margin_x, -t.c), max_cx = std::max(max_cx, t.c);
         }
         my_ = margin_y, mx_ = margin_x;
         // Rows/columns of phase outputs: q in [0, ceil(OH/sh)); they read q + c + margin.
@@ -196,12 +183,11 @@ public:
             for (int64_t rx = 0; rx < g.sw; ++rx) {
                 Phase ph;
                 ph.ry = ry, ph.rx = rx;
-                const AxisTaps &ay = ty_[size_t(ry)], &ax = tx_[size_t(rx)];
                 std::vector<int64_t> kidx;
-                for (size_t i = 0; i < ay.k.size(); ++i)
-                    for (size_t j = 0; j < ax.k.size(); ++j) {
-                        ph.taps.push_back(int32_t((ay.c[i] + my_) * pad_.pcols + ax.c[j] + mx_));
-                        kidx.push_back(ay.k[i] * g.kw + ax.k[j]);
+                for (const PhaseTap& ty : ty_[size_t(ry)])
+                    for (const PhaseTap& tx : tx_[size_t(rx)]) {
+                        ph.taps.push_back(int32_t((ty.c + my_) * pad_.pcols + tx.c + mx_));
+                        kidx.push_back(ty.k * g.kw + tx.k);
                     }
                 ph.w_offset = int64_t(packed_.size());
                 // weight[ic][oc_local][ky][kx] of group grp, gathered per tap
@@ -219,7 +205,7 @@ public:
 
     void run(const float* in, float* out, float* scratch) const override {
         const Geom& g = g_;
-        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
+        const int64_t cout_g = g.cout_g();
         // One buffer row per (column phase, channel of the block): the phases of an output row
         // are computed side by side, then interleaved into it.
         float* rowbuf = scratch + pad_.floats();
@@ -238,19 +224,9 @@ public:
                             const float* bias = bias_.empty() ? nullptr : bias_.data() + oc;
                             float* orow = out + ((n * g.C_out + oc) * g.OH + q * g.sh + ry) * g.OW;
                             if (g.sw == 2) {  // both column phases in one zipped pass (ocb <= kOcb = 4)
-                                TileArgs a[2];
-                                for (int rx = 0; rx < 2; ++rx) {
-                                    const Phase& ph = phases_[size_t(ry * 2 + rx)];
-                                    a[rx].in = scratch + grp * cin_g * pad_.chan_plane + q * pad_.pcols;
-                                    a[rx].chan_plane = pad_.chan_plane;
-                                    a[rx].taps = ph.taps.data();
-                                    a[rx].ntaps = int(ph.taps.size());
-                                    a[rx].cin = int(cin_g);
-                                    a[rx].w = packed_.data() + ph.w_offset +
-                                              (grp * cout_g + ob) * cin_g * int64_t(ph.taps.size());
-                                    a[rx].bias = bias;
-                                }
-                                conv_row_zip2_any(ocb, a[0], a[1], orow, g.OH * g.OW, g.OW);
+                                conv_row_zip2_any(ocb, phase_args(phases_[size_t(ry * 2)], scratch, grp, ob, q, bias),
+                                                  phase_args(phases_[size_t(ry * 2 + 1)], scratch, grp, ob, q, bias), orow,
+                                                  g.OH * g.OW, g.OW);
                                 continue;
                             }
                             for (int64_t rx = 0; rx < g.sw; ++rx) {
@@ -264,43 +240,39 @@ public:
                                         std::fill(dst + o * dst_plane, dst + o * dst_plane + cols, bias ? bias[o] : 0.0f);
                                     continue;
                                 }
-                                TileArgs a;
-                                a.in = scratch + grp * cin_g * pad_.chan_plane + q * pad_.pcols;
-                                a.chan_plane = pad_.chan_plane;
-                                a.taps = ph.taps.data();
-                                a.ntaps = int(ph.taps.size());
-                                a.cin = int(cin_g);
-                                a.w = packed_.data() + ph.w_offset + (grp * cout_g + ob) * cin_g * int64_t(ph.taps.size());
-                                a.bias = bias;
-                                a.out = dst;
-                                a.out_plane = dst_plane;
+                                TileArgs a = phase_args(ph, scratch, grp, ob, q, bias);
+                                a.out = dst, a.out_plane = dst_plane;
                                 conv_row_any(ocb, a, cols);
                             }
-                            if (g.sw > 1) interleave(rowbuf, rb_plane, ocb, orow, g.OH * g.OW);
+                            if (g.sw > 1) interleave_phases(rowbuf, kOcb * rb_plane, rb_plane, ocb, g.sw, orow, g.OH * g.OW, g.OW);
                         }
             }
         }
     }
 
 private:
-    // rowbuf[rx][o][x] -> out[o][x*sw + rx], for strides above 2 (stride 2 is zipped in the
-    // tile itself: conv_row_zip2_any).
-    void interleave(const float* rowbuf, int64_t rb_plane, int ocb, float* orow, int64_t out_plane) const {
-        const Geom& g = g_;
-        for (int o = 0; o < ocb; ++o) {
-            float* dst = orow + o * out_plane;
-            for (int64_t ox = 0; ox < g.OW; ++ox)
-                dst[ox] = rowbuf[((ox % g.sw) * kOcb + o) * rb_plane + ox / g.sw];
-        }
-    }
-
     struct Phase {
         int64_t ry = 0, rx = 0;
         std::vector<int32_t> taps;
         int64_t w_offset = 0;
     };
+
+    // What every tile of phase `ph` reads for output-channel block `ob` of group `grp` at phase
+    // row q (the caller sets where it writes).
+    TileArgs phase_args(const Phase& ph, const float* padded, int64_t grp, int64_t ob, int64_t q, const float* bias) const {
+        const int64_t cin_g = g_.cin_g(), ntaps = int64_t(ph.taps.size());
+        return {
+            .in = padded + grp * cin_g * pad_.chan_plane + q * pad_.pcols,
+            .chan_plane = pad_.chan_plane,
+            .taps = ph.taps.data(),
+            .ntaps = int(ntaps),
+            .cin = int(cin_g),
+            .w = packed_.data() + ph.w_offset + (grp * g_.cout_g() + ob) * cin_g * ntaps,
+            .bias = bias,
+        };
+    }
     Geom g_;
-    std::vector<AxisTaps> ty_, tx_;
+    std::vector<std::vector<PhaseTap>> ty_, tx_;
     int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0;
     PaddedInput pad_;
     std::vector<Phase> phases_;

@@ -10,16 +10,18 @@
 
 namespace cp {
 
+// Filled with designated initializers (`TileArgs{.in = ..., ...}`), so every field is named where
+// it is set; fields left out are null / 0.
 struct TileArgs {
-    const float* in;        // the padded input at this tile's (row, first column), channel 0
-    int64_t chan_plane;     // floats between input channels
-    const int32_t* taps;    // tap offsets
-    int ntaps;
-    int cin;                // input channels summed over
-    const float* w;         // packed weights [ntaps][cin][OCB]
-    const float* bias;      // OCB biases, or nullptr
-    float* out;             // output channel 0 at this tile's first pixel
-    int64_t out_plane;      // floats between output channels
+    const float* in = nullptr;        // the padded input at this tile's (row, first column), channel 0
+    int64_t chan_plane = 0;           // floats between input channels
+    const int32_t* taps = nullptr;    // tap offsets
+    int ntaps = 0;
+    int cin = 0;                      // input channels summed over
+    const float* w = nullptr;         // packed weights [ntaps][cin][OCB]
+    const float* bias = nullptr;      // OCB biases, or nullptr
+    float* out = nullptr;             // output channel 0 at this tile's first pixel
+    int64_t out_plane = 0;            // floats between output channels
 };
 
 // n_valid: pixels to store (4*XV for a full tile, fewer at the end of a row).

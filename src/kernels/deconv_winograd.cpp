@@ -14,16 +14,16 @@
 // position a GEMM over input channels (conv_row_any with one tap, vectorised over tiles) writes
 // M[pos][oc][tile], and the output transform (plus bias) writes the phase rows into a row buffer.
 // For stride 2, column phase 1's output transform zips both phases straight into the output rows;
-// only the rows' tails (and larger strides) go through the scalar interleave(). The input copy is
+// only the rows' tails (and larger strides) go through interleave_phases() (phase_rows.hpp). The input copy is
 // split into even/odd columns (PaddedInput with 2 column phases) so that x[2j + e] over tiles j is
 // a contiguous vector.
 #include <algorithm>
 #include <cstring>
-#include <utility>
 #include <vector>
 
 #include "kernels/conv_tile.hpp"
 #include "kernels/padded_input.hpp"
+#include "kernels/phase_rows.hpp"
 #include "kernels/simd_kernels.hpp"
 
 namespace cp {
@@ -43,19 +43,14 @@ struct AxisPhase {
 
 // False when the phase does not fit the scheme (more than 2 taps, or offsets not consecutive).
 bool axis_phase(int64_t r, int64_t K, int64_t s, int64_t d, int64_t p, AxisPhase& out) {
-    std::vector<std::pair<int64_t, int64_t>> ck;  // (c, k)
-    for (int64_t k = 0; k < K; ++k) {
-        const int64_t num = r + p - k * d;
-        if (((num % s) + s) % s != 0) continue;
-        ck.emplace_back(num >= 0 ? num / s : -((-num) / s), k);
-    }
-    if (ck.size() > 2) return false;
-    std::sort(ck.begin(), ck.end());
-    out.t = int(ck.size());
-    if (out.t >= 1) out.c0 = ck[0].first, out.k[0] = ck[0].second;
+    std::vector<PhaseTap> taps = phase_taps(r, K, s, d, p);
+    if (taps.size() > 2) return false;
+    std::sort(taps.begin(), taps.end(), [](const PhaseTap& a, const PhaseTap& b) { return a.c < b.c; });
+    out.t = int(taps.size());
+    if (out.t >= 1) out.c0 = taps[0].c, out.k[0] = taps[0].k;
     if (out.t == 2) {
-        if (ck[1].first != out.c0 + 1) return false;
-        out.k[1] = ck[1].second;
+        if (taps[1].c != out.c0 + 1) return false;
+        out.k[1] = taps[1].k;
     }
     return true;
 }
@@ -308,16 +303,17 @@ public:
                                 for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
                                     const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
                                     const int64_t oc = grp * cout_g + ob;
-                                    TileArgs a;
-                                    a.in = V + (pos * g.C_in + grp * cin_g) * txs_;
-                                    a.chan_plane = txs_;
-                                    a.taps = &zero_tap;
-                                    a.ntaps = 1;
-                                    a.cin = int(cin_g);
-                                    a.w = wph + ((pos * g.groups + grp) * cout_g + ob) * cin_g;
-                                    a.bias = nullptr;
-                                    a.out = M + (pos * g.C_out + oc) * txs_;
-                                    a.out_plane = txs_;
+                                    const TileArgs a{
+                                        .in = V + (pos * g.C_in + grp * cin_g) * txs_,
+                                        .chan_plane = txs_,
+                                        .taps = &zero_tap,
+                                        .ntaps = 1,
+                                        .cin = int(cin_g),
+                                        .w = wph + ((pos * g.groups + grp) * cout_g + ob) * cin_g,
+                                        .bias = nullptr,
+                                        .out = M + (pos * g.C_out + oc) * txs_,
+                                        .out_plane = txs_,
+                                    };
                                     conv_row_any(ocb, a, tiles);
                                 }
                         OutArgs oa;
@@ -340,39 +336,15 @@ public:
                         kOut[sel + (f ? 4 : 0)](oa);
                     }
                     for (int64_t a = 0; a < nrows; ++a)
-                        interleave(rowbuf + a * g.sw * g.C_out * rbp_,
-                                   out + (n * g.C_out * g.OH + (q0 + a) * g.sh + ry) * g.OW, 16 * full_vecs);
+                        interleave_phases(rowbuf + a * g.sw * g.C_out * rbp_, g.C_out * rbp_, rbp_, g.C_out, g.sw,
+                                          out + (n * g.C_out * g.OH + (q0 + a) * g.sh + ry) * g.OW, g.OH * g.OW, g.OW,
+                                          16 * full_vecs);
                 }
             }
         }
     }
 
 private:
-    // rb[rx][oc][x] -> out[oc][x*sw + rx] for every channel, output columns from `from` on;
-    // orow: channel 0's output row.
-    void interleave(const float* rb, float* orow, int64_t from) const {
-        const Geom& g = g_;
-        const int64_t out_plane = g.OH * g.OW;
-        for (int64_t oc = 0; oc < g.C_out; ++oc) {
-            float* dst = orow + oc * out_plane;
-            if (g.sw == 1) {
-                std::memcpy(dst, rb + oc * rbp_, size_t(g.OW) * sizeof(float));
-                continue;
-            }
-            int64_t x = from / g.sw;
-            if (g.sw == 2 && from % 2 == 0) {
-                const float* p0 = rb + oc * rbp_;
-                const float* p1 = rb + (g.C_out + oc) * rbp_;
-                for (; 2 * x + 8 <= g.OW; x += 4) {
-                    const v128_t a = wasm_v128_load(p0 + x), b = wasm_v128_load(p1 + x);
-                    wasm_v128_store(dst + 2 * x, wasm_i32x4_shuffle(a, b, 0, 4, 1, 5));
-                    wasm_v128_store(dst + 2 * x + 4, wasm_i32x4_shuffle(a, b, 2, 6, 3, 7));
-                }
-            }
-            for (int64_t ox = std::max(from, x * g.sw); ox < g.OW; ++ox) dst[ox] = rb[((ox % g.sw) * g.C_out + oc) * rbp_ + ox / g.sw];
-        }
-    }
-
     Geom g_;
     std::vector<AxisPhase> ay_, ax_;
     int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0, nvec_ = 0, txs_ = 0, rbp_ = 0;

@@ -1,4 +1,5 @@
-// make_geom: LayerInfo (core) -> Geom (kernels), 1-d mapped to 2-d with height 1.
+// make_geom: LayerInfo (core) -> Geom (kernels), 1-d mapped to 2-d with height 1; the sub-pixel
+// phase taps of a transposed conv.
 #include "kernels/geometry.hpp"
 
 namespace cp {
@@ -26,6 +27,16 @@ Geom make_geom(const Layer& L, const LayerInfo& info) {
     g.pl = aw.pad_before, g.pr = aw.pad_after;
     g.oph = h >= 0 ? ah.output_padding : 0, g.opw = aw.output_padding;
     return g;
+}
+
+std::vector<PhaseTap> phase_taps(int64_t r, int64_t K, int64_t s, int64_t d, int64_t p) {
+    std::vector<PhaseTap> taps;
+    for (int64_t k = 0; k < K; ++k) {
+        const int64_t num = r + p - k * d;
+        if (((num % s) + s) % s != 0) continue;
+        taps.push_back({k, num >= 0 ? num / s : -((-num) / s)});  // exact division
+    }
+    return taps;
 }
 
 }  // namespace cp

@@ -2,6 +2,7 @@
 // is a 2-d one with height 1 (k=1, s=1, d=1, no padding along H), exactly as PyTorch runs it.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "core/layer.hpp"
 #include "core/source_index.hpp"  // pad_source
@@ -26,5 +27,14 @@ struct Geom {
 
 // Builds the kernel geometry of a valid layer (info.status.ok).
 Geom make_geom(const Layer& layer, const LayerInfo& info);
+
+// A transposed conv along one axis, split into its s sub-pixel phases: output q*s + r meets kernel
+// tap k only when r + p - k*d is a multiple of s, and then reads input q + c, c = (r + p - k*d)/s.
+// phase_taps lists those (k, c) of phase r in increasing k. Both transposed-conv SIMD kernels
+// (sub-pixel and Winograd) are built on it.
+struct PhaseTap {
+    int64_t k, c;
+};
+std::vector<PhaseTap> phase_taps(int64_t r, int64_t K, int64_t s, int64_t d, int64_t p);
 
 }  // namespace cp

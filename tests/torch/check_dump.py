@@ -1,15 +1,16 @@
 #!/usr/bin/python3
 """Cross-checks a `convplay run ... --dump` directory against PyTorch.
 
-    /usr/bin/python3 tests/torch/check_dump.py DIR
+    /usr/bin/python3 tests/torch/check_dump.py DIR [DIR ...]
 
-DIR holds manifest.json = {"state": ..., "input": "input.npy", "layers": [{"index": 0,
+DIR holds manifest.json = {"state": ..., "input": "input.npy", "layers": [{"layer": 1,
 "name": "conv2d", "output": "00_conv2d.npy", "weight": "...npy", "bias": "...npy"}, ...]}
 and float32 little-endian .npy files.  Every layer is rebuilt with torch_layers.build, the
 dumped weight/bias are copied in, and the stack is re-run in PyTorch from the dumped input,
 each layer fed with PyTorch's own previous output.  A layer passes when
 max|ours - torch| <= 1e-5 * max(1, max|torch|).  Prints one line per layer; exits 1 on any
-mismatch (0 when all pass, 2 on a malformed dump).
+mismatch (0 when all pass, 2 on a malformed dump). Several DIRs are checked in one process
+(importing torch costs seconds; check_dump.sh passes all its dumps at once).
 """
 
 import json
@@ -59,9 +60,9 @@ def check(dirname, out=sys.stdout):
     ok = True
     torch.set_num_threads(1)
     for i, (L, e) in enumerate(zip(layers, entries)):
-        if e.get("index", i) != i:
-            raise DumpError(f"layer entry {i} has index {e.get('index')}")
-        label = f"{i:2d} {L['name']:<10}"
+        if e.get("layer", i + 1) != i + 1:
+            raise DumpError(f"entry {i + 1} of the manifest says layer {e.get('layer')}")
+        label = f"{i + 1:2d} {L['name']:<10}"
         if e.get("name") not in (None, L["name"]):
             print(f"{label} note: manifest calls it {e.get('name')!r}", file=out)
         try:
@@ -114,17 +115,24 @@ def check(dirname, out=sys.stdout):
 
 
 def main(argv):
-    if len(argv) != 2 or argv[1] in ("-h", "--help"):
+    if len(argv) < 2 or argv[1] in ("-h", "--help"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     warnings.filterwarnings("ignore")
-    try:
-        ok = check(argv[1])
-    except (DumpError, OSError, KeyError, ValueError, json.JSONDecodeError) as e:
-        print(f"malformed dump: {e}", file=sys.stderr)
-        return 2
-    print("all layers match" if ok else "MISMATCH")
-    return 0 if ok else 1
+    worst = 0
+    for d in argv[1:]:
+        if len(argv) > 2:
+            print(f"=== {d}")
+        try:
+            ok = check(d)
+        except (DumpError, OSError, KeyError, ValueError, json.JSONDecodeError) as e:
+            print(f"malformed dump: {e}", file=sys.stderr)
+            worst = 2
+            continue
+        print("all layers match" if ok else "MISMATCH")
+        if not ok:
+            worst = max(worst, 1)
+    return worst
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cross-checks the native CLI against PyTorch on representative stacks:
 # for each state, a random input .npy (numpy, seeded) -> `convplay run STATE --npy IN --out DIR
-# --dump` -> tests/torch/check_dump.py DIR (1e-5 relative, layer by layer).
+# --dump`, then tests/torch/check_dump.py on every dump in one process (1e-5 relative, layer by
+# layer).
 #
 #   tests/torch/check_dump.sh            # from anywhere
 #
@@ -53,39 +54,47 @@ if [ "${KEEP:-0}" != "1" ]; then
   trap 'rm -rf "$TMP"' EXIT
 fi
 
-pass=0
 fail=0
 failed=()
-i=0
-for state in "${STATES[@]}"; do
-  dir="$TMP/$i"
-  mkdir -p "$dir/out"
-  echo "=== [$i] $state"
-  if ! "$PY" - "$HERE" "$state" "$dir/in.npy" "$i" <<'PY'
-import sys
+dirs=()
+# One Python process makes every input (numpy only, seeded per stack).
+if ! "$PY" - "$HERE" "$TMP" "${STATES[@]}" <<'PY'
+import os, sys
 import numpy as np
 sys.path.insert(0, sys.argv[1])
 from torch_layers import parse_state
-shape, _ = parse_state(sys.argv[2])
-rng = np.random.default_rng(1000 + int(sys.argv[4]))
-np.save(sys.argv[3], rng.uniform(-1, 1, size=shape).astype("<f4"))
+for i, state in enumerate(sys.argv[3:]):
+    shape, _ = parse_state(state)
+    rng = np.random.default_rng(1000 + i)
+    os.makedirs(f"{sys.argv[2]}/{i}/out", exist_ok=True)
+    np.save(f"{sys.argv[2]}/{i}/in.npy", rng.uniform(-1, 1, size=shape).astype("<f4"))
 PY
-  then
-    echo "    could not make the input"; fail=$((fail + 1)); failed+=("$i"); i=$((i + 1)); continue
-  fi
-  if ! "$CLI" run "$state" --npy "$dir/in.npy" --out "$dir/out" --dump >"$dir/cli.log" 2>&1; then
-    echo "    FAIL: convplay run exited non-zero:"; tail -n 5 "$dir/cli.log" | sed 's/^/      /'
-    fail=$((fail + 1)); failed+=("$i"); i=$((i + 1)); continue
-  fi
-  if "$PY" "$HERE/check_dump.py" "$dir/out" 2>&1 | sed 's/^/    /'; [ "${PIPESTATUS[0]}" -eq 0 ]; then
-    pass=$((pass + 1))
+then
+  echo "check_dump: could not make the inputs"; exit 1
+fi
+i=0
+for state in "${STATES[@]}"; do
+  dir="$TMP/$i"
+  echo "=== [$i] $state"
+  if "$CLI" run "$state" --npy "$dir/in.npy" --out "$dir/out" --dump >"$dir/cli.log" 2>&1; then
+    dirs+=("$dir/out")
   else
+    echo "    FAIL: convplay run exited non-zero:"; tail -n 5 "$dir/cli.log" | sed 's/^/      /'
     fail=$((fail + 1)); failed+=("$i")
   fi
   i=$((i + 1))
 done
 
+# One Python process (importing torch costs seconds) re-runs every dump.
+if [ "${#dirs[@]}" -gt 0 ]; then
+  "$PY" "$HERE/check_dump.py" "${dirs[@]}" | sed 's/^/    /'
+  rc=${PIPESTATUS[0]}
+  if [ "$rc" -ne 0 ]; then
+    fail=$((fail + 1)); failed+=("check_dump.py exit $rc")
+  fi
+fi
+
 echo
-echo "check_dump: $pass passed, $fail failed of ${#STATES[@]} stacks${failed[*]:+ (failed: ${failed[*]})}"
+echo "check_dump: ${#STATES[@]} stacks, ${#dirs[@]} ran, $fail failure(s)${failed[*]:+ (${failed[*]})}"
 [ "${KEEP:-0}" = "1" ] && echo "dumps kept in $TMP"
 [ "$fail" -eq 0 ]

@@ -109,7 +109,7 @@ test('an invalid parameter shows PyTorch\'s message and the page stays alive', a
     await hooks(() => convplay.setState('v=1&in=3x64x64&net=conv2d(out=8,k=3);relu;conv2d(out=4,k=99);relu'));
     await waitSettled(page);
     const s = await shapes();
-    assert.equal(s.first_error, 2);
+    assert.equal(s.error_layer, 3);
     assert.match(s.layers[2].error, /Kernel size can't be greater than actual input size/);
     assert.ok(await hash(1) >= 0, 'the layers before the error still ran');
     assert.equal(await hash(2), -1, 'the failing layer did not run');
