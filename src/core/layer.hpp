@@ -21,6 +21,15 @@ enum class InputImage : uint8_t { Photo, Checker, Text, Gradient, Impulse, Noise
 constexpr int kMaxAxes = 2;  // spatial axes: [0] = H (or L for 1-d), [1] = W
 using Axes = std::array<int64_t, kMaxAxes>;
 
+// Every layer runs as 2-d: a 1-d layer is a 2-d one of height 1, exactly as PyTorch runs it. The
+// one place that maps: the (H, W) pair of any per-axis array `v` of a layer with `axes` spatial
+// axes, `unit` standing in for the H of a 1-d layer.
+template <class T, class PerAxis>
+std::array<T, 2> as_hw(int axes, const PerAxis& v, const T& unit) {
+    if (axes == 2) return {v[0], v[1]};
+    return {unit, v[0]};
+}
+
 struct Layer {
     Op op = Op::ReLU;
     int dims = 2;  // spatial axes this layer expects: 1 (N,C,L) or 2 (N,C,H,W)

@@ -393,12 +393,15 @@ Status conv_info(const Layer& L, const Dims& in, LayerInfo& info) {
         // zero kernel or a non-positive dilation differently. Its choice (ConvParams::use_mkldnn,
         // PyTorch 1.13), with 1-d viewed as 2-d of height 1; the first half of that rule (strided,
         // dilated or a kernel other than 1x1) already holds here.
-        const int64_t kh = axes == 2 ? L.kernel[0] : 1, kw = L.kernel[axes - 1];
+        const auto [kh, kw] = as_hw<int64_t>(axes, L.kernel, 1);
         const int64_t numel = sat_count(padded_in);  // saturates: a stack at the caps passes 2^63
         const bool mkldnn = g > 1 || (kw > 3 && kh > 3) || in[0] > 1 || numel > 20480;
         if (mkldnn && bad_dilation) return fail(info, "non-positive dilation is not supported");
         if (mkldnn) return fail(info, "could not create a descriptor for a dilated convolution forward propagation primitive");
-        auto two = [&](const Axes& v) { return axes == 2 ? Dims{v[0], v[1]} : Dims{1, v[0]}; };
+        auto two = [&](const Axes& v) {
+            const auto hw = as_hw<int64_t>(axes, v, 1);
+            return Dims{hw[0], hw[1]};
+        };
         if (!dilated)  // slow_conv2d
             return fail(info, "kernel size should be greater than zero, but got kernel_height: " + std::to_string(kh) +
                                   " kernel_width: " + std::to_string(kw));

@@ -26,6 +26,13 @@ struct AxisInfo {
     // and how many of those are real input cells rather than padding.
     int64_t gap = 0, gap_input = 0;
     std::string formula;  // "H: floor((64 + 1 + 1 - 3) / 2) + 1 = floor(63 / 2) + 1 = 32"
+
+    // The H axis of a 1-d layer run as 2-d (see as_hw): one cell in, one out, a 1-tap kernel.
+    static AxisInfo unit() {
+        AxisInfo a;
+        a.in = a.out = 1;
+        return a;
+    }
 };
 
 struct LayerInfo {

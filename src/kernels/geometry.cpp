@@ -12,20 +12,15 @@ Geom make_geom(const Layer& L, const LayerInfo& info) {
     g.groups = L.has_weights() ? L.groups : 1;
     g.mode = L.has_weights() ? L.padding_mode : PadMode::Zeros;
     g.bias = L.has_weights() && L.bias;
-    const int h = info.axes == 2 ? 0 : -1;  // axis index of H, -1 when 1-d
-    const int w = info.axes == 2 ? 1 : 0;
-    const AxisInfo one{};
-    const AxisInfo& ah = h >= 0 ? info.axis[h] : one;
-    const AxisInfo& aw = info.axis[w];
-    g.H = h >= 0 ? ah.in : 1;
-    g.OH = h >= 0 ? ah.out : 1;
-    g.W = aw.in, g.OW = aw.out;
-    g.kh = h >= 0 ? ah.kernel : 1, g.kw = aw.kernel;
-    g.sh = h >= 0 ? ah.stride : 1, g.sw = aw.stride;
-    g.dh = h >= 0 ? ah.dilation : 1, g.dw = aw.dilation;
-    g.pt = h >= 0 ? ah.pad_before : 0, g.pb = h >= 0 ? ah.pad_after : 0;
+    const auto [ah, aw] = as_hw(info.axes, info.axis, AxisInfo::unit());
+    g.H = ah.in, g.W = aw.in;
+    g.OH = ah.out, g.OW = aw.out;
+    g.kh = ah.kernel, g.kw = aw.kernel;
+    g.sh = ah.stride, g.sw = aw.stride;
+    g.dh = ah.dilation, g.dw = aw.dilation;
+    g.pt = ah.pad_before, g.pb = ah.pad_after;
     g.pl = aw.pad_before, g.pr = aw.pad_after;
-    g.oph = h >= 0 ? ah.output_padding : 0, g.opw = aw.output_padding;
+    g.oph = ah.output_padding, g.opw = aw.output_padding;
     return g;
 }
 
