@@ -76,8 +76,8 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
     }
     ExplainAxis one;
     one.in = one.out = one.grid = one.zeros_size = 1;
-    axv[0] = info.axes == 2 ? e.ax[0] : one;
-    axv[1] = info.axes == 2 ? e.ax[1] : e.ax[0];
+    const auto hw = as_hw(info.axes, e.ax, one);
+    axv[0] = hw[0], axv[1] = hw[1];
     const ExplainAxis &H = axv[0], &W = axv[1];
     e.grid_h = H.grid + H.overhang, e.grid_w = W.grid + W.overhang;
     e.out_h = H.out, e.out_w = W.out;
@@ -260,10 +260,8 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
 }
 
 bool window_covers(const Explain& e, int64_t oy, int64_t ox, int64_t y, int64_t x) {
-    const ExplainAxis none{};
-    const ExplainAxis& H = e.axes == 2 ? e.ax[0] : none;
-    const ExplainAxis& W = e.axes == 2 ? e.ax[1] : e.ax[0];
-    const int64_t kh = e.axes == 2 ? H.kernel : 1, dh = e.axes == 2 ? H.dilation : 1;
+    const auto [H, W] = as_hw(e.axes, e.ax, ExplainAxis{});  // a 1-d H: one tap, dilation 1
+    const int64_t kh = H.kernel, dh = H.dilation;
     const int64_t dy = y - oy * e.slide_stride_h, dx = x - ox * e.slide_stride_w;
     if (dy < 0 || dx < 0 || dy % dh || dx % W.dilation) return false;
     return dy / dh < kh && dx / W.dilation < W.kernel;

@@ -26,9 +26,10 @@ struct Hit {
 };
 
 void axes_of(const Layer& L, const LayerInfo& info, Ax ax[2]) {
-    for (int a = 0; a < info.axes; ++a) {
-        const AxisInfo& x = info.axis[size_t(a)];
-        Ax& v = ax[info.axes == 2 ? a : 1];
+    const auto hw = as_hw(info.axes, info.axis, AxisInfo::unit());
+    for (int a = 0; a < 2; ++a) {
+        const AxisInfo& x = hw[size_t(a)];
+        Ax& v = ax[a];
         v.in = x.in, v.out = x.out, v.k = x.kernel, v.s = x.stride, v.d = x.dilation;
         if (L.op == Op::ConvT) {
             v.zeros = (x.in - 1) * x.stride + 1;
