@@ -8,27 +8,17 @@ namespace cp::app {
 
 MapStyle map_style(const MapTexture& m, const ViewState& v, int channel, bool rgb) {
     MapStyle s;
-    if (rgb && m.c >= 3) {
-        // An RGB composite: values in [0, 1] are shown as they are; otherwise one shared range.
-        s.mode = Colormap::Rgb;
+    MapRange r;
+    if (rgb && m.c >= 3) {  // an RGB composite of channels 0..2, one joint range
         s.layer = 0;
-        const float lo = std::min({m.lo[0], m.lo[1], m.lo[2]}), hi = std::max({m.hi[0], m.hi[1], m.hi[2]});
-        s.lo = (lo < 0 || hi > 1) ? lo : 0.0f;
-        s.hi = (lo < 0 || hi > 1) ? hi : 1.0f;
-        return s;
+        r = map_range(Colormap::Rgb, std::min({m.lo[0], m.lo[1], m.lo[2]}), std::max({m.hi[0], m.hi[1], m.hi[2]}));
+    } else {
+        channel = std::clamp(channel, 0, std::max(0, m.c - 1));
+        s.layer = channel;
+        r = map_range(v.colormap, v.shared_range || m.lo.empty() ? m.all_lo : m.lo[size_t(channel)],
+                      v.shared_range || m.hi.empty() ? m.all_hi : m.hi[size_t(channel)]);
     }
-    channel = std::clamp(channel, 0, std::max(0, m.c - 1));
-    s.layer = channel;
-    float lo = v.shared_range || m.lo.empty() ? m.all_lo : m.lo[size_t(channel)];
-    float hi = v.shared_range || m.hi.empty() ? m.all_hi : m.hi[size_t(channel)];
-    const bool both_signs = lo < 0 && hi > 0;
-    s.mode = v.colormap != Colormap::Auto ? v.colormap : both_signs ? Colormap::Diverging : Colormap::Sequential;
-    if (s.mode == Colormap::Diverging) {
-        // Symmetric around zero, so zero is always the neutral colour.
-        const float a = std::max({std::fabs(lo), std::fabs(hi), 1e-12f});
-        lo = -a, hi = a;
-    }
-    s.lo = lo, s.hi = hi;
+    s.mode = r.mode, s.lo = r.lo, s.hi = r.hi;
     return s;
 }
 

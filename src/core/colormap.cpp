@@ -1,6 +1,7 @@
 // Colormap anchors and their interpolation, in C++ and as GLSL (see colormap.hpp).
 #include "core/colormap.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -81,6 +82,22 @@ std::string colormap_glsl() {
          "    return cp_lerp_anchors(t, n, at, c);\n"
          "}\n";
     return s;
+}
+
+MapRange map_range(Colormap wanted, float lo, float hi) {
+    MapRange r;
+    if (wanted == Colormap::Rgb) {
+        const bool fits = lo >= 0 && hi <= 1;
+        r.mode = Colormap::Rgb, r.lo = fits ? 0.0f : lo, r.hi = fits ? 1.0f : hi;
+        return r;
+    }
+    r.mode = wanted != Colormap::Auto ? wanted : (lo < 0 && hi > 0) ? Colormap::Diverging : Colormap::Sequential;
+    r.lo = lo, r.hi = hi;
+    if (r.mode == Colormap::Diverging) {
+        const float a = std::max({std::fabs(lo), std::fabs(hi), 1e-12f});
+        r.lo = -a, r.hi = a;
+    }
+    return r;
 }
 
 }  // namespace cp

@@ -25,6 +25,18 @@ std::span<const ColorAnchor> colormap_anchors(Colormap m);
 // t in [0, 1] (clamped; NaN counts as 0) -> RGB bytes, linear between anchors, rounded.
 void colormap_rgb(Colormap m, float t, uint8_t rgb[3]);
 
+// How values spanning [lo, hi] are coloured, decided once for the page and the PNG writer: the
+// palette (Auto resolved: diverging when the values have both signs, else sequential) and the
+// values at its two ends. Diverging is symmetric around zero, so zero is always the neutral
+// colour; Rgb (three channels' joint lo/hi) keeps [0, 1] when the values fit in it, as an image.
+struct MapRange {
+    Colormap mode = Colormap::Sequential;
+    float lo = 0, hi = 1;
+    // A value's position in the palette; a flat range puts everything at its middle (as the shader).
+    float t(float v) const { return hi > lo ? (v - lo) / (hi - lo) : 0.5f; }
+};
+MapRange map_range(Colormap wanted, float lo, float hi);
+
 // GLSL ES 3.0 declarations of the anchors for the fragment shader: constants
 // CP_MAP_<NAME> (the enum codes) and `vec3 cp_palette(int mode, float t)`.
 std::string colormap_glsl();

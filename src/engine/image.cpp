@@ -193,14 +193,13 @@ Image render_feature_map(const Tensor& t, int64_t n) {
     const int64_t plane = H * W;
     const float* base = t.ptr() + n * C * plane;
     if (C == 3) {
-        float lo = 0, hi = 1;
         const auto [mn, mx] = std::minmax_element(base, base + 3 * plane);
-        if (*mn < 0 || *mx > 1) lo = *mn, hi = *mx > *mn ? *mx : *mn + 1;
+        const MapRange r = map_range(Colormap::Rgb, *mn, *mx);
         img.width = int(W), img.height = int(H);
         img.rgb.resize(size_t(plane * 3));
         for (int64_t i = 0; i < plane; ++i)
             for (int c = 0; c < 3; ++c)
-                img.rgb[size_t(i * 3 + c)] = uint8_t(std::lround(std::clamp((base[c * plane + i] - lo) / (hi - lo), 0.0f, 1.0f) * 255));
+                img.rgb[size_t(i * 3 + c)] = uint8_t(std::lround(std::clamp(r.t(base[c * plane + i]), 0.0f, 1.0f) * 255));
         return img;
     }
     // Channel grid with a 1-pixel gap.
@@ -210,16 +209,11 @@ Image render_feature_map(const Tensor& t, int64_t n) {
     for (int64_t c = 0; c < C; ++c) {
         const float* p = base + c * plane;
         const auto [mn, mx] = std::minmax_element(p, p + plane);
-        const bool diverging = *mn < 0 && *mx > 0;
-        const float m = std::max(std::fabs(*mn), std::fabs(*mx));
+        const MapRange r = map_range(Colormap::Auto, *mn, *mx);  // as the page's default view
         const int64_t ox = (c % cols) * (W + 1), oy = (c / cols) * (H + 1);
         for (int64_t y = 0; y < H; ++y)
-            for (int64_t x = 0; x < W; ++x) {
-                const float v = p[y * W + x];
-                uint8_t* px = &img.rgb[size_t(((oy + y) * img.width + ox + x) * 3)];
-                if (diverging) colormap_rgb(Colormap::Diverging, 0.5f + 0.5f * v / m, px);
-                else colormap_rgb(Colormap::Sequential, *mx > *mn ? (v - *mn) / (*mx - *mn) : 0.5f, px);
-            }
+            for (int64_t x = 0; x < W; ++x)
+                colormap_rgb(r.mode, r.t(p[y * W + x]), &img.rgb[size_t(((oy + y) * img.width + ox + x) * 3)]);
     }
     return img;
 }
