@@ -2,7 +2,10 @@
 // They are the oracle every fast kernel is tested against. Callers own the buffers (the
 // transposed conv keeps a double accumulator of its own: it is an oracle, not a hot path).
 #pragma once
+#include <memory>
+
 #include "kernels/geometry.hpp"
+#include "kernels/registry.hpp"
 
 namespace cp::ref {
 
@@ -27,3 +30,11 @@ enum class Act { ReLU, LeakyReLU, Sigmoid, Tanh };
 void activation(Act act, float slope, int64_t n, const float* x, float* y);
 
 }  // namespace cp::ref
+
+namespace cp {
+
+// The reference kernel of any layer, as the registry hands it out (reference_only requests, and
+// layers no SIMD kernel covers).
+std::unique_ptr<LayerKernel> make_reference_kernel(const KernelRequest& req);
+
+}  // namespace cp
