@@ -14,12 +14,8 @@ import { CLI } from './export_support.mjs';
 import { usePlayground, waitReady, waitSettled, widgetRect } from './playground_support.mjs';
 
 const site = usePlayground({ before, after });
-let page, tmp;
-
-before(async () => {
-    page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'convplay-colormap-'));
-});
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'convplay-colormap-'));
+let page;
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 // RGBA pixels of a PNG, decoded by the browser (no PNG library in the repository).
@@ -44,6 +40,7 @@ const PNGS = ['00_conv2d.png', '01_relu.png'];
 
 for (const layer of [1, 2]) {
     test(`layer ${layer}: every cell on screen has the PNG writer's colour`, async () => {
+        page ??= await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
         const out = path.join(tmp, `out${layer}`);
         execFileSync(CLI, ['run', STATE, '--out', out], { stdio: 'pipe' });
         const want = await decode(readFileSync(path.join(out, PNGS[layer - 1])));
@@ -72,6 +69,7 @@ for (const layer of [1, 2]) {
                 const d = Math.max(...got.map((v, i) => Math.abs(v - exp[i])));
                 if (d > worst) worst = d, where = `cell (${y}, ${x}): screen ${got}, PNG ${exp}`;
             }
+        console.log(`colormap: layer ${layer}, worst difference ${worst}/255 over 64 cells`);
         // 8-bit rounding on both sides and the GPU's float interpolation: a few units at most.
         assert.ok(worst <= 3, `the colours differ by ${worst} at ${where} (screenshot ${shotPath})`);
         // The map is not flat (a test that cannot see a wrong colour would pass anyway).
