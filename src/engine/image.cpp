@@ -12,11 +12,8 @@
 #include <fstream>
 #include <sstream>
 
-#define STB_IMAGE_IMPLEMENTATION
-#define STBI_NO_STDIO
-#define STBI_FAILURE_USERMSG
+#define STBI_NO_STDIO  // as in stb.cpp, which holds stb's implementation
 #include <stb_image.h>
-#define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STBI_WRITE_NO_STDIO
 #include <stb_image_write.h>
 
@@ -96,7 +93,8 @@ Result<Decoded> decode_image(std::string_view bytes, int channels, const DecodeL
     int w = 0, h = 0, comp = 0;
     const bool known = stbi_info_from_memory(data, len, &w, &h, &comp) != 0;
     const std::string reason = known ? "" : stbi_failure_reason();
-    const int64_t width = known ? w : head.width, height = known ? h : head.height;
+    // (stb's info gives a top-down BMP's height negative; its loader takes the absolute value.)
+    const int64_t width = known ? std::abs(int64_t(w)) : head.width, height = known ? std::abs(int64_t(h)) : head.height;
     if (!known && head.format.empty())
         return Status::error(name + " is not an image convplay can read (" + reason +
                              "); use PNG, JPEG, BMP, GIF, TGA or PNM");
@@ -145,7 +143,11 @@ Tensor downscale_to_budget(const Tensor& t, int64_t max_pixels) {
     const int64_t N = t.shape[0], C = t.shape[1], H = t.shape[2], W = t.shape[3];
     if (H * W <= max_pixels) return t;
     const double f = std::sqrt(double(max_pixels) / double(H * W));
-    const int64_t OH = std::max<int64_t>(1, int64_t(H * f)), OW = std::max<int64_t>(1, int64_t(W * f));
+    int64_t OH = std::max<int64_t>(1, int64_t(H * f)), OW = std::max<int64_t>(1, int64_t(W * f));
+    // A very thin image (2 x 273154): its short side stops at 1 pixel, so the long one must give
+    // up what the short one could not (the fuzzer found 1 x 94620 against a 65536 budget).
+    OH = std::max<int64_t>(1, std::min(OH, max_pixels / OW));
+    OW = std::max<int64_t>(1, std::min(OW, max_pixels / OH));
     Tensor out(Dims{N, C, OH, OW});
     for (int64_t nc = 0; nc < N * C; ++nc)
         for (int64_t oy = 0; oy < OH; ++oy) {

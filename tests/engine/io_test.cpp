@@ -85,6 +85,18 @@ TEST(Image, GiantImagesAreDownscaledOrRefused) {
               "big.png is 300x200 pixels: too large to decode (at most 1000 pixels)");
 }
 
+TEST(Image, ThinImagesAreDownscaledWithinTheBudgetToo) {
+    // 2 x 3000 against a 100-pixel budget: the short side cannot shrink below 1, so the long one
+    // takes the whole budget (scaling both by the same factor would give 1 x 173).
+    cp::Tensor t(cp::Dims{1, 1, 3000, 2});
+    for (size_t i = 0; i < t.data.size(); ++i) t.data[i] = float(i % 7);
+    const cp::Tensor d = cp::downscale_to_budget(t, 100);
+    ASSERT_EQ(d.shape.size(), 4u);
+    EXPECT_LE(d.shape[2] * d.shape[3], 100);
+    EXPECT_EQ(d.shape[3], 1);
+    EXPECT_EQ(d.shape[2], 100);
+}
+
 // A PNG of 1x1 pixel whose header then declares w x h (the IHDR CRC is not checked by stb).
 std::string png_declaring(uint32_t w, uint32_t h) {
     cp::Image img;
