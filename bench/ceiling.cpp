@@ -18,9 +18,17 @@
 //    "memory" clobber between passes makes the compiler reload A and B every pass.
 // On the Xeon behind this project's machines the tile runs a little faster than the chains
 // (~28 vs ~24 GFLOP/s measured at the time of writing; the figure moves with the host's load).
+//
+// The other side of the roofline, memory bandwidth: bandwidth_run() streams through a read buffer
+// (f32x4 loads summed, so nothing can be skipped) and then a write buffer (f32x4 stores), the
+// least traffic any kernel of a layer with those input and output sizes can make.
+// bandwidth_reserve(read, write) sizes the two buffers: the harness gives it a layer's input +
+// weights and output sizes, so the stream sees the cache level the layer itself sees, and a large
+// pair (beyond the last-level cache) for the machine's DRAM bandwidth.
 #include <wasm_simd128.h>
 
 #include <cstdint>
+#include <cstdlib>
 
 namespace {
 
@@ -114,9 +122,58 @@ const Variant kVariants[] = {
 };
 constexpr int kCount = sizeof(kVariants) / sizeof(kVariants[0]);
 
+// Bandwidth buffers (grown by bandwidth_reserve, never shrunk).
+float* g_read = nullptr;
+float* g_write = nullptr;
+int64_t g_read_floats = 0, g_write_floats = 0, g_read_cap = 0, g_write_cap = 0;
+
+bool grow(float*& p, int64_t& cap, int64_t floats) {
+    if (floats <= cap) return true;
+    std::free(p);
+    p = static_cast<float*>(std::aligned_alloc(64, size_t((floats + 15) / 16 * 16) * sizeof(float)));
+    cap = p ? floats : 0;
+    return p != nullptr;
+}
+
 }  // namespace
 
 extern "C" {
+
+// Sizes the streams (bytes, rounded down to 64); 1 on success, 0 when memory runs out.
+int bandwidth_reserve(double read_bytes, double write_bytes) {
+    const int64_t r = int64_t(read_bytes) / 64 * 16, w = int64_t(write_bytes) / 64 * 16;
+    if (!grow(g_read, g_read_cap, r) || !grow(g_write, g_write_cap, w)) return 0;
+    for (int64_t i = 0; i < r; ++i) g_read[i] = 1e-3f * float(i % 11);
+    g_read_floats = r, g_write_floats = w;
+    return 1;
+}
+
+// Bytes one bandwidth_run iteration moves (reads + writes).
+double bandwidth_bytes(int iters) { return double(g_read_floats + g_write_floats) * 4.0 * double(iters); }
+
+// `iters` times: read the whole read buffer, then write the whole write buffer. Returns a checksum.
+float bandwidth_run(int iters, float seed) {
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+    for (int it = 0; it < iters; ++it) {
+        const float* p = g_read;
+        for (int64_t i = 0; i < g_read_floats; i += 16, p += 16) {
+            s0 = wasm_f32x4_add(s0, wasm_v128_load(p));
+            s1 = wasm_f32x4_add(s1, wasm_v128_load(p + 4));
+            s2 = wasm_f32x4_add(s2, wasm_v128_load(p + 8));
+            s3 = wasm_f32x4_add(s3, wasm_v128_load(p + 12));
+        }
+        const v128_t v = wasm_f32x4_splat(seed + float(it));
+        float* q = g_write;
+        for (int64_t i = 0; i < g_write_floats; i += 16, q += 16) {
+            wasm_v128_store(q, v);
+            wasm_v128_store(q + 4, v);
+            wasm_v128_store(q + 8, v);
+            wasm_v128_store(q + 12, v);
+        }
+        __asm__ volatile("" ::: "memory");
+    }
+    return hsum(wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3))) + (g_write_floats ? g_write[0] : 0.0f);
+}
 
 // Variants, in order (bench/harness.mjs names them the same way):
 //   0-3 fused chains x 4, 8, 12, 14;  4-5 split chains 5+5, 7+7;

@@ -12,9 +12,10 @@
 // - every call is timed the same way, performance.now() just before and just after it (awaited
 //   for ORT, whose run() returns a promise); the figure is the median, and min/quartiles are kept;
 // - outputs are checked: ours against our reference (scalar) kernels, and each peer against ours;
-// - the SIMD128 ceiling is measured at the start and the end, and also inside every layer's timed
-//   rounds (a ~20 ms call of the best ceiling variant per round), so the layer's "% of ceiling"
-//   compares figures taken under the same machine load.
+// - the SIMD128 ceiling and the streaming memory bandwidth are measured at the start and the end,
+//   and also inside every layer's timed rounds (a ~20 ms call of the best ceiling variant, and a
+//   stream over the layer's own input and output sizes, per round), so the layer's roofline bound
+//   comes from figures taken under the same machine load.
 
 import { convModel } from './onnx.mjs';
 
@@ -115,6 +116,41 @@ export async function measureCeiling(C, { ceilingMs = 150, log = () => {} } = {}
     best.iters20ms = Math.max(1, Math.round(20e6 * best.gflops / (8 * C._ceiling_pairs(best.variant, 1))));
     log(`ceiling: ${rows.map((r) => `${r.name} ${r.gflops.toFixed(1)}`).join(', ')} GFLOP/s`);
     return { gflops: best.gflops, best, rows };
+}
+
+// ---- memory bandwidth (the roofline's other side) ------------------------------------------
+// The ceiling module's streaming kernel (bench/ceiling.cpp: f32x4 loads through a read buffer,
+// then f32x4 stores through a write buffer). GB/s = (bytes read + bytes written) / time.
+// measureBandwidth: a DRAM-sized pair (well past the last-level cache) and an L2-sized pair, for
+// the header; the per-layer probe below streams the layer's own sizes.
+export const BANDWIDTH_SIZES = [['DRAM-sized (64+64 MiB)', 64 << 20, 64 << 20], ['L2-sized (128+128 KiB)', 128 << 10, 128 << 10]];
+
+function streamGBs(C, iters) {
+    const t = now(); C._bandwidth_run(iters, 1); const dt = now() - t;
+    return { gbs: C._bandwidth_bytes(iters) / (dt * 1e6), ms: dt };
+}
+
+export async function measureBandwidth(C, { ceilingMs = 150, log = () => {} } = {}) {
+    const rows = [];
+    for (const [name, r, w] of BANDWIDTH_SIZES) {
+        if (!C._bandwidth_reserve(r, w)) throw new Error(`bandwidth: could not allocate ${name}`);
+        // Warm-up: many short calls (TurboFan), sized like the measurement below.
+        const small = Math.max(1, Math.round(1e6 / (r + w)));
+        const t0 = now();
+        while (now() - t0 < 300) C._bandwidth_run(small, 1);
+        const iters = Math.max(1, Math.round((ceilingMs * 1e-3) * 10e9 / (r + w)));  // ~ceilingMs at 10 GB/s
+        let best = 0;
+        for (let k = 0; k < 3; ++k) { best = Math.max(best, streamGBs(C, iters).gbs); await sleep(0); }
+        rows.push({ name, readBytes: r, writeBytes: w, gbs: best });
+    }
+    log(`bandwidth: ${rows.map((x) => `${x.name} ${x.gbs.toFixed(1)}`).join(', ')} GB/s`);
+    return { gbs: rows[0].gbs, rows };
+}
+
+// A layer's compulsory traffic: its input and weights read once, its output written once.
+export function layerBytes(r) {
+    const n = (shape) => shape.reduce((a, b) => a * b, 1);
+    return { read: 4 * (n(r.inShape) + r.weightFloats), write: 4 * n(r.outShape) };
 }
 
 // ---- engines ---------------------------------------------------------------------------------
@@ -242,6 +278,14 @@ function makeCeilingProbe(C, best) {
              run: () => { C._ceiling_run(best.variant, best.iters20ms, 1); }, dispose: () => {} };
 }
 
+// Streams the layer's own input + weights and output sizes in its timed rounds (same load, same
+// cache level as the layer): "BW GB/s" of the details table, the bandwidth of its roofline.
+function makeBandwidthProbe(C, bytes) {
+    if (!C._bandwidth_reserve(bytes.read, bytes.write)) throw new Error('bandwidth probe: out of memory');
+    return { name: 'bandwidth', quickWarmup: true, bytes: C._bandwidth_bytes(1),
+             run: () => { C._bandwidth_run(1, 1); }, dispose: () => {} };
+}
+
 async function benchLayer(L0, mods, opts, log, ceilingBest) {
     const { engine, tf, ort } = mods;
     const L = { ...L0, ...layerParams(engine, L0) };
@@ -253,6 +297,7 @@ async function benchLayer(L0, mods, opts, log, ceilingBest) {
     L.input = ours.plan.input().slice();
     const wts = ours.plan.weights(0);
     Object.assign(L, { weight: wts.weight, weightShape: wts.weightShape, bias: wts.bias });
+    res.weightFloats = wts.weight.length + (wts.bias ? wts.bias.length : 0);
     L.g = L.kind === 'convT' ? L.cout / wts.weightShape[1] : L.cin / wts.weightShape[1];
     ours.run();
     res.kernel = ours.plan.kernel(0);
@@ -301,9 +346,11 @@ async function benchLayer(L0, mods, opts, log, ceilingBest) {
         }
         // Warm-up, then interleaved timed rounds (with the ceiling probe in every round).
         const probe = makeCeilingProbe(mods.ceiling, ceilingBest);
-        engines.push(probe);
+        const bw = makeBandwidthProbe(mods.ceiling, layerBytes(res));
+        const probes = [probe, bw];
+        engines.push(probe, bw);
         res.warmup = {};
-        for (const e of engines) res.warmup[e.name] = await warm(e, e.quickWarmup ? { warmup: 3, warmupMs: 0 } : opts);
+        for (const e of engines) res.warmup[e.name] = await warm(e, e.quickWarmup ? { warmup: 3, warmupMs: e === bw ? 200 : 0 } : opts);
         ours.resetInternal();
         // Calls shorter than opts.sampleMs are timed in back-to-back batches (same count in every
         // round), so the browser's coarse performance.now() (0.1 ms without cross-origin
@@ -318,15 +365,17 @@ async function benchLayer(L0, mods, opts, log, ceilingBest) {
             }
             await sleep(0);  // let the event loop breathe (browser: keeps the page responsive)
         }
-        for (const e of engines) if (e !== probe) res.engines[e.name] = stats(times[e.name]);
+        for (const e of engines) if (!probes.includes(e)) res.engines[e.name] = stats(times[e.name]);
         // Paired ratios: median over rounds of ours / peer within the same round (same load).
         res.paired = {};
         for (const e of engines) {
-            if (e === probe || e === ours) continue;
+            if (probes.includes(e) || e === ours) continue;
             res.paired[e.name] = stats(times.ours.map((t, r) => t / times[e.name][r])).median;
         }
         const ct = stats(times.ceiling);
         res.ceiling = { gflops: (probe.pairs * 8) / (ct.median * 1e6), best: (probe.pairs * 8) / (ct.min * 1e6), ms: ct };
+        const bt = stats(times.bandwidth);
+        res.bandwidth = { gbs: bw.bytes / (bt.median * 1e6), best: bw.bytes / (bt.min * 1e6), ms: bt };
         res.ourInternal = stats(ours.internal());
     } finally {
         for (const e of engines) await e.dispose();
@@ -346,6 +395,7 @@ export async function runBench(mods, userOpts = {}, log = console.log) {
     const out = { opts, started: new Date().toISOString(), engineVersion: mods.engine.version, layers: [] };
     const { LAYERS } = await import('./layers.mjs');
     out.ceilingBefore = await measureCeiling(mods.ceiling, { ceilingMs: opts.ceilingMs, log });
+    out.bandwidthBefore = await measureBandwidth(mods.ceiling, { ceilingMs: opts.ceilingMs, log });
     for (const L of LAYERS) {
         if (opts.layers && !opts.layers.includes(L.id)) continue;
         log(`layer ${L.id}: ${L.desc}`);
@@ -353,6 +403,7 @@ export async function runBench(mods, userOpts = {}, log = console.log) {
             const r = await benchLayer(L, mods, opts, log, out.ceilingBefore.best);
             const f = (n) => (r.engines[n] ? `${n} ${r.engines[n].median.toFixed(2)} ms` : `${n} -`);
             log(`  ${['ours', 'xnnpack', 'ort'].map(f).join(', ')}; ceiling ${r.ceiling.gflops.toFixed(1)} GFLOP/s; ` +
+                `bandwidth ${r.bandwidth.gbs.toFixed(1)} GB/s; ` +
                 `kernel ${r.kernel}; err ${r.errRef.toExponential(1)}`);
             out.layers.push(r);
         } catch (err) {
@@ -361,6 +412,7 @@ export async function runBench(mods, userOpts = {}, log = console.log) {
         }
     }
     out.ceilingAfter = await measureCeiling(mods.ceiling, { ceilingMs: opts.ceilingMs, log });
+    out.bandwidthAfter = await measureBandwidth(mods.ceiling, { ceilingMs: opts.ceilingMs, log });
     out.ceiling = Math.max(out.ceilingBefore.gflops, out.ceilingAfter.gflops);
     out.finished = new Date().toISOString();
     return out;

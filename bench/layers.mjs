@@ -3,7 +3,7 @@
 // state's seeded PyTorch-style `rand` init, read back from our plan), same output.
 //
 //   kind: 'conv' (dense, groups = 1), 'depthwise' (groups = in = out), 'convT' (transposed)
-//   big:  counted as a "big conv layer" for the >= 70 % of SIMD128 ceiling target. Rule used:
+//   big:  a "big conv layer" (bench/README.md: the threaded target judges these). Rule used:
 //         dense conv whose reduction length Cin*k*k is >= 64 (enough arithmetic per output for a
 //         register-tiled kernel to be compute bound). That leaves out conv 3->16 (Cin*k*k = 27),
 //         whose peers too stay far below the ceiling. Change the flag here to change the rule.
