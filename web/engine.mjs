@@ -15,7 +15,7 @@
 //   const ms = plan.run();                 // all runnable layers; plan.run(k) reruns from layer k
 //   plan.runOne(i); plan.update(nextState) // one layer; re-plan keeping the unchanged layers
 //   plan.output(i), plan.kernel(i), plan.kernelNote(i), plan.layerBytes(i), plan.ms(i),
-//   plan.weights(i); plan.free();
+//   plan.weights(i), plan.stats(); plan.free();
 //
 // Options: { moduleUrl } (browser: URL of convplay_engine.js), { modulePath } (Node: its path),
 // { factory } (an already loaded createConvplayModule).
@@ -103,6 +103,7 @@ export async function createEngine(opts = {}) {
         bias: M.cwrap('cp_plan_bias', 'number', ['number', 'number']),
         biasSize: M.cwrap('cp_plan_bias_size', 'number', ['number', 'number']),
         bytes: M.cwrap('cp_plan_bytes', 'number', ['number']),
+        stats: M.cwrap('cp_plan_stats', 'string', ['number']),
         imageData: M.cwrap('cp_image_data', 'number', []),
         imageSize: M.cwrap('cp_image_size', 'number', []),
         imageDims: M.cwrap('cp_image_dims', 'string', []),
@@ -168,6 +169,9 @@ export async function createEngine(opts = {}) {
                     bias: b ? view(b, api.biasSize(h, i)).slice() : null,
                 };
             },
+            // what re-planning made and kept so far: {weightsMade, weightsKept, kernelsMade,
+            // layersKept, outputsMade, outputsKept}
+            stats() { check(); return JSON.parse(api.stats(h)); },
             free() { if (alive) { api.free(h); alive = false; } },
         };
     }

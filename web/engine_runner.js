@@ -24,8 +24,10 @@ window.cpRunner = (function () {
     // recomputes what the app still lacks), since the kernels cannot stop inside a layer.
     let running = null, restartTimer = 0;
     const RESTART_MS = 250;
+    // lastRun: the run last asked for; doneRun: the last run the Worker finished (its counters,
+    // `worker`, are as of that run).
     const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0,
-                   worker: null, failure: '' };
+                   lastRun: 0, doneRun: 0, worker: null, failure: '' };
     const decoding = new Map();     // id -> resolve
     let nextDecode = 1;
 
@@ -90,7 +92,7 @@ window.cpRunner = (function () {
             const p = M.ccall('cp_app_output_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, data.length]);
             if (!p) { info.dropped++; return; }
             M.HEAPF32.set(data, p >> 2);   // read HEAPF32 after the call: memory may have grown
-            M.ccall('cp_app_output_done', 'number', ['number', 'number', 'number'], [d.run, d.layer, d.ms]);
+            M.ccall('cp_app_output_done', 'number', ['number', 'number', 'number', 'string'], [d.run, d.layer, d.ms, String(d.kernel || '')]);
             info.accepted++;
         } else if (d.type === 'decoded' && decoding.has(d.id)) {
             info.decoded++;
@@ -105,6 +107,7 @@ window.cpRunner = (function () {
             info.superseded++;
         } else if (d.type === 'done') {
             info.worker = d.stats;
+            info.doneRun = d.run;
             // The spare loads once a run ended, not while the page starts (2 cores: it would
             // compete with the first outputs).
             if (!spare) spare = spawn();
@@ -127,6 +130,7 @@ window.cpRunner = (function () {
         runLayers(run, state, from, changedFrom, inputPtr, n, inputVersion) {
             if (!worker) return;
             info.requests++;
+            info.lastRun = run;
             if (running && running.layer >= changedFrom) {
                 // The layer being computed is of no use to this request.
                 running.stale = true;

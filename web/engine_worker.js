@@ -10,9 +10,10 @@
 //   engine's decoder with the playground's budget (engine.decodeImage), between layers;
 //   answered by {type: 'decoded', id, ok, data, shape, notice} or {type: 'decoded', id, ok: false, message}.
 // worker -> page: {type: 'ready'} once the engine is loaded;
-//   {type: 'output', run, layer, data, ms} for each layer in order (data transferred);
+//   {type: 'output', run, layer, data, ms, kernel} for each layer in order (data transferred);
 //   {type: 'start' | 'end', run, layer} around each layer it runs; {type: 'superseded', run};
-//   {type: 'done', run, ran}; {type: 'failed', run, message} (the page then runs the layers itself).
+//   {type: 'done', run, ran, stats} (stats: its counters and plan.stats(), what re-planning made
+//   and kept); {type: 'failed', run, message} (the page then runs the layers itself).
 // A newer request supersedes the one running: the worker looks for it between layers (it yields
 // to its event loop after each layer). Inside a layer it cannot stop (the kernels run a layer in
 // one call): a layer whose values went stale and that runs on is stopped by the page, which
@@ -77,7 +78,7 @@ async function runRequest(req) {
         }
         if (i >= req.from) {
             const data = plan.output(i);
-            postMessage({ type: 'output', run: req.run, layer: i, data, ms: ms[i] }, [data.buffer]);
+            postMessage({ type: 'output', run: req.run, layer: i, data, ms: ms[i], kernel: plan.kernel(i) }, [data.buffer]);
         }
         await yieldTurn();
         if (next) {
@@ -86,7 +87,7 @@ async function runRequest(req) {
             return;
         }
     }
-    postMessage({ type: 'done', run: req.run, ran, stats });
+    postMessage({ type: 'done', run: req.run, ran, stats: { ...stats, plan: plan.stats() } });
 }
 
 async function drain() {

@@ -45,8 +45,11 @@
     canvas.addEventListener('webglcontextlost', () => { glLost.hidden = false; });
     canvas.addEventListener('webglcontextrestored', () => { glLost.hidden = true; });
 
-    // No WebGL2: say so rather than leave a blank page.
-    if (!document.createElement('canvas').getContext('webgl2')) {
+    // No WebGL2: say so rather than leave a blank page. Only the interface is looked for: making
+    // a context to test costs a second GPU context (about 250 ms of the main thread with software
+    // GL); a browser that has the interface but refuses a context is reported by the app
+    // (src/platform/main.cpp) when it asks for its own.
+    if (typeof WebGL2RenderingContext === 'undefined') {
         showFatal('This page needs WebGL2, which this browser does not provide.');
     }
 
@@ -457,6 +460,8 @@
         rect: (name) => { const r = call('cp_app_widget_rect', 'string', ['string'], [name]); return r ? JSON.parse(r) : null; },
         probe: (name) => { const r = call('cp_app_probe', 'string', ['string'], [name]); return r ? JSON.parse(r) : null; },
         timing: () => JSON.parse(call('cp_app_timing', 'string', [], [])),
+        // what the page made so far: {weightsMade, outputsMade, outputsKept, plansMade, uploads}
+        costs: () => JSON.parse(call('cp_app_costs', 'string', [], [])),
         view: () => JSON.parse(call('cp_app_view', 'string', [], [])),
         redraw: (n = 3) => call('cp_app_force_frames', null, ['number'], [n]),
         upload: (file) => sendFile(file),

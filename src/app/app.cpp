@@ -39,8 +39,8 @@ void App::set_external_runner(bool on) {
     request_frames(3);
 }
 
-bool App::layer_arrived(uint64_t run, int layer, double ms) {
-    if (!session_.output_done(run, layer, ms)) return false;
+bool App::layer_arrived(uint64_t run, int layer, double ms, const std::string& kernel) {
+    if (!session_.output_done(run, layer, ms, kernel)) return false;
     request_frames(2);
     return true;
 }

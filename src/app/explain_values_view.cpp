@@ -51,15 +51,17 @@ void App::draw_explain_values(int slot, const Explain& e) {
     const State& st = session_.state();
     const Layer& L = st.net[size_t(slot)];
     const LayerInfo& info = session_.info().layers[size_t(slot)];
-    const Plan* plan = session_.plan();
-    if (!plan || !session_.plan_status().ok || slot >= session_.computed()) {
-        ImGui::TextDisabled("computing...");
+    const Tensor* out = session_.output(slot);
+    const Tensor* in = slot == 0 ? session_.input() : session_.output(slot - 1);
+    const LayerWeights* lw = L.has_weights() ? session_.weights(slot) : nullptr;
+    if (!out || !in || (L.has_weights() && !lw)) {
+        ImGui::TextDisabled(out ? "(not enough memory for this layer's weights)" : "computing...");
         return;
     }
-    const Tensor& input = slot == 0 ? *session_.input() : plan->output(slot - 1);
-    const Tensor& output = plan->output(slot);
-    const float* w = L.has_weights() ? plan->weights(slot).weight.ptr() : nullptr;
-    const float* b = L.has_weights() && !plan->weights(slot).bias.data.empty() ? plan->weights(slot).bias.ptr() : nullptr;
+    const Tensor& input = *in;
+    const Tensor& output = *out;
+    const float* w = lw ? lw->weight.ptr() : nullptr;
+    const float* b = lw && !lw->bias.data.empty() ? lw->bias.ptr() : nullptr;
 
     // Which output cell, channel and batch item; prev / next and the arrow keys step.
     const int64_t N = info.out[0], C = info.out[1], OW = e.out_w, outs = e.out_h * e.out_w;

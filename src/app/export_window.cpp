@@ -15,27 +15,36 @@ namespace cp::app {
 namespace {
 
 // A tensor the user can download: the input, a layer's output, or a conv layer's weight or bias.
+// Weights are made only when downloaded (Session::weights): listing them costs nothing.
 struct TensorChoice {
     std::string label, file;  // "layer 2 output (1x16x128x128)", "layer2_relu"
-    const Tensor* tensor = nullptr;
-    bool is_map = false;      // a feature map (PNG makes sense)
+    enum Kind { Input, Output, Weight, Bias } kind = Input;
+    int layer = -1;
+    bool is_map() const { return kind == Input || kind == Output; }  // a feature map (PNG makes sense)
+    const Tensor* tensor(const Session& s) const {
+        if (kind == Input) return s.input();
+        if (kind == Output) return s.output(layer);
+        const LayerWeights* w = s.weights(layer);
+        return !w ? nullptr : kind == Weight ? &w->weight : &w->bias;
+    }
 };
 
 std::vector<TensorChoice> tensor_choices(const Session& s) {
     std::vector<TensorChoice> c;
     if (const Tensor* in = s.input(); in && !in->data.empty())
-        c.push_back({"input (" + shape_text(in->shape) + ")", "input", in, true});
-    const Plan* plan = s.plan();
-    if (!plan || !s.plan_status().ok) return c;
+        c.push_back({"input (" + shape_text(in->shape) + ")", "input", TensorChoice::Input});
+    if (!s.plan_status().ok) return c;
     for (int i = 0; i < s.computed(); ++i) {
-        const std::string n = std::to_string(i + 1), stem = "layer" + n + "_" + s.info().layers[size_t(i)].name;
-        const Tensor& out = plan->output(i);
-        c.push_back({"layer " + n + " output (" + shape_text(out.shape) + ")", stem, &out, true});
-        const LayerWeights& w = plan->weights(i);
-        if (!w.weight.data.empty())
-            c.push_back({"layer " + n + " weight (" + shape_text(w.weight.shape) + ")", stem + "_weight", &w.weight, false});
-        if (!w.bias.data.empty())
-            c.push_back({"layer " + n + " bias (" + shape_text(w.bias.shape) + ")", stem + "_bias", &w.bias, false});
+        const LayerInfo& info = s.info().layers[size_t(i)];
+        const Layer& L = s.state().net[size_t(i)];
+        const std::string n = std::to_string(i + 1), stem = "layer" + n + "_" + info.name;
+        c.push_back({"layer " + n + " output (" + shape_text(info.out) + ")", stem, TensorChoice::Output, i});
+        if (!L.has_weights()) continue;
+        c.push_back({"layer " + n + " weight (" + shape_text(weight_shape(L, info)) + ")", stem + "_weight",
+                     TensorChoice::Weight, i});
+        if (L.bias)
+            c.push_back({"layer " + n + " bias (" + shape_text(Dims{info.out[1]}) + ")", stem + "_bias",
+                         TensorChoice::Bias, i});
     }
     return c;
 }
@@ -99,7 +108,7 @@ void App::draw_export_window() {
     if (pick < 0 || pick >= int(choices.size())) {
         pick = 0;
         for (int i = 0; i < int(choices.size()); ++i)
-            if (choices[size_t(i)].is_map) pick = i;
+            if (choices[size_t(i)].is_map()) pick = i;
     }
     if (choices.empty()) {
         ImGui::TextDisabled("nothing computed yet");
@@ -113,12 +122,17 @@ void App::draw_export_window() {
         }
         hooks().record("export_tensor");
         ImGui::SameLine();
-        if (ImGui::Button("NPY")) host_.download(c.file + ".npy", "application/octet-stream", encode_npy(*c.tensor));
+        auto no_tensor = [&] { session_.notice = {Notice::Error, "Export: not enough memory for " + c.label}; };
+        if (ImGui::Button("NPY")) {
+            if (const Tensor* t = c.tensor(session_)) host_.download(c.file + ".npy", "application/octet-stream", encode_npy(*t));
+            else no_tensor();
+        }
         hooks().record("export_npy");
-        if (c.is_map) {
+        if (c.is_map()) {
             ImGui::SameLine();
             if (ImGui::Button("PNG")) {
-                auto png = feature_map_png(*c.tensor, view_.item);
+                const Tensor* t = c.tensor(session_);
+                auto png = t ? feature_map_png(*t, view_.item) : Result<std::string>(Status::error("no values"));
                 if (png) host_.download(c.file + ".png", "image/png", *png);
                 else session_.notice = {Notice::Error, "PNG: " + png.status().message};
             }

@@ -4,7 +4,7 @@
 #include "app/ui.hpp"
 #include "core/embed_flags.hpp"
 #include "core/shapes.hpp"
-#include "engine/plan.hpp"
+#include "app/session.hpp"
 
 namespace cp::app {
 
@@ -29,8 +29,9 @@ private:
 
 // `split`: show H and W apart even when equal. `hook`: prefix of the test-hook names ("L1.").
 void edit_layer_params(Layer& layer, Edit& e, bool split, const std::string& hook, const EmbedFlags& flags);
-// `plan` may be null or not cover `index` (then the weights cannot be shown or edited).
-void edit_layer_weights(Layer& layer, const LayerInfo& info, const Plan* plan, int index, Edit& e,
+// `session` may be null or not cover `index` (then the weights cannot be shown or edited); it
+// makes the layer's weights only when its values are opened.
+void edit_layer_weights(Layer& layer, const LayerInfo& info, const Session* session, int index, Edit& e,
                         const std::string& hook, const EmbedFlags& flags);
 
 }  // namespace cp::app

@@ -138,7 +138,6 @@ void App::draw_layers_window(Edit& e) {
 
     State& d = e.draft;
     const NetInfo& info = session_.info();
-    const Plan* plan = session_.plan();
     ImGui::TextDisabled("LAYERS (%d)", int(d.net.size()));
     if (structure && !flags_.hidden("add")) {
         ImGui::SameLine();
@@ -236,18 +235,21 @@ void App::draw_layers_window(Edit& e) {
                         hooks().record("L" + std::to_string(i + 1) + ".fix");
                     }
                 }
-            if (plan && session_.plan_status().ok && i < plan->runnable()) {
+            if (session_.plan_status().ok && i < session_.runnable()) {
+                // The kernel's name is known once the layer ran (in the engine Worker).
+                const std::string kernel = session_.kernel(i);
                 if (i < session_.computed())
-                    ImGui::TextDisabled("kernel %s   %.2f ms", plan->kernel(i), plan->ms(i));
-                else
-                    ImGui::TextDisabled("kernel %s   %s", plan->kernel(i), computing ? "computing..." : "");
+                    ImGui::TextDisabled("kernel %s   %.2f ms", kernel.c_str(), session_.ms(i));
+                else if (computing)
+                    ImGui::TextDisabled("%s%scomputing...", kernel.empty() ? "" : ("kernel " + kernel).c_str(),
+                                        kernel.empty() ? "" : "   ");
             }
         } else if (li) {
             wrapped_colored(after_error ? kColDim : kColError, li->status.message);
             if (!li->status.hint.empty() && !after_error) wrapped_colored(kColWarn, li->status.hint);
         }
         edit_layer_params(L, e, split, "L" + std::to_string(i + 1) + ".", flags_);
-        if (li) edit_layer_weights(L, *li, session_.plan_status().ok ? plan : nullptr, i, e, "L" + std::to_string(i + 1) + ".", flags_);
+        if (li) edit_layer_weights(L, *li, session_.plan_status().ok ? &session_ : nullptr, i, e, "L" + std::to_string(i + 1) + ".", flags_);
         ImGui::Unindent(ImGui::GetStyle().IndentSpacing * 0.5f);
         ImGui::Spacing();
         ImGui::PopID();

@@ -46,7 +46,6 @@ void App::draw_outputs_window() {
 
     const float rows_top = ImGui::GetCursorPosY();
     ImGui::BeginChild("rows");
-    const Plan* plan = session_.plan();
     const NetInfo& info = session_.info();
     const float thumb_h = ImGui::GetFontSize() * 5.5f;
     for (int slot = -1; slot < int(st.net.size()); ++slot) {
@@ -70,13 +69,10 @@ void App::draw_outputs_window() {
             continue;
         }
         // Upload only what is current and on screen; otherwise show the last texture (if any).
-        const bool current = plan && session_.plan_status().ok && (is_input || slot < session_.computed());
+        const Tensor* current = is_input ? (session_.plan_status().ok ? session_.input() : nullptr) : session_.output(slot);
         const ImVec2 row_size(ImGui::GetContentRegionAvail().x, thumb_h);
         const MapTexture* m = maps_.peek(slot);
-        if (current && ImGui::IsRectVisible(row_size)) {
-            const Tensor& t = is_input ? *session_.input() : plan->output(slot);
-            m = &maps_.get(slot, t, session_.version(slot), view_.item, kMaxThumbs);
-        }
+        if (current && ImGui::IsRectVisible(row_size)) m = &maps_.get(slot, *current, session_.version(slot), view_.item, kMaxThumbs);
         if (!m || !m->ready()) {
             // No picture yet: why (the plan refused the state), or that it is on its way.
             if (m && m->too_big) ImGui::TextDisabled("(too big for this GPU's textures)");
@@ -115,8 +111,8 @@ void App::draw_outputs_window() {
             x += ts.x + ImGui::GetStyle().ItemSpacing.x;
         }
         if (m->channels > kMaxThumbs) ImGui::TextDisabled("+%lld more channels: open the viewer", (long long)(m->channels - kMaxThumbs));
-        if (!is_input && plan && slot < session_.computed())
-            ImGui::TextDisabled("%s   %.2f ms", plan->kernel(slot), plan->ms(slot));
+        if (!is_input && current)
+            ImGui::TextDisabled("%s   %.2f ms", session_.kernel(slot).c_str(), session_.ms(slot));
         else if (!current && session_.plan_status().ok)
             wrapped_colored(kColWarn, slot == session_.computed() ? "previous values (stale): computing..."
                                                                   : "previous values (stale): queued");

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/codec.hpp"
+#include "core/limits.hpp"
 #include "core/report.hpp"
 #include "engine/image.hpp"
 #include "engine/memory.hpp"
@@ -57,7 +58,13 @@ void Session::edit(const State& next) {
     text_ = print_state(state_);
     info_ = net_info(state_);
     solve_ = solve_net(state_);
-    int first = 0;
+    // The budget from the shape arithmetic (what the runner's plan will check too); a refused
+    // state keeps the previous outputs, shown as stale.
+    if (auto st = check_run_budget(state_, info_); !st) {
+        plan_status_ = st;
+        return;
+    }
+    int first = have_planned_ ? Plan::first_change(planned_, planned_info_, state_, info_, runnable_) : 0;
     if (plan_) {
         auto r = plan_->update(state_);
         if (!r) {
@@ -65,15 +72,21 @@ void Session::edit(const State& next) {
             return;
         }
         first = *r;
-    } else {
-        auto p = Plan::create(state_);
-        if (!p) {
-            plan_status_ = p.status();
+    }
+    if (info_.input != input_.shape) {
+        if (auto st = check_memory(sat_mul(sat_count(info_.input), 4), "this stack"); !st) {
+            plan_status_ = st;
             return;
         }
-        plan_ = std::move(p.value());
+        input_ = Tensor(info_.input);
         input_key_.clear();
     }
+    planned_ = state_;
+    planned_info_ = info_;
+    have_planned_ = true;
+    runnable_ = info_.ok() ? int(state_.net.size()) : info_.first_error;
+    if (!plan_) arrived_.resize(size_t(runnable_));
+    weights_.resize(state_.net.size());
     plan_status_ = {};
     ++run_id_;
     versions_.resize(state_.net.size(), 0);
@@ -91,7 +104,7 @@ void Session::edit(const State& next) {
 }
 
 void Session::fill_input() {
-    Tensor& in = plan_->input();
+    Tensor& in = input_;
     input_version_ = ++counter_;
     if (state_.image == InputImage::Upload && has_upload()) {
         // [1, C, H, W] repeated for each batch item; load_text/upload guarantee the shape.
@@ -102,7 +115,69 @@ void Session::fill_input() {
     }
     State s = state_;
     if (s.image == InputImage::Upload) s.image = InputImage::Photo;
-    draw_sample(s, in);  // into the plan's input: no second input-sized buffer
+    draw_sample(s, in);
+}
+
+void Session::set_external(bool on) {
+    if (on == external_) return;
+    external_ = on;
+    computed_ = 0;
+    changed_from_ = 0;
+    ++run_id_;
+    plan_.reset();
+    arrived_.clear();
+    if (on) arrived_.resize(size_t(runnable_));
+}
+
+bool Session::ensure_local_plan() {
+    if (!plan_) {
+        auto p = Plan::create(state_);
+        if (!p) {
+            plan_status_ = p.status();
+            return false;
+        }
+        plan_ = std::move(p.value());
+        ++stats_.plans_made;
+        computed_ = 0;
+        plan_input_version_ = 0;
+    }
+    if (plan_input_version_ != input_version_) {
+        std::memcpy(plan_->input().ptr(), input_.ptr(), input_.data.size() * 4);
+        plan_input_version_ = input_version_;
+        computed_ = 0;
+    }
+    return true;
+}
+
+const Tensor* Session::output(int i) const {
+    if (!plan_status_.ok || i < 0 || i >= computed_) return nullptr;
+    return plan_ ? &plan_->output(i) : &arrived_[size_t(i)].out;
+}
+
+std::string Session::kernel(int i) const {
+    if (i < 0 || i >= runnable_) return "";
+    if (plan_) return i < plan_->runnable() ? plan_->kernel(i) : "";
+    return arrived_[size_t(i)].kernel;
+}
+
+double Session::ms(int i) const {
+    if (i < 0 || i >= computed_) return 0;
+    return plan_ ? plan_->ms(i) : arrived_[size_t(i)].ms;
+}
+
+const LayerWeights* Session::weights(int i) const {
+    if (!plan_status_.ok || i < 0 || i >= runnable_ || !state_.net[size_t(i)].has_weights()) return nullptr;
+    const Layer& L = state_.net[size_t(i)];
+    const LayerInfo& info = info_.layers[size_t(i)];
+    const uint32_t seed = layer_seed(state_, i);
+    std::optional<WeightsMemo>& m = weights_[size_t(i)];
+    if (!m || !same_weights(m->layer, m->info, m->seed, L, info, seed)) {
+        int64_t n = Tensor::count(weight_shape(L, info)) + (L.bias ? info.out[1] : 0);
+        if (!check_memory(sat_mul(n, 4), "the weights")) return nullptr;
+        m = WeightsMemo{L, info, seed, make_weights(L, info, seed)};
+        ++stats_.weights_made;
+    }
+    return &m->w;
 }
 
 Status Session::upload_unread(int64_t bytes, const std::string& name) {
@@ -146,24 +221,44 @@ Status Session::use_image(Result<Decoded> decoded, const std::string& name) {
 
 bool Session::step(double budget_ms) {
     if (!busy() || external_) return false;
+    if (!ensure_local_plan()) return false;
     const double t0 = now_ms();
     do {
         plan_->run_one(computed_);
         versions_[size_t(computed_)] = ++counter_;
         ++computed_;
-    } while (computed_ < plan_->runnable() && now_ms() - t0 < budget_ms);
+    } while (computed_ < runnable_ && now_ms() - t0 < budget_ms);
     return true;
 }
 
 float* Session::output_slot(uint64_t run, int layer, size_t n) {
-    if (run != run_id_ || !busy() || layer != computed_) return nullptr;
-    Tensor& out = plan_->output_for(layer);
-    return out.data.size() == n ? out.ptr() : nullptr;
+    if (run != run_id_ || !busy() || !external_ || layer != computed_) return nullptr;
+    const Dims& shape = info_.layers[size_t(layer)].out;
+    if (size_t(Tensor::count(shape)) != n) return nullptr;
+    Tensor& out = arrived_[size_t(layer)].out;
+    if (out.shape != shape) {
+        // A buffer that still fits is reused (not one more than twice the size: wasm memory
+        // never shrinks, a big layer made small should not keep it).
+        if (n <= out.data.capacity() && out.data.capacity() <= 2 * n) {
+            ++stats_.outputs_kept;
+        } else {
+            if (auto st = check_memory(sat_mul(int64_t(n), 4), "this stack"); !st) {
+                plan_status_ = st;
+                return nullptr;
+            }
+            out.data = std::vector<float>();
+            ++stats_.outputs_made;
+        }
+        out.shape = shape;
+        out.data.resize(n);
+    }
+    return out.ptr();
 }
 
-bool Session::output_done(uint64_t run, int layer, double ms) {
-    if (run != run_id_ || !busy() || layer != computed_) return false;
-    plan_->set_ms(layer, ms);
+bool Session::output_done(uint64_t run, int layer, double ms, const std::string& kernel) {
+    if (run != run_id_ || !busy() || !external_ || layer != computed_) return false;
+    arrived_[size_t(layer)].ms = ms;
+    arrived_[size_t(layer)].kernel = kernel;
     versions_[size_t(layer)] = ++counter_;
     ++computed_;
     return true;

@@ -1,11 +1,15 @@
-// Session: the playground's one State, its plan, and the schedule that recomputes only the layers
-// downstream of an edit: spread over frames (step), or, when a runner elsewhere computes them (the
-// page's Web Worker, web/engine_worker.js), received layer by layer (output_slot/output_done).
-// Every way in (link, UI edit, test hook, upload) ends in edit(), so the codec and core's
-// validation are the only judges of a state.
+// Session: the playground's one State, what it draws of it (the input, the layers' outputs) and
+// the schedule that recomputes only the layers downstream of an edit. Normally a runner elsewhere
+// computes them (the page's Web Worker, web/engine_worker.js, with its own Plan) and they arrive
+// layer by layer (output_slot/output_done): this side then holds no Plan, no packed weights and
+// no kernels, only the shapes and the output buffers. Without such a runner it plans and runs
+// them itself, spread over frames (step). Weights the UI shows are made on demand, one layer at
+// a time (weights()). Every way in (link, UI edit, test hook, upload) ends in edit(), so the
+// codec and core's validation are the only judges of a state.
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +22,7 @@
 #include "engine/image.hpp"
 #include "engine/plan.hpp"
 #include "engine/tensor.hpp"
+#include "engine/weights.hpp"
 
 namespace cp::app {
 
@@ -36,8 +41,8 @@ public:
     // Parses state text (a bare state, a fragment or a whole link). On error the state is kept
     // and the codec's message returned.
     Status load_text(std::string_view text);
-    // Applies a state the UI built. Shapes and errors are recomputed at once; the plan is updated
-    // and the layers from the first changed one are queued.
+    // Applies a state the UI built. Shapes and errors are recomputed at once, the budget checked,
+    // and the layers from the first changed one are queued (the local plan, if any, updated).
     void edit(const State& next);
     // Decodes an uploaded file (budget, downscale notice) and makes it the input.
     Status upload(std::string_view bytes, const std::string& name);
@@ -54,7 +59,9 @@ public:
     bool step(double budget_ms);
 
     // [SECTION] an external runner (the same plan run elsewhere; results are bit-identical)
-    void set_external(bool on) { external_ = on; }
+    // Switching drops what the other way computed (the local plan, or the received outputs):
+    // every layer is computed again.
+    void set_external(bool on);
     bool external() const { return external_; }
     // Changes whenever the layers to compute change (every applied state): a result is accepted
     // only for the run it was asked for.
@@ -63,7 +70,8 @@ public:
     // expected (layers arrive in order); nullptr otherwise (a stale run, a wrong size).
     float* output_slot(uint64_t run, int layer, size_t n);
     // Layer `layer` of run `run` was written into output_slot(): it counts as computed.
-    bool output_done(uint64_t run, int layer, double ms);
+    // `kernel`: the kernel that ran it (shown in the layer's card).
+    bool output_done(uint64_t run, int layer, double ms, const std::string& kernel);
     // The first layer whose values changed since the last call (an input change: 0; none: a
     // large number): a runner still busy with a layer from there on is computing stale values.
     int take_changed_from() { return std::exchange(changed_from_, kNoChange); }
@@ -74,11 +82,28 @@ public:
     const NetInfo& info() const { return info_; }
     std::string shapes_json() const;  // core's report: the shape table as JSON
     const SolveReport& solve() const { return solve_; }
-    const Plan* plan() const { return plan_.get(); }
     const Status& plan_status() const { return plan_status_; }  // not ok: outputs are stale
-    const Tensor* input() const { return plan_ ? &const_cast<Plan&>(*plan_).input() : nullptr; }
-    bool busy() const { return plan_ && plan_status_.ok && computed_ < plan_->runnable(); }
+    const Tensor* input() const { return &input_; }
+    int runnable() const { return runnable_; }  // layers before the first invalid one
+    bool busy() const { return plan_status_.ok && computed_ < runnable_; }
     int computed() const { return computed_; }  // layers whose outputs match the state
+    // Layer i's output (0-based) once computed for the current state, else nullptr.
+    const Tensor* output(int i) const;
+    // The kernel that computed layer i and its milliseconds ("" / 0 until known).
+    std::string kernel(int i) const;
+    double ms(int i) const;
+    // Layer i's weights as the engine makes them (PyTorch's layout), made on first request and
+    // kept until the layer's weights change; nullptr for a layer without weights, an invalid
+    // one, or when there is no memory for them.
+    const LayerWeights* weights(int i) const;
+    // What this side made (the test hook reports it: an edit must cost what it changes).
+    struct Stats {
+        int64_t weights_made = 0;   // weights() made a layer's weights
+        int64_t outputs_made = 0;   // output buffers allocated for arriving layers
+        int64_t outputs_kept = 0;   // ... reused (the size still fit)
+        int64_t plans_made = 0;     // local plans created (only without a runner)
+    };
+    const Stats& stats() const { return stats_; }
     // Increases whenever a layer's output (slot -1: the input) gets new values; never reused.
     uint64_t version(int slot) const;
     uint64_t edits() const { return edits_; }  // how many states were applied
@@ -89,11 +114,35 @@ public:
 
 private:
     void fill_input();
+    bool ensure_local_plan();
     State state_;
     std::string text_;
     NetInfo info_;
     SolveReport solve_;
+    // The last state accepted (within the budget): what computed_ and the outputs refer to.
+    State planned_;
+    NetInfo planned_info_;
+    bool have_planned_ = false;
+    int runnable_ = 0;
+    Tensor input_;
+    // Outputs received from the external runner, with the kernel and time of each.
+    struct Arrived {
+        Tensor out;
+        std::string kernel;
+        double ms = 0;
+    };
+    std::vector<Arrived> arrived_;
+    // Only without an external runner: the plan that computes the layers here.
     std::unique_ptr<Plan> plan_;
+    uint64_t plan_input_version_ = 0;  // the input version copied into plan_
+    struct WeightsMemo {
+        Layer layer;
+        LayerInfo info;
+        uint32_t seed = 0;
+        LayerWeights w;
+    };
+    mutable std::vector<std::optional<WeightsMemo>> weights_;
+    mutable Stats stats_;
     Status plan_status_;
     std::string input_key_;   // what the plan's input was filled from
     int computed_ = 0;

@@ -129,7 +129,7 @@ void App::draw_status_line(Edit& e) {
             if (fix && !layout.tabbed) ImGui::SameLine(), fix_button();
         } else if (session_.busy()) {
             ImGui::TextDisabled("computing layer %d of %d...", session_.computed() + 1,
-                                session_.plan() ? session_.plan()->runnable() : 0);
+                                session_.runnable());
         } else if (session_.info().ok()) {
             ImGui::TextColored(ImVec4(0.5f, 0.8f, 0.55f, 1), "Every layer is valid; decoder sizes match their encoders.");
         } else {

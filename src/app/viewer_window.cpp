@@ -38,7 +38,6 @@ void App::draw_view_window() {
 void App::draw_viewer_tab() {
     const State& st = session_.state();
     const NetInfo& info = session_.info();
-    const Plan* plan = session_.plan();
     view_.slot = std::clamp(view_.slot, -1, int(st.net.size()) - 1);
     const int slot = view_.slot;
 
@@ -55,11 +54,11 @@ void App::draw_viewer_tab() {
         wrapped_colored(kColError, "Layer " + std::to_string(slot + 1) + ": " + info.layers[size_t(slot)].status.message);
         return;
     }
-    const bool current = plan && session_.plan_status().ok && (slot < 0 || slot < session_.computed());
+    const Tensor* current = slot < 0 ? (session_.plan_status().ok ? session_.input() : nullptr) : session_.output(slot);
     const MapTexture* m = maps_.peek(slot);
     const Tensor* values = nullptr;
     if (current) {
-        const Tensor& t = slot < 0 ? *session_.input() : plan->output(slot);
+        const Tensor& t = *current;
         // Planes up to the channel shown (an RGB composite needs 3), in powers of two so a
         // dragged channel slider uploads a few times, not once per channel.
         int planes = 4;

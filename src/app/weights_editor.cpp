@@ -10,7 +10,7 @@
 
 namespace cp::app {
 
-void edit_layer_weights(Layer& L, const LayerInfo& info, const Plan* plan, int index, Edit& e, const std::string& hook,
+void edit_layer_weights(Layer& L, const LayerInfo& info, const Session* session, int index, Edit& e, const std::string& hook,
                         const EmbedFlags& f) {
     if (!L.has_weights() || f.hidden("weights") || f.hidden("w")) return;
     const Gate gate{f, f.locked("wv") ? "wv" : "w"};
@@ -55,16 +55,21 @@ void edit_layer_weights(Layer& L, const LayerInfo& info, const Plan* plan, int i
     }
 
     // The weights that ran: [C_out, C_in/g, k...] for conv, [C_in, C_out/g, k...] for convT.
-    if (!plan || index >= plan->runnable()) {
+    if (!session || index >= session->runnable()) {
         ImGui::TextDisabled("(the weights appear once the layer runs)");
         return;
     }
-    const Tensor& w = plan->weights(index).weight;
-    if (w.shape.size() < 3) return;
+    if (!ImGui::TreeNode("kernel values")) return;
+    const LayerWeights* lw = session->weights(index);
+    if (!lw || lw->weight.shape.size() < 3) {
+        ImGui::TextDisabled("(not enough memory to show these weights)");
+        ImGui::TreePop();
+        return;
+    }
+    const Tensor& w = lw->weight;
     const int64_t A = w.shape[0], B = w.shape[1];
     const int64_t kh = w.shape.size() == 4 ? w.shape[2] : 1, kw = w.shape.back();
     const int64_t taps = kh * kw;
-    if (!ImGui::TreeNode("kernel values")) return;
     ImGuiStorage* st = ImGui::GetStateStorage();
     int& a = *st->GetIntRef(ImGui::GetID("wa"), 0);
     int& b = *st->GetIntRef(ImGui::GetID("wb"), 0);
@@ -102,7 +107,7 @@ void edit_layer_weights(Layer& L, const LayerInfo& info, const Plan* plan, int i
                 // Explicit from now on, starting from every value that ran (PyTorch's layout).
                 if (L.weight_values.size() != size_t(w.numel())) L.weight_values = w.data;
                 L.weight_values[size_t(at)] = v;
-                if (L.bias && L.bias_values.empty()) L.bias_values = plan->weights(index).bias.data;
+                if (L.bias && L.bias_values.empty()) L.bias_values = lw->bias.data;
             }
             e.track(changed);
         }

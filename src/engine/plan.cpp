@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <utility>
 
 #include "core/limits.hpp"
 #include "engine/memory.hpp"
@@ -34,18 +36,41 @@ Result<std::unique_ptr<Plan>> Plan::create(const State& state, const PlanOptions
     if (auto st = check_run_budget(state, p->info_, opt.max_bytes); !st) return st;
     if (auto st = check_fresh_memory(state, p->info_, 0, true); !st) return st;
     p->input_ = Tensor(p->info_.input);
+    p->reference_only_ = opt.reference_only;
     if (auto st = p->plan_from(0, opt); !st) return st;
     return p;
 }
 
-Status Plan::plan_from(int first, const PlanOptions& opt) {
+Status Plan::plan_from(int first, const PlanOptions& opt, const State* prev_state, const NetInfo* prev_info,
+                       std::vector<Step> prev) {
     steps_.resize(size_t(std::min<int>(first, int(steps_.size()))));
     for (size_t i = steps_.size(); i < state_.net.size(); ++i) {
         const LayerInfo& info = info_.layers[i];
         if (!info.status.ok) break;
-        Step s;
         const Layer& L = state_.net[i];
-        if (L.has_weights()) s.weights = make_weights(L, info, layer_seed(state_, static_cast<int>(i)));
+        const uint32_t seed = layer_seed(state_, static_cast<int>(i));
+        // The step this layer had before the edit (same position), if any.
+        Step* old = prev_state && i >= size_t(first) && i - size_t(first) < prev.size() ? &prev[i - size_t(first)] : nullptr;
+        const Layer* old_L = old ? &prev_state->net[i] : nullptr;
+        const LayerInfo* old_info = old ? &prev_info->layers[i] : nullptr;
+        const uint32_t old_seed = old ? layer_seed(*prev_state, static_cast<int>(i)) : 0;
+        if (old && *old_L == L && old_info->in == info.in && old_seed == seed && opt.reference_only == reference_only_) {
+            // Downstream of the change but unchanged itself: the same kernel, weights and buffer
+            // (its values are computed again from its new input).
+            ++stats_.layers_kept;
+            steps_.push_back(std::move(*old));
+            continue;
+        }
+        Step s;
+        if (L.has_weights()) {
+            if (old && old_L->has_weights() && same_weights(*old_L, *old_info, old_seed, L, info, seed)) {
+                s.weights = std::move(old->weights);
+                ++stats_.weights_kept;
+            } else {
+                s.weights = make_weights(L, info, seed);
+                ++stats_.weights_made;
+            }
+        }
         KernelRequest req;
         req.layer = &L;
         req.info = &info;
@@ -53,8 +78,11 @@ Status Plan::plan_from(int first, const PlanOptions& opt) {
         req.bias = s.weights.bias.data.empty() ? nullptr : s.weights.bias.ptr();
         req.reference_only = opt.reference_only;
         s.kernel = select_kernel(req);
+        ++stats_.kernels_made;
+        if (old) s.out = std::move(old->out);  // reused below when it still fits
         steps_.push_back(std::move(s));
     }
+    reference_only_ = opt.reference_only;
     // Kernels are chosen (weights made and packed, within the checked budget); outputs and
     // scratch are allocated only if their exact sizes stay within it too.
     size_t scratch = 0;
@@ -71,8 +99,23 @@ Status Plan::plan_from(int first, const PlanOptions& opt) {
         steps_.clear();
         return Status::error("this stack needs " + bytes_text(bytes) + " (at most " + bytes_text(opt.max_bytes) + ")");
     }
-    for (size_t i = 0; i < steps_.size(); ++i)
-        if (steps_[i].out.shape != info_.layers[i].out) steps_[i].out = Tensor(info_.layers[i].out);
+    for (size_t i = size_t(first); i < steps_.size(); ++i) {
+        Tensor& out = steps_[i].out;
+        const Dims& shape = info_.layers[i].out;
+        if (out.shape == shape) continue;
+        const size_t n = static_cast<size_t>(Tensor::count(shape));
+        // A buffer from before the edit that still fits is kept (not one more than twice the
+        // size: memory never goes back to the system, and a big layer made small should not
+        // hold on to it).
+        if (n <= out.data.capacity() && out.data.capacity() <= 2 * n) {
+            out.shape = shape;
+            out.data.resize(n);
+            ++stats_.outputs_kept;
+        } else {
+            out = Tensor(shape);
+            ++stats_.outputs_made;
+        }
+    }
     scratch_.resize(scratch);
     bytes_ = bytes;
     return {};
@@ -81,19 +124,27 @@ Status Plan::plan_from(int first, const PlanOptions& opt) {
 Result<int> Plan::update(const State& next, const PlanOptions& opt) {
     NetInfo info = net_info(next);
     if (auto st = check_run_budget(next, info, opt.max_bytes); !st) return st;
+    const int first = first_change(state_, info_, next, info, runnable());
+    if (auto st = check_fresh_memory(next, info, first, info.input != info_.input); !st) return st;
+    if (info.input != info_.input) input_ = Tensor(info.input);
+    // The steps from `first` on are offered to the new plan for reuse.
+    std::vector<Step> prev(std::make_move_iterator(steps_.begin() + std::min<int>(first, runnable())),
+                           std::make_move_iterator(steps_.end()));
+    steps_.resize(size_t(std::min<int>(first, runnable())));
+    State prev_state = std::exchange(state_, next);
+    NetInfo prev_info = std::exchange(info_, std::move(info));
+    if (auto st = plan_from(first, opt, &prev_state, &prev_info, std::move(prev)); !st) return st;
+    return first;
+}
+
+int Plan::first_change(const State& prev, const NetInfo& prev_info, const State& next, const NetInfo& next_info,
+                       int runnable) {
+    if (next_info.input != prev_info.input || next.image != prev.image || next.seed != prev.seed) return 0;
+    // Layer i may be kept when it and everything before it are unchanged; a rand layer's
+    // default seed depends on its index and the state's seed, both compared here.
+    const int keep = std::min<int>(runnable, int(next.net.size()));
     int first = 0;
-    const bool same_input = info.input == info_.input && next.image == state_.image && next.seed == state_.seed;
-    if (same_input) {
-        // Layer i may be kept when it and everything before it are unchanged; a rand layer's
-        // default seed depends on its index and the state's seed, both compared here.
-        const int keep = std::min<int>(runnable(), int(next.net.size()));
-        while (first < keep && next.net[size_t(first)] == state_.net[size_t(first)]) ++first;
-    }
-    if (auto st = check_fresh_memory(next, info, first, !same_input); !st) return st;
-    if (!same_input) input_ = Tensor(info.input);
-    state_ = next;
-    info_ = std::move(info);
-    if (auto st = plan_from(first, opt); !st) return st;
+    while (first < keep && next.net[size_t(first)] == prev.net[size_t(first)]) ++first;
     return first;
 }
 

@@ -16,6 +16,17 @@
 
 namespace cp {
 
+// What re-planning made and what it kept, counted since the plan was created (the playground's
+// tests check that an edit costs what it changes).
+struct PlanStats {
+    int64_t weights_made = 0;    // layers whose weights were made (make_weights)
+    int64_t weights_kept = 0;    // layers re-planned with the weights they had
+    int64_t kernels_made = 0;    // kernels chosen and their weights packed
+    int64_t layers_kept = 0;     // layers after the first change kept whole (weights, kernel, buffer)
+    int64_t outputs_made = 0;    // output buffers allocated
+    int64_t outputs_kept = 0;    // output buffers of re-planned layers reused (they still fit)
+};
+
 struct PlanOptions {
     bool reference_only = false;            // run the oracle kernels everywhere
     int64_t max_bytes = Limits::max_plan_bytes;  // refuse a stack that needs more memory
@@ -45,6 +56,12 @@ public:
     // unchanged, outputs included. (Refused by the exact size check made after the weights are
     // packed, which the budgets' upper bounds make rare, it keeps no runnable layer.)
     Result<int> update(const State& next, const PlanOptions& opt = {});
+    // The first layer of `next` whose values differ from `prev`'s when `prev` has `runnable`
+    // layers planned: 0 when the input differs (shape, image or seed), `runnable` (or fewer, if
+    // `next` is shorter) when nothing before differs. The rule update() keeps layers by.
+    static int first_change(const State& prev, const NetInfo& prev_info, const State& next, const NetInfo& next_info,
+                            int runnable);
+    const PlanStats& stats() const { return stats_; }
 
     const Tensor& output(int i) const { return steps_[size_t(i)].out; }
     // Layer i's output and time when the same plan ran elsewhere (the playground's Web Worker):
@@ -60,19 +77,24 @@ public:
     int64_t bytes() const { return bytes_; }  // outputs, input, weights, packed weights, scratch
 
 private:
-    Status plan_from(int first, const PlanOptions& opt);
     struct Step {
         LayerWeights weights;
         std::unique_ptr<LayerKernel> kernel;
         Tensor out;
         double ms = 0;
     };
+    // Plans layers `first`.. of state_; `prev` are the steps of `prev_state` from `first` on
+    // (their weights, kernels and buffers are reused where they still apply).
+    Status plan_from(int first, const PlanOptions& opt, const State* prev_state = nullptr,
+                     const NetInfo* prev_info = nullptr, std::vector<Step> prev = {});
     State state_;
     NetInfo info_;
     Tensor input_;
     std::vector<Step> steps_;
     std::vector<float> scratch_;
     int64_t bytes_ = 0;
+    bool reference_only_ = false;
+    PlanStats stats_;
 };
 
 }  // namespace cp

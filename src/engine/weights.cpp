@@ -103,12 +103,29 @@ uint32_t layer_seed(const State& state, int index) {
     return L.seed ? *L.seed : state.seed + static_cast<uint32_t>(index);
 }
 
+Dims weight_shape(const Layer& L, const LayerInfo& info) {
+    const int64_t c_in = info.in[1], c_out = info.out[1], g = L.groups;
+    Dims wshape = L.op == Op::ConvT ? Dims{c_in, c_out / g} : Dims{c_out, c_in / g};
+    for (int a = 0; a < info.axes; ++a) wshape.push_back(info.axis[a].kernel);
+    return wshape;
+}
+
+bool same_weights(const Layer& a, const LayerInfo& ai, uint32_t a_seed, const Layer& b, const LayerInfo& bi,
+                  uint32_t b_seed) {
+    if (a.op != b.op || a.groups != b.groups || a.bias != b.bias || ai.in[1] != bi.in[1] || ai.out[1] != bi.out[1] ||
+        weight_shape(a, ai) != weight_shape(b, bi) || a.weight_values != b.weight_values ||
+        a.bias_values != b.bias_values)
+        return false;
+    if (!a.weight_values.empty()) return true;  // the values; a bias not given stays zero
+    if (a.preset != b.preset) return false;
+    return a.preset != Preset::Rand || a_seed == b_seed;
+}
+
 LayerWeights make_weights(const Layer& L, const LayerInfo& info, uint32_t seed) {
     const bool transposed = L.op == Op::ConvT;
     const int64_t c_in = info.in[1], c_out = info.out[1], g = L.groups;
-    Dims wshape = transposed ? Dims{c_in, c_out / g} : Dims{c_out, c_in / g};
+    const Dims wshape = weight_shape(L, info);
     int64_t kh = 1, kw = 1;
-    for (int a = 0; a < info.axes; ++a) wshape.push_back(info.axis[a].kernel);
     if (info.axes == 2) kh = info.axis[0].kernel, kw = info.axis[1].kernel;
     else kw = info.axis[0].kernel;
     LayerWeights lw;

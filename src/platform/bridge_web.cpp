@@ -210,9 +210,10 @@ EMSCRIPTEN_KEEPALIVE float* cp_app_output_slot(double run, int layer, int n) {
     return cp::platform::app().session().output_slot(uint64_t(run), layer, size_t(n > 0 ? n : 0));
 }
 
-// The values are in place: the layer counts as computed (1), or the run is stale (0).
-EMSCRIPTEN_KEEPALIVE int cp_app_output_done(double run, int layer, double ms) {
-    return cp::platform::app().layer_arrived(uint64_t(run), layer, ms) ? 1 : 0;
+// The values are in place: the layer counts as computed (1), or the run is stale (0). `kernel`:
+// the kernel that computed it in the Worker.
+EMSCRIPTEN_KEEPALIVE int cp_app_output_done(double run, int layer, double ms, const char* kernel) {
+    return cp::platform::app().layer_arrived(uint64_t(run), layer, ms, kernel ? kernel : "") ? 1 : 0;
 }
 
 // [SECTION] the host page's messages (playground.js checked type, size and origin)
@@ -250,7 +251,7 @@ EMSCRIPTEN_KEEPALIVE double cp_app_output_hash(int slot) {
     auto& s = cp::platform::app().session();
     const cp::Tensor* t = nullptr;
     if (slot < 0) t = s.input();
-    else if (s.plan() && s.plan_status().ok && slot < s.computed()) t = &s.plan()->output(slot);
+    else t = s.output(slot);
     if (!t) return -1;
     uint32_t h = 2166136261u;
     const auto* p = reinterpret_cast<const uint8_t*>(t->ptr());
@@ -308,6 +309,22 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_timing() {
                   a.edit_ms, a.shown_ms, a.shown_frame_start_ms, (unsigned long long)a.session().edits(), (unsigned long long)a.shown_edit,
                   (unsigned long long)a.frames(), (unsigned long long)a.maps().uploads(), a.step_ms, a.outputs_ms, a.view_ms);
     return ret(buf);
+}
+
+// What the page side made so far (an edit must cost what it changes; tests/web/worker.test.mjs):
+// weights made for the UI, output buffers allocated and reused, local plans, texture uploads.
+EMSCRIPTEN_KEEPALIVE const char* cp_app_costs() {
+    auto& a = cp::platform::app();
+    const auto& s = a.session().stats();
+    cp::JsonWriter w;
+    w.begin_object()
+        .key("weightsMade").value(s.weights_made)
+        .key("outputsMade").value(s.outputs_made)
+        .key("outputsKept").value(s.outputs_kept)
+        .key("plansMade").value(s.plans_made)
+        .key("uploads").value(int64_t(a.maps().uploads()))
+        .end_object();
+    return ret(w.str());
 }
 
 }  // extern "C"

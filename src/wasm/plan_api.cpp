@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/codec.hpp"
+#include "core/json.hpp"
 #include "engine/plan.hpp"
 #include "engine/samples.hpp"
 
@@ -142,5 +143,24 @@ int cp_plan_bias_size(int h, int i) {
     return valid_layer(p, i) ? static_cast<int>(p->weights(i).bias.numel()) : 0;
 }
 double cp_plan_bytes(int h) { auto* p = get(h); return p ? static_cast<double>(p->bytes()) : 0; }
+
+// What re-planning made and kept since the plan was created (PlanStats), as JSON.
+const char* cp_plan_stats(int h) {
+    static std::string s;
+    auto* p = get(h);
+    if (!p) return "";
+    const cp::PlanStats& t = p->stats();
+    cp::JsonWriter w;
+    w.begin_object()
+        .key("weightsMade").value(t.weights_made)
+        .key("weightsKept").value(t.weights_kept)
+        .key("kernelsMade").value(t.kernels_made)
+        .key("layersKept").value(t.layers_kept)
+        .key("outputsMade").value(t.outputs_made)
+        .key("outputsKept").value(t.outputs_kept)
+        .end_object();
+    s = w.str();
+    return s.c_str();
+}
 
 }  // extern "C"

@@ -47,6 +47,61 @@ TEST(Plan, UpdateRerunsOnlyFromTheFirstChange) {
     EXPECT_EQ(fresh->output(2).data, p->output(2).data);
 }
 
+// An edit costs what it changes: re-planning makes only the weights that changed, keeps the
+// layers after the change whose own parameters did not (weights, kernel, buffer), reuses buffers
+// that still fit, and every output still equals a fresh plan's of the new state.
+TEST(Plan, UpdateKeepsTheWeightsKernelsAndBuffersAnEditLeavesAlone) {
+    const std::string base = "v=1&in=3x24x24&net=conv2d(out=8,k=3,s=2,p=1);relu;conv2d(out=8,k=3,p=1,w=gauss);convT2d(out=3,k=3,s=2,p=1)";
+    std::unique_ptr<cp::Plan> p;
+    ASSERT_NO_FATAL_FAILURE(make(base, p));
+    p->run();
+    EXPECT_EQ(p->stats().weights_made, 3);
+    struct Case {
+        const char* what;
+        std::string from, to;
+        cp::PlanStats delta;  // weights made / kept, kernels made, layers kept, outputs made / kept
+    };
+    const std::vector<Case> cases = {
+        {"the last layer's preset: its weights alone", "convT2d(out=3,k=3,s=2,p=1)", "convT2d(out=3,k=3,s=2,p=1,w=box)",
+         {1, 0, 1, 0, 0, 0}},
+        {"layer 1's seed: its weights; the layers after it kept whole", "conv2d(out=8,k=3,s=2,p=1)",
+         "conv2d(out=8,k=3,s=2,p=1,seed=9)", {1, 0, 1, 3, 0, 0}},
+        {"layer 1's padding: every shape after it shrinks; weights kept, buffers reused",
+         "conv2d(out=8,k=3,s=2,p=1,seed=9)", "conv2d(out=8,k=3,s=2,p=0,seed=9)", {0, 3, 4, 0, 0, 4}},
+        {"layer 3's padding 1 -> 3: bigger outputs from there on need new buffers", "conv2d(out=8,k=3,p=1,w=gauss)",
+         "conv2d(out=8,k=3,p=3,w=gauss)", {0, 2, 2, 0, 2, 0}},
+    };
+    std::string text = base;
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.what);
+        const size_t at = text.find(c.from);
+        ASSERT_NE(at, std::string::npos) << text;
+        text.replace(at, c.from.size(), c.to);
+        auto next = cp::parse_state(text);
+        ASSERT_TRUE(next.ok()) << next.status().message;
+        const cp::PlanStats before = p->stats();
+        const int64_t first = update(*p, *next);
+        ASSERT_GE(first, 0);
+        const cp::PlanStats& after = p->stats();
+        EXPECT_EQ(after.weights_made - before.weights_made, c.delta.weights_made);
+        EXPECT_EQ(after.weights_kept - before.weights_kept, c.delta.weights_kept);
+        EXPECT_EQ(after.kernels_made - before.kernels_made, c.delta.kernels_made);
+        EXPECT_EQ(after.layers_kept - before.layers_kept, c.delta.layers_kept);
+        EXPECT_EQ(after.outputs_made - before.outputs_made, c.delta.outputs_made);
+        EXPECT_EQ(after.outputs_kept - before.outputs_kept, c.delta.outputs_kept);
+        p->run(int(first));
+        std::unique_ptr<cp::Plan> fresh;
+        ASSERT_NO_FATAL_FAILURE(make(text, fresh));
+        fresh->run();
+        ASSERT_EQ(fresh->runnable(), p->runnable());
+        for (int i = 0; i < p->runnable(); ++i) {
+            EXPECT_EQ(p->output(i).shape, fresh->output(i).shape) << "layer " << i + 1;
+            EXPECT_EQ(p->output(i).data, fresh->output(i).data) << "layer " << i + 1;
+            EXPECT_EQ(p->weights(i).weight.data, fresh->weights(i).weight.data) << "layer " << i + 1;
+        }
+    }
+}
+
 TEST(Plan, UpdateWithNothingChangedReturnsRunnable) {
     std::unique_ptr<cp::Plan> p;
     ASSERT_NO_FATAL_FAILURE(make("v=1&in=3x16x16&net=conv2d(out=4,k=3);relu", p));

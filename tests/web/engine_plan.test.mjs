@@ -64,3 +64,33 @@ test('update refuses a state that does not parse or is over budget, and keeps th
     fresh(A).forEach((o, i) => assert.deepEqual(p.output(i), o));
     p.free();
 });
+
+// The same cases as the C++ test Plan.UpdateKeepsTheWeightsKernelsAndBuffersAnEditLeavesAlone,
+// through the wasm build the Worker runs: an edit makes only the weights it changes, keeps the
+// layers after the change whose own parameters did not, reuses buffers that still fit; and the
+// outputs equal a fresh plan's.
+test('update makes only what an edit changes (plan.stats) and the outputs equal a fresh plan', () => {
+    let text = 'v=1&in=3x24x24&net=conv2d(out=8,k=3,s=2,p=1);relu;conv2d(out=8,k=3,p=1,w=gauss);convT2d(out=3,k=3,s=2,p=1)';
+    const p = engine.plan(text);
+    p.run();
+    assert.equal(p.stats().weightsMade, 3);
+    const cases = [
+        ['convT2d(out=3,k=3,s=2,p=1)', 'convT2d(out=3,k=3,s=2,p=1,w=box)', { weightsMade: 1, weightsKept: 0, kernelsMade: 1, layersKept: 0, outputsMade: 0, outputsKept: 0 }],
+        ['conv2d(out=8,k=3,s=2,p=1)', 'conv2d(out=8,k=3,s=2,p=1,seed=9)', { weightsMade: 1, weightsKept: 0, kernelsMade: 1, layersKept: 3, outputsMade: 0, outputsKept: 0 }],
+        ['conv2d(out=8,k=3,s=2,p=1,seed=9)', 'conv2d(out=8,k=3,s=2,p=0,seed=9)', { weightsMade: 0, weightsKept: 3, kernelsMade: 4, layersKept: 0, outputsMade: 0, outputsKept: 4 }],
+        ['conv2d(out=8,k=3,p=1,w=gauss)', 'conv2d(out=8,k=3,p=3,w=gauss)', { weightsMade: 0, weightsKept: 2, kernelsMade: 2, layersKept: 0, outputsMade: 2, outputsKept: 0 }],
+    ];
+    for (const [from, to, want] of cases) {
+        assert.ok(text.includes(from), text);
+        text = text.replace(from, to);
+        const s0 = p.stats();
+        const first = p.update(text);
+        const s1 = p.stats();
+        assert.deepEqual(Object.fromEntries(Object.keys(want).map((k) => [k, s1[k] - s0[k]])), want, to);
+        p.run(first);
+        const f = fresh(text);
+        assert.equal(p.runnable, f.length);
+        for (let i = 0; i < p.runnable; i++) assert.deepEqual(p.output(i), f[i], `${to}: layer ${i + 1}`);
+    }
+    p.free();
+});

@@ -1,0 +1,103 @@
+// Edits cost what they change (issue #10), in the real playground, headless Chromium: the page
+// holds no plan of its own (no weights made, no kernels) while the engine Worker computes the
+// layers; the Worker's re-plan makes only the weights an edit changes, keeps the layers
+// downstream of a change whose parameters did not change, and reuses output buffers that still
+// fit; only the layers that changed are uploaded again as textures. The counters come from the
+// test hooks convplay.costs() (the page) and convplay.runner().worker.plan (the Worker's
+// plan.stats()). A cancelled layer leaves the previous outputs as they were.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ARTIFACTS_DIR } from './engine.mjs';
+import { DEFAULT_STATE, usePlayground, waitReady, waitSettled } from './playground_support.mjs';
+
+const site = usePlayground({ before, after });
+const pageErrors = [];
+
+async function open(state) {
+    const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${site.url}/#${state}`);
+    await waitReady(page);
+    await waitSettled(page, 60000);
+    return { ctx, page };
+}
+
+// Both sides' counters once the page shows `state`'s outputs and the Worker reported its run.
+async function settle(page, state) {
+    if (state) assert.equal(await page.evaluate((s) => convplay.setState(s), state), true, state);
+    await waitSettled(page, 60000);
+    // The Worker's 'done' follows its last output: wait until its counters cover this run.
+    await page.waitForFunction(() => { const r = convplay.runner(); return r.worker && r.doneRun === r.lastRun; });
+    return page.evaluate(() => ({ page: convplay.costs(), plan: convplay.runner().worker.plan, hashes:
+        Array.from({ length: convplay.shapes().layers.length + 1 }, (_, i) => convplay.outputHash(i - 1)) }));
+}
+const delta = (a, b) => Object.fromEntries(Object.keys(b).map((k) => [k, b[k] - a[k]]));
+
+test('an edit costs what it changes: the page makes no weights, the Worker only those that changed', async () => {
+    // The default stack: conv2d(out=16, k=3, s=2, p=1); relu; convT2d(out=3, k=3, s=2, p=1).
+    assert.match(DEFAULT_STATE, /net=conv2d\(out=16,k=3,s=2,p=1\);relu;convT2d\(out=3,k=3,s=2,p=1/);
+    const { ctx, page } = await open(DEFAULT_STATE);
+    let c = await settle(page);
+    assert.equal((await page.evaluate(() => convplay.runner())).mode, 'worker');
+    assert.deepEqual({ weights: c.page.weightsMade, plans: c.page.plansMade }, { weights: 0, plans: 0 },
+                     'the page made no plan and no weights of its own');
+    assert.equal(c.plan.weightsMade, 2, 'the Worker made the weights of the two conv layers once');
+
+    // A weight preset on the last layer: its weights alone; layers 1 and 2 are not uploaded again.
+    const lastPreset = DEFAULT_STATE.replace(/convT2d\(out=3,k=3,s=2,p=1/, 'convT2d(out=3,k=3,s=2,p=1,w=box');
+    let n = await settle(page, lastPreset);
+    let d = delta(c.plan, n.plan);
+    assert.deepEqual([d.weightsMade, d.kernelsMade, d.outputsMade], [1, 1, 0], `last layer's preset: ${JSON.stringify(d)}`);
+    assert.deepEqual(n.hashes.slice(0, 3), c.hashes.slice(0, 3), 'the input and layers 1-2 are the same values');
+    assert.equal(n.page.uploads - c.page.uploads, 1, 'only the changed layer is uploaded again');
+    c = n;
+
+    // Layer 1's seed: its weights are made again; the layers after it keep theirs, their kernels
+    // and their buffers (everything downstream runs again on the new values).
+    n = await settle(page, lastPreset.replace('conv2d(out=16,k=3,s=2,p=1)', 'conv2d(out=16,k=3,s=2,p=1,seed=7)'));
+    d = delta(c.plan, n.plan);
+    assert.deepEqual([d.weightsMade, d.kernelsMade, d.layersKept, d.outputsMade], [1, 1, 2, 0], `layer 1's seed: ${JSON.stringify(d)}`);
+    assert.equal(delta(c.page, n.page).outputsMade, 0, 'the page reused its output buffers');
+    c = n;
+
+    // Layer 1's padding 1 -> 0: every shape after it shrinks (128 -> 127), the buffers still fit,
+    // and the transposed conv keeps its weights (same channels and kernel).
+    n = await settle(page, lastPreset.replace('conv2d(out=16,k=3,s=2,p=1)', 'conv2d(out=16,k=3,s=2,p=0,seed=7)'));
+    d = delta(c.plan, n.plan);
+    assert.deepEqual([d.weightsMade, d.weightsKept, d.outputsMade], [0, 2, 0], `layer 1's padding: ${JSON.stringify(d)}`);
+    assert.ok(d.outputsKept >= 3, `the output buffers were reused: ${JSON.stringify(d)}`);
+    assert.equal(delta(c.page, n.page).outputsMade, 0, `the page reused its buffers: ${JSON.stringify(delta(c.page, n.page))}`);
+    assert.equal(n.page.weightsMade, 0, 'still no weights made on the page');
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'costs-after-edits.png') });
+    assert.deepEqual(pageErrors, []);
+    await ctx.close();
+});
+
+test('a cancelled layer leaves the previous outputs as they were', async () => {
+    // Layer 2 alone takes seconds (15 billion multiply-adds): editing it, then editing it again
+    // while it runs, abandons that run (its Worker is replaced after 250 ms). Layer 1 is not
+    // touched by either edit: its output stays the one shown before, never copied again.
+    const LONG = 'v=1&in=3x80x80&img=photo&net=conv2d(out=512,k=3,p=1);conv2d(out=512,k=3,p=1)';
+    const { ctx, page } = await open(LONG);
+    const hash = (i) => page.evaluate((k) => convplay.outputHash(k), i);
+    const before = [await hash(-1), await hash(0)];
+    const accepted = (await page.evaluate(() => convplay.runner())).accepted;
+    assert.ok(await page.evaluate((s) => convplay.setState(s), LONG.replace(/p=1\)$/, 'p=1,w=box)')));
+    await page.waitForFunction(() => convplay.busy());
+    await page.waitForTimeout(100);
+    assert.ok(await page.evaluate((s) => convplay.setState(s), LONG.replace(/p=1\)$/, 'p=1,w=gauss)')));
+    // While the replacement Worker works: layer 1 and the input as before, layer 2 not current.
+    await page.waitForFunction(() => convplay.runner().restarts >= 1, null, { timeout: 30000 });
+    assert.deepEqual([await hash(-1), await hash(0)], before, 'the input and layer 1 kept their values');
+    assert.equal(await hash(1), -1, 'layer 2 is not current until its new values arrive');
+    await waitSettled(page, 60000);
+    assert.deepEqual([await hash(-1), await hash(0)], before, 'still the same after the new run');
+    const r = await page.evaluate(() => convplay.runner());
+    assert.equal(r.accepted - accepted, 1, 'only layer 2 was copied into the page again');
+    assert.ok(await hash(1) >= 0);
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'costs-cancelled.png') });
+    assert.deepEqual(pageErrors, []);
+    await ctx.close();
+});
