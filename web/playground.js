@@ -25,12 +25,10 @@
     const loading = document.getElementById('loading');
     const dropHint = document.getElementById('drop-hint');
     const fatalBox = document.getElementById('fatal');
-    const MAX_FILE_BYTES = 256 << 20;   // larger files are refused before reading them
     let ownHash = location.hash;        // the fragment the app wrote last (not a user change)
     let runtimeReady = false;
     const inFrame = window.parent !== window;
-    const MAX_STRING = 65536;           // longer strings in a host message are ignored (docs/embed.md)
-    let config = null;                  // the app's parsed query flags (cp_app_embed_config)
+    let config = null;                  // the app's parsed query flags and limits (cp_app_embed_config)
 
     function showFatal(text) {
         fatalBox.textContent = text;
@@ -102,7 +100,7 @@
         if (!config && runtimeReady) {
             try { config = JSON.parse(call('cp_app_embed_config', 'string', [], [])); } catch { config = null; }
         }
-        return config || { embed: false, id: '', origins: [], hideUpload: false };
+        return config || { embed: false, id: '', origins: [], hideUpload: false, maxFileBytes: 0, maxText: 0 };
     }
 
     async function sendFile(file) {
@@ -112,7 +110,7 @@
         // memory to copy it into) and keeps the current image.
         const unread = (size) => call('cp_app_upload', 'number', ['number', 'number', 'string'],
                                       [0, Math.min(size, 0x7fffffff), name]);
-        if (file.size > MAX_FILE_BYTES) return unread(file.size);
+        if (file.size > embedConfig().maxFileBytes) return unread(file.size);   // refused before reading it
         const bytes = new Uint8Array(await file.arrayBuffer());
         // Decoded in the engine Worker when there is one (the app's decoder and budget, off this
         // thread); otherwise, or if the Worker stopped meanwhile, here.
@@ -340,13 +338,27 @@
 
     // [SECTION] the host API (docs/embed.md): messages from window.parent, checked here
     const pending = [];    // messages that came before the app was ready (at most 16)
+    // setState is coalesced: a burst of them (a host replaying edits, or a flood) loads only the
+    // last, once, in a task of its own. Any other message first loads the pending state, so the
+    // host sees its messages answered in the order it sent them.
+    let nextState = null;
+    function loadNextState() {
+        if (nextState === null) return;
+        const text = nextState;
+        nextState = null;
+        call('cp_app_host_set_state', null, ['string'], [text]);
+    }
     function fromHost(origin, d) {
         const cfg = embedConfig();
         if (cfg.origins.length && !cfg.origins.includes(origin)) return;
+        if (d.type === 'setState') {
+            if (typeof d.state !== 'string' || d.state.length > cfg.maxText) return;   // the codec would refuse it
+            if (nextState === null) setTimeout(loadNextState, 0);
+            nextState = d.state;
+            return;
+        }
+        loadNextState();
         switch (d.type) {
-        case 'setState':
-            if (typeof d.state === 'string' && d.state.length <= MAX_STRING) call('cp_app_host_set_state', null, ['string'], [d.state]);
-            break;
         case 'selectLayer':
             if (Number.isInteger(d.layer)) call('cp_app_host_select_layer', null, ['number'], [Math.max(-1, Math.min(d.layer, 1e6))]);
             break;

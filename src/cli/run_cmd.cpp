@@ -67,9 +67,10 @@ Result<std::optional<Tensor>> load_given_input(const Args& args, State& state) {
     return std::optional<Tensor>(std::move(t));
 }
 
-std::string layer_stem(size_t i, const std::string& name) {
+// Files count layers from 1, as the manifest's "layer" does (the input is input.npy).
+std::string layer_stem(size_t layer, const std::string& name) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%02zu_", i);
+    std::snprintf(buf, sizeof buf, "%02zu_", layer);
     return buf + name;
 }
 
@@ -185,7 +186,7 @@ int cmd_run(const std::vector<std::string>& argv) {
     for (int i = 0; i < p.runnable(); ++i) {
         const LayerInfo& L = info.layers[size_t(i)];
         const Tensor& out = p.output(i);
-        const std::string stem = layer_stem(size_t(i), L.name);
+        const std::string stem = layer_stem(size_t(i) + 1, L.name);
         m.begin_object();
         m.key("layer").value(static_cast<int64_t>(i + 1)).key("name").value(L.name);
         m.key("text").value(print_layer(state->net[size_t(i)]));

@@ -17,6 +17,7 @@
 
 #include "core/codec.hpp"
 #include "core/json.hpp"
+#include "core/limits.hpp"
 #include "engine/memory.hpp"
 #include "imgui.h"
 #include "platform/bridge.hpp"
@@ -190,14 +191,16 @@ EMSCRIPTEN_KEEPALIVE void cp_app_set_visible(int v) {
 }
 
 // What playground.js needs from the query flags (parsed once, in C++): embed mode, the id, the
-// allowed host origins. JSON.
+// allowed host origins; and the limits it applies before handing anything over (core/limits.hpp):
+// the largest file it reads, the longest state text a host message may carry. JSON.
 EMSCRIPTEN_KEEPALIVE const char* cp_app_embed_config() {
     const cp::EmbedFlags& f = cp::platform::app().flags();
     cp::JsonWriter w;
     w.begin_object().key("embed").value(f.embed).key("id").value(f.id).key("origins").begin_array();
     for (const std::string& o : f.origins) w.value(o);
-    w.end_array().key("hideUpload").value(f.hidden("upload") || f.locked("img")).end_object();
-    return ret(w.str());
+    w.end_array().key("hideUpload").value(f.hidden("upload") || f.locked("img"));
+    w.key("maxFileBytes").value(cp::Limits::max_file_bytes).key("maxText").value(int64_t(cp::Limits::max_text));
+    return ret(w.end_object().str());
 }
 
 // [SECTION] the engine Worker (web/engine_runner.js): layers computed off the main thread

@@ -99,10 +99,10 @@ expect 2 "gallery: unknown argument '--frobnicate'" "$CP" gallery --frobnicate
 
 # run: files, and nothing half-written on failure
 expect 0 "wrote 13 files" "$CP" run 'v=1&in=3x32x32&net=conv2d(out=8,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)' --out "$T/ok" --dump
-for f in manifest.json input.npy input.png 00_conv2d.npy 00_conv2d.png 00_conv2d_weight.npy 00_conv2d_bias.npy 02_convT2d.npy; do
+for f in manifest.json input.npy input.png 01_conv2d.npy 01_conv2d.png 01_conv2d_weight.npy 01_conv2d_bias.npy 03_convT2d.npy; do
     [ -s "$T/ok/$f" ] && ok || bad "run did not write $f"
 done
-[ "$(head -c 6 "$T/ok/00_conv2d.npy" | tail -c 5)" = "NUMPY" ] && ok || bad "00_conv2d.npy has no NUMPY magic"
+[ "$(head -c 6 "$T/ok/01_conv2d.npy" | tail -c 5)" = "NUMPY" ] && ok || bad "01_conv2d.npy has no NUMPY magic"
 [ "$(head -c 4 "$T/ok/input.png" | tail -c 3)" = "PNG" ] && ok || bad "input.png is not a PNG"
 grep -q '"shape":\[1,3,32,32\]' "$T/ok/manifest.json" && ok || bad "manifest lacks the output shape"
 ls "$T" | grep -q stage && bad "a staging folder was left behind" || ok

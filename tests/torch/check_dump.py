@@ -4,7 +4,7 @@
     /usr/bin/python3 tests/torch/check_dump.py DIR [DIR ...]
 
 DIR holds manifest.json = {"state": ..., "input": "input.npy", "layers": [{"layer": 1,
-"name": "conv2d", "output": "00_conv2d.npy", "weight": "...npy", "bias": "...npy"}, ...]}
+"name": "conv2d", "output": "01_conv2d.npy", "weight": "...npy", "bias": "...npy"}, ...]}
 and float32 little-endian .npy files.  Every layer is rebuilt with torch_layers.build, the
 dumped weight/bias are copied in, and the stack is re-run in PyTorch from the dumped input,
 each layer fed with PyTorch's own previous output.  A layer passes when

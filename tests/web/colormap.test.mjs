@@ -36,7 +36,7 @@ const rgb = (im, x, y) => im.data.slice((y * im.width_ + x) * 4, (y * im.width_ 
 // Layer 1: a Sobel filter of a gradient (both signs: the diverging map, symmetric range);
 // layer 2: its ReLU (zero and above: the sequential map).
 const STATE = 'v=1&in=1x8x8&img=gradient&net=conv2d(out=1,k=3,p=1,w=sobelx,bias=0);relu';
-const PNGS = ['00_conv2d.png', '01_relu.png'];
+const PNGS = ['01_conv2d.png', '02_relu.png'];
 
 for (const layer of [1, 2]) {
     test(`layer ${layer}: every cell on screen has the PNG writer's colour`, async () => {
