@@ -13,6 +13,7 @@
 #include "engine/tensor.hpp"
 #include "engine/weights.hpp"
 #include "kernels/registry.hpp"
+#include "kernels/thread_pool.hpp"
 
 namespace cp {
 
@@ -30,6 +31,10 @@ struct PlanStats {
 struct PlanOptions {
     bool reference_only = false;            // run the oracle kernels everywhere
     int64_t max_bytes = Limits::max_plan_bytes;  // refuse a stack that needs more memory
+    // Threads each layer's kernel splits its work over (kernels/thread_pool.hpp); outputs are
+    // bit-identical for any count. usable_threads() says what the build allows (1 in the wasm
+    // builds without -pthread).
+    int threads = 1;
 };
 
 class Plan {
@@ -91,7 +96,8 @@ private:
     NetInfo info_;
     Tensor input_;
     std::vector<Step> steps_;
-    std::vector<float> scratch_;
+    std::vector<float> scratch_;              // one kernel's scratch per thread
+    std::unique_ptr<ThreadPool> pool_;        // null: one thread
     int64_t bytes_ = 0;
     bool reference_only_ = false;
     PlanStats stats_;

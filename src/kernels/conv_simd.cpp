@@ -2,7 +2,8 @@
 //
 // Conv: the input is copied once per image into a PaddedInput (padding mode resolved, columns
 // split by stride phase), then every output row is a run of tiles over taps (ky, kx).
-// Transposed conv: never multiplies by inserted zeros. Output pixel (qy*sh + ry, qx*sw + rx)
+// Transposed conv: never multiplies by inserted zeros (its padded copy, too, is made a band of
+// rows at a time). Output pixel (qy*sh + ry, qx*sw + rx)
 // only meets the taps with k*d = r + p (mod s), at input q + (r + p - k*d)/s: each of the sh*sw
 // output phases is a small stride-1 convolution of the zero-padded input ("sub-pixel"
 // decomposition). Stride 2 zips its two column phases in registers (conv_row_zip2_any); larger
@@ -71,40 +72,44 @@ public:
     }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
 
-    void run(const float* in, float* out, float* scratch) const override {
-        if (pointwise_) return run_pointwise(in, out, scratch);
+    void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
+    // Parts: output rows of every image (1x1: chunks of pixels of every image and group).
+    int64_t parts() const override { return pointwise_ ? g_.N * g_.groups * chunks() : g_.N * g_.OH; }
+    void run_parts(const float* in, float* out, float* scratch, int64_t first, int64_t last) const override {
+        if (pointwise_) return run_pointwise(in, out, scratch, first, last);
         const Geom& g = g_;
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), ntaps = int64_t(taps_.size());
-        for (int64_t n = 0; n < g.N; ++n)
-            for (int64_t oy0 = 0; oy0 < g.OH; oy0 += band_out_) {
-                const int64_t nb = std::min(band_out_, g.OH - oy0);
-                pad_.fill_rows(in + n * g.C_in * g.H * g.W, scratch, oy0 * g.sh, (nb - 1) * g.sh + (g.kh - 1) * g.dh + 1,
-                               band_rows_);
-                // Output rows outer, channel blocks inner: a row's input (every channel, kh rows)
-                // stays in cache while all the blocks that need it run.
-                for (int64_t grp = 0; grp < g.groups; ++grp)
-                    for (int64_t oy = oy0; oy < oy0 + nb; ++oy) {
-                        const float* w = packed_.data() + grp * cout_g * cin_g * ntaps;
-                        for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
-                            const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
-                            const int64_t oc = grp * cout_g + ob;
-                            const TileArgs a{
-                                // output row oy reads band rows (oy - oy0)*sh + ky*dh (the taps add ky*dh)
-                                .in = scratch + grp * cin_g * band_chan() + (oy - oy0) * g.sh * pad_.pcols,
-                                .chan_plane = band_chan(),
-                                .taps = taps_.data(),
-                                .ntaps = int(ntaps),
-                                .cin = int(cin_g),
-                                .w = w,
-                                .bias = bias_.empty() ? nullptr : bias_.data() + oc,
-                                .out = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW,
-                                .out_plane = g.OH * g.OW,
-                            };
-                            conv_row_any(ocb, a, g.OW);
-                            w += ocb * cin_g * ntaps;
-                        }
+        for (int64_t r = first; r < last;) {
+            const int64_t n = r / g.OH, oy0 = r % g.OH;
+            const int64_t nb = std::min({band_out_, g.OH - oy0, last - r});
+            r += nb;
+            pad_.fill_rows(in + n * g.C_in * g.H * g.W, scratch, oy0 * g.sh, (nb - 1) * g.sh + (g.kh - 1) * g.dh + 1,
+                           band_rows_);
+            // Output rows outer, channel blocks inner: a row's input (every channel, kh rows)
+            // stays in cache while all the blocks that need it run.
+            for (int64_t grp = 0; grp < g.groups; ++grp)
+                for (int64_t oy = oy0; oy < oy0 + nb; ++oy) {
+                    const float* w = packed_.data() + grp * cout_g * cin_g * ntaps;
+                    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                        const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+                        const int64_t oc = grp * cout_g + ob;
+                        const TileArgs a{
+                            // output row oy reads band rows (oy - oy0)*sh + ky*dh (the taps add ky*dh)
+                            .in = scratch + grp * cin_g * band_chan() + (oy - oy0) * g.sh * pad_.pcols,
+                            .chan_plane = band_chan(),
+                            .taps = taps_.data(),
+                            .ntaps = int(ntaps),
+                            .cin = int(cin_g),
+                            .w = w,
+                            .bias = bias_.empty() ? nullptr : bias_.data() + oc,
+                            .out = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW,
+                            .out_plane = g.OH * g.OW,
+                        };
+                        conv_row_any(ocb, a, g.OW);
+                        w += ocb * cin_g * ntaps;
                     }
-            }
+                }
+        }
     }
 
 private:
@@ -113,39 +118,39 @@ private:
     // cache set whenever H*W is a power of two (64 planes of 128x128 thrash an 8-way L1).
     static constexpr int64_t kChunk = 256, kChunkStride = kChunk + 12;
 
-    void run_pointwise(const float* in, float* out, float* scratch) const {
+    int64_t chunks() const { return (g_.H * g_.W + kChunk - 1) / kChunk; }
+
+    void run_pointwise(const float* in, float* out, float* scratch, int64_t first, int64_t last) const {
         const Geom& g = g_;
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), hw = g.H * g.W;
-        for (int64_t n = 0; n < g.N; ++n)
-            for (int64_t grp = 0; grp < g.groups; ++grp) {
-                const float* src = in + (n * g.C_in + grp * cin_g) * hw;
-                for (int64_t x0 = 0; x0 < hw; x0 += kChunk) {
-                    const int64_t len = std::min(kChunk, hw - x0);
-                    for (int64_t ic = 0; ic < cin_g; ++ic) {
-                        float* d = scratch + ic * kChunkStride;
-                        std::memcpy(d, src + ic * hw + x0, size_t(len) * sizeof(float));
-                        std::fill(d + len, d + kChunkStride, 0.0f);  // what a partial tile may read
-                    }
-                    const float* w = packed_.data() + grp * cout_g * cin_g;
-                    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
-                        const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
-                        const int64_t oc = grp * cout_g + ob;
-                        const TileArgs a{
-                            .in = scratch,
-                            .chan_plane = kChunkStride,
-                            .taps = taps_.data(),
-                            .ntaps = 1,
-                            .cin = int(cin_g),
-                            .w = w,
-                            .bias = bias_.empty() ? nullptr : bias_.data() + oc,
-                            .out = out + (n * g.C_out + oc) * hw + x0,
-                            .out_plane = hw,
-                        };
-                        conv_row_any(ocb, a, len);
-                        w += ocb * cin_g;
-                    }
-                }
+        for (int64_t part = first; part < last; ++part) {
+            const int64_t n = part / (g.groups * chunks()), grp = part / chunks() % g.groups;
+            const int64_t x0 = part % chunks() * kChunk, len = std::min(kChunk, hw - x0);
+            const float* src = in + (n * g.C_in + grp * cin_g) * hw;
+            for (int64_t ic = 0; ic < cin_g; ++ic) {
+                float* d = scratch + ic * kChunkStride;
+                std::memcpy(d, src + ic * hw + x0, size_t(len) * sizeof(float));
+                std::fill(d + len, d + kChunkStride, 0.0f);  // what a partial tile may read
             }
+            const float* w = packed_.data() + grp * cout_g * cin_g;
+            for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+                const int64_t oc = grp * cout_g + ob;
+                const TileArgs a{
+                    .in = scratch,
+                    .chan_plane = kChunkStride,
+                    .taps = taps_.data(),
+                    .ntaps = 1,
+                    .cin = int(cin_g),
+                    .w = w,
+                    .bias = bias_.empty() ? nullptr : bias_.data() + oc,
+                    .out = out + (n * g.C_out + oc) * hw + x0,
+                    .out_plane = hw,
+                };
+                conv_row_any(ocb, a, len);
+                w += ocb * cin_g;
+            }
+        }
     }
 
     int64_t band_chan() const { return pad_.phases * band_rows_ * pad_.pcols; }
@@ -177,6 +182,14 @@ public:
         const int64_t need_rows = std::max(g.H + my_, qh_ + max_cy + my_);
         const int64_t need_cols = std::max(g.W + mx_, qw_ + max_cx + mx_);
         pad_.plan(g.C_in, g.H, g.W, my_, need_rows - g.H - my_, mx_, need_cols - g.W - mx_, 1, PadMode::Zeros, 0.0f);
+        // The padded copy is made a band of phase rows at a time (about 256 KiB, as for conv), so
+        // it is still in cache when the tiles read it: a band of q reads padded rows
+        // [q0, q0 + nb + halo).
+        halo_ = my_ + max_cy;
+        const int64_t row_floats = g.C_in * pad_.pcols;
+        band_q_ = std::max<int64_t>(1, (int64_t(256) << 10) / 4 / std::max<int64_t>(1, row_floats) - halo_);
+        band_q_ = std::min(band_q_, qh_);
+        band_rows_ = band_q_ + halo_;
 
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
         for (int64_t ry = 0; ry < g.sh; ++ry)
@@ -200,32 +213,39 @@ public:
         if (b) bias_.assign(b, b + g.C_out);
     }
     const char* name() const override { return "f32_deconv2d_subpixel_4x8" CP_SIMD_SUFFIX; }
-    size_t scratch_floats() const override { return size_t(pad_.floats() + g_.sw * kOcb * (qw_ + 16)); }
+    size_t scratch_floats() const override { return size_t(g_.C_in * band_chan() + g_.sw * kOcb * (qw_ + 16)); }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
 
-    void run(const float* in, float* out, float* scratch) const override {
+    void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
+    // Parts: phase rows q of every image (each makes output rows q*sh + ry for every ry).
+    int64_t parts() const override { return g_.N * qh_; }
+    void run_parts(const float* in, float* out, float* scratch, int64_t first, int64_t last) const override {
         const Geom& g = g_;
         const int64_t cout_g = g.cout_g();
         // One buffer row per (column phase, channel of the block): the phases of an output row
         // are computed side by side, then interleaved into it.
-        float* rowbuf = scratch + pad_.floats();
+        float* rowbuf = scratch + g.C_in * band_chan();
         const int64_t rb_plane = qw_ + 16;
-        for (int64_t n = 0; n < g.N; ++n) {
-            pad_.fill(in + n * g.C_in * g.H * g.W, scratch);
+        for (int64_t r = first; r < last;) {
+            const int64_t n = r / qh_, q0 = r % qh_;
+            const int64_t nb = std::min({band_q_, qh_ - q0, last - r});
+            r += nb;
+            pad_.fill_rows(in + n * g.C_in * g.H * g.W, scratch, q0, nb + halo_, band_rows_);
             for (int64_t ry = 0; ry < g.sh; ++ry) {
-                const int64_t rows = (g.OH - ry + g.sh - 1) / g.sh;  // q with q*sh + ry < OH
+                const int64_t rows = std::min(q0 + nb, (g.OH - ry + g.sh - 1) / g.sh);  // q*sh + ry < OH
                 // Rows outer, channel blocks inner: the input rows a phase row reads stay in
                 // cache while every block uses them.
-                for (int64_t q = 0; q < rows; ++q)
+                for (int64_t q = q0; q < rows; ++q)
                     for (int64_t grp = 0; grp < g.groups; ++grp)
                         for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
                             const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
                             const int64_t oc = grp * cout_g + ob;
                             const float* bias = bias_.empty() ? nullptr : bias_.data() + oc;
+                            const float* band = scratch + (q - q0) * pad_.pcols;
                             float* orow = out + ((n * g.C_out + oc) * g.OH + q * g.sh + ry) * g.OW;
                             if (g.sw == 2) {  // both column phases in one zipped pass (ocb <= kOcb = 4)
-                                conv_row_zip2_any(ocb, phase_args(phases_[size_t(ry * 2)], scratch, grp, ob, q, bias),
-                                                  phase_args(phases_[size_t(ry * 2 + 1)], scratch, grp, ob, q, bias), orow,
+                                conv_row_zip2_any(ocb, phase_args(phases_[size_t(ry * 2)], band, grp, ob, bias),
+                                                  phase_args(phases_[size_t(ry * 2 + 1)], band, grp, ob, bias), orow,
                                                   g.OH * g.OW, g.OW);
                                 continue;
                             }
@@ -240,11 +260,12 @@ public:
                                         std::fill(dst + o * dst_plane, dst + o * dst_plane + cols, bias ? bias[o] : 0.0f);
                                     continue;
                                 }
-                                TileArgs a = phase_args(ph, scratch, grp, ob, q, bias);
+                                TileArgs a = phase_args(ph, band, grp, ob, bias);
                                 a.out = dst, a.out_plane = dst_plane;
                                 conv_row_any(ocb, a, cols);
                             }
-                            if (g.sw > 1) interleave_phases(rowbuf, kOcb * rb_plane, rb_plane, ocb, g.sw, orow, g.OH * g.OW, g.OW);
+                            if (g.sw > 1)
+                                interleave_phases(rowbuf, kOcb * rb_plane, rb_plane, ocb, g.sw, orow, g.OH * g.OW, g.OW);
                         }
             }
         }
@@ -257,13 +278,13 @@ private:
         int64_t w_offset = 0;
     };
 
-    // What every tile of phase `ph` reads for output-channel block `ob` of group `grp` at phase
-    // row q (the caller sets where it writes).
-    TileArgs phase_args(const Phase& ph, const float* padded, int64_t grp, int64_t ob, int64_t q, const float* bias) const {
+    // What every tile of phase `ph` reads for output-channel block `ob` of group `grp`; `band` is
+    // the band buffer at the phase row's first padded row (the caller sets where it writes).
+    TileArgs phase_args(const Phase& ph, const float* band, int64_t grp, int64_t ob, const float* bias) const {
         const int64_t cin_g = g_.cin_g(), ntaps = int64_t(ph.taps.size());
         return {
-            .in = padded + grp * cin_g * pad_.chan_plane + q * pad_.pcols,
-            .chan_plane = pad_.chan_plane,
+            .in = band + grp * cin_g * band_chan(),
+            .chan_plane = band_chan(),
             .taps = ph.taps.data(),
             .ntaps = int(ntaps),
             .cin = int(cin_g),
@@ -271,9 +292,12 @@ private:
             .bias = bias,
         };
     }
+    int64_t band_chan() const { return band_rows_ * pad_.pcols; }
+
     Geom g_;
     std::vector<std::vector<PhaseTap>> ty_, tx_;
     int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0;
+    int64_t halo_ = 0, band_q_ = 1, band_rows_ = 1;  // padded rows past a band's last q; qs per band; rows
     PaddedInput pad_;
     std::vector<Phase> phases_;
     std::vector<float> packed_, bias_;

@@ -75,31 +75,34 @@ public:
     size_t scratch_floats() const override { return size_t(pad_.floats()); }
     size_t packed_bytes() const override { return (w_.size() + bias_.size()) * 4; }
 
-    void run(const float* in, float* out, float* scratch) const override {
+    void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
+    // Parts: output channels of every image.
+    int64_t parts() const override { return g_.N * g_.C_out; }
+    void run_parts(const float* in, float* out, float* scratch, int64_t first, int64_t last) const override {
         const Geom& g = g_;
         const int64_t mult = g.C_out / g.C_in, kv = g.kh * g.kw;
-        for (int64_t n = 0; n < g.N; ++n)
-            for (int64_t oc = 0; oc < g.C_out; ++oc) {
-                if (oc % mult == 0) pad_.fill(in + (n * g.C_in + oc / mult) * g.H * g.W, scratch);
-                DwArgs a;
-                a.row_step = g.sh * pad_.pcols;
-                a.taps = taps_.data();
-                a.ntaps = int(kv);
-                a.w = w_.data() + oc * kv;
-                a.bias = bias_.empty() ? 0.0f : bias_[size_t(oc)];
-                a.out_row = g.OW;
-                const float* plane = scratch;
-                float* oplane = out + (n * g.C_out + oc) * g.OH * g.OW;
-                int64_t y = 0;
-                for (; y + 4 <= g.OH; y += 4) {
-                    a.in = plane + y * a.row_step, a.out = oplane + y * g.OW;
-                    dw_rows<4>(a, g.OW);
-                }
-                for (; y < g.OH; ++y) {
-                    a.in = plane + y * a.row_step, a.out = oplane + y * g.OW;
-                    dw_rows<1>(a, g.OW);
-                }
+        for (int64_t part = first; part < last; ++part) {
+            const int64_t n = part / g.C_out, oc = part % g.C_out;
+            if (oc % mult == 0 || part == first) pad_.fill(in + (n * g.C_in + oc / mult) * g.H * g.W, scratch);
+            DwArgs a;
+            a.row_step = g.sh * pad_.pcols;
+            a.taps = taps_.data();
+            a.ntaps = int(kv);
+            a.w = w_.data() + oc * kv;
+            a.bias = bias_.empty() ? 0.0f : bias_[size_t(oc)];
+            a.out_row = g.OW;
+            const float* plane = scratch;
+            float* oplane = out + (n * g.C_out + oc) * g.OH * g.OW;
+            int64_t y = 0;
+            for (; y + 4 <= g.OH; y += 4) {
+                a.in = plane + y * a.row_step, a.out = oplane + y * g.OW;
+                dw_rows<4>(a, g.OW);
             }
+            for (; y < g.OH; ++y) {
+                a.in = plane + y * a.row_step, a.out = oplane + y * g.OW;
+                dw_rows<1>(a, g.OW);
+            }
+        }
     }
 
 private:

@@ -19,6 +19,13 @@ public:
     virtual size_t scratch_floats() const { return 0; }
     // in: the layer's input [N, C, ...], out: its output; scratch: scratch_floats() floats.
     virtual void run(const float* in, float* out, float* scratch) const = 0;
+    // Threads (kernels/thread_pool.hpp): the output splits into parts() pieces (rows, channels)
+    // that run_parts computes independently, parts [first, last) with scratch of its own; a part
+    // comes out the same whatever range it is computed in. A kernel of one part does not split.
+    virtual int64_t parts() const { return 1; }
+    virtual void run_parts(const float* in, float* out, float* scratch, int64_t first, int64_t last) const {
+        if (first < last) run(in, out, scratch);
+    }
     virtual size_t packed_bytes() const { return 0; }  // memory held for packed weights
     // Why this kernel serves the layer when it is not the fast path (empty otherwise).
     const std::string& note() const { return note_; }

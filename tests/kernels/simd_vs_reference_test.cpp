@@ -12,6 +12,7 @@
 #include "engine/plan.hpp"
 #include "engine/rng.hpp"
 #include "kernels/simd.hpp"  // CP_SIMD_SUFFIX
+#include "kernels/thread_pool.hpp"
 #include "support/kernel_compare.hpp"
 
 namespace {
@@ -23,8 +24,27 @@ void compare(const std::string& state_text, Compare& c, const std::string& expec
     cp::test::compare_with_reference(state_text, c, 0, expect);
 }
 
-TEST(SimdConv, SweepMatchesReference) {
+// Every sweep runs on one thread (against the reference kernels) and on 2 and 3 threads (also
+// against the single-threaded outputs, bit for bit: 3 splits rows and channels unevenly).
+// Builds without threads (wasm without -pthread) skip the threaded runs.
+class Threads : public ::testing::TestWithParam<int> {
+protected:
+    void SetUp() override {
+        if (GetParam() > 1 && cp::usable_threads(GetParam()) == 1) GTEST_SKIP() << "this build has no threads";
+        c.threads = GetParam();
+    }
     Compare c;
+};
+#define CP_THREADED_SUITE(name)   \
+    class name : public Threads {}; \
+    INSTANTIATE_TEST_SUITE_P(Threads, name, ::testing::Values(1, 2, 3), ::testing::PrintToStringParamName())
+CP_THREADED_SUITE(SimdConv);
+CP_THREADED_SUITE(SimdConvT);
+CP_THREADED_SUITE(SimdDepthwise);
+CP_THREADED_SUITE(SimdPool);
+CP_THREADED_SUITE(SimdWidths);
+
+TEST_P(SimdConv, SweepMatchesReference) {
     for (int w : {1, 3, 4, 5, 7, 8, 9, 15, 16, 17})
         for (int k : {1, 2, 3, 5})
             for (int s : {1, 2, 3})
@@ -38,8 +58,7 @@ TEST(SimdConv, SweepMatchesReference) {
     EXPECT_GT(c.checked, 300);
 }
 
-TEST(SimdConv, PaddingModesGroupsAndShapes) {
-    Compare c;
+TEST_P(SimdConv, PaddingModesGroupsAndShapes) {
     for (const char* pm : {"zeros", "reflect", "replicate", "circular"})
         for (const char* p : {"1", "2x1", "0:2x1:0", "same", "tfsame", "full", "-1"})
             for (const char* g : {"1", "2", "4"})
@@ -62,8 +81,7 @@ TEST(SimdConv, PaddingModesGroupsAndShapes) {
     EXPECT_GT(c.checked, 100);
 }
 
-TEST(SimdConvT, SweepMatchesReference) {
-    Compare c;
+TEST_P(SimdConvT, SweepMatchesReference) {
     for (int w : {1, 2, 3, 4, 5, 8, 9})
         for (int k : {1, 2, 3, 4, 5})
             for (int s : {1, 2, 3})
@@ -79,8 +97,7 @@ TEST(SimdConvT, SweepMatchesReference) {
     EXPECT_GT(c.checked, 500);
 }
 
-TEST(SimdConvT, GroupsShapesAnd1d) {
-    Compare c;
+TEST_P(SimdConvT, GroupsShapesAnd1d) {
     for (const char* g : {"1", "2", "4"})
         for (const char* k : {"4", "3x2", "1x5"})
             compare(std::string("v=1&in=8x7x9&n=2&net=convT2d(out=4,k=") + k + ",s=2x3,p=1,op=1,g=" + g + ")", c, "f32_deconv2d");
@@ -100,8 +117,7 @@ TEST(SimdConvT, GroupsShapesAnd1d) {
 
 namespace {
 
-TEST(SimdDepthwise, MatchesReference) {
-    Compare c;
+TEST_P(SimdDepthwise, MatchesReference) {
     for (const char* k : {"1", "3", "5x3"})
         for (const char* s : {"1", "2"})
             for (const char* pm : {"zeros", "reflect"})
@@ -110,13 +126,18 @@ TEST(SimdDepthwise, MatchesReference) {
                                 ",s=" + s + ",p=1,g=6,pm=" + pm + ",d=1)",
                             c, "f32_dwconv2d");
     compare("v=1&in=32x33x35&net=conv2d(out=32,k=3,p=1,g=32)", c, "f32_dwconv2d");
+    // every padding at heights around the 4-row tile (the 1-row tail after 0..3 full tiles)
+    for (const char* p : {"0", "1", "2", "same"})
+        for (int h : {1, 3, 4, 5, 7, 8, 9})
+            compare("v=1&in=4x" + std::to_string(h) + "x" + std::to_string(h + 6) + "&net=conv2d(out=8,k=3,p=" + p +
+                        ",g=4,pm=replicate)",
+                    c, "f32_dwconv2d_4x8");
     compare("v=1&in=4x20&net=conv1d(out=4,k=3,p=1,g=4,d=2)", c, "f32_dwconv2d");
     EXPECT_GE(c.checked, 50);
     EXPECT_EQ(c.last_kernel, "f32_dwconv2d_4x8" CP_SIMD_SUFFIX);  // named for this build (wasm or SIMDe)
 }
 
-TEST(SimdPool, MatchesReference) {
-    Compare c;
+TEST_P(SimdPool, MatchesReference) {
     for (const char* op : {"maxpool2d", "avgpool2d"})
         for (const char* k : {"2", "3", "3x2"})
             for (const char* s : {"1", "2", "3"})
@@ -153,7 +174,7 @@ TEST(SimdActivation, MatchesReferenceIncludingExtremes) {
 
 // Every SIMD path at widths one below, at and one above its vector (4) and tile (8, 16) widths,
 // on odd heights: rows then start at every alignment of the flattened plane (a misaligned start).
-TEST(SimdWidths, EveryPathAroundItsVectorWidth) {
+TEST_P(SimdWidths, EveryPathAroundItsVectorWidth) {
     struct Path {
         const char* in_c;     // channels
         const char* net;      // the layer
@@ -164,6 +185,7 @@ TEST(SimdWidths, EveryPathAroundItsVectorWidth) {
         {"8", "conv2d(out=6,k=1)", "f32_conv2d_1x1_4x8"},
         {"3", "conv2d(out=4,k=3,s=2,p=1)", "f32_conv2d_4x8"},
         {"6", "conv2d(out=6,k=3,p=1,g=6)", "f32_dwconv2d_4x8"},
+        {"6", "conv2d(out=6,k=3,s=2,p=1,g=6)", "f32_dwconv2d_4x8"},
         {"5", "convT2d(out=3,k=3,s=2,p=1,op=1)", "f32_deconv2d_"},
         {"4", "convT2d(out=3,k=4,s=2,p=1)", "f32_deconv2d_"},
         {"4", "convT2d(out=3,k=3,s=3)", "f32_deconv2d_subpixel_4x8"},
@@ -171,7 +193,6 @@ TEST(SimdWidths, EveryPathAroundItsVectorWidth) {
         {"3", "avgpool2d(k=3,s=1,p=1)", "f32_avgpool2d_8"},
         {"3", "leakyrelu(slope=0.1)", "f32_leakyrelu"},
     };
-    Compare c;
     for (const Path& p : paths)
         for (int w : {3, 4, 5, 7, 8, 9, 15, 16, 17})
             compare(std::string("v=1&in=") + p.in_c + "x5x" + std::to_string(w) + "&net=" + p.net, c, p.expect);

@@ -3,11 +3,14 @@
 // A sweep names the kernel family it means to test (`expect`, a name prefix such as "f32_conv2d"):
 // every layer of every state must then be planned on it, so a sweep can never pass quietly on the
 // reference kernel.
+// With threads > 1 every state also runs on a plan with that many threads, whose outputs must equal
+// the single-threaded plan's bit for bit (kernels/thread_pool.hpp promises it).
 #pragma once
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <string>
 
@@ -18,6 +21,7 @@
 namespace cp::test {
 
 struct KernelCompare {
+    int threads = 1;                     // > 1: also compare a threaded plan, bit for bit
     int checked = 0, skipped = 0;        // states compared / states with no runnable layer
     std::string last_kernel;             // the fast kernel of the last layer compared
     std::map<std::string, int> kernels;  // how many layers each fast kernel served
@@ -55,6 +59,22 @@ inline void compare_with_reference(const std::string& state_text, KernelCompare&
                                                    << " at " << j << " of " << a.size();
         c.last_kernel = (*pf)->kernel(i);
         ++c.kernels[c.last_kernel];
+    }
+    if (c.threads > 1) {
+        PlanOptions threaded;
+        threaded.threads = c.threads;
+        auto pt = Plan::create(*st, threaded);
+        ASSERT_TRUE(pt.ok());
+        (*pt)->input().data = (*pf)->input().data;
+        (*pt)->run();
+        for (int i = 0; i < (*pf)->runnable(); ++i) {
+            const auto& a = (*pf)->output(i).data;
+            const auto& t = (*pt)->output(i).data;
+            ASSERT_EQ(a.size(), t.size());
+            ASSERT_EQ(std::memcmp(a.data(), t.data(), a.size() * sizeof(float)), 0)
+                << state_text << " layer " << i << " kernel " << (*pf)->kernel(i) << ": " << c.threads
+                << " threads differ from one";
+        }
     }
     ++c.checked;
 }
