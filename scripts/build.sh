@@ -7,6 +7,9 @@
 #                             targets (tests/fuzz) with clang, AddressSanitizer + UBSan
 #   scripts/build.sh wasm     build/wasm:   the same engine and tests as wasm (SIMD128), plus
 #                                           convplay_engine.js/.wasm for the page
+#   scripts/build.sh wasm-threads  build/wasm-threads: the kernel tests as wasm with -pthread
+#                             (threaded kernels against single-threaded ones under Node; not
+#                             part of scripts/test.sh: a second wasm build of the libraries)
 #   scripts/build.sh site     the wasm engine and the playground (convplay_app), then assembles
 #                             build/site: web/ (index.html = the playground, shapes.html = the
 #                             plain shape table) + convplay_engine.js/.wasm + convplay_app.js/.wasm
@@ -58,8 +61,10 @@ build_sanitize() {
     cmake --build build/sanitize -j "$JOBS"
 }
 
+# configure_wasm [DIR [CMAKE ARGS...]]: DIR defaults to build/wasm.
 configure_wasm() {
-    local node deps=()
+    local dir=${1:-build/wasm} node deps=()
+    shift || true
     node=$(command -v node) || die "node not found (run scripts/setup.sh)"
     # Where setup put the UI's dependencies (imgui source, SDL2 built for wasm); the playground
     # target (src/app) exists only when both are given.
@@ -72,9 +77,15 @@ configure_wasm() {
     # --experimental-wasm-threads (rejected by Node 20), and --no-experimental-fetch stops the
     # 3.1.6 runtime from fetch()ing the .wasm by file path (docs/toolchain.md, traps 2 and 3).
     # shellcheck disable=SC2046
-    quiet build/configure-wasm.log \
-        emcmake cmake -S . -B build/wasm $(generator_args build/wasm) -DCMAKE_BUILD_TYPE=Release \
-        --no-warn-unused-cli "${deps[@]}" "-DCMAKE_CROSSCOMPILING_EMULATOR=$node;--no-experimental-fetch"
+    quiet "build/configure-$(basename "$dir").log" \
+        emcmake cmake -S . -B "$dir" $(generator_args "$dir") -DCMAKE_BUILD_TYPE=Release \
+        --no-warn-unused-cli "${deps[@]}" "-DCMAKE_CROSSCOMPILING_EMULATOR=$node;--no-experimental-fetch" "$@"
+}
+
+build_wasm_threads() {
+    say "wasm-threads: configure + build the kernel tests with -pthread in build/wasm-threads"
+    configure_wasm build/wasm-threads -DCONVPLAY_WASM_THREADS=ON
+    cmake --build build/wasm-threads -j "$JOBS" --target convplay_tests
 }
 
 build_wasm() {
@@ -102,13 +113,14 @@ build_site() {
     say "site: build/site ready"
 }
 
-[ $# -ge 1 ] || { sed -n '2,12p' "${BASH_SOURCE[0]}"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,15p' "${BASH_SOURCE[0]}"; exit 2; }
 for what in "$@"; do
     case $what in
         native) build_native ;;
         sanitize) build_sanitize ;;
         wasm) build_wasm ;;
+        wasm-threads) build_wasm_threads ;;
         site) build_site ;;
-        *) die "unknown target '$what' (native, sanitize, wasm or site)" ;;
+        *) die "unknown target '$what' (native, sanitize, wasm, wasm-threads or site)" ;;
     esac
 done
