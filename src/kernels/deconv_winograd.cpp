@@ -239,6 +239,10 @@ public:
                                     }
                             }
             }
+        for (int64_t ry = 0; ry < g.sh; ++ry) {
+            const int64_t R = (g.OH - ry + g.sh - 1) / g.sh, MY = ay_[size_t(ry)].t == 2 ? 2 : 1;
+            for (int64_t q0 = 0; q0 < R; q0 += MY) rows_.emplace_back(ry, q0);
+        }
         if (b) bias_.assign(b, b + g.C_out);
         return true;
     }
@@ -248,7 +252,23 @@ public:
     }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
 
-    void run(const float* in, float* out, float* scratch) const override {
+    void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
+    // Parts: the groups of phase rows one pass makes (rows_: (ry, first q), 1 or 2 rows each)
+    // of every image. Each range fills the padded copy of its images itself.
+    int64_t parts() const override { return g_.N * int64_t(rows_.size()); }
+    void run_parts(const float* in, float* out, float* scratch, int64_t first, int64_t last) const override {
+        const int64_t G = int64_t(rows_.size());
+        for (int64_t part = first; part < last; ++part) {
+            const int64_t n = part / G;
+            if (part == first || part % G == 0) pad_.fill(in + n * g_.C_in * g_.H * g_.W, scratch);
+            run_rows(out, scratch, n, rows_[size_t(part % G)].first, rows_[size_t(part % G)].second);
+        }
+    }
+
+private:
+    // Phase rows q0 (and q0 + 1 when the phase's rows come in pairs) of row phase ry, image n, from
+    // the padded copy at the start of scratch.
+    void run_rows(float* out, float* scratch, int64_t n, int64_t ry, int64_t q0) const {
         const Geom& g = g_;
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
         float* V = scratch + pad_.floats();
@@ -256,97 +276,90 @@ public:
         float* rowbuf = M + 9 * g.C_out * txs_;  // [a][rx][oc][rbp]
         const float* bias = bias_.empty() ? nullptr : bias_.data();
         static const int32_t zero_tap = 0;
-        for (int64_t n = 0; n < g.N; ++n) {
-            pad_.fill(in + n * g.C_in * g.H * g.W, scratch);
-            for (int64_t ry = 0; ry < g.sh; ++ry) {
-                const AxisPhase& py = ay_[size_t(ry)];
-                const int64_t R = (g.OH - ry + g.sh - 1) / g.sh;  // phase rows
-                const int64_t MY = py.t == 2 ? 2 : 1;
-                for (int64_t q0 = 0; q0 < R; q0 += MY) {
-                    const int64_t nrows = std::min(MY, R - q0);
-                    // Stride 2 with taps in both column phases: phase 1's output transform
-                    // writes the interleaved output rows itself (all but the row's tail).
-                    const bool fuse = g.sw == 2 && py.t > 0 && ax_[0].t > 0 && ax_[1].t > 0 && g.OW >= 2;
-                    const int64_t full_vecs = fuse ? g.OW / 16 : 0;
-                    for (int64_t rx = 0; rx < g.sw; ++rx) {
-                        const AxisPhase& px = ax_[size_t(rx)];
-                        const int64_t cols = (g.OW - rx + g.sw - 1) / g.sw;
-                        if (cols <= 0) continue;
-                        if (py.t == 0 || px.t == 0) {  // no tap reaches this phase: bias only
-                            for (int64_t a = 0; a < nrows; ++a)
-                                for (int64_t oc = 0; oc < g.C_out; ++oc) {
-                                    float* d = rowbuf + ((a * g.sw + rx) * g.C_out + oc) * rbp_;
-                                    std::fill(d, d + cols, bias ? bias[oc] : 0.0f);
-                                }
-                            continue;
-                        }
-                        const int sel = (py.t - 1) * 2 + (px.t - 1);
-                        const int NY = py.t == 2 ? 3 : 1, NX = px.t == 2 ? 3 : 2, P = NY * NX;
-                        const int64_t tiles = (cols + 1) / 2, nvec = (tiles + 3) / 4;
-                        InArgs ia;
-                        ia.src = scratch + (q0 + py.c0 + my_) * pad_.pcols;
-                        ia.chan_plane = pad_.chan_plane;
-                        ia.row_stride = pad_.pcols;
-                        for (int e = 0; e < 3; ++e) {
-                            const int64_t col = px.c0 + mx_ + e;
-                            ia.xoff[e] = (col % 2) * pad_.phase_plane + col / 2;
-                        }
-                        ia.cin = g.C_in;
-                        ia.nvec = nvec;
-                        ia.v = V;
-                        ia.pos_plane = g.C_in * txs_;
-                        ia.txs = txs_;
-                        kIn[sel](ia);
-                        const float* wph = packed_.data() + phase_off_[size_t(ry * g.sw + rx)];
-                        for (int pos = 0; pos < P; ++pos)
-                            for (int64_t grp = 0; grp < g.groups; ++grp)
-                                for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
-                                    const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
-                                    const int64_t oc = grp * cout_g + ob;
-                                    const TileArgs a{
-                                        .in = V + (pos * g.C_in + grp * cin_g) * txs_,
-                                        .chan_plane = txs_,
-                                        .taps = &zero_tap,
-                                        .ntaps = 1,
-                                        .cin = int(cin_g),
-                                        .w = wph + ((pos * g.groups + grp) * cout_g + ob) * cin_g,
-                                        .bias = nullptr,
-                                        .out = M + (pos * g.C_out + oc) * txs_,
-                                        .out_plane = txs_,
-                                    };
-                                    conv_row_any(ocb, a, tiles);
-                                }
-                        OutArgs oa;
-                        oa.m = M;
-                        oa.pos_plane = g.C_out * txs_;
-                        oa.txs = txs_;
-                        oa.cout = g.C_out;
-                        oa.nvec = nvec;
-                        oa.bias = bias;
-                        oa.rows[0] = rowbuf + (0 * g.sw + rx) * g.C_out * rbp_;
-                        oa.rows[1] = rowbuf + (1 * g.sw + rx) * g.C_out * rbp_;
-                        oa.row_plane = rbp_;
-                        const bool f = fuse && rx == 1;
-                        for (int64_t a = 0; a < 2; ++a) {
-                            oa.prev[a] = rowbuf + (a * g.sw + 0) * g.C_out * rbp_;
-                            oa.orow[a] = f && a < nrows ? out + (n * g.C_out * g.OH + (q0 + a) * g.sh + ry) * g.OW : nullptr;
-                        }
-                        oa.out_plane = g.OH * g.OW;
-                        oa.full_vecs = full_vecs;
-                        kOut[sel + (f ? 4 : 0)](oa);
+        const AxisPhase& py = ay_[size_t(ry)];
+        const int64_t R = (g.OH - ry + g.sh - 1) / g.sh;  // phase rows
+        const int64_t MY = py.t == 2 ? 2 : 1;
+        const int64_t nrows = std::min(MY, R - q0);
+        // Stride 2 with taps in both column phases: phase 1's output transform
+        // writes the interleaved output rows itself (all but the row's tail).
+        const bool fuse = g.sw == 2 && py.t > 0 && ax_[0].t > 0 && ax_[1].t > 0 && g.OW >= 2;
+        const int64_t full_vecs = fuse ? g.OW / 16 : 0;
+        for (int64_t rx = 0; rx < g.sw; ++rx) {
+            const AxisPhase& px = ax_[size_t(rx)];
+            const int64_t cols = (g.OW - rx + g.sw - 1) / g.sw;
+            if (cols <= 0) continue;
+            if (py.t == 0 || px.t == 0) {  // no tap reaches this phase: bias only
+                for (int64_t a = 0; a < nrows; ++a)
+                    for (int64_t oc = 0; oc < g.C_out; ++oc) {
+                        float* d = rowbuf + ((a * g.sw + rx) * g.C_out + oc) * rbp_;
+                        std::fill(d, d + cols, bias ? bias[oc] : 0.0f);
                     }
-                    for (int64_t a = 0; a < nrows; ++a)
-                        interleave_phases(rowbuf + a * g.sw * g.C_out * rbp_, g.C_out * rbp_, rbp_, g.C_out, g.sw,
-                                          out + (n * g.C_out * g.OH + (q0 + a) * g.sh + ry) * g.OW, g.OH * g.OW, g.OW,
-                                          16 * full_vecs);
-                }
+                continue;
             }
+            const int sel = (py.t - 1) * 2 + (px.t - 1);
+            const int NY = py.t == 2 ? 3 : 1, NX = px.t == 2 ? 3 : 2, P = NY * NX;
+            const int64_t tiles = (cols + 1) / 2, nvec = (tiles + 3) / 4;
+            InArgs ia;
+            ia.src = scratch + (q0 + py.c0 + my_) * pad_.pcols;
+            ia.chan_plane = pad_.chan_plane;
+            ia.row_stride = pad_.pcols;
+            for (int e = 0; e < 3; ++e) {
+                const int64_t col = px.c0 + mx_ + e;
+                ia.xoff[e] = (col % 2) * pad_.phase_plane + col / 2;
+            }
+            ia.cin = g.C_in;
+            ia.nvec = nvec;
+            ia.v = V;
+            ia.pos_plane = g.C_in * txs_;
+            ia.txs = txs_;
+            kIn[sel](ia);
+            const float* wph = packed_.data() + phase_off_[size_t(ry * g.sw + rx)];
+            for (int pos = 0; pos < P; ++pos)
+                for (int64_t grp = 0; grp < g.groups; ++grp)
+                    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+                        const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+                        const int64_t oc = grp * cout_g + ob;
+                        const TileArgs a{
+                            .in = V + (pos * g.C_in + grp * cin_g) * txs_,
+                            .chan_plane = txs_,
+                            .taps = &zero_tap,
+                            .ntaps = 1,
+                            .cin = int(cin_g),
+                            .w = wph + ((pos * g.groups + grp) * cout_g + ob) * cin_g,
+                            .bias = nullptr,
+                            .out = M + (pos * g.C_out + oc) * txs_,
+                            .out_plane = txs_,
+                        };
+                        conv_row_any(ocb, a, tiles);
+                    }
+            OutArgs oa;
+            oa.m = M;
+            oa.pos_plane = g.C_out * txs_;
+            oa.txs = txs_;
+            oa.cout = g.C_out;
+            oa.nvec = nvec;
+            oa.bias = bias;
+            oa.rows[0] = rowbuf + (0 * g.sw + rx) * g.C_out * rbp_;
+            oa.rows[1] = rowbuf + (1 * g.sw + rx) * g.C_out * rbp_;
+            oa.row_plane = rbp_;
+            const bool f = fuse && rx == 1;
+            for (int64_t a = 0; a < 2; ++a) {
+                oa.prev[a] = rowbuf + (a * g.sw + 0) * g.C_out * rbp_;
+                oa.orow[a] = f && a < nrows ? out + (n * g.C_out * g.OH + (q0 + a) * g.sh + ry) * g.OW : nullptr;
+            }
+            oa.out_plane = g.OH * g.OW;
+            oa.full_vecs = full_vecs;
+            kOut[sel + (f ? 4 : 0)](oa);
         }
+        for (int64_t a = 0; a < nrows; ++a)
+            interleave_phases(rowbuf + a * g.sw * g.C_out * rbp_, g.C_out * rbp_, rbp_, g.C_out, g.sw,
+                              out + (n * g.C_out * g.OH + (q0 + a) * g.sh + ry) * g.OW, g.OH * g.OW, g.OW,
+                              16 * full_vecs);
     }
 
-private:
     Geom g_;
     std::vector<AxisPhase> ay_, ax_;
+    std::vector<std::pair<int64_t, int64_t>> rows_;  // (ry, q0) of every pass, in run order
     int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0, nvec_ = 0, txs_ = 0, rbp_ = 0;
     PaddedInput pad_;
     std::vector<int64_t> phase_off_;

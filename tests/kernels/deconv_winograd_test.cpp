@@ -31,6 +31,9 @@ void compare_winograd(const std::string& state_text, WinogradCompare& c) {
     c.winograd += c.kernels[kWinograd] - before;
 }
 
+using WinogradSweep = cp::test::ThreadedSweep<WinogradCompare>;
+CP_THREADED_SUITE(DeconvWinogradSweep, WinogradSweep);
+
 std::string kernel_of(const std::string& state_text) {
     auto st = cp::parse_state(state_text);
     EXPECT_TRUE(st.ok()) << state_text;
@@ -41,8 +44,7 @@ std::string kernel_of(const std::string& state_text) {
     return (*p)->kernel(0);
 }
 
-TEST(DeconvWinograd, SweepMatchesReference) {
-    WinogradCompare c;
+TEST_P(DeconvWinogradSweep, SweepMatchesReference) {
     for (int w = 1; w <= 9; ++w)
         for (int k = 1; k <= 4; ++k)
             for (int s = 1; s <= 3; ++s)
@@ -55,6 +57,7 @@ TEST(DeconvWinograd, SweepMatchesReference) {
                                                   ",s=" + std::to_string(s) + ",p=" + std::to_string(p) +
                                                   ",op=" + std::to_string(op) + (w % 3 == 0 ? ",bias=0" : "") + ")";
                         WinogradCompare one;
+                        one.threads = c.threads;
                         compare_winograd(state, one);
                         c.checked += one.checked, c.skipped += one.skipped, c.winograd += one.winograd;
                         if (one.checked) {
@@ -66,8 +69,7 @@ TEST(DeconvWinograd, SweepMatchesReference) {
     std::printf("winograd sweep: %d checked, %d skipped\n", c.checked, c.skipped);
 }
 
-TEST(DeconvWinograd, ChannelsGroupsBatchAnd1d) {
-    WinogradCompare c;
+TEST_P(DeconvWinogradSweep, ChannelsGroupsBatchAnd1d) {
     for (int cin : {1, 3, 16, 33})
         for (int cout : {12, 16, 33})
             for (const char* k : {"4", "3", "2x3"})

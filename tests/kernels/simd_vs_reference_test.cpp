@@ -12,7 +12,6 @@
 #include "engine/plan.hpp"
 #include "engine/rng.hpp"
 #include "kernels/simd.hpp"  // CP_SIMD_SUFFIX
-#include "kernels/thread_pool.hpp"
 #include "support/kernel_compare.hpp"
 
 namespace {
@@ -24,25 +23,12 @@ void compare(const std::string& state_text, Compare& c, const std::string& expec
     cp::test::compare_with_reference(state_text, c, 0, expect);
 }
 
-// Every sweep runs on one thread (against the reference kernels) and on 2 and 3 threads (also
-// against the single-threaded outputs, bit for bit: 3 splits rows and channels unevenly).
-// Builds without threads (wasm without -pthread) skip the threaded runs.
-class Threads : public ::testing::TestWithParam<int> {
-protected:
-    void SetUp() override {
-        if (GetParam() > 1 && cp::usable_threads(GetParam()) == 1) GTEST_SKIP() << "this build has no threads";
-        c.threads = GetParam();
-    }
-    Compare c;
-};
-#define CP_THREADED_SUITE(name)   \
-    class name : public Threads {}; \
-    INSTANTIATE_TEST_SUITE_P(Threads, name, ::testing::Values(1, 2, 3), ::testing::PrintToStringParamName())
-CP_THREADED_SUITE(SimdConv);
-CP_THREADED_SUITE(SimdConvT);
-CP_THREADED_SUITE(SimdDepthwise);
-CP_THREADED_SUITE(SimdPool);
-CP_THREADED_SUITE(SimdWidths);
+using Sweep = cp::test::ThreadedSweep<>;
+CP_THREADED_SUITE(SimdConv, Sweep);
+CP_THREADED_SUITE(SimdConvT, Sweep);
+CP_THREADED_SUITE(SimdDepthwise, Sweep);
+CP_THREADED_SUITE(SimdPool, Sweep);
+CP_THREADED_SUITE(SimdWidths, Sweep);
 
 TEST_P(SimdConv, SweepMatchesReference) {
     for (int w : {1, 3, 4, 5, 7, 8, 9, 15, 16, 17})

@@ -17,6 +17,7 @@
 #include "core/codec.hpp"
 #include "engine/plan.hpp"
 #include "engine/rng.hpp"
+#include "kernels/thread_pool.hpp"
 
 namespace cp::test {
 
@@ -79,4 +80,23 @@ inline void compare_with_reference(const std::string& state_text, KernelCompare&
     ++c.checked;
 }
 
+// A sweep fixture: the sweep runs on one thread (against the reference kernels) and on 2 and 3
+// threads (also against the single-threaded outputs, bit for bit; 3 splits rows and channels
+// unevenly). Builds without threads (wasm without -pthread) skip the threaded runs. The test body
+// compares into `c`.
+template <class C = KernelCompare>
+class ThreadedSweep : public ::testing::TestWithParam<int> {
+protected:
+    void SetUp() override {
+        if (GetParam() > 1 && usable_threads(GetParam()) == 1) GTEST_SKIP() << "this build has no threads";
+        c.threads = GetParam();
+    }
+    C c;
+};
+
 }  // namespace cp::test
+
+// A TEST_P suite `name` on fixture `base` (a ThreadedSweep), run with 1, 2 and 3 threads.
+#define CP_THREADED_SUITE(name, base) \
+    class name : public base {};      \
+    INSTANTIATE_TEST_SUITE_P(Threads, name, ::testing::Values(1, 2, 3), ::testing::PrintToStringParamName())
