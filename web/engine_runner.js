@@ -26,7 +26,7 @@ window.cpRunner = (function () {
     const RESTART_MS = 250;
     // lastRun: the run last asked for; doneRun: the last run the Worker finished (its counters,
     // `worker`, are as of that run).
-    const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0,
+    const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0,
                    lastRun: 0, doneRun: 0, worker: null, failure: '' };
     const decoding = new Map();     // id -> resolve
     let nextDecode = 1;
@@ -111,6 +111,10 @@ window.cpRunner = (function () {
             // The spare loads once a run ended, not while the page starts (2 cores: it would
             // compete with the first outputs).
             if (!spare) spare = spawn();
+        } else if (d.type === 'refused') {
+            info.refused++;
+            sentInput = -1;   // a refused request's input was not taken
+            M.ccall('cp_app_run_refused', null, ['number', 'string'], [d.run, String(d.message)]);
         } else if (d.type === 'failed') {
             fallBack(d.message);
         }

@@ -13,7 +13,9 @@
 //   {type: 'output', run, layer, data, ms, kernel} for each layer in order (data transferred);
 //   {type: 'start' | 'end', run, layer} around each layer it runs; {type: 'superseded', run};
 //   {type: 'done', run, ran, stats} (stats: its counters and plan.stats(), what re-planning made
-//   and kept); {type: 'failed', run, message} (the page then runs the layers itself).
+//   and kept); {type: 'refused', run, message} (the engine refused the state: no memory for its
+//   plan, a budget; the page shows the message and keeps this Worker); {type: 'failed', run,
+//   message} (anything else: the page then runs the layers itself).
 // A newer request supersedes the one running: the worker looks for it between layers (it yields
 // to its event loop after each layer). Inside a layer it cannot stop (the kernels run a layer in
 // one call): a layer whose values went stale and that runs on is stopped by the page, which
@@ -37,12 +39,21 @@ const turns = [];
 channel.port1.onmessage = () => turns.shift()();
 const yieldTurn = () => new Promise((resolve) => { turns.push(resolve); channel.port2.postMessage(0); });
 
+// The engine refusing a state (not enough memory for its plan, a budget): the page shows the
+// message in place of the outputs and keeps asking this Worker. An update that is refused leaves
+// the plan at its previous state.
+class Refusal extends Error {}
+
 function apply(req) {
-    if (!plan) {
-        plan = engine.plan(req.state);
-        computed = 0;
-    } else {
-        computed = Math.min(computed, plan.update(req.state));
+    try {
+        if (!plan) {
+            plan = engine.plan(req.state);
+            computed = 0;
+        } else {
+            computed = Math.min(computed, plan.update(req.state));
+        }
+    } catch (e) {
+        throw new Refusal(String(e && e.message || e));
     }
     if (req.input) {
         plan.setInput(req.input);
@@ -59,6 +70,11 @@ async function runRequest(req) {
     try {
         apply(req);
     } catch (e) {
+        if (e instanceof Refusal) {
+            // The request's input, if it had one, was not taken: the page sends it again.
+            postMessage({ type: 'refused', run: req.run, message: e.message });
+            return;
+        }
         // The plan is dropped: the next request starts from a fresh one.
         if (plan) plan.free();
         plan = null;

@@ -45,6 +45,10 @@ bool App::layer_arrived(uint64_t run, int layer, double ms, const std::string& k
     return true;
 }
 
+void App::run_refused(uint64_t run, const std::string& message) {
+    if (session_.run_refused(run, message)) request_frames(3);
+}
+
 Status App::set_state_text(const std::string& text, bool from_link) {
     ++generation_;
     // An error is about the text it came with: a new text (or an edit) replaces it.

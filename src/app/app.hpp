@@ -93,6 +93,7 @@ public:
     // failed). A layer of run `run` arrived (its values are in Session::output_slot already).
     void set_external_runner(bool on);
     bool layer_arrived(uint64_t run, int layer, double ms, const std::string& kernel);
+    void run_refused(uint64_t run, const std::string& message);
 
     // [SECTION] the host API (embed.cpp; messages in docs/embed.md). Layers are 1-based, 0 = input.
     void host_set_state(const std::string& text);

@@ -255,6 +255,12 @@ float* Session::output_slot(uint64_t run, int layer, size_t n) {
     return out.ptr();
 }
 
+bool Session::run_refused(uint64_t run, const std::string& message) {
+    if (run != run_id_ || !external_ || !plan_status_.ok) return false;
+    plan_status_ = Status::error(message);
+    return true;
+}
+
 bool Session::output_done(uint64_t run, int layer, double ms, const std::string& kernel) {
     if (run != run_id_ || !busy() || !external_ || layer != computed_) return false;
     arrived_[size_t(layer)].ms = ms;

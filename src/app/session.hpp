@@ -72,6 +72,9 @@ public:
     // Layer `layer` of run `run` was written into output_slot(): it counts as computed.
     // `kernel`: the kernel that ran it (shown in the layer's card).
     bool output_done(uint64_t run, int layer, double ms, const std::string& kernel);
+    // The runner refused run `run` (its plan did not fit in its memory): the outputs it has stay,
+    // shown as stale with `message`, as when a local plan refuses an edit. False: a stale run.
+    bool run_refused(uint64_t run, const std::string& message);
     // The first layer whose values changed since the last call (an input change: 0; none: a
     // large number): a runner still busy with a layer from there on is computing stale values.
     int take_changed_from() { return std::exchange(changed_from_, kNoChange); }

@@ -219,6 +219,12 @@ EMSCRIPTEN_KEEPALIVE int cp_app_output_done(double run, int layer, double ms, co
     return cp::platform::app().layer_arrived(uint64_t(run), layer, ms, kernel ? kernel : "") ? 1 : 0;
 }
 
+// The Worker's engine refused run `run`'s state (not enough memory for its plan): `message` is
+// shown in place of the outputs, which stay as they were.
+EMSCRIPTEN_KEEPALIVE void cp_app_run_refused(double run, const char* message) {
+    cp::platform::app().run_refused(uint64_t(run), message ? message : "");
+}
+
 // [SECTION] the host page's messages (playground.js checked type, size and origin)
 EMSCRIPTEN_KEEPALIVE void cp_app_host_set_state(const char* text) { cp::platform::app().host_set_state(text ? text : ""); }
 EMSCRIPTEN_KEEPALIVE void cp_app_host_select_layer(int layer) { cp::platform::app().host_select_layer(layer); }

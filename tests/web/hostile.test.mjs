@@ -314,6 +314,60 @@ test('running out of memory is a message: the previous outputs stay and the page
     }
 });
 
+// Out of memory inside the engine Worker: the Worker's own wasm memory may not grow beyond
+// MEMORY_CAP (its script is served with the same grow guard prepended; init scripts do not reach
+// a Worker). A state whose plan does not fit is refused there: its message is shown, the previous
+// outputs stay, the Worker stays in use, and the next state runs in it.
+test('the engine Worker running out of memory is a message; the Worker keeps working', async () => {
+    const capped = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const errors = [];
+    capped.on('pageerror', (e) => errors.push(String(e)));
+    await capped.route('**/engine_worker.js', async (route) => {
+        const res = await route.fetch();
+        const guard = `(() => { const grow = WebAssembly.Memory.prototype.grow;
+WebAssembly.Memory.prototype.grow = function (pages) {
+    if (this.buffer.byteLength + pages * 65536 > ${MEMORY_CAP}) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+    return grow.call(this, pages);
+}; })();\n`;
+        await route.fulfill({ response: res, body: guard + await res.text() });
+    });
+    try {
+        await capped.goto(`${baseUrl}/#${DEFAULT_STATE}`);
+        await waitReady(capped);
+        await waitSettled(capped);
+        const run = (fn, arg) => capped.evaluate(fn, arg);
+        assert.equal(await run(() => window.cpRunner.info().mode), 'worker');
+        const layers = await run(() => convplay.shapes().layers.length);
+        const hashes = () => run((n) => Array.from({ length: n + 1 }, (_, i) => convplay.outputHash(i - 1)), layers);
+        const before = await hashes();
+        // Within every budget, more than the Worker can get (a 192 MiB output).
+        await run((t) => convplay.setState(t), 'v=1&in=3x1024x1024&net=conv2d(out=48,k=3,p=1)');
+        await capped.waitForFunction(() => convplay.planStatus() !== '', null, { timeout: 30000 });
+        await run(() => convplay.redraw(3));
+        await capped.waitForTimeout(200);
+        await capped.screenshot({ path: path.join(ARTIFACTS_DIR, 'hostile-worker-out-of-memory.png') });
+        assert.match(await run(() => convplay.planStatus()), /^not enough memory for this stack \(\d+ MiB\)/);
+        assert.equal(await run(() => convplay.busy()), false, 'nothing stays "computing"');
+        const info = await run(() => window.cpRunner.info());
+        assert.equal(info.mode, 'worker', `the Worker is still in use (${info.failure})`);
+        assert.ok(info.refused >= 1);
+        // Back to the previous state: its outputs, computed by the same Worker.
+        await run((t) => convplay.setState(t), DEFAULT_STATE);
+        await waitSettled(capped);
+        assert.equal(await run(() => convplay.planStatus()), '');
+        assert.deepEqual(await hashes(), before, 'the same outputs as before');
+        // A new small state runs in the Worker too.
+        await run((t) => convplay.setState(t), 'v=1&in=3x64x64&net=conv2d(out=4,k=3)');
+        await waitSettled(capped);
+        assert.equal(await run(() => convplay.planStatus()), '');
+        assert.equal(await run(() => window.cpRunner.info().mode), 'worker');
+        assert.equal(await capped.locator('#fatal').isVisible(), false, 'no "The playground stopped"');
+        assert.deepEqual(errors, []);
+    } finally {
+        await capped.close();
+    }
+});
+
 // Hostile messages from a host page of another origin to an embedded playground: giant strings,
 // wrong types, prototype-pollution-shaped objects, big binary payloads, messages from a sibling
 // frame and from the playground's own window, and a flood. Each is ignored or answered with a
