@@ -472,7 +472,8 @@
         rect: (name) => { const r = call('cp_app_widget_rect', 'string', ['string'], [name]); return r ? JSON.parse(r) : null; },
         probe: (name) => { const r = call('cp_app_probe', 'string', ['string'], [name]); return r ? JSON.parse(r) : null; },
         timing: () => JSON.parse(call('cp_app_timing', 'string', [], [])),
-        // what the page made so far: {weightsMade, outputsMade, outputsKept, plansMade, uploads}
+        // what the page made so far: {weightsMade, outputsMade, outputsKept, plansMade, uploads,
+        // uploadsBySlot: {'-1': input, '0': layer 1, ...}}
         costs: () => JSON.parse(call('cp_app_costs', 'string', [], [])),
         view: () => JSON.parse(call('cp_app_view', 'string', [], [])),
         redraw: (n = 3) => call('cp_app_force_frames', null, ['number'], [n]),

@@ -40,8 +40,9 @@ void map_callback(const ImDrawList*, const ImDrawCmd* cmd) {
 
 }  // namespace
 
-const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels) {
-    MapTexture& m = slots_[slot];
+const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels,
+                                int64_t max_px) {
+    MapTexture& m = max_px > 0 ? thumbs_[slot] : slots_[slot];
     if (!max_layers_) {
         glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &max_layers_);
         glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size_);
@@ -54,57 +55,76 @@ const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int
     const int64_t W = t.shape.back();
     const int64_t N = t.shape[0];
     item = int(std::clamp<int64_t>(item, 0, N - 1));
+    const int64_t step = max_px > 0 ? std::max<int64_t>(1, (std::max(H, W) + max_px - 1) / max_px) : 1;
     const bool same_values = m.version == version && m.item == item;
-    if (same_values && m.tex && (m.too_big || m.c >= c)) return m;
+    if (same_values && m.tex && (m.too_big || (m.c >= c && m.step == int(step)))) return m;
     m.version = version;
     m.item = item;
     m.channels = C;
     m.max_c = max_c;
     m.too_big = H > max_size_ || W > max_size_ || H * W == 0;
     if (m.too_big) return m;
-    const float* base = t.ptr() + item * C * H * W;
+    const float* full = t.ptr() + item * C * H * W;
     if (!same_values) {
         // Per-channel ranges for the colormap over every channel (values are never clamped
         // before upload), so a shared range does not depend on how many planes are uploaded.
         m.lo.assign(size_t(max_c), 0);
         m.hi.assign(size_t(max_c), 0);
         for (int k = 0; k < max_c; ++k) {
-            const auto [mn, mx] = std::minmax_element(base + k * H * W, base + (k + 1) * H * W);
+            const auto [mn, mx] = std::minmax_element(full + k * H * W, full + (k + 1) * H * W);
             m.lo[size_t(k)] = *mn;
             m.hi[size_t(k)] = *mx;
         }
         m.all_lo = max_c ? *std::min_element(m.lo.begin(), m.lo.end()) : 0;
         m.all_hi = max_c ? *std::max_element(m.hi.begin(), m.hi.end()) : 0;
     }
+    // A thumbnail: the value at the middle of each step x step block (what NEAREST sampling of
+    // the full map at that size shows).
+    const float* base = full;
+    const int64_t h = (H + step - 1) / step, w = (W + step - 1) / step;
+    if (step > 1) {
+        small_.resize(size_t(c * h * w));
+        for (int64_t k = 0; k < c; ++k)
+            for (int64_t y = 0; y < h; ++y) {
+                const float* row = full + (k * H + std::min(H - 1, y * step + step / 2)) * W;
+                float* out = small_.data() + (k * h + y) * w;
+                for (int64_t x = 0; x < w; ++x) out[x] = row[std::min(W - 1, x * step + step / 2)];
+            }
+        base = small_.data();
+    }
+    m.step = int(step);
     if (!m.tex) glGenTextures(1, &m.tex);
     glBindTexture(GL_TEXTURE_2D_ARRAY, m.tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-    if (m.c != c || m.h != int(H) || m.w != int(W)) {
+    if (m.c != c || m.h != int(h) || m.w != int(w)) {
         // R32F is not filterable in WebGL2: NEAREST, which is what a pixel view wants anyway.
         glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
         glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
         glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
         glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-        glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, GL_R32F, GLsizei(W), GLsizei(H), c, 0, GL_RED, GL_FLOAT, base);
-        m.c = c, m.h = int(H), m.w = int(W);
+        glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, GL_R32F, GLsizei(w), GLsizei(h), c, 0, GL_RED, GL_FLOAT, base);
+        m.c = c, m.h = int(h), m.w = int(w);
     } else {
-        glTexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, 0, GLsizei(W), GLsizei(H), c, GL_RED, GL_FLOAT, base);
+        glTexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, 0, GLsizei(w), GLsizei(h), c, GL_RED, GL_FLOAT, base);
     }
     glBindTexture(GL_TEXTURE_2D_ARRAY, 0);
     ++uploads_;
+    ++uploads_by_slot_[slot];
     return m;
 }
 
-const MapTexture* MapCache::peek(int slot) const {
-    auto it = slots_.find(slot);
-    return it == slots_.end() ? nullptr : &it->second;
+const MapTexture* MapCache::peek(int slot, bool thumb) const {
+    const auto& maps = thumb ? thumbs_ : slots_;
+    auto it = maps.find(slot);
+    return it == maps.end() ? nullptr : &it->second;
 }
 
 void MapCache::forget_from(int slot) {
-    for (auto it = slots_.lower_bound(slot); it != slots_.end();) {
-        if (it->second.tex) glDeleteTextures(1, &it->second.tex);
-        it = slots_.erase(it);
-    }
+    for (auto* maps : {&slots_, &thumbs_})
+        for (auto it = maps->lower_bound(slot); it != maps->end();) {
+            if (it->second.tex) glDeleteTextures(1, &it->second.tex);
+            it = maps->erase(it);
+        }
 }
 
 void MapCache::begin_frame() { pending_.clear(); }
@@ -112,7 +132,8 @@ void MapCache::begin_frame() { pending_.clear(); }
 void MapCache::reset_gl() {
     // The old names are not deleted: their objects died with the context, and WebGL warns about
     // deleting them (an entry each stays in Emscripten's id tables).
-    for (auto& [slot, m] : slots_) m = MapTexture{};
+    for (auto* maps : {&slots_, &thumbs_})
+        for (auto& [slot, m] : *maps) m = MapTexture{};
     program_ = 0;
     program_failed_ = false;
     max_layers_ = max_size_ = 0;

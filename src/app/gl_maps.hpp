@@ -19,7 +19,8 @@ struct MapTexture {
     GLuint tex = 0;
     uint64_t version = 0;  // the Session version it holds (0: nothing yet)
     int item = 0;          // batch item uploaded
-    int c = 0, h = 0, w = 0;        // channels uploaded (the first c), height, width
+    int c = 0, h = 0, w = 0;        // channels uploaded (the first c), height, width (as uploaded)
+    int step = 1;                   // every step-th value of each axis was uploaded (thumbnails)
     int64_t channels = 0;           // channels in the tensor
     int max_c = 0;                  // channels it can show: the tensor's, capped by the GPU
     std::vector<float> lo, hi;      // per-channel range (all max_c channels, uploaded or not)
@@ -51,10 +52,16 @@ public:
     // are wanted. `t` is [N, C, H, W] or [N, C, L]. `channels`: how many the caller draws (the
     // first ones: the thumbnail strip's, or the viewer's up to the channel shown, rounded up to a
     // power of two), so a 512-channel layer costs a few planes, not 512.
-    const MapTexture& get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels = INT64_MAX);
-    const MapTexture* peek(int slot) const;
+    // `max_px` > 0: a thumbnail drawn at most max_px device pixels wide or tall: its own texture
+    // of every step-th value (nearest, as the GPU would sample it), so a 512x512 map drawn at 70
+    // px uploads 74x74 per channel, not 512x512. Ranges are always over every value.
+    const MapTexture& get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels = INT64_MAX,
+                          int64_t max_px = 0);
+    const MapTexture* peek(int slot, bool thumb = false) const;
     void forget_from(int slot);  // layers removed from the stack
     uint64_t uploads() const { return uploads_; }
+    // Uploads of each slot's textures (full size and thumbnail), for the tests.
+    const std::map<int, uint64_t>& uploads_by_slot() const { return uploads_by_slot_; }
 
     // Draws channel(s) of `m` into [p0, p1] of the current window with `style`.
     void draw(ImDrawList* dl, const MapTexture& m, const MapStyle& style, ImVec2 p0, ImVec2 p1,
@@ -69,7 +76,9 @@ public:
 
 private:
     bool build_program(GLint imgui_program);
-    std::map<int, MapTexture> slots_;
+    std::map<int, MapTexture> slots_, thumbs_;
+    std::map<int, uint64_t> uploads_by_slot_;
+    std::vector<float> small_;  // a thumbnail's values, picked before upload
     std::deque<MapDraw> pending_;  // stable addresses for ImDrawCmd::UserCallbackData
     GLuint program_ = 0;
     bool program_failed_ = false;

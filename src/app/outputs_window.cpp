@@ -2,6 +2,7 @@
 // composite first for 3 channels), drawn by the colormap shader. A click opens one in the viewer.
 // Textures are uploaded only for rows on screen and only when the layer was recomputed.
 #include <algorithm>
+#include <cmath>
 
 #include "app/app.hpp"
 #include "app/feature_map_view.hpp"
@@ -15,9 +16,9 @@ constexpr int kMaxThumbs = 48;  // per row; the viewer shows every channel
 // A thumbnail's size: a picture keeps its aspect ratio within `height` x `avail` (a 5000x20
 // image is a thin strip, not a 4:1 box); a 1-d signal, which has no height, is a strip as wide
 // as a picture four times its height.
-ImVec2 thumb_size(const MapTexture& m, const Dims& shape, float height, float avail) {
+ImVec2 thumb_size(const Dims& shape, float height, float avail) {
     if (shape.size() == 3) return ImVec2(std::min(height * 4, std::max(avail, 1.0f)), height * 0.5f);
-    const float aspect = float(m.w) / float(m.h);
+    const float aspect = float(shape.back()) / float(std::max<int64_t>(1, shape[shape.size() - 2]));
     float w = height * aspect, h = height;
     if (w > avail && avail > 0) w = avail, h = avail / aspect;
     return ImVec2(std::max(w, 1.0f), std::max(h, 1.0f));
@@ -68,11 +69,16 @@ void App::draw_outputs_window() {
             ImGui::PopID();
             continue;
         }
-        // Upload only what is current and on screen; otherwise show the last texture (if any).
+        // Upload what is current, at the size drawn (small: rows scrolled out of view too, so
+        // they keep their height); otherwise show the last texture (if any).
         const Tensor* current = is_input ? (session_.plan_status().ok ? session_.input() : nullptr) : session_.output(slot);
-        const ImVec2 row_size(ImGui::GetContentRegionAvail().x, thumb_h);
-        const MapTexture* m = maps_.peek(slot);
-        if (current && ImGui::IsRectVisible(row_size)) m = &maps_.get(slot, *current, session_.version(slot), view_.item, kMaxThumbs);
+        const float avail = ImGui::GetContentRegionAvail().x;
+        const ImVec2 ts = thumb_size(is_input ? info.input : li->out, thumb_h, avail);
+        // Uploaded at the size drawn, in device pixels.
+        const float dpr = std::max(1.0f, ImGui::GetIO().DisplayFramebufferScale.x);
+        const int64_t max_px = int64_t(std::ceil(std::max(ts.x, ts.y) * dpr));
+        const MapTexture* m = maps_.peek(slot, true);
+        if (current) m = &maps_.get(slot, *current, session_.version(slot), view_.item, kMaxThumbs, max_px);
         if (!m || !m->ready()) {
             // No picture yet: why (the plan refused the state), or that it is on its way.
             if (m && m->too_big) ImGui::TextDisabled("(too big for this GPU's textures)");
@@ -82,8 +88,6 @@ void App::draw_outputs_window() {
             ImGui::PopID();
             continue;
         }
-        const float avail = ImGui::GetContentRegionAvail().x;
-        const ImVec2 ts = thumb_size(*m, is_input ? info.input : li->out, thumb_h, avail);
         float x = 0;
         const bool composite = m->max_c == 3 && view_.rgb;
         const int count = std::min(m->c, kMaxThumbs) + (composite ? 1 : 0);

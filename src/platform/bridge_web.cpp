@@ -320,8 +320,9 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_timing() {
     return ret(buf);
 }
 
-// What the page side made so far (an edit must cost what it changes; tests/web/worker.test.mjs):
-// weights made for the UI, output buffers allocated and reused, local plans, texture uploads.
+// What the page side made so far (an edit must cost what it changes; tests/web/costs.test.mjs):
+// weights made for the UI, output buffers allocated and reused, local plans, texture uploads (in
+// all and per slot: "-1" the input, "0" layer 1...).
 EMSCRIPTEN_KEEPALIVE const char* cp_app_costs() {
     auto& a = cp::platform::app();
     const auto& s = a.session().stats();
@@ -332,7 +333,9 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_costs() {
         .key("outputsKept").value(s.outputs_kept)
         .key("plansMade").value(s.plans_made)
         .key("uploads").value(int64_t(a.maps().uploads()))
-        .end_object();
+        .key("uploadsBySlot").begin_object();
+    for (const auto& [slot, n] : a.maps().uploads_by_slot()) w.key(std::to_string(slot)).value(int64_t(n));
+    w.end_object().end_object();
     return ret(w.str());
 }
 

@@ -136,6 +136,29 @@ test('setState from the host: a shapes event with the engine\'s numbers, and a s
     assert.match(err.message, /output padding must be smaller than either stride or dilation/);
 });
 
+// The bytes' FNV-1a, as the playground's convplay.outputHash computes it.
+function fnv(values) {
+    let h = 2166136261;
+    for (const b of new Uint8Array(values.buffer, values.byteOffset, values.byteLength)) h = Math.imul(h ^ b, 16777619) >>> 0;
+    return h;
+}
+
+test('an embed on another origin computes in its engine Worker: the engine\'s outputs, no plan on the page', async () => {
+    await page.evaluate((s) => convplay.setState('#one', s), SET);
+    const f = await frameOf('one');
+    await f.waitForFunction((s) => { const c = window.convplay, t = c.timing(); return c.state() === s && !c.busy() && t.shown_edit === t.edits; },
+                            engine.shapes(SET).state);
+    const got = await f.evaluate(() => ({
+        runner: convplay.runner().mode, costs: convplay.costs(), state: convplay.state(),
+        hashes: convplay.shapes().layers.map((_, i) => convplay.outputHash(i)),
+    }));
+    assert.equal(got.runner, 'worker', 'the iframe runs its layers in a Worker');
+    assert.deepEqual([got.costs.plansMade, got.costs.weightsMade], [0, 0], 'the embedded page made no plan and no weights');
+    const want = engine.run(got.state);
+    assert.ok(want.ok, want.error);
+    assert.deepEqual(got.hashes, want.layers.map((L) => fnv(L.output)), 'the same values as the engine under Node');
+});
+
 test('messages from another window or origin are ignored', async () => {
     const before = await page.evaluate(() => ({ n: log.length, h: document.querySelector('#one iframe').style.height }));
     // the host's own window, and the forger iframe of a third origin, both claiming to be embed "one"

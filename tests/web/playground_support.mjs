@@ -82,7 +82,8 @@ export async function widgetRect(page, name, timeout = 5000) {
 }
 
 // An RGB PNG of w x h (a colour gradient with a diagonal stripe), made without any library.
-export function makePng(w, h) {
+// noise: seeded random pixels instead, which do not compress (a file of about 3 w h bytes).
+export function makePng(w, h, { noise = false } = {}) {
     const crcTable = Array.from({ length: 256 }, (_, n) => {
         let c = n;
         for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -111,6 +112,14 @@ export function makePng(w, h) {
             raw[row + 1 + x * 3] = Math.round((x / w) * 255);
             raw[row + 2 + x * 3] = Math.round((y / h) * 255);
             raw[row + 3 + x * 3] = stripe;
+        }
+    }
+    if (noise) {
+        let s = 12345;
+        for (let i = 0; i < raw.length; i++) {
+            if (i % (w * 3 + 1) === 0) continue;  // the row's filter byte stays 0
+            s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+            raw[i] = s >>> 24;
         }
     }
     return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
