@@ -69,7 +69,8 @@ Status App::set_state_text(const std::string& text, bool from_link) {
     }
     edit_ms = host_.now_ms();
     view_.slot = std::min(view_.slot, int(session_.state().net.size()) - 1);
-    maps_.forget_from(int(session_.state().net.size()));
+    // A refused state keeps the previous outputs, and so their textures.
+    if (session_.plan_status().ok) maps_.forget_from(int(session_.state().net.size()));
     history_.commit(session_.state());
     view_.rf_slot = kNoRfCell, view_.rf_pinned = false;  // a traced cell belongs to the state it was picked in
     request_frames(3);
@@ -137,7 +138,7 @@ void App::apply(const Edit& e) {
         edit_ms = host_.now_ms();
         const int n = int(session_.state().net.size());
         view_.slot = std::min(view_.slot, n - 1);
-        maps_.forget_from(n);
+        if (session_.plan_status().ok) maps_.forget_from(n);
         request_frames(2);
     }
     // The link follows the state only when an edit ends: browsers throttle replaceState.

@@ -65,7 +65,15 @@ const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int
     m.too_big = H > max_size_ || W > max_size_ || H * W == 0;
     if (m.too_big) return m;
     const float* full = t.ptr() + item * C * H * W;
-    if (!same_values) {
+    // The other texture of this slot (thumbnail or full size) may hold these values' ranges: a
+    // pass over every value (512 channels: millions) is made once per version.
+    const auto& other = max_px > 0 ? slots_ : thumbs_;
+    const auto twin = other.find(slot);
+    if (!same_values && twin != other.end() && twin->second.version == version && twin->second.item == item &&
+        twin->second.max_c == max_c && !twin->second.lo.empty()) {
+        m.lo = twin->second.lo, m.hi = twin->second.hi;
+        m.all_lo = twin->second.all_lo, m.all_hi = twin->second.all_hi;
+    } else if (!same_values) {
         // Per-channel ranges for the colormap over every channel (values are never clamped
         // before upload), so a shared range does not depend on how many planes are uploaded.
         m.lo.assign(size_t(max_c), 0);

@@ -282,7 +282,9 @@ test('running out of memory is a message: the previous outputs stay and the page
         await run((t) => convplay.setState(t), DEFAULT_STATE);
         await waitSettled(capped);
         assert.equal(await run(() => convplay.planStatus()), '');
-        assert.equal((await run(() => convplay.timing())).uploads, uploads, 'no output was made again');
+        // At most one upload: the viewer's full-size texture of layer 1, which it shows now (the
+        // refused one-layer state moved it there); the strip's textures are all kept.
+        assert.ok((await run(() => convplay.timing())).uploads <= uploads + 1, 'no output was made again');
         assert.deepEqual(await hashes(), before, 'the previous outputs stay');
         // An image within the decode budget whose pixels do not fit: a message, the image stays.
         const kept = await run(() => convplay.state());
