@@ -92,7 +92,7 @@ TEST_P(SimdConvT, GroupsShapesAnd1d) {
     compare("v=1&in=4x9&n=2&net=convT1d(out=3,k=5,s=3,p=1,op=2,d=2)", c, "f32_deconv2d");
     compare("v=1&in=4x9&net=convT1d(out=3,k=2,s=4)", c, "f32_deconv2d");  // phases no tap reaches: bias only
     compare("v=1&in=4x6x6&net=convT2d(out=8,k=2,s=4,op=3,bias=0)", c, "f32_deconv2d");
-    // many channels x wide rows: the padded copy is made in several bands of rows
+    // many channels x wide rows (threaded: each range copies only the padded rows it reads)
     compare("v=1&in=48x21x300&net=convT2d(out=3,k=3,s=2,p=1,op=1)", c, "f32_deconv2d");
     compare("v=1&in=40x13x290&n=2&net=convT2d(out=5,k=5,s=3,p=2,op=1,g=5)", c, "f32_deconv2d");
     compare("v=1&in=64x9x333&net=convT2d(out=2,k=7,s=1,p=4,d=2)", c, "f32_deconv2d");
