@@ -53,8 +53,8 @@ public:
     // first ones: the thumbnail strip's, or the viewer's up to the channel shown, rounded up to a
     // power of two), so a 512-channel layer costs a few planes, not 512.
     // `max_px` > 0: a thumbnail drawn at most max_px device pixels wide or tall: its own texture
-    // of every step-th value (nearest, as the GPU would sample it), so a 512x512 map drawn at 70
-    // px uploads 74x74 per channel, not 512x512. Ranges are always over every value.
+    // of every step-th value (nearest, as the GPU would sample it), so a 512x512 map drawn at 72
+    // px uploads 64x64 per channel, not 512x512. Ranges are always over every value.
     const MapTexture& get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels = INT64_MAX,
                           int64_t max_px = 0);
     const MapTexture* peek(int slot, bool thumb = false) const;
