@@ -140,12 +140,14 @@
         }
         const p = Module._malloc(d.data.length * 4);
         if (!p) {
-            call('cp_app_upload_decoded', 'number', types, [0, 0, 0, 0, 0, name, `not enough memory for the pixels of ${name} (${d.shape[3]}x${d.shape[2]})`]);
+            call('cp_app_upload_decoded', 'number', types, [0, 0, 0, 0, 0, name, `not enough memory for the values of ${name} (${d.shape.slice(1).join('x')})`]);
             return;
         }
         try {
             Module.HEAPF32.set(d.data, p >> 2);
-            call('cp_app_upload_decoded', 'number', types, [1, p, d.shape[1], d.shape[2], d.shape[3], name, d.notice]);
+            // [1, C, H, W], or a signal file's [1, C, L] (height 0)
+            const [c, h, w] = d.shape.length === 4 ? d.shape.slice(1) : [d.shape[1], 0, d.shape[2]];
+            call('cp_app_upload_decoded', 'number', types, [1, p, c, h, w, name, d.notice]);
         } finally {
             Module._free(p);
         }

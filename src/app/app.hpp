@@ -47,6 +47,8 @@ struct ViewState {
     int step_request = 0;      // output cells to step (the host's explainStep), applied when drawn
     bool values = false;       // the Values view: input values, weights, products and sums
     int values_ci = 0;         // Values view: the input channel whose grid and kernel are drawn
+    bool scatter = false;      // the Scatter view of a transposed conv (instead of counts / values)
+    int scatter_step = 0;      // Scatter view: stamps added so far
     // Receptive field (receptive_field_view.cpp): the viewer cell traced through the stack, under
     // the pointer or pinned by a click / tap. rf_slot: -1 input, else layer index; kNoRfCell none.
     bool rf_on = true;
@@ -138,9 +140,13 @@ public:
     void draw_gallery_tab();
     // The Values view of layer `slot` (explain_values_view.cpp); `e` its explain axes (no grids).
     void draw_explain_values(int slot, const Explain& e);
+    // The Scatter view of transposed conv `slot` (explain_scatter_view.cpp).
+    void draw_explain_scatter(int slot);
     // Output cells to step for the arrow keys this frame (left/right 1, up/down a row of out_w).
     int explain_arrow_steps(int64_t out_w) const;
     void draw_shapes_window();
+    // The encoder-decoder pairs of the whole stack with their fixes (pairs_view.cpp, in the Layers window).
+    void draw_pairs(Edit& e);
     void draw_panels(Edit& e);
     void draw_tabbed_panel();  // the panel shown below the tabs (Layers: by draw_panels)
     // A panel's window at a fixed place (no title bar when tabbed: the tab names it).

@@ -42,6 +42,7 @@ void App::draw_compact_bar(Edit& e) {
     const char* open_label = "Open in convplay";
     const bool open_link = flags_.embed && share;
     const float open_w = open_link ? ImGui::CalcTextSize(open_label).x + style.FramePadding.x * 2 + style.ItemSpacing.x : 0;
+    if (!flags_.embed) draw_undo_buttons(e);
     ImGui::BeginChild("status", ImVec2(std::max(1.0f, ImGui::GetContentRegionAvail().x - open_w), ImGui::GetFrameHeight() + status_extra_h_), false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     draw_status_line(e);

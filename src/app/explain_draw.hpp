@@ -1,6 +1,12 @@
 // Drawing helpers shared by the Explain tab's pictures (explain_window.cpp) and its Values view
-// (explain_values_view.cpp): one colour per kind of grid cell, readable ink on any cell, names.
+// (explain_values_view.cpp, explain_scatter_view.cpp): one colour per kind of grid cell, readable
+// ink on any cell, names, value text and crops.
 #pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
 #include "core/explain.hpp"
 #include "imgui.h"
 
@@ -35,6 +41,21 @@ inline const char* cell_name(Cell c) {
         case Cell::Beyond: return "past the edge (ceil_mode: nothing there)";
     }
     return "";
+}
+
+// A value in a grid cell: three significant-ish digits in a cell about "-0.00" wide.
+inline std::string value_text(float v) {
+    char b[24];
+    std::snprintf(b, sizeof b, std::fabs(v) >= 100 ? "%.0f" : std::fabs(v) >= 10 ? "%.1f" : "%.2f", v);
+    return b;
+}
+
+// A [lo, lo + n) range of `size` cells, at most `cap` long, holding [a, b] when it fits.
+inline void crop_range(int64_t a, int64_t b, int64_t size, int64_t cap, int64_t& lo, int64_t& n) {
+    n = std::min(size, cap);
+    const int64_t mid = (a + b) / 2;
+    lo = std::clamp<int64_t>(mid - n / 2, 0, std::max<int64_t>(0, size - n));
+    if (b - a + 1 <= n) lo = std::clamp(lo, std::max<int64_t>(0, b - n + 1), a);
 }
 
 }  // namespace cp::app

@@ -19,20 +19,6 @@ namespace {
 
 constexpr int64_t kMaxCrop = 12;   // grid cells per axis drawn around the window
 
-std::string num(float v) {
-    char b[24];
-    std::snprintf(b, sizeof b, std::fabs(v) >= 100 ? "%.0f" : std::fabs(v) >= 10 ? "%.1f" : "%.2f", v);
-    return b;
-}
-
-// A [lo, lo + n) range of `size` cells, at most `cap` long, holding [a, b] when it fits.
-void crop_range(int64_t a, int64_t b, int64_t size, int64_t cap, int64_t& lo, int64_t& n) {
-    n = std::min(size, cap);
-    const int64_t mid = (a + b) / 2;
-    lo = std::clamp<int64_t>(mid - n / 2, 0, std::max<int64_t>(0, size - n));
-    if (b - a + 1 <= n) lo = std::clamp(lo, std::max<int64_t>(0, b - n + 1), a);
-}
-
 }  // namespace
 
 int App::explain_arrow_steps(int64_t out_w) const {
@@ -51,17 +37,14 @@ void App::draw_explain_values(int slot, const Explain& e) {
     const State& st = session_.state();
     const Layer& L = st.net[size_t(slot)];
     const LayerInfo& info = session_.info().layers[size_t(slot)];
-    const Tensor* out = session_.output(slot);
-    const Tensor* in = slot == 0 ? session_.input() : session_.output(slot - 1);
-    const LayerWeights* lw = L.has_weights() ? session_.weights(slot) : nullptr;
-    if (!out || !in || (L.has_weights() && !lw)) {
-        ImGui::TextDisabled(out ? "(not enough memory for this layer's weights)" : "computing...");
+    const auto run = session_.layer_values(slot);
+    if (!run || run->weights_missing) {
+        ImGui::TextDisabled(run ? "(not enough memory for this layer's weights)" : "computing...");
         return;
     }
-    const Tensor& input = *in;
-    const Tensor& output = *out;
-    const float* w = lw ? lw->weight.ptr() : nullptr;
-    const float* b = lw && !lw->bias.data.empty() ? lw->bias.ptr() : nullptr;
+    const Tensor& input = *run->input;
+    const Tensor& output = *run->output;
+    const float *w = run->weight, *b = run->bias;
 
     // Which output cell, channel and batch item; prev / next and the arrow keys step.
     const int64_t N = info.out[0], C = info.out[1], OW = e.out_w, outs = e.out_h * e.out_w;
@@ -149,7 +132,7 @@ void App::draw_explain_values(int slot, const Explain& e) {
         for (int64_t x = 0; x < nx; ++x) {
             const GridSource g = grid_source(L, info, y0 + y, x0 + x);
             const ImU32 bg = cell_color(g.cell);
-            const std::string t = g.cell == Cell::Beyond ? "" : g.iy >= 0 ? num(xin[g.iy * W_in + g.ix]) : "0";
+            const std::string t = g.cell == Cell::Beyond ? "" : g.iy >= 0 ? value_text(xin[g.iy * W_in + g.ix]) : "0";
             box(ImVec2(a0.x + float(x) * cell, a0.y + float(y) * cell), bg, t, ink_on(bg));
         }
     for (const Tap* t : taps) {
@@ -159,11 +142,14 @@ void App::draw_explain_values(int slot, const Explain& e) {
     if (ImGui::IsItemHovered()) {
         const int64_t x = x0 + int64_t((io.MousePos.x - a0.x) / cell), y = y0 + int64_t((io.MousePos.y - a0.y) / cell);
         const GridSource g = grid_source(L, info, y, x);
+        // (a 1-d layer: one axis, no y)
+        const std::string at = info.axes == 2 ? "(" + std::to_string(y) + ", " + std::to_string(x) + ")" : "(" + std::to_string(x) + ")";
         if (g.iy >= 0)
-            ImGui::SetTooltip("grid (%lld, %lld): %s, reads input (%lld, %lld) = %.6g", (long long)y, (long long)x, cell_name(g.cell),
-                              (long long)g.iy, (long long)g.ix, xin[g.iy * W_in + g.ix]);
+            ImGui::SetTooltip("grid %s: %s, reads input (%s) = %.6g", at.c_str(), cell_name(g.cell),
+                              info.axes == 2 ? (std::to_string(g.iy) + ", " + std::to_string(g.ix)).c_str() : std::to_string(g.ix).c_str(),
+                              xin[g.iy * W_in + g.ix]);
         else
-            ImGui::SetTooltip("grid (%lld, %lld): %s", (long long)y, (long long)x, cell_name(g.cell));
+            ImGui::SetTooltip("grid %s: %s", at.c_str(), cell_name(g.cell));
     }
     ImGui::EndGroup();
     ImGui::SameLine(0, cell);
@@ -182,7 +168,7 @@ void App::draw_explain_values(int slot, const Explain& e) {
             const float v = yout[(oy0 + y) * OW + ox0 + x];
             const ImVec2 p(b0.x + float(x) * cell, b0.y + float(y) * cell);
             const ImU32 bg = map_color(Colormap::Sequential, hi > lo ? (v - lo) / (hi - lo) : 0.5f);
-            box(p, bg, num(v), ink_on(bg));
+            box(p, bg, value_text(v), ink_on(bg));
             if (oy0 + y == oy && ox0 + x == ox) outline(p);
         }
     if (ImGui::IsItemHovered()) {
@@ -207,7 +193,7 @@ void App::draw_explain_values(int slot, const Explain& e) {
             const ImU32 bg = zero ? cell_color(t->cell)
                              : signed_colors ? map_color(Colormap::Diverging, 0.5f + 0.5f * std::clamp(v, -1.0f, 1.0f))
                                              : cell_color(t->cell);
-            box(ImVec2(k0.x + float(sx) * cell, k0.y + float(sy) * cell), bg, num(v), ink_on(bg));
+            box(ImVec2(k0.x + float(sx) * cell, k0.y + float(sy) * cell), bg, value_text(v), ink_on(bg));
         }
         ImGui::EndGroup();
     };
@@ -226,12 +212,13 @@ void App::draw_explain_values(int slot, const Explain& e) {
         ImGui::Text("max over the window = %.6g", cv->value);
     } else {
         if (c_hi - c_lo > 1) ImGui::Text("channel %lld: %.6g; over all %lld channels:", (long long)ci, part, (long long)(c_hi - c_lo));
-        ImGui::Text("sum of %zu products%s = %.6g", cv->taps.size(), cv->has_bias ? (" + bias " + num(cv->bias)).c_str() : "",
+        ImGui::Text("sum of %zu products%s = %.6g", cv->taps.size(), cv->has_bias ? (" + bias " + value_text(cv->bias)).c_str() : "",
                     cv->value);
     }
     const bool same = std::fabs(cv->value - engine) <= 1e-4f * (1 + std::fabs(engine));
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(same ? kColOk : kColError), "engine output (%lld, %lld, %lld) = %.6g  %s",
-                       (long long)co, (long long)oy, (long long)ox, engine, same ? "(the same)" : "(differs!)");
+    const std::string at = std::to_string(co) + (info.axes == 2 ? ", " + std::to_string(oy) : "") + ", " + std::to_string(ox);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(same ? kColOk : kColError), "engine output (%s) = %.6g  %s", at.c_str(),
+                       engine, same ? "(the same)" : "(differs!)");
 
     JsonWriter j;  // what this frame shows, for the browser tests
     j.begin_object().key("layer").value(slot + 1).key("pos").value(view_.pos).key("oy").value(oy).key("ox").value(ox);

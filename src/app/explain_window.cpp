@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "app/app.hpp"
+#include "app/channel_diagram.hpp"
 #include "app/explain_draw.hpp"
 #include "core/codec.hpp"
 #include "core/explain.hpp"
@@ -68,21 +69,30 @@ void App::draw_explain_tab() {
     }
 
     // Counts (geometry) or values (the numbers of the engine's own run).
-    ImGui::SameLine();
-    if (ImGui::RadioButton("counts", !view_.values)) view_.values = false;
+    if (L.op != Op::ConvT) view_.scatter = false;
+    // A phone: the view choice on a line of its own, so "scatter" is not cut off.
+    if (ImGui::GetContentRegionAvail().x > ImGui::GetFontSize() * 34) ImGui::SameLine();
+    if (ImGui::RadioButton("counts", !view_.values && !view_.scatter)) view_.values = view_.scatter = false;
     hooks().record("explain_counts");
     ImGui::SameLine();
-    if (ImGui::RadioButton("values", view_.values)) view_.values = true;
+    if (ImGui::RadioButton("values", view_.values && !view_.scatter)) view_.values = true, view_.scatter = false;
     hooks().record("explain_values");
+    if (L.op == Op::ConvT) {
+        ImGui::SameLine();
+        if (ImGui::RadioButton("scatter", view_.scatter)) view_.scatter = true, view_.values = false;
+        hooks().record("explain_scatter");
+    }
     help_marker("counts: the geometry (padding, windows, how many taps reach each cell). values: the input values, "
                 "the weights, and for the selected output cell every product and their sum, next to the engine's "
-                "output. Arrow keys or prev / next step through the output cells.");
+                "output. Arrow keys or prev / next step through the output cells. scatter (transposed convs): each "
+                "input cell stamps its value times the kernel onto the output, one step at a time, adding up to the "
+                "same output.");
 
     // The size drawn: the real one when small, else a toy input with the same parameters (the
     // Values view shows the real numbers, cropped around the window instead).
     const int64_t side = *std::max_element(real.in.begin() + 2, real.in.end());
     LayerInfo drawn = real;
-    bool toy = side > kMaxDrawSide && !view_.values;
+    bool toy = side > kMaxDrawSide && !view_.values && !view_.scatter;
     if (toy) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
@@ -112,8 +122,8 @@ void App::draw_explain_tab() {
     // Left (above on a narrow panel): the recipe in words, at the real size.
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const bool narrow = avail.x < ImGui::GetFontSize() * 40;
-    ImGui::BeginChild("steps", narrow ? ImVec2(0, std::floor(std::max(avail.y * 0.38f, ImGui::GetFontSize() * 6)))
-                                      : ImVec2(std::max(200.0f, avail.x * (view_.values ? 0.28f : 0.36f)), 0), true);
+    ImGui::BeginChild("steps", narrow ? ImVec2(0, std::floor(std::max(avail.y * 0.45f, ImGui::GetFontSize() * 6)))
+                                      : ImVec2(std::max(200.0f, avail.x * (view_.values || view_.scatter ? 0.28f : 0.36f)), 0), true);
     ImGui::TextDisabled("%s   %s -> %s", print_layer(L).c_str(), shape_text(real.in).c_str(), shape_text(real.out).c_str());
     for (int a = 0; a < real.axes; ++a) wrapped_colored(kColFormula, real.axis[size_t(a)].formula);
     ImGui::Separator();
@@ -126,12 +136,21 @@ void App::draw_explain_tab() {
         ImGui::Separator();
         ImGui::TextDisabled("Pictures: a %s input, the same parameters.", shape_text(drawn.in).c_str());
     }
+    ImGui::Separator();
+    if (ImGui::CollapsingHeader("Channels", ImGuiTreeNodeFlags_DefaultOpen))
+        draw_channel_diagram(channel_groups(L, real), slot + 1, ImGui::GetContentRegionAvail().x);
+    hooks().record("explain_channels_header");
     wheel_zones().scrollable();
     ImGui::EndChild();
     if (!narrow) ImGui::SameLine();
 
     // Right: the pictures.
     ImGui::BeginChild("pictures", ImVec2(0, 0), false);
+    if (view_.scatter) {
+        draw_explain_scatter(slot);
+        ImGui::EndChild();
+        return;
+    }
     if (view_.values && ex_real) {
         draw_explain_values(slot, *ex_real);
         ImGui::EndChild();

@@ -55,10 +55,11 @@ void input_section(App& app, Edit& e) {
         hooks().record("image");
         if (!f.hidden("upload")) {
             ImGui::SameLine();
-            if (ImGui::Button("Upload image...")) app.host().open_file_picker();
+            if (ImGui::Button("Upload...")) app.host().open_file_picker();
             hooks().record("upload");
-            static const std::string upload_help = "Or drop an image file onto the page, or paste one (Ctrl+V). Images "
-                                                   "above " + pixel_budget_text() +
+            static const std::string upload_help = "An image, or a signal: a CSV / .npy file whose columns are channels "
+                                                   "(a 1-d input). Or drop a file onto the page, or paste an image "
+                                                   "(Ctrl+V). Images above " + pixel_budget_text() +
                                                    " are downscaled. Nothing leaves this page.";
             help_marker(upload_help.c_str());
         }
@@ -135,6 +136,7 @@ void App::draw_layers_window(Edit& e) {
     ImGui::PushID(generation_);
     input_section(*this, e);
     ImGui::Separator();
+    draw_pairs(e);
 
     State& d = e.draft;
     const NetInfo& info = session_.info();

@@ -6,6 +6,7 @@
 
 #include "app/app.hpp"
 #include "app/feature_map_view.hpp"
+#include "app/signal_plot.hpp"
 
 namespace cp::app {
 
@@ -14,10 +15,10 @@ namespace {
 constexpr int kMaxThumbs = 48;  // per row; the viewer shows every channel
 
 // A thumbnail's size: a picture keeps its aspect ratio within `height` x `avail` (a 5000x20
-// image is a thin strip, not a 4:1 box); a 1-d signal, which has no height, is a strip as wide
-// as a picture four times its height.
+// image is a thin strip, not a 4:1 box); a 1-d signal, which has no height, is a line plot as
+// wide as a picture four times its height.
 ImVec2 thumb_size(const Dims& shape, float height, float avail) {
-    if (shape.size() == 3) return ImVec2(std::min(height * 4, std::max(avail, 1.0f)), height * 0.5f);
+    if (shape.size() == 3) return ImVec2(std::min(height * 4, std::max(avail, 1.0f)), height * 0.6f);
     const float aspect = float(shape.back()) / float(std::max<int64_t>(1, shape[shape.size() - 2]));
     float w = height * aspect, h = height;
     if (w > avail && avail > 0) w = avail, h = avail / aspect;
@@ -35,9 +36,12 @@ void App::draw_outputs_window() {
     ImGui::SameLine();
     ImGui::Checkbox("shared range", &view_.shared_range);
     help_marker("One value range for all channels of a layer (compare channels), instead of one per channel.");
-    ImGui::SameLine();
-    ImGui::Checkbox("RGB for 3 channels", &view_.rgb);
     const State& st = session_.state();
+    const bool signals = st.input_dims() == 1;  // 1-d: every map is a line plot per channel
+    if (!signals) {
+        ImGui::SameLine();
+        ImGui::Checkbox("RGB for 3 channels", &view_.rgb);
+    }
     if (st.batch > 1) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
@@ -49,6 +53,7 @@ void App::draw_outputs_window() {
     ImGui::BeginChild("rows");
     const NetInfo& info = session_.info();
     const float thumb_h = ImGui::GetFontSize() * 5.5f;
+    int64_t plot_points = 0;  // points of every line plot drawn (test hooks)
     for (int slot = -1; slot < int(st.net.size()); ++slot) {
         ImGui::PushID(slot);
         const bool is_input = slot < 0;
@@ -89,7 +94,11 @@ void App::draw_outputs_window() {
             continue;
         }
         float x = 0;
-        const bool composite = m->max_c == 3 && view_.rgb;
+        // A 1-d map: each channel's line from its values (while it is recomputed, the previous
+        // texture as a strip).
+        const Tensor* plotted = current;
+        const bool plot = plotted && is_signal(*plotted);
+        const bool composite = !plot && m->max_c == 3 && view_.rgb;
         const int count = std::min(m->c, kMaxThumbs) + (composite ? 1 : 0);
         for (int k = 0; k < count; ++k) {
             const bool rgb = composite && k == 0;
@@ -106,9 +115,12 @@ void App::draw_outputs_window() {
             if (slot == int(st.net.size()) - 1 && k == 0) hooks().record("last_thumb");
             if (is_input && k == 0) hooks().record("input_thumb");
             if (ImGui::IsItemHovered()) ImGui::SetTooltip(rgb ? "RGB composite" : "channel %d", ch);
-            maps_.draw(ImGui::GetWindowDrawList(), *m, map_style(*m, view_, ch, rgb), p, ImVec2(p.x + ts.x, p.y + ts.y));
+            const MapStyle style = map_style(*m, view_, ch, rgb);
+            if (plot) plot_points += draw_signal(ImGui::GetWindowDrawList(), *plotted, view_.item, ch, style.lo, style.hi, p,
+                                                 ImVec2(p.x + ts.x, p.y + ts.y), IM_COL32(120, 190, 255, 255));
+            else maps_.draw(ImGui::GetWindowDrawList(), *m, style, p, ImVec2(p.x + ts.x, p.y + ts.y));
             draw_rf_overlay(ImGui::GetWindowDrawList(), slot, rgb ? -1 : ch, p, ImVec2(p.x + ts.x, p.y + ts.y));
-            const bool selected = view_.slot == slot && (rgb ? view_.rgb : (!view_.rgb || m->max_c != 3) && view_.channel == ch);
+            const bool selected = view_.slot == slot && (rgb ? view_.rgb : (plot || !view_.rgb || m->max_c != 3) && view_.channel == ch);
             if (selected)
                 ImGui::GetWindowDrawList()->AddRect(p, ImVec2(p.x + ts.x, p.y + ts.y), IM_COL32(255, 220, 90, 255), 0, 0, 2);
             ImGui::PopID();
@@ -123,6 +135,7 @@ void App::draw_outputs_window() {
         ImGui::Separator();
         ImGui::PopID();
     }
+    hooks().probes["output_plots"] = std::to_string(plot_points);
     content_h_ = rows_top + ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
     wheel_zones().scrollable();
     ImGui::EndChild();

@@ -130,7 +130,8 @@ void App::draw_rf_text() {
         return;
     }
     if (rf_.maps.empty()) {
-        ImGui::TextDisabled("hover a pixel: its receptive field on every map (click or tap to pin it)");
+        ImGui::TextDisabled("hover a %s: its receptive field on every map (click or tap to pin it)",
+                            session_.state().input_dims() == 1 ? "sample" : "pixel");
         return;
     }
     const bool pads = std::any_of(rf_.maps.begin(), rf_.maps.end(), [](const RfMap& m) { return m.pads(); });

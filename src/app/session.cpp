@@ -11,6 +11,7 @@
 #include "engine/image.hpp"
 #include "engine/memory.hpp"
 #include "engine/samples.hpp"
+#include "engine/signal_file.hpp"
 
 namespace cp::app {
 
@@ -39,8 +40,7 @@ Status Session::load_text(std::string_view text) {
     // A link never carries an uploaded image's pixels: keep the current upload when it fits,
     // else fall back to the photo sample and say so.
     if (next.image == InputImage::Upload) {
-        const bool fits = has_upload() && next.in_shape.size() == 3 && next.in_shape[0] == upload_.shape[1] &&
-                          next.in_shape[1] == upload_.shape[2] && next.in_shape[2] == upload_.shape[3];
+        const bool fits = has_upload() && Dims(upload_.shape.begin() + 1, upload_.shape.end()) == next.in_shape;
         if (!fits) {
             next.image = InputImage::Photo;
             notice = {Notice::Warning,
@@ -195,7 +195,7 @@ int Session::upload_channels() const {
 }
 
 Status Session::upload(std::string_view bytes, const std::string& name) {
-    return use_image(decode_image(bytes, upload_channels(), upload_limits(), name.empty() ? std::string("the file") : name),
+    return use_image(decode_upload(bytes, upload_channels(), upload_limits(), name.empty() ? std::string("the file") : name),
                      name);
 }
 
@@ -209,12 +209,14 @@ Status Session::use_image(Result<Decoded> decoded, const std::string& name) {
     ++upload_serial_;
     State next = state_;
     next.image = InputImage::Upload;
-    next.in_shape = {upload_.shape[1], upload_.shape[2], upload_.shape[3]};
+    next.in_shape.assign(upload_.shape.begin() + 1, upload_.shape.end());  // C, H, W or, a signal, C, L
     if (!decoded->notice.empty())
         notice = {Notice::Warning, decoded->notice + " (the playground's budget is " + pixel_budget_text() + ")."};
     else
-        notice = {Notice::Info, name + ": " + std::to_string(upload_.shape[3]) + "x" +
-                                    std::to_string(upload_.shape[2]) + " loaded."};
+        notice = {Notice::Info, name + ": " + (upload_.shape.size() == 3
+                                                   ? std::to_string(upload_.shape[1]) + " channel(s) of " + std::to_string(upload_.shape[2]) + " samples"
+                                                   : std::to_string(upload_.shape[3]) + "x" + std::to_string(upload_.shape[2])) +
+                                    " loaded."};
     edit(next);
     return {};
 }
@@ -268,6 +270,20 @@ bool Session::output_done(uint64_t run, int layer, double ms, const std::string&
     versions_[size_t(layer)] = ++counter_;
     ++computed_;
     return true;
+}
+
+std::optional<Session::LayerValues> Session::layer_values(int slot) const {
+    const Tensor* out = output(slot);
+    const Tensor* in = slot == 0 ? input() : output(slot - 1);
+    if (!out || !in) return std::nullopt;
+    LayerValues v;
+    v.input = in, v.output = out;
+    if (state_.net[size_t(slot)].has_weights()) {
+        const LayerWeights* lw = weights(slot);
+        v.weights_missing = !lw;
+        if (lw) v.weight = lw->weight.ptr(), v.bias = lw->bias.data.empty() ? nullptr : lw->bias.ptr();
+    }
+    return v;
 }
 
 std::string Session::shapes_json() const { return cp::shapes_json(state_, info_, solve_); }

@@ -107,6 +107,16 @@ public:
         int64_t plans_made = 0;     // local plans created (only without a runner)
     };
     const Stats& stats() const { return stats_; }
+    // Layer `slot`'s input, output and weights as the engine computed them (the explain views'
+    // numbers); empty until that layer is computed for the current state.
+    struct LayerValues {
+        const Tensor* input = nullptr;
+        const Tensor* output = nullptr;
+        const float* weight = nullptr;  // null for layers without weights
+        const float* bias = nullptr;    // null without a bias
+        bool weights_missing = false;   // no memory to make them (weights())
+    };
+    std::optional<LayerValues> layer_values(int slot) const;
     // Increases whenever a layer's output (slot -1: the input) gets new values; never reused.
     uint64_t version(int slot) const;
     uint64_t edits() const { return edits_; }  // how many states were applied

@@ -49,7 +49,7 @@ void App::draw_top_bar(Edit& e) {
 }
 
 void App::draw_page_buttons(Edit& e, bool with_default) {
-    draw_undo_buttons(e);
+    if (!layout.tabbed) draw_undo_buttons(e);  // tabbed: on the status line (draw_compact_bar)
     if (!flags_.hidden("share")) {
         ImGui::SameLine();
         if (ImGui::Button("Copy link")) {

@@ -26,22 +26,25 @@ void App::undo_keys(Edit& e) {
 }
 
 void App::draw_undo_buttons(Edit& e) {
-    // The tabbed bar of a phone has no room for two more buttons: the keys work there.
-    if (flags_.any_lock() || layout.tabbed) return;
-    ImGui::SameLine();
+    if (flags_.any_lock()) return;
+    // The tabbed bar of a phone has room for two arrows, not two words (and no keys to press):
+    // they start its status line (draw_compact_bar).
+    const bool compact = layout.tabbed;
+    if (!compact) ImGui::SameLine();
     ImGui::BeginDisabled(!history_.can_undo());
-    if (ImGui::Button("Undo")) undo_step(e, false);
+    if (compact ? ImGui::ArrowButton("undo", ImGuiDir_Left) : ImGui::Button("Undo")) undo_step(e, false);
     ImGui::EndDisabled();
     hooks().record("undo");
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("Undo the last edit (Ctrl+Z); %zu step(s) back", history_.undo_steps());
     ImGui::SameLine();
     ImGui::BeginDisabled(!history_.can_redo());
-    if (ImGui::Button("Redo")) undo_step(e, true);
+    if (compact ? ImGui::ArrowButton("redo", ImGuiDir_Right) : ImGui::Button("Redo")) undo_step(e, true);
     ImGui::EndDisabled();
     hooks().record("redo");
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("Redo (Ctrl+Shift+Z or Ctrl+Y); %zu step(s) forward", history_.redo_steps());
+    if (compact) ImGui::SameLine();
 }
 
 }  // namespace cp::app

@@ -4,6 +4,8 @@
 
 #include "app/app.hpp"
 #include "app/feature_map_view.hpp"
+#include "app/signal_plot.hpp"
+#include "core/json.hpp"
 
 namespace cp::app {
 
@@ -72,7 +74,15 @@ void App::draw_viewer_tab() {
         else ImGui::TextDisabled("computing...");
         return;
     }
-    const bool composite = view_.rgb && m->max_c == 3;
+    // A 1-d map is a line plot of the selected channel: no RGB composite, no zoom, no y.
+    const bool signal = (slot < 0 ? info.input : info.layers[size_t(slot)].out).size() == 3;
+    // (being recomputed: no values to plot until they arrive)
+    const Tensor* plotted = values;
+    if (signal && (!plotted || !is_signal(*plotted))) {
+        ImGui::TextDisabled("computing...");
+        return;
+    }
+    const bool composite = !signal && view_.rgb && m->max_c == 3;
     ImGui::SameLine();
     if (!composite && m->max_c > 1) {
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
@@ -80,18 +90,22 @@ void App::draw_viewer_tab() {
         ImGui::SameLine();
     }
     view_.channel = std::clamp(view_.channel, 0, m->max_c - 1);
-    if (m->max_c == 3) {
+    if (m->max_c == 3 && !signal) {
         ImGui::Checkbox("RGB", &view_.rgb);
         ImGui::SameLine();
     }
-    if (small_button("fit")) view_.zoom = 0;
-    ImGui::SameLine();
-    if (small_button("1:1")) {
-        view_.zoom = 1.0f / ImGui::GetIO().DisplayFramebufferScale.x;  // one texel per device pixel
-        view_.center = ImVec2(m->w / 2.0f, m->h / 2.0f);
+    if (!signal) {
+        if (small_button("fit")) view_.zoom = 0;
+        ImGui::SameLine();
+        if (small_button("1:1")) {
+            view_.zoom = 1.0f / ImGui::GetIO().DisplayFramebufferScale.x;  // one texel per device pixel
+            view_.center = ImVec2(m->w / 2.0f, m->h / 2.0f);
+        }
+        ImGui::SameLine();
+        ImGui::TextDisabled("%dx%d%s", m->w, m->h, m->channels > m->max_c ? " (channels capped by the GPU)" : "");
+    } else {
+        ImGui::TextDisabled("length %d", m->w);
     }
-    ImGui::SameLine();
-    ImGui::TextDisabled("%dx%d%s", m->w, m->h, m->channels > m->max_c ? " (channels capped by the GPU)" : "");
     if (!current && session_.plan_status().ok) {
         ImGui::SameLine();
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColWarn), "stale: computing...");
@@ -109,9 +123,28 @@ void App::draw_viewer_tab() {
     ImVec2 avail = ImGui::GetContentRegionAvail();
     avail.y -= footer;
     // Preferred height (auto-height embeds): the map at the panel's width, at most square.
-    content_h_ = ImGui::GetCursorPosY() + std::min(avail.x * float(m->h) / float(m->w), avail.x) + footer +
-                 ImGui::GetStyle().WindowPadding.y;
-    const MapHover h = feature_map_view("map", maps_, *m, style, values, view_.item, view_.channel, view_, avail);
+    // (a plot: half as high as wide)
+    content_h_ = ImGui::GetCursorPosY() + (signal ? avail.x * 0.5f : std::min(avail.x * float(m->h) / float(m->w), avail.x)) +
+                 footer + ImGui::GetStyle().WindowPadding.y;
+    MapHover h;
+    if (signal) {
+        // At most 3:4 (a phone's tall panel would stretch the line); the footer follows it.
+        const ImVec2 plot(avail.x, std::min(avail.y, std::max(avail.x * 0.75f, ImGui::GetFontSize() * 10)));
+        const PlotHover ph = signal_view("map", *plotted, view_.item, view_.channel, style.lo, style.hi, plot, &h.q0, &h.q1);
+        h.view0 = h.q0, h.view1 = h.q1;
+        h.valid = h.inside = ph.inside, h.c = view_.channel, h.x = ph.x, h.value = ph.value, h.clicked = ph.clicked;
+        JsonWriter j;  // what the plot shows, for the browser tests
+        const int64_t L = plotted->shape[2];
+        const float* v = plotted->ptr() + (int64_t(view_.item) * plotted->shape[1] + view_.channel) * L;
+        j.begin_object().key("layer").value(slot + 1).key("channel").value(view_.channel).key("length").value(L);
+        j.key("lo").value(double(style.lo)).key("hi").value(double(style.hi)).key("hover").value(ph.inside ? ph.x : -1);
+        j.key("values").begin_array();
+        for (int64_t x = 0; x < std::min<int64_t>(L, 16); ++x) j.value(double(v[x]));
+        j.end_array().end_object();
+        hooks().probes["plot"] = j.str();
+    } else {
+        h = feature_map_view("map", maps_, *m, style, values, view_.item, view_.channel, view_, avail);
+    }
     rf_pick(slot, h.inside, h.y, h.x, composite ? -1 : view_.channel, h.clicked);
     {
         ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -119,12 +152,16 @@ void App::draw_viewer_tab() {
         draw_rf_overlay(dl, slot, composite ? -1 : view_.channel, h.q0, h.q1);
         dl->PopClipRect();
     }
-    if (composite) {
+    if (signal) {
+        ImGui::TextDisabled("channel %d: %.4g (bottom) .. %.4g (top)", view_.channel, style.lo, style.hi);
+    } else if (composite) {
         ImGui::TextDisabled("RGB composite of channels 0, 1, 2; range %.4g .. %.4g", style.lo, style.hi);
     } else {
         map_legend(style, std::min(avail.x, 320.0f));
     }
-    if (h.valid) {
+    if (h.valid && signal) {
+        ImGui::Text("(c, x) = (%d, %d)   value %.6g", h.c, h.x, h.value);
+    } else if (h.valid) {
         // Composite: the value under the cursor of each of the three channels.
         if (composite && values) {
             const int64_t plane = int64_t(m->h) * m->w, base = int64_t(view_.item) * 3 * plane + int64_t(h.y) * m->w + h.x;
@@ -134,7 +171,7 @@ void App::draw_viewer_tab() {
             ImGui::Text("(c, y, x) = (%d, %d, %d)   value %.6g", h.c, h.y, h.x, h.value);
         }
     } else {
-        ImGui::TextDisabled("wheel: zoom   drag: pan   double-click: fit");
+        ImGui::TextDisabled(signal ? "hover a sample: its value" : "wheel: zoom   drag: pan   double-click: fit");
     }
     draw_rf_text();
     rf_probe();

@@ -53,7 +53,10 @@ constexpr Choice kImages[] = {
     {"gradient", "", "", "red across, green down"},
     {"impulse", "", "", "one white pixel in the centre: shows a layer's kernel"},
     {"noise", "", "", "uniform noise from the state's seed"},
-    {"upload", "", "", "the user's own image (not in the link: a shared link falls back to a sample)"},
+    {"sine", "", "", "a signal: 4 periods of a sine across the last axis in [0, 1] (channels a third of a period apart)"},
+    {"square", "", "", "a signal: 4 periods of a square wave, 0 or 1 (channels a third of a period apart)"},
+    {"chirp", "", "", "a signal: a sine whose frequency rises from 1 to 16 periods per length"},
+    {"upload", "", "", "the user's own image, or signal file (CSV / .npy columns as channels: a 1-d input); not in the link: a shared link falls back to a sample"},
 };
 
 constexpr Choice kColormaps[] = {

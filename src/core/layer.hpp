@@ -14,8 +14,9 @@ enum class PadKind : uint8_t { Explicit, Same, Valid, Full, TfSame };
 enum class PadMode : uint8_t { Zeros, Reflect, Replicate, Circular };
 enum class UpMode : uint8_t { Nearest, Linear, Bilinear };
 enum class Preset : uint8_t { Rand, Identity, Box, Gauss, SobelX, SobelY, Laplace, Sharpen, Bilinear };
-// The input's pixels: a built-in sample drawn at any size, or the user's upload (not in a link).
-enum class InputImage : uint8_t { Photo, Checker, Text, Gradient, Impulse, Noise, Upload };
+// The input's pixels: a built-in sample drawn at any size (sine, square and chirp are signals along
+// the last axis, meant for 1-d inputs), or the user's upload (not in a link).
+enum class InputImage : uint8_t { Photo, Checker, Text, Gradient, Impulse, Noise, Sine, Square, Chirp, Upload };
 // Names, descriptions and PyTorch's words of every enumeration here: choices.hpp and layer_types.hpp.
 
 constexpr int kMaxAxes = 2;  // spatial axes: [0] = H (or L for 1-d), [1] = W

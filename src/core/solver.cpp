@@ -68,7 +68,9 @@ SolveReport solve_net(const State& state) {
         const int down = downs.back();
         downs.pop_back();
         const Dims want = spatial(info.layers[size_t(down)].in), got = spatial(li.out);
+        r.pairs.push_back({down, static_cast<int>(i), -1});
         if (want.size() != got.size() || want == got) continue;
+        r.pairs.back().mismatch = static_cast<int>(r.mismatches.size());
 
         Mismatch m;
         m.up_layer = static_cast<int>(i);

@@ -30,7 +30,14 @@ struct Mismatch {
     std::string message;  // one sentence with the numbers
 };
 
+// An upsampling layer and the downsampling layer it mirrors (0-based), matching or not.
+struct LayerPair {
+    int down_layer = -1, up_layer = -1;
+    int mismatch = -1;  // its index in SolveReport::mismatches, -1 when the sizes round-trip
+};
+
 struct SolveReport {
+    std::vector<LayerPair> pairs;      // every pair, in the order their decoder layers come
     std::vector<Mismatch> mismatches;  // as found, each computed after fixing the ones before it
     State fixed;                       // the state with every fixable mismatch fixed
     bool all_fixed = true;

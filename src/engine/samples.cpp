@@ -59,6 +59,19 @@ RGB draw(InputImage img, int64_t y, int64_t x, int64_t H, int64_t W, Rng& rng) {
         const float c = (y == H / 2 && x == W / 2) ? 1.0f : 0.0f;
         return {c, c, c};
     }
+    if (img == InputImage::Sine || img == InputImage::Square || img == InputImage::Chirp) {
+        // Signals along the last axis (constant down a 2-d picture); R, G, B a third of a period
+        // apart so the channels of a 1-d input differ.
+        const float two_pi = 6.28318531f;
+        auto wave = [&](float shift) {
+            if (img == InputImage::Chirp)  // instantaneous frequency 1 + 15u periods per length
+                return 0.5f + 0.5f * std::sin(two_pi * (u + 7.5f * u * u) + two_pi * shift);
+            const float phase = 4.0f * u + shift;  // in periods
+            if (img == InputImage::Sine) return 0.5f + 0.5f * std::sin(two_pi * phase);
+            return phase - std::floor(phase) < 0.5f ? 1.0f : 0.0f;  // high in each period's first half
+        };
+        return {wave(0), wave(1.0f / 3), wave(2.0f / 3)};
+    }
     if (img == InputImage::Noise) {
         return {rng.uniform(0, 1), rng.uniform(0, 1), rng.uniform(0, 1)};
     }
@@ -95,11 +108,13 @@ Status draw_sample(const State& s, Tensor& t) {
     const int64_t C = shape[1];
     const int64_t H = shape.size() == 4 ? shape[2] : 1, W = shape.back();
     Rng rng(s.seed);
+    const bool signal = s.image == InputImage::Sine || s.image == InputImage::Square || s.image == InputImage::Chirp;
     for (int64_t n = 0; n < s.batch; ++n)
         for (int64_t y = 0; y < H; ++y)
             for (int64_t x = 0; x < W; ++x) {
                 const RGB c = draw(s.image, y, x, H, W, rng);
-                const float lum = 0.299f * c.r + 0.587f * c.g + 0.114f * c.b;
+                // One channel: a picture's luminance, a signal's first wave.
+                const float lum = signal ? c.r : 0.299f * c.r + 0.587f * c.g + 0.114f * c.b;
                 for (int64_t ch = 0; ch < C; ++ch) {
                     const float v = C == 1 ? lum : (ch % 3 == 0 ? c.r : ch % 3 == 1 ? c.g : c.b);
                     t.data[static_cast<size_t>(((n * C + ch) * H + y) * W + x)] = v;

@@ -1,5 +1,5 @@
 // Built-in input images, drawn procedurally at any size so a state works with no upload:
-// photo, checker, text, gradient, impulse, noise.
+// the pictures photo, checker, text, gradient, impulse, noise and the signals sine, square, chirp.
 #pragma once
 #include <string>
 

@@ -163,11 +163,12 @@ EMSCRIPTEN_KEEPALIVE int cp_app_upload_decoded(int ok, const float* data, int c,
     const std::string text = message ? message : "";
     cp::Result<cp::Decoded> decoded = cp::Status::error(text);
     const std::string what = std::string("the pixels of ") + (name ? name : "the image");
-    if (ok && data && c > 0 && h > 0 && w > 0) {
-        if (auto st = cp::check_memory(int64_t(c) * h * w * 4, what); !st)
+    // h = 0: a signal file's [1, C, L] (w = L).
+    if (ok && data && c > 0 && h >= 0 && w > 0) {
+        if (auto st = cp::check_memory(int64_t(c) * std::max(h, 1) * w * 4, what); !st)
             return cp::platform::app().upload_decoded(st, name ? name : "").ok ? 1 : 0;
         cp::Decoded d;
-        d.tensor = cp::Tensor(cp::Dims{1, c, h, w});
+        d.tensor = cp::Tensor(h > 0 ? cp::Dims{1, c, h, w} : cp::Dims{1, c, w});
         std::copy(data, data + d.tensor.data.size(), d.tensor.data.begin());
         d.notice = text;
         decoded = std::move(d);

@@ -6,6 +6,7 @@
 
 #include "core/shapes.hpp"
 #include "engine/image.hpp"
+#include "engine/signal_file.hpp"
 
 namespace {
 cp::Decoded g_image;
@@ -15,10 +16,10 @@ std::string g_message, g_dims;
 extern "C" {
 
 // Decodes `len` bytes to `channels` (1, 3 or 4) planes in [0, 1] within the playground's upload
-// budget (downscaled beyond it). Returns 1, or 0 with cp_image_message() saying why (the file's
+// budget (downscaled beyond it); a CSV or .npy file (is_signal_file) to its columns' channels. Returns 1, or 0 with cp_image_message() saying why (the file's
 // `name` in it).
 int cp_image_decode(const unsigned char* bytes, int len, int channels, const char* name) {
-    auto d = cp::decode_image(std::string(reinterpret_cast<const char*>(bytes), size_t(len > 0 ? len : 0)), channels,
+    auto d = cp::decode_upload(std::string(reinterpret_cast<const char*>(bytes), size_t(len > 0 ? len : 0)), channels,
                               cp::upload_limits(), name ? name : "the file");
     g_image = {};
     if (!d) {
@@ -30,7 +31,8 @@ int cp_image_decode(const unsigned char* bytes, int len, int channels, const cha
     return 1;
 }
 
-// The decoded tensor [1, C, H, W]: its values, their count and its shape as "1x3xHxW".
+// The decoded tensor [1, C, H, W] (a signal file's: [1, C, L]): its values, their count and its
+// shape as "1x3xHxW" (or "1xCxL").
 const float* cp_image_data() { return g_image.tensor.ptr(); }
 int cp_image_size() { return static_cast<int>(g_image.tensor.numel()); }
 const char* cp_image_dims() {

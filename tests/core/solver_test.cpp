@@ -73,6 +73,18 @@ TEST(Solver, UNetOnOddSizesIsFixedLevelByLevel) {
     EXPECT_EQ(fixed.layers[4].out, fixed.layers[1].in);
     EXPECT_EQ(fixed.layers[5].out, fixed.layers[0].in);
     EXPECT_TRUE(cp::solve_net(r.fixed).mismatches.empty());
+    // Every level is a pair, matching or not; each mismatch is one of them.
+    ASSERT_EQ(r.pairs.size(), 3u);
+    EXPECT_EQ(r.pairs[0].down_layer, 2);
+    EXPECT_EQ(r.pairs[0].up_layer, 3);
+    EXPECT_EQ(r.pairs[1].down_layer, 1);
+    EXPECT_EQ(r.pairs[2].down_layer, 0);
+    EXPECT_EQ(r.pairs[2].up_layer, 5);
+    for (const cp::LayerPair& p : r.pairs)
+        if (p.mismatch >= 0) EXPECT_EQ(r.mismatches[size_t(p.mismatch)].up_layer, p.up_layer);
+    const cp::SolveReport again = cp::solve_net(r.fixed);
+    ASSERT_EQ(again.pairs.size(), 3u);
+    for (const cp::LayerPair& p : again.pairs) EXPECT_EQ(p.mismatch, -1);
 }
 
 TEST(Solver, PaddingFixWhenOutputPaddingCannotReach) {

@@ -9,6 +9,7 @@
 #include "core/codec.hpp"
 #include "core/explain_values.hpp"
 #include "engine/plan.hpp"
+#include "support/single_layer.hpp"
 
 namespace {
 
@@ -18,18 +19,9 @@ void check_every_cell(const std::string& text) {
     SCOPED_TRACE(text);
     auto s = cp::parse_state(text);
     ASSERT_TRUE(s.ok()) << s.status().message;
-    cp::PlanOptions opt;
-    opt.reference_only = true;
-    auto p = cp::Plan::create(*s, opt);
-    ASSERT_TRUE(p.ok());
-    cp::Plan& plan = **p;
-    ASSERT_EQ(plan.runnable(), 1) << plan.info().layers[0].status.message;
-    uint32_t st = 12345;
-    for (float& v : plan.input().data) {
-        st = st * 1664525u + 1013904223u;
-        v = float(st >> 8) / float(1 << 24) * 2.0f - 1.0f;
-    }
-    plan.run();
+    const auto run = cp::test::run_single_layer(text, 12345);
+    ASSERT_TRUE(run);
+    cp::Plan& plan = *run;
     const cp::LayerInfo& info = plan.info().layers[0];
     const cp::Layer& L = s->net[0];
     const float* w = L.has_weights() ? plan.weights(0).weight.ptr() : nullptr;

@@ -1,0 +1,177 @@
+// The explain views of issue #11 in headless Chromium (playwright-core), through the page's hooks
+// and probes (what the last frame drew): 1-d signals as line plots (input and outputs, values from
+// the engine; a CSV upload), the channel / groups diagram, the scatter view of a transposed conv, the
+// encoder-decoder pairs with their fix, and undo / redo on a phone. A screenshot of each view at
+// desktop and phone size goes to test-artifacts/views-*.png. Takes about 40 s.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
+import { startServer, launch, waitReady, waitSettled, widgetRect } from './playground_support.mjs';
+
+let server, baseUrl, browser, page;
+const pageErrors = [];
+const DESKTOP = { width: 1400, height: 900 }, PHONE = { width: 390, height: 844 };
+
+const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS_DIR, `views-${name}.png`) });
+const hooks = (fn, arg) => page.evaluate(fn, arg);
+const probe = (name) => hooks((n) => { convplay.redraw(2); return convplay.probe(n); }, name);
+// Waits until probe `name` passes `ok` (a function source of one argument, run in the page).
+const until = (name, ok) => page.waitForFunction(([n, f]) => {
+    convplay.redraw(2);
+    const p = convplay.probe(n);
+    return p !== null && (0, eval)(f)(p);
+}, [name, ok]);
+const click = async (name) => {
+    const r = await widgetRect(page, name);
+    await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+    await hooks(() => convplay.redraw(3));
+    await page.waitForTimeout(120);
+    await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+};
+async function load(state) {
+    assert.ok(await hooks((s) => convplay.setState(s), state));
+    await waitSettled(page);
+}
+// The Explain tab of the state (its one layer), at either size.
+async function explain(state) {
+    await load(state);
+    const tabbed = (await hooks(() => convplay.view())).tabbed;
+    await click(tabbed ? 'tab.explain' : 'explain_tab');
+    await page.waitForFunction(() => { convplay.redraw(2); return !!convplay.rect('explain_counts'); });
+}
+
+before(async () => {
+    assert.ok(existsSync(path.join(SITE_DIR, 'convplay_app.wasm')), `${SITE_DIR} has no playground: run scripts/build.sh site`);
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    ({ proc: server, url: baseUrl } = await startServer());
+    browser = await launch();
+    page = await browser.newPage({ viewport: DESKTOP });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${baseUrl}/`);
+    await waitReady(page);
+});
+
+after(async () => {
+    await browser?.close();
+    server?.kill();
+});
+
+const SIGNAL = 'v=1&in=2x64&img=sine&net=conv1d(out=3,k=5,p=2);relu';
+
+test('a 1-d input and its outputs are line plots with the engine\'s values', async () => {
+    await load(SIGNAL);
+    await click('input_thumb');
+    await until('plot', 'p => p.layer === 0');
+    let p = await probe('plot');
+    assert.equal(p.length, 64);
+    p.values.forEach((v, x) => assert.ok(Math.abs(v - (0.5 + 0.5 * Math.sin(2 * Math.PI * 4 * x / 63))) < 1e-5, `sample ${x}: ${v}`));
+    assert.ok(await probe('output_plots') >= 64 * (2 + 3 + 3), 'every channel of the input and both layers is a line');
+    // Another signal changes what is drawn.
+    await load(SIGNAL.replace('sine', 'square'));
+    await until('plot', 'p => p.values.every((v) => v === 0 || v === 1)');
+    // Hovering the plot reads the sample under the pointer.
+    const r = await widgetRect(page, 'viewer');
+    await page.mouse.move(r.x + r.w * (10.5 / 64), r.y + r.h / 2);
+    await until('plot', 'p => p.hover === 10');
+    await shot('signal-desktop');
+    // A layer's output: its own length and channels.
+    await click('last_thumb');
+    await until('plot', 'p => p.layer === 2');
+    p = await probe('plot');
+    assert.equal(p.length, 64);
+    assert.ok(p.values.every((v) => v >= 0), 'after relu');
+});
+
+test('an uploaded CSV\'s columns are the channels of a 1-d input, plotted', async () => {
+    await load(SIGNAL);
+    const csv = 'time,value\n' + Array.from({ length: 40 }, (_, i) => `${i / 10},${-i}`).join('\n');
+    await hooks((t) => convplay.upload(new File([t], 'sig.csv')), csv);
+    await page.waitForFunction(() => convplay.state().includes('in=2x40&img=upload'));
+    await waitSettled(page);
+    await click('input_thumb');
+    await until('plot', 'p => p.layer === 0 && p.length === 40');
+    (await probe('plot')).values.forEach((v, i) => assert.equal(v, Math.fround(i / 10), `sample ${i}`));
+    await hooks(() => { convplay.redraw(2); });
+    await click('last_thumb');
+    await until('plot', 'p => p.layer === 2 && p.length === 40');
+});
+
+test('the channel diagram follows groups and depthwise', async () => {
+    await explain('v=1&in=4x8x8&img=photo&net=conv2d(out=8,k=3,g=4)');
+    let c = await probe('channels');
+    assert.deepEqual([c.in, c.out, c.groups, c.depthwise, c.links], [4, 8, 4, true, 8]);
+    await shot('channels-desktop');
+    await explain('v=1&in=4x8x8&img=photo&net=conv2d(out=8,k=3,g=2)');
+    await until('channels', 'c => c.groups === 2');
+    c = await probe('channels');
+    assert.equal(c.links, 4 * 2 * 2, 'each output reads the 2 inputs of its group');
+    await explain('v=1&in=4x8x8&img=photo&net=conv2d(out=8,k=3)');
+    await until('channels', 'c => c.groups === 1 && c.links === 32');
+});
+
+test('the scatter view stamps input cells one by one and ends at the engine\'s output', async () => {
+    await explain('v=1&in=1x3x3&img=photo&net=convT2d(out=1,k=3,s=2,p=1)');
+    await click('explain_scatter');
+    await until('explain_scatter', 's => s.step === 0');
+    assert.equal((await probe('explain_scatter')).steps, 9);
+    await click('scatter_next');
+    await until('explain_scatter', 's => s.step === 1');
+    let s = await probe('explain_scatter');
+    assert.deepEqual([s.ci, s.iy, s.ix, s.inside], [0, 0, 0, 4], 'the corner cell: p=1 crops 5 of its 9 products');
+    const one = s.sum;
+    await click('scatter_next');
+    await until('explain_scatter', 's => s.step === 2');
+    assert.notEqual((await probe('explain_scatter')).sum, one, 'the second stamp changes the output');
+    await shot('scatter-desktop');
+    await click('scatter_all');
+    await until('explain_scatter', 's => s.step === 9');
+    s = await probe('explain_scatter');
+    assert.ok(s.same, 'every cell equals the engine\'s output');
+});
+
+test('encoder-decoder pairs are drawn and a miss is fixed in one click', async () => {
+    await load('v=1&in=1x64x64&img=photo&net=conv2d(out=4,k=3,s=2,p=1);relu;convT2d(out=1,k=3,s=2,p=1)');
+    await until('pairs', 'p => p.length === 1');
+    let p = (await probe('pairs'))[0];
+    assert.deepEqual([p.down, p.up, p.want, p.got, p.ok], [1, 3, [64, 64], [63, 63], false]);
+    await shot('pairs-desktop');
+    await click('pair_fix_3');
+    await page.waitForFunction(() => convplay.state().endsWith('convT2d(out=1,k=3,s=2,p=1,op=1)'));
+    await until('pairs', 'p => p.length === 1 && p[0].ok');
+});
+
+test('phone: undo / redo arrows, and every view fits', async () => {
+    await page.setViewportSize(PHONE);
+    await page.waitForFunction(() => { convplay.redraw(2); return convplay.view().tabbed; });
+    await load('v=1&in=1x64x64&img=photo&net=conv2d(out=4,k=3,s=2,p=1);relu;convT2d(out=1,k=3,s=2,p=1)');
+    await load('v=1&in=1x64x64&img=photo&net=conv2d(out=4,k=3,s=2,p=1);relu;convT2d(out=1,k=3,s=2,p=1,op=1)');
+    await click('undo');
+    await page.waitForFunction(() => convplay.state().endsWith('convT2d(out=1,k=3,s=2,p=1)'));
+    await click('redo');
+    await page.waitForFunction(() => convplay.state().endsWith('convT2d(out=1,k=3,s=2,p=1,op=1)'));
+    await click('undo');
+    await page.waitForFunction(() => convplay.state().endsWith('convT2d(out=1,k=3,s=2,p=1)'));
+    await click('tab.layers');
+    await until('pairs', 'p => p.length === 1 && !p[0].ok');
+    await shot('pairs-phone');
+    await load(SIGNAL);
+    await click('tab.map');
+    await until('plot', 'p => p.length === 64');
+    await shot('signal-phone');
+    await explain('v=1&in=4x8x8&img=photo&net=conv2d(out=8,k=3,g=4)');
+    await until('channels', 'c => c.depthwise');
+    await shot('channels-phone');
+    await explain('v=1&in=1x3x3&img=photo&net=convT2d(out=1,k=3,s=2,p=1)');
+    await click('explain_scatter');
+    await until('explain_scatter', 's => s.step === 9');  // the step shown last
+    for (let i = 0; i < 5; ++i) await click('scatter_prev');
+    await until('explain_scatter', 's => s.step === 4');
+    await shot('scatter-phone');
+    await page.setViewportSize(DESKTOP);
+});
+
+test('no page errors', () => {
+    assert.deepEqual(pageErrors, []);
+});
