@@ -136,7 +136,9 @@ void App::draw_layers_window(Edit& e) {
     ImGui::PushID(generation_);
     input_section(*this, e);
     ImGui::Separator();
-    draw_pairs(e);
+    // The encoder-decoder pairs: above the layers on a wide page; below them on a phone, where the
+    // layers' sliders come first.
+    if (!layout.tabbed) draw_pairs(e);
 
     State& d = e.draft;
     const NetInfo& info = session_.info();
@@ -257,6 +259,7 @@ void App::draw_layers_window(Edit& e) {
         ImGui::PopID();
     }
     if (d.net.empty()) ImGui::TextDisabled("No layers: add one with '+ add'.");
+    if (layout.tabbed) draw_pairs(e);
 
     if (action != None) {
         auto& net = d.net;

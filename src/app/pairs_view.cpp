@@ -1,4 +1,5 @@
-// The encoder-decoder drawing of the whole stack (top of the Layers window): a bar per map whose
+// The encoder-decoder drawing of the whole stack (the Layers window: above the layers on a wide
+// page, below them on a phone; not in an embed): a bar per map whose
 // height is its size, and an arc under the bars from each downsampling layer's input to the output
 // of the upsampling layer that mirrors it: green when the size comes back, red when it does not,
 // with the solver's one-click fix. Pairs and fixes come from core's solver (solve_net), sizes from
@@ -27,7 +28,8 @@ void App::draw_pairs(Edit& e) {
     const SolveReport& sr = session_.solve();
     const NetInfo& info = session_.info();
     const State& st = session_.state();
-    if (sr.pairs.empty()) return;
+    // Not in an embed: its author laid the figure out without it (and the host asks for shapes).
+    if (sr.pairs.empty() || flags_.embed) return;
     if (!ImGui::CollapsingHeader("Encoder-decoder pairs", ImGuiTreeNodeFlags_DefaultOpen)) return;
     hooks().record("pairs");
     // Maps: the input (column 0) and each layer's output (column i + 1), up to the first error.

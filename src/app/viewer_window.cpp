@@ -171,7 +171,8 @@ void App::draw_viewer_tab() {
             ImGui::Text("(c, y, x) = (%d, %d, %d)   value %.6g", h.c, h.y, h.x, h.value);
         }
     } else {
-        ImGui::TextDisabled(signal ? "hover a sample: its value" : "wheel: zoom   drag: pan   double-click: fit");
+        // (a plot: the receptive field's line below says what hovering does)
+        if (!signal || !view_.rf_on) ImGui::TextDisabled(signal ? "hover a sample: its value" : "wheel: zoom   drag: pan   double-click: fit");
     }
     draw_rf_text();
     rf_probe();

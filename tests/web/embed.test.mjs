@@ -242,8 +242,14 @@ test('phone 390x844 (touch): a vertical swipe leaves the state alone; a tap on F
     assert.ok(fix.x >= 0 && fix.x + fix.w <= 390, 'Fix is on screen');
     await page.touchscreen.tap(fix.x + fix.w / 2, fix.y + fix.h / 2);
     await page.waitForFunction(() => convplay.state().includes('op=1'), null, { timeout: 5000 });
-    // The Feature map tab (a tap), then two fingers spread apart over the map zoom it.
-    const tab = await widgetRect(page, 'tab.map');
+    // The Feature map tab (a tap), then two fingers spread apart over the map zoom it. The bar
+    // follows the status line's wrapped lines from the next frame: wait until the tab stays put.
+    let tab = await widgetRect(page, 'tab.map');
+    for (let prev = null; !prev || prev.y !== tab.y;) {
+        prev = tab;
+        await page.waitForTimeout(150);
+        tab = await widgetRect(page, 'tab.map');
+    }
     await page.touchscreen.tap(tab.x + tab.w / 2, tab.y + tab.h / 2);
     await page.waitForFunction(() => convplay.view().panel === 'map');
     const map = await widgetRect(page, 'viewer');

@@ -155,6 +155,13 @@ test('phone: undo / redo arrows, and every view fits', async () => {
     await page.waitForFunction(() => convplay.state().endsWith('convT2d(out=1,k=3,s=2,p=1)'));
     await click('tab.layers');
     await until('pairs', 'p => p.length === 1 && !p[0].ok');
+    // Below the layers on a phone: scrolled into view for the screenshot.
+    await page.mouse.move(200, 600);
+    for (let i = 0; i < 12; ++i) {
+        await page.mouse.wheel(0, 600);
+        await page.waitForTimeout(60);
+    }
+    await hooks(() => convplay.redraw(3));
     await shot('pairs-phone');
     await load(SIGNAL);
     await click('tab.map');
