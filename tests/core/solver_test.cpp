@@ -80,8 +80,11 @@ TEST(Solver, UNetOnOddSizesIsFixedLevelByLevel) {
     EXPECT_EQ(r.pairs[1].down_layer, 1);
     EXPECT_EQ(r.pairs[2].down_layer, 0);
     EXPECT_EQ(r.pairs[2].up_layer, 5);
-    for (const cp::LayerPair& p : r.pairs)
-        if (p.mismatch >= 0) EXPECT_EQ(r.mismatches[size_t(p.mismatch)].up_layer, p.up_layer);
+    for (const cp::LayerPair& p : r.pairs) {
+        if (p.mismatch >= 0) {
+            EXPECT_EQ(r.mismatches[size_t(p.mismatch)].up_layer, p.up_layer);
+        }
+    }
     const cp::SolveReport again = cp::solve_net(r.fixed);
     ASSERT_EQ(again.pairs.size(), 3u);
     for (const cp::LayerPair& p : again.pairs) EXPECT_EQ(p.mismatch, -1);

@@ -70,7 +70,9 @@ TEST(ChannelGroups, MatchWeightShapeAndWhatTheKernelsRead) {
                 bool changed = false;
                 for (int64_t i = 0; i < plane_out; ++i) changed |= a.data[size_t(co * plane_out + i)] != b.data[size_t(co * plane_out + i)];
                 EXPECT_EQ(changed, g.feeds(ci, co)) << text << "  input " << ci << " -> output " << co;
-                if (g.feeds(ci, co)) EXPECT_LE(g.first_input(co), ci) << text;
+                if (g.feeds(ci, co)) {
+                    EXPECT_LE(g.first_input(co), ci) << text;
+                }
             }
         }
     }
