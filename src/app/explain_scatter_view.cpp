@@ -36,7 +36,12 @@ void App::draw_explain_scatter(int slot) {
     // The number of stamps first (done = 0 costs nothing), then the step asked for.
     auto none = scatter_steps(L, info, xs, w, b, view_.item, co, 0);
     if (!none) {
+        // Too large to redo every frame (or not a transposed conv): the reason, and its hint.
         wrapped_colored(kColWarn, none.status().message);
+        if (!none.status().hint.empty()) ImGui::TextDisabled("%s", none.status().hint.c_str());
+        JsonWriter j;
+        j.begin_object().key("layer").value(slot + 1).key("refused").value(none.status().message).end_object();
+        hooks().probes["explain_scatter"] = j.str();
         return;
     }
     const int64_t steps = none->steps, W_in = info.in.back(), H_in = info.axes == 2 ? info.in[2] : 1;

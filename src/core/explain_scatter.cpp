@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/limits.hpp"  // sat_mul
+
 namespace cp {
 
 Result<Scatter> scatter_steps(const Layer& L, const LayerInfo& info, const float* input, const float* weight,
@@ -21,6 +23,14 @@ Result<Scatter> scatter_steps(const Layer& L, const LayerInfo& info, const float
     s.out_h = H.out, s.out_w = W.out, s.k_h = H.kernel, s.k_w = W.kernel;
     s.stride_h = H.stride, s.stride_w = W.stride, s.dil_h = H.dilation, s.dil_w = W.dilation;
     const int64_t plane = H.in * W.in, taps = H.kernel * W.kernel;
+    const int64_t products = sat_mul(sat_mul(in_g, plane), taps), cells = sat_mul(H.out, W.out);
+    if (products > kScatterMaxProducts || cells > kScatterMaxCells)
+        return Status::error("too large for the scatter view: " + std::to_string(in_g) + " input channels x " +
+                                 std::to_string(plane) + " cells x " + std::to_string(taps) + " taps = " +
+                                 std::to_string(products) + " multiply-adds per output channel, onto " +
+                                 std::to_string(cells) + " output cells (it draws at most " +
+                                 std::to_string(kScatterMaxProducts) + " and " + std::to_string(kScatterMaxCells) + ")",
+                             "make the input or the kernel smaller; the zero-insertion view shows any size");
     s.steps = in_g * plane;
     s.done = std::clamp<int64_t>(done, 0, s.steps);
     s.acc.assign(size_t(s.out_h * s.out_w), 0.0f);

@@ -32,6 +32,12 @@ struct Scatter {
     ScatterStamp last;          // the stamp added last (step `done`, when done > 0)
 };
 
+// The view redoes its stamps every frame: a layer whose stamps (all of them: the step slider
+// reaches the last) take more multiply-adds than this, or whose output plane has more cells, is
+// refused with a message rather than freezing the page (about 5 ms of work at the cap).
+constexpr int64_t kScatterMaxProducts = int64_t(1) << 22;
+constexpr int64_t kScatterMaxCells = int64_t(1) << 20;
+
 // Output channel `co` of batch item `n` of transposed conv L after `done` stamps (clamped to
 // [0, steps]); order: input channel, then row, then column. `input` shaped info.in, `weight`
 // [C_in, C_out/g, k..] and `bias` (null when none) as PyTorch lays them out.

@@ -69,6 +69,28 @@ TEST(ExplainScatter, StampsAddUpToTheReferenceKernel) {
     check_scatter("v=1&in=2x5&net=convT1d(out=2,k=4,s=2,p=1,op=1)");
 }
 
+// The view redoes every stamp each frame: a layer over the cap is a message, not a frozen page.
+TEST(ExplainScatter, RefusesLayersTooLargeToRedoEveryFrame) {
+    auto big = cp::parse_state("v=1&in=64x256x256&net=convT2d(out=1,k=3,s=2)");  // 64*65536*9 = 37.7 M
+    ASSERT_TRUE(big.ok());
+    const cp::LayerInfo info = cp::net_info(*big).layers[0];
+    std::vector<float> w(64 * 9);
+    auto r = cp::scatter_steps(big->net[0], info, nullptr, w.data(), nullptr, 0, 0, 1);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.status().message.find("37748736 multiply-adds"), std::string::npos) << r.status().message;
+    // Either side of the cap: 682 x 683 cells x 9 taps = 4192254 <= 4194304 < 683 x 683 x 9.
+    auto edge = cp::parse_state("v=1&in=1x682x683&net=convT2d(out=1,k=3)");
+    ASSERT_TRUE(edge.ok());
+    const cp::LayerInfo e = cp::net_info(*edge).layers[0];
+    std::vector<float> x(682 * 683, 1.0f);
+    auto ok = cp::scatter_steps(edge->net[0], e, x.data(), w.data(), nullptr, 0, 0, 0);
+    ASSERT_TRUE(ok.ok()) << ok.status().message;
+    EXPECT_EQ(ok->steps, 682 * 683);
+    auto over = cp::parse_state("v=1&in=1x683x683&net=convT2d(out=1,k=3)");
+    ASSERT_TRUE(over.ok());
+    EXPECT_FALSE(cp::scatter_steps(over->net[0], cp::net_info(*over).layers[0], x.data(), w.data(), nullptr, 0, 0, 0).ok());
+}
+
 TEST(ExplainScatter, OnlyForTransposedConvs) {
     auto s = cp::parse_state("v=1&in=1x4x4&net=conv2d(out=1,k=3)");
     const cp::LayerInfo info = cp::net_info(*s).layers[0];

@@ -129,6 +129,15 @@ test('the scatter view stamps input cells one by one and ends at the engine\'s o
     await until('explain_scatter', 's => s.step === 9');
     s = await probe('explain_scatter');
     assert.ok(s.same, 'every cell equals the engine\'s output');
+    // A layer too large to redo every frame (64 x 256 x 256 cells x 9 taps): a message, and the
+    // page stays live.
+    await load('v=1&in=64x256x256&img=noise&net=convT2d(out=1,k=3,s=2)');
+    await until('explain_scatter', 's => !!s.refused');
+    assert.match((await probe('explain_scatter')).refused, /^too large for the scatter view: .*37748736 multiply-adds/);
+    await shot('scatter-refused');
+    const t = Date.now();
+    await hooks(() => convplay.state());
+    assert.ok(Date.now() - t < 2000, 'the page answers');
 });
 
 test('encoder-decoder pairs are drawn and a miss is fixed in one click', async () => {
