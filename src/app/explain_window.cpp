@@ -209,6 +209,10 @@ void App::draw_explain_tab() {
     // Stacked, or side by side when that gives bigger cells (a wide, short window).
     const float gap = ImGui::GetFontSize();
     const float stacked = std::min((room.x - 4) / float(std::max(e.grid_w, e.out_w)), (room.y - text_h * 2) / float(e.grid_h + e.out_h));
+    const char* label_a = e.transposed ? "Grid under the flipped kernel (stride 1)" : "Padded input under the window";
+    const char* label_b = e.transposed ? "Output: products per cell" : "Output (hover a cell)";
+    // Side by side, each label wraps at its grid's width (up to 2 lines, in text_h), so a label
+    // wider than its grid does not push the output grid past the right edge.
     const float beside = std::min((room.x - 4 - gap) / float(e.grid_w + e.out_w), (room.y - text_h) / float(std::max(e.grid_h, e.out_h)));
     const bool side_by_side = beside > stacked;
     const float cell = std::clamp(std::max(stacked, beside), 3.0f, 30.0f);
@@ -218,7 +222,12 @@ void App::draw_explain_tab() {
 
     // Picture A: the grid the (flipped) kernel slides over.
     ImGui::BeginGroup();
-    ImGui::TextUnformatted(e.transposed ? "Grid under the flipped kernel (stride 1)" : "Padded input under the window");
+    const auto grid_label = [&](const char* text, int64_t cells) {
+        if (side_by_side) ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(cell * float(cells), ImGui::GetFontSize() * 8));
+        ImGui::TextUnformatted(text);
+        if (side_by_side) ImGui::PopTextWrapPos();
+    };
+    grid_label(label_a, e.grid_w);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip(e.transposed ? "Numbers: how many kernel taps reach each cell as the flipped kernel slides with stride 1."
                                        : "Numbers: how many windows reach each cell. Red outline: input never reached.");
@@ -260,7 +269,7 @@ void App::draw_explain_tab() {
         lo = *std::min_element(e.overlap.begin(), e.overlap.end());
         hi = std::max(lo + 1, *std::max_element(e.overlap.begin(), e.overlap.end()));
     }
-    ImGui::TextUnformatted(e.transposed ? "Output: products per cell" : "Output (hover a cell)");
+    grid_label(label_b, e.out_w);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip(e.transposed ? "Numbers and shading: products summed into each output cell. Uneven counts are the "
                                          "checkerboard pattern of transposed convolutions. Hover a cell to see its window."
