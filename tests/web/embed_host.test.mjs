@@ -207,8 +207,14 @@ test('auto-height: the iframe takes the height the playground asks for', async (
         .catch(() => null);
     const now = (await events('one', 'resize')).at(-1).height;
     assert.ok(next, `no taller resize after adding layers (last ${last}, now ${now})`);
-    await page.waitForFunction((h) => document.querySelector('#one iframe').getBoundingClientRect().height === h,
-                               Math.ceil(now), { timeout: 5000 });
+    // The height of the newest resize: more may follow `now` while the new layers' outputs arrive.
+    await page.waitForFunction(() => {
+        const sizes = log.filter((e) => e.el === 'one' && e.type === 'resize');
+        return document.querySelector('#one iframe').getBoundingClientRect().height === Math.ceil(sizes.at(-1).m.height);
+    }, null, { timeout: 10000 }).catch(async () => {
+        const h = await page.$eval('#one iframe', (f) => f.getBoundingClientRect().height);
+        assert.fail(`the iframe is ${h} px; the resizes asked for ${JSON.stringify((await events('one', 'resize')).map((m) => m.height))}`);
+    });
     await page.evaluate((s) => convplay.setState('#one', s), ONE);
 });
 
