@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "core/codec.hpp"
 #include "engine/plan.hpp"
@@ -112,12 +113,14 @@ TEST_P(SimdDepthwise, MatchesReference) {
                                 ",s=" + s + ",p=1,g=6,pm=" + pm + ",d=1)",
                             c, "f32_dwconv2d");
     compare("v=1&in=32x33x35&net=conv2d(out=32,k=3,p=1,g=32)", c, "f32_dwconv2d");
-    // every padding at heights around the 4-row tile (the 1-row tail after 0..3 full tiles)
-    for (const char* p : {"0", "1", "2", "same"})
-        for (int h : {1, 3, 4, 5, 7, 8, 9})
-            compare("v=1&in=4x" + std::to_string(h) + "x" + std::to_string(h + 6) + "&net=conv2d(out=8,k=3,p=" + p +
-                        ",g=4,pm=replicate)",
-                    c, "f32_dwconv2d_4x8");
+    // every padding at heights around the row tiles (4 rows; 2 for 3x3 stride 1): the 1-row tail
+    // after 0..3 full tiles
+    for (const auto& [k, kernel] : {std::pair{"3x2", "f32_dwconv2d_4x8"}, std::pair{"3", "f32_dwconv2d_3x3s1_rows"}})
+        for (const char* p : {"0", "1", "2", "same"})
+            for (int h : {1, 3, 4, 5, 7, 8, 9})
+                compare("v=1&in=4x" + std::to_string(h) + "x" + std::to_string(h + 6) + "&net=conv2d(out=8,k=" + k +
+                            ",p=" + p + ",g=4,pm=replicate)",
+                        c, kernel);
     compare("v=1&in=4x20&net=conv1d(out=4,k=3,p=1,g=4,d=2)", c, "f32_dwconv2d");
     EXPECT_GE(c.checked, 50);
     EXPECT_EQ(c.last_kernel, "f32_dwconv2d_4x8" CP_SIMD_SUFFIX);  // named for this build (wasm or SIMDe)
@@ -170,7 +173,8 @@ TEST_P(SimdWidths, EveryPathAroundItsVectorWidth) {
         {"3", "conv2d(out=5,k=3,p=1)", "f32_conv2d_4x8"},
         {"8", "conv2d(out=6,k=1)", "f32_conv2d_1x1_4x8"},
         {"3", "conv2d(out=4,k=3,s=2,p=1)", "f32_conv2d_4x8"},
-        {"6", "conv2d(out=6,k=3,p=1,g=6)", "f32_dwconv2d_4x8"},
+        {"6", "conv2d(out=6,k=3,p=1,g=6)", "f32_dwconv2d_3x3s1_rows"},
+        {"6", "conv2d(out=12,k=5,p=2,g=6)", "f32_dwconv2d_4x8"},
         {"6", "conv2d(out=6,k=3,s=2,p=1,g=6)", "f32_dwconv2d_4x8"},
         {"5", "convT2d(out=3,k=3,s=2,p=1,op=1)", "f32_deconv2d_"},
         {"4", "convT2d(out=3,k=4,s=2,p=1)", "f32_deconv2d_"},

@@ -1,0 +1,58 @@
+// A/B of two engine builds in one Node process: node bench/ab.mjs --a DIR --b DIR [options]
+// (DIR holds convplay_engine.js/.wasm, e.g. a copy of build/wasm-bench before a change and the
+// build after it). Per layer of bench/layers.mjs both builds plan the same state (same seeded
+// input and weights), warm up, then run alternately: pass 1 calls A then B in every pair, pass 2
+// B then A, so neither build always runs right after the other. Prints min and median ms per build
+// and pass, the ratio B/A of each, the load average, and the largest output difference between
+// the builds relative to the output's largest value (a kernel change must keep it tiny).
+//
+//   --layers id,id   which layers (default: all)     --pairs N     calls per build and pass (200)
+//   --warmup-ms MS   warm-up per build (1000)
+import os from 'node:os';
+import path from 'node:path';
+import { LAYERS } from './layers.mjs';
+
+const opt = { a: null, b: null, layers: null, pairs: 200, warmupMs: 1000 };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; ++i) {
+    const v = () => argv[++i];
+    switch (argv[i]) {
+        case '--a': opt.a = v(); break;
+        case '--b': opt.b = v(); break;
+        case '--layers': opt.layers = v().split(','); break;
+        case '--pairs': opt.pairs = Number(v()); break;
+        case '--warmup-ms': opt.warmupMs = Number(v()); break;
+        default: throw new Error(`unknown option ${argv[i]} (see the comment at the top of bench/ab.mjs)`);
+    }
+}
+if (!opt.a || !opt.b) throw new Error('--a DIR and --b DIR are required');
+
+const { createEngine } = await import('../web/engine.mjs');
+const load = (dir) => createEngine({ modulePath: path.resolve(dir, 'convplay_engine.js') });
+const engines = { A: await load(opt.a), B: await load(opt.b) };
+const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const median = (xs) => { const s = [...xs].sort((p, q) => p - q); return s[s.length >> 1]; };
+const timeCall = (plan) => { const t = performance.now(); plan.run(); return performance.now() - t; };
+
+console.log(`A = ${opt.a}\nB = ${opt.b}\nload average before: ${loadavg()}`);
+for (const layer of LAYERS.filter((l) => !opt.layers || opt.layers.includes(l.id))) {
+    const plans = { A: engines.A.plan(layer.state), B: engines.B.plan(layer.state) };
+    for (const k of ['A', 'B']) {
+        const end = performance.now() + opt.warmupMs;
+        for (let n = 0; n < 5 || performance.now() < end; ++n) timeCall(plans[k]);
+    }
+    const a = plans.A.output(0), b = plans.B.output(0);
+    let diff = 0, top = 0;
+    for (let i = 0; i < a.length; ++i) diff = Math.max(diff, Math.abs(a[i] - b[i])), top = Math.max(top, Math.abs(a[i]));
+    const line = [`${layer.id}: A ${plans.A.kernel(0)}, B ${plans.B.kernel(0)}, max |B - A| / max |A| ${(diff / top).toExponential(1)}`];
+    for (const order of [['A', 'B'], ['B', 'A']]) {
+        const t = { A: [], B: [] };
+        for (let i = 0; i < opt.pairs; ++i) for (const k of order) t[k].push(timeCall(plans[k]));
+        const min = { A: Math.min(...t.A), B: Math.min(...t.B) }, med = { A: median(t.A), B: median(t.B) };
+        line.push(`  order ${order.join('')}: min A ${min.A.toFixed(3)} B ${min.B.toFixed(3)} ms (B/A ${(min.B / min.A).toFixed(3)}), ` +
+                  `median A ${med.A.toFixed(3)} B ${med.B.toFixed(3)} ms (B/A ${(med.B / med.A).toFixed(3)})`);
+    }
+    console.log(line.join('\n'));
+    plans.A.free(), plans.B.free();
+}
+console.log(`load average after: ${loadavg()}`);
