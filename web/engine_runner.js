@@ -11,7 +11,8 @@
 //   window.cpRunner.decode(bytes, channels, name)   an upload decoded in the Worker (the app's
 //                                    decoder and budget): a promise of {ok, data, shape, notice} or
 //                                    {ok: false, message}; null when there is no Worker
-//   window.cpRunner.info()           {mode: 'worker' | 'main', ...counters} for the tests
+//   window.cpRunner.info()           {mode: 'worker' | 'main', running: the layer the Worker
+//                                    runs (0-based) or -1, ...counters} for the tests
 'use strict';
 
 window.cpRunner = (function () {
@@ -162,6 +163,6 @@ window.cpRunner = (function () {
                 worker.postMessage({ type: 'decode', id, bytes, channels, name }, [bytes.buffer]);
             });
         },
-        info: () => ({ mode, ...info }),
+        info: () => ({ mode, ...info, running: running ? running.layer : -1 }),
     };
 })();

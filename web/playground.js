@@ -480,7 +480,7 @@
         view: () => JSON.parse(call('cp_app_view', 'string', [], [])),
         redraw: (n = 3) => call('cp_app_force_frames', null, ['number'], [n]),
         upload: (file) => sendFile(file),
-        // where the layers run ({mode: 'worker' | 'main', accepted, dropped, requests, worker: its counters})
+        // where the layers run ({mode: 'worker' | 'main', running, accepted, dropped, requests, worker: its counters})
         runner: () => (window.cpRunner ? window.cpRunner.info() : { mode: 'main' }),
     };
 })();

@@ -51,8 +51,9 @@ void App::run_refused(uint64_t run, const std::string& message) {
 
 Status App::set_state_text(const std::string& text, bool from_link) {
     ++generation_;
-    // An error is about the text it came with: a new text (or an edit) replaces it.
-    if (session_.notice.kind == Notice::Error) session_.notice = {};
+    // A notice is about the action before (an upload, a copy, a refused text): a new state
+    // replaces it (loading may set its own, below).
+    session_.notice = {};
     // A link with nothing after '#' (the fragment cleared) means the default state, not an error.
     const bool empty_link = from_link && text.find_first_not_of(" \t\r\n#") == std::string::npos;
     Status st = session_.load_text(empty_link ? std::string(kDefaultState) : text);
@@ -73,6 +74,8 @@ Status App::set_state_text(const std::string& text, bool from_link) {
     if (session_.plan_status().ok) maps_.forget_from(int(session_.state().net.size()));
     history_.commit(session_.state());
     view_.rf_slot = kNoRfCell, view_.rf_pinned = false;  // a traced cell belongs to the state it was picked in
+    // A new state's explain walk starts at its beginning (an edit of the same state keeps it).
+    view_.pos = 0, view_.scatter_step = 0, view_.play = false;
     request_frames(3);
     return st;
 }

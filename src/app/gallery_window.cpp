@@ -58,7 +58,6 @@ void App::draw_gallery_tab() {
             const State& st = session_.state();
             int slot = int(st.net.size()) - 1;
             while (slot > 0 && !(st.net[size_t(slot)].has_weights() || st.net[size_t(slot)].is_pool())) --slot;
-            view_.pos = 0;
             show_in_view(slot, 1);
         }
         hooks().record("gallery_" + e.id);

@@ -55,16 +55,26 @@ const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int
     const int64_t W = t.shape.back();
     const int64_t N = t.shape[0];
     item = int(std::clamp<int64_t>(item, 0, N - 1));
-    const int64_t step = max_px > 0 ? std::max<int64_t>(1, (std::max(H, W) + max_px - 1) / max_px) : 1;
+    // A 1-d map is drawn as line plots from its values, never sampled from a texture: nothing
+    // is uploaded, so a signal longer than the GPU's widest texture is drawn too.
+    const bool signal = t.shape.size() == 3;
+    const int64_t step = max_px > 0 && !signal ? std::max<int64_t>(1, (std::max(H, W) + max_px - 1) / max_px) : 1;
     const bool same_values = m.version == version && m.item == item;
-    if (same_values && m.tex && (m.too_big || (m.c >= c && m.step == int(step)))) return m;
+    if (same_values && (m.tex || m.plot_only) && (m.too_big || (m.c >= c && m.step == int(step)))) return m;
     m.version = version;
     m.item = item;
     m.channels = C;
     m.max_c = max_c;
-    m.too_big = H > max_size_ || W > max_size_ || H * W == 0;
+    m.plot_only = signal;
+    m.too_big = (!signal && (H > max_size_ || W > max_size_)) || H * W == 0;
     if (m.too_big) return m;
     const float* full = t.ptr() + item * C * H * W;
+    if (signal && c * W <= MapTexture::kKeptSignal) {
+        m.signal.shape = {1, c, W};
+        m.signal.data.assign(full, full + c * W);
+    } else {
+        m.signal = {};
+    }
     // The other texture of this slot (thumbnail or full size) may hold these values' ranges: a
     // pass over every value (512 channels: millions) is made once per version.
     const auto& other = max_px > 0 ? slots_ : thumbs_;
@@ -85,6 +95,12 @@ const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int
         }
         m.all_lo = max_c ? *std::min_element(m.lo.begin(), m.lo.end()) : 0;
         m.all_hi = max_c ? *std::max_element(m.hi.begin(), m.hi.end()) : 0;
+    }
+    if (signal) {
+        if (m.tex) glDeleteTextures(1, &m.tex);
+        m.tex = 0;
+        m.c = c, m.h = 1, m.w = int(W), m.step = 1;
+        return m;
     }
     // A thumbnail: the value at the middle of each step x step block (what NEAREST sampling of
     // the full map at that size shows).

@@ -26,7 +26,13 @@ struct MapTexture {
     std::vector<float> lo, hi;      // per-channel range (all max_c channels, uploaded or not)
     float all_lo = 0, all_hi = 0;   // over all max_c channels
     bool too_big = false;           // wider or taller than the GPU allows
-    bool ready() const { return tex != 0 && version != 0 && !too_big; }
+    bool plot_only = false;         // a 1-d map: drawn as line plots from values, no texture
+    // A 1-d map's values ([1, c, L]: the uploaded channels of the item, whole length) when at
+    // most kKeptSignal floats: a layer being recomputed draws its line plots from them until the
+    // new values arrive (a texture is no line). Empty otherwise.
+    Tensor signal;
+    static constexpr int64_t kKeptSignal = int64_t(1) << 20;
+    bool ready() const { return (tex != 0 || plot_only) && version != 0 && !too_big; }
 };
 
 struct MapStyle {

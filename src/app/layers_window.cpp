@@ -215,6 +215,7 @@ void App::draw_layers_window(Edit& e) {
         if (shows_view()) {
             if (structure) same_line_if_fits("view");
             if (small_button("view")) show_in_view(i, 0);
+            hooks().record("L" + std::to_string(i + 1) + ".view");
             same_line_if_fits("explain");
             if (small_button("explain")) show_in_view(i, 1);
         }

@@ -53,7 +53,7 @@ void App::draw_outputs_window() {
     ImGui::BeginChild("rows");
     const NetInfo& info = session_.info();
     const float thumb_h = ImGui::GetFontSize() * 5.5f;
-    int64_t plot_points = 0;  // points of every line plot drawn (test hooks)
+    int64_t plot_points = 0, stale_points = 0;  // points of every line plot drawn, and of the stale ones (test hooks)
     for (int slot = -1; slot < int(st.net.size()); ++slot) {
         ImGui::PushID(slot);
         const bool is_input = slot < 0;
@@ -94,10 +94,11 @@ void App::draw_outputs_window() {
             continue;
         }
         float x = 0;
-        // A 1-d map: each channel's line from its values (while it is recomputed, the previous
-        // texture as a strip).
-        const Tensor* plotted = current;
+        // A 1-d map: each channel's line from its values (while it is recomputed, from the
+        // previous values the texture kept, dimmed).
+        const Tensor* plotted = current ? current : m->signal.shape.empty() ? nullptr : &m->signal;
         const bool plot = plotted && is_signal(*plotted);
+        const int plot_item = current ? view_.item : 0;  // the kept values are of one item
         const bool composite = !plot && m->max_c == 3 && view_.rgb;
         const int count = std::min(m->c, kMaxThumbs) + (composite ? 1 : 0);
         for (int k = 0; k < count; ++k) {
@@ -116,8 +117,12 @@ void App::draw_outputs_window() {
             if (is_input && k == 0) hooks().record("input_thumb");
             if (ImGui::IsItemHovered()) ImGui::SetTooltip(rgb ? "RGB composite" : "channel %d", ch);
             const MapStyle style = map_style(*m, view_, ch, rgb);
-            if (plot) plot_points += draw_signal(ImGui::GetWindowDrawList(), *plotted, view_.item, ch, style.lo, style.hi, p,
-                                                 ImVec2(p.x + ts.x, p.y + ts.y), IM_COL32(120, 190, 255, 255));
+            if (plot) {
+                const int n = draw_signal(ImGui::GetWindowDrawList(), *plotted, plot_item, ch, style.lo, style.hi, p,
+                                          ImVec2(p.x + ts.x, p.y + ts.y), current ? kColPlot : kColPlotStale);
+                plot_points += n;
+                if (!current) stale_points += n;
+            }
             else maps_.draw(ImGui::GetWindowDrawList(), *m, style, p, ImVec2(p.x + ts.x, p.y + ts.y));
             draw_rf_overlay(ImGui::GetWindowDrawList(), slot, rgb ? -1 : ch, p, ImVec2(p.x + ts.x, p.y + ts.y));
             const bool selected = view_.slot == slot && (rgb ? view_.rgb : (plot || !view_.rgb || m->max_c != 3) && view_.channel == ch);
@@ -136,6 +141,7 @@ void App::draw_outputs_window() {
         ImGui::PopID();
     }
     hooks().probes["output_plots"] = std::to_string(plot_points);
+    hooks().probes["output_plots_stale"] = std::to_string(stale_points);
     content_h_ = rows_top + ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
     wheel_zones().scrollable();
     ImGui::EndChild();

@@ -18,14 +18,15 @@ struct PlotHover {
 };
 
 // Channel `channel` of batch item `item` of a 1-d `t` into [p0, p1], `lo` at the bottom and `hi`
-// at the top, with the zero line when the range spans it. Long signals are drawn as the min-max
-// band of each pixel column. Returns the number of points drawn (test hooks).
+// at the top (a flat signal in the middle), with the zero line when the range spans it. Long
+// signals are drawn as the min-max band of each pixel column. Returns the number of points drawn
+// (test hooks).
 int draw_signal(ImDrawList* dl, const Tensor& t, int item, int channel, float lo, float hi, ImVec2 p0, ImVec2 p1,
                 ImU32 col);
 
-// The viewer's plot: an item `id` of `size` at the cursor with the signal, its samples as dots
-// when they are far enough apart, and the sample under the pointer marked.
+// The viewer's plot: an item `id` of `size` at the cursor with the signal in `col`, its samples
+// as dots when they are far enough apart, and the sample under the pointer marked.
 PlotHover signal_view(const char* id, const Tensor& t, int item, int channel, float lo, float hi, ImVec2 size,
-                      ImVec2* p0 = nullptr, ImVec2* p1 = nullptr);
+                      ImVec2* p0, ImVec2* p1, ImU32 col);
 
 }  // namespace cp::app

@@ -116,5 +116,7 @@ inline constexpr ImU32 kColWarn = IM_COL32(240, 200, 90, 255);
 inline constexpr ImU32 kColOk = IM_COL32(130, 210, 140, 255);
 inline constexpr ImU32 kColDim = IM_COL32(150, 150, 160, 255);
 inline constexpr ImU32 kColFormula = IM_COL32(170, 200, 255, 255);
+inline constexpr ImU32 kColPlot = IM_COL32(120, 190, 255, 255);       // a 1-d map's line
+inline constexpr ImU32 kColPlotStale = IM_COL32(110, 125, 150, 255);  // ... while it is recomputed
 
 }  // namespace cp::app

@@ -76,8 +76,10 @@ void App::draw_viewer_tab() {
     }
     // A 1-d map is a line plot of the selected channel: no RGB composite, no zoom, no y.
     const bool signal = (slot < 0 ? info.input : info.layers[size_t(slot)].out).size() == 3;
-    // (being recomputed: no values to plot until they arrive)
-    const Tensor* plotted = values;
+    // Being recomputed: the values the texture kept (one item, dimmed) until the new ones arrive.
+    const bool kept = !values && m->signal.shape.size() == 3 && view_.channel < m->signal.shape[1];
+    const Tensor* plotted = kept ? &m->signal : values;
+    const int plot_item = kept ? 0 : view_.item;
     if (signal && (!plotted || !is_signal(*plotted))) {
         ImGui::TextDisabled("computing...");
         return;
@@ -130,14 +132,16 @@ void App::draw_viewer_tab() {
     if (signal) {
         // At most 3:4 (a phone's tall panel would stretch the line); the footer follows it.
         const ImVec2 plot(avail.x, std::min(avail.y, std::max(avail.x * 0.75f, ImGui::GetFontSize() * 10)));
-        const PlotHover ph = signal_view("map", *plotted, view_.item, view_.channel, style.lo, style.hi, plot, &h.q0, &h.q1);
+        const PlotHover ph = signal_view("map", *plotted, plot_item, view_.channel, style.lo, style.hi, plot, &h.q0, &h.q1,
+                                         kept ? kColPlotStale : kColPlot);
         h.view0 = h.q0, h.view1 = h.q1;
         h.valid = h.inside = ph.inside, h.c = view_.channel, h.x = ph.x, h.value = ph.value, h.clicked = ph.clicked;
         JsonWriter j;  // what the plot shows, for the browser tests
         const int64_t L = plotted->shape[2];
-        const float* v = plotted->ptr() + (int64_t(view_.item) * plotted->shape[1] + view_.channel) * L;
+        const float* v = plotted->ptr() + (int64_t(plot_item) * plotted->shape[1] + view_.channel) * L;
         j.begin_object().key("layer").value(slot + 1).key("channel").value(view_.channel).key("length").value(L);
         j.key("lo").value(double(style.lo)).key("hi").value(double(style.hi)).key("hover").value(ph.inside ? ph.x : -1);
+        j.key("stale").value(kept);
         j.key("values").begin_array();
         for (int64_t x = 0; x < std::min<int64_t>(L, 16); ++x) j.value(double(v[x]));
         j.end_array().end_object();

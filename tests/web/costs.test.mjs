@@ -87,8 +87,9 @@ test('a cancelled layer leaves the previous outputs as they were', async () => {
     const before = [await hash(-1), await hash(0)];
     const accepted = (await page.evaluate(() => convplay.runner())).accepted;
     assert.ok(await page.evaluate((s) => convplay.setState(s), LONG.replace(/p=1\)$/, 'p=1,w=box)')));
-    await page.waitForFunction(() => convplay.busy());
-    await page.waitForTimeout(100);
+    // The second edit comes once the Worker has started layer 2 (on a loaded machine 100 ms
+    // after the first edit may be before it: the newer request then simply replaces the first).
+    await page.waitForFunction(() => convplay.runner().running === 1, null, { timeout: 30000 });
     assert.ok(await page.evaluate((s) => convplay.setState(s), LONG.replace(/p=1\)$/, 'p=1,w=gauss)')));
     // While the replacement Worker works: layer 1 and the input as before, layer 2 not current.
     await page.waitForFunction(() => convplay.runner().restarts >= 1, null, { timeout: 30000 });

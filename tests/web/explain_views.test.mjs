@@ -84,6 +84,28 @@ test('a 1-d input and its outputs are line plots with the engine\'s values', asy
     assert.ok(p.values.every((v) => v >= 0), 'after relu');
 });
 
+test('a 1-d layer being recomputed keeps its line plots (dimmed), then shows the new ones', async () => {
+    // Layer 2 takes long enough (4 -> 4 channels, 511 taps, 65536 samples: 536 M multiply-adds)
+    // for frames to be drawn while it is recomputed.
+    const heavy = (seed) => `v=1&in=1x65536&img=noise&net=conv1d(out=4,k=3,p=1);conv1d(out=4,k=511,p=255,seed=${seed})`;
+    await load(heavy(1));
+    await click('L2.view');
+    await until('plot', 'p => p.layer === 2 && !p.stale');
+    // Longer than the widest texture a GPU may have (SwiftShader: 8192): plots need none.
+    assert.equal((await probe('plot')).length, 65536);
+    const before = (await probe('plot')).values;
+    assert.ok(await hooks((s) => convplay.setState(s), heavy(2)));
+    await page.waitForFunction(() => {
+        convplay.redraw(2);
+        const p = convplay.probe('plot');
+        return Number(convplay.probe('output_plots_stale')) > 0 && p && p.stale;
+    });
+    await waitSettled(page);
+    await until('plot', 'p => p.layer === 2 && !p.stale');
+    assert.equal(Number(await probe('output_plots_stale')), 0);
+    assert.notDeepEqual((await probe('plot')).values, before, 'the new seed\'s values');
+});
+
 test('an uploaded CSV\'s columns are the channels of a 1-d input, plotted', async () => {
     await load(SIGNAL);
     const csv = 'time,value\n' + Array.from({ length: 40 }, (_, i) => `${i / 10},${-i}`).join('\n');
@@ -129,6 +151,9 @@ test('the scatter view stamps input cells one by one and ends at the engine\'s o
     await until('explain_scatter', 's => s.step === 9');
     s = await probe('explain_scatter');
     assert.ok(s.same, 'every cell equals the engine\'s output');
+    // A new state starts its walk at the beginning (not at the old step, clamped).
+    await load('v=1&in=1x3x3&img=photo&net=convT2d(out=1,k=3,s=2)');
+    await until('explain_scatter', 's => s.steps === 9 && s.step === 0');
     // A layer too large to redo every frame (64 x 256 x 256 cells x 9 taps): a message, and the
     // page stays live.
     await load('v=1&in=64x256x256&img=noise&net=convT2d(out=1,k=3,s=2)');
@@ -181,7 +206,9 @@ test('phone: undo / redo arrows, and every view fits', async () => {
     await shot('channels-phone');
     await explain('v=1&in=1x3x3&img=photo&net=convT2d(out=1,k=3,s=2,p=1)');
     await click('explain_scatter');
-    await until('explain_scatter', 's => s.step === 9');  // the step shown last
+    await until('explain_scatter', 's => s.step === 0');  // a new state's walk starts at its beginning
+    await click('scatter_all');
+    await until('explain_scatter', 's => s.step === 9');
     for (let i = 0; i < 5; ++i) await click('scatter_prev');
     await until('explain_scatter', 's => s.step === 4');
     await shot('scatter-phone');
