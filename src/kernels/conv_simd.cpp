@@ -6,7 +6,8 @@
 // only meets the taps with k*d = r + p (mod s), at input q + (r + p - k*d)/s: each of the sh*sw
 // output phases is a small stride-1 convolution of the zero-padded input ("sub-pixel"
 // decomposition). Stride 2 zips its two column phases in registers (conv_row_zip2_any); larger
-// strides compute the phases into a row buffer and interleave it into the output.
+// strides compute the phases into a row buffer and interleave it into the output. When no tap
+// reads before its phase position, most phase rows read the input in place (no padded copy).
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -186,7 +187,16 @@ public:
         // that into cache-sized bands (as conv does) measured 15-25 % slower on the AMD EPYC
         // machines (A/B in one process, min of 600 calls).
         halo_ = my_ + max_cy;
-        band_q_ = qh_;
+        // Direct rows: with no margin before the input (every tap offset >= 0), the phase rows
+        // whose reads (and a tile's overrun of up to one row) stay inside the input read it in
+        // place, and only the last rows go through the padded copy: that copy cost 12-28 % of
+        // convT 16->3 k3 s2 (bench/ab.mjs). A tile reading past a row's last column sees the next
+        // row instead of zeros: the few phase columns where that happens (q + c >= W) are
+        // recomputed afterwards (fix_columns). A row's reads may overrun it by at most W floats
+        // (into the next row, which direct rows always have); else the copy stays.
+        if (my_ == 0 && mx_ == 0 && qw_ + max_cx + kTileOverrun <= 2 * g.W)
+            direct_q_ = std::clamp<int64_t>(g.H - max_cy - 1, 0, qh_);
+        band_q_ = qh_ - direct_q_;
         band_rows_ = band_q_ + halo_;
 
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
@@ -198,6 +208,7 @@ public:
                 for (const PhaseTap& ty : ty_[size_t(ry)])
                     for (const PhaseTap& tx : tx_[size_t(rx)]) {
                         ph.taps.push_back(int32_t((ty.c + my_) * pad_.pcols + tx.c + mx_));
+                        ph.taps_in.push_back(int32_t(ty.c * g.W + tx.c));
                         kidx.push_back(ty.k * g.kw + tx.k);
                     }
                 ph.w_offset = int64_t(packed_.size());
@@ -223,12 +234,14 @@ public:
         // One buffer row per (column phase, channel of the block): the phases of an output row
         // are computed side by side, then interleaved into it.
         float* rowbuf = scratch + g.C_in * band_chan();
-        const int64_t rb_plane = qw_ + 16;
         for (int64_t r = first; r < last;) {
             const int64_t n = r / qh_, q0 = r % qh_;
-            const int64_t nb = std::min({band_q_, qh_ - q0, last - r});
+            const float* img = in + n * g.C_in * g.H * g.W;
+            const bool direct = q0 < direct_q_;
+            const int64_t nb = std::min({direct ? direct_q_ - q0 : band_q_, qh_ - q0, last - r});
             r += nb;
-            pad_.fill_rows(in + n * g.C_in * g.H * g.W, scratch, q0, nb + halo_, band_rows_);
+            const int64_t chan_plane = direct ? g.H * g.W : band_chan();
+            if (!direct) pad_.fill_rows(img, scratch, q0, nb + halo_, band_rows_);
             for (int64_t ry = 0; ry < g.sh; ++ry) {
                 const int64_t rows = std::min(q0 + nb, (g.OH - ry + g.sh - 1) / g.sh);  // q*sh + ry < OH
                 // Rows outer, channel blocks inner: the input rows a phase row reads stay in
@@ -239,51 +252,104 @@ public:
                             const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
                             const int64_t oc = grp * cout_g + ob;
                             const float* bias = bias_.empty() ? nullptr : bias_.data() + oc;
-                            const float* band = scratch + (q - q0) * pad_.pcols;
+                            // phase row q reads the input itself, or the band copy of padded rows from q0
+                            const float* band = direct ? img + q * g.W : scratch + (q - q0) * pad_.pcols;
                             float* orow = out + ((n * g.C_out + oc) * g.OH + q * g.sh + ry) * g.OW;
+                            const auto args = [&](const Phase& ph) {
+                                return phase_args(ph, band, chan_plane, direct, grp, ob, bias);
+                            };
                             if (g.sw == 2) {  // both column phases in one zipped pass (ocb <= kOcb = 4)
-                                conv_row_zip2_any(ocb, phase_args(phases_[size_t(ry * 2)], band, grp, ob, bias),
-                                                  phase_args(phases_[size_t(ry * 2 + 1)], band, grp, ob, bias), orow,
-                                                  g.OH * g.OW, g.OW);
-                                continue;
+                                conv_row_zip2_any(ocb, args(phases_[size_t(ry * 2)]), args(phases_[size_t(ry * 2 + 1)]),
+                                                  orow, g.OH * g.OW, g.OW);
+                            } else {
+                                row_phases(args, ry, ocb, bias, rowbuf, orow);
                             }
-                            for (int64_t rx = 0; rx < g.sw; ++rx) {
-                                const Phase& ph = phases_[size_t(ry * g.sw + rx)];
-                                const int64_t cols = (g.OW - rx + g.sw - 1) / g.sw;
-                                float* dst = g.sw == 1 ? orow : rowbuf + rx * kOcb * rb_plane;
-                                const int64_t dst_plane = g.sw == 1 ? g.OH * g.OW : rb_plane;
-                                if (cols <= 0) continue;
-                                if (ph.taps.empty()) {  // no tap reaches this phase: bias only
-                                    for (int o = 0; o < ocb; ++o)
-                                        std::fill(dst + o * dst_plane, dst + o * dst_plane + cols, bias ? bias[o] : 0.0f);
-                                    continue;
-                                }
-                                TileArgs a = phase_args(ph, band, grp, ob, bias);
-                                a.out = dst, a.out_plane = dst_plane;
-                                conv_row_any(ocb, a, cols);
-                            }
-                            if (g.sw > 1)
-                                interleave_phases(rowbuf, kOcb * rb_plane, rb_plane, ocb, g.sw, orow, g.OH * g.OW, g.OW);
+                            if (direct) fix_columns(img, q, ry, grp, ob, ocb, bias, orow);
                         }
             }
         }
     }
 
 private:
+    // Pixels a row's last tile may read past its last phase column (the widest tile, 4 vectors).
+    static constexpr int64_t kTileOverrun = 16;
+
     struct Phase {
         int64_t ry = 0, rx = 0;
-        std::vector<int32_t> taps;
+        std::vector<int32_t> taps;     // tap offsets in the padded copy
+        std::vector<int32_t> taps_in;  // the same taps in the input itself (direct rows)
         int64_t w_offset = 0;
     };
 
+    // Output row q*sh + ry of channels [ob, ob + ocb) for strides other than 2: each column phase
+    // into the row buffer (stride 1: straight into the output), then interleaved.
+    template <class Args>
+    void row_phases(const Args& args, int64_t ry, int ocb, const float* bias, float* rowbuf, float* orow) const {
+        const Geom& g = g_;
+        const int64_t rb_plane = qw_ + 16;
+        for (int64_t rx = 0; rx < g.sw; ++rx) {
+            const Phase& ph = phases_[size_t(ry * g.sw + rx)];
+            const int64_t cols = (g.OW - rx + g.sw - 1) / g.sw;
+            float* dst = g.sw == 1 ? orow : rowbuf + rx * kOcb * rb_plane;
+            const int64_t dst_plane = g.sw == 1 ? g.OH * g.OW : rb_plane;
+            if (cols <= 0) continue;
+            if (ph.taps.empty()) {  // no tap reaches this phase: bias only
+                for (int o = 0; o < ocb; ++o)
+                    std::fill(dst + o * dst_plane, dst + o * dst_plane + cols, bias ? bias[o] : 0.0f);
+                continue;
+            }
+            TileArgs a = args(ph);
+            a.out = dst, a.out_plane = dst_plane;
+            conv_row_any(ocb, a, cols);
+        }
+        if (g.sw > 1)
+            interleave_phases(rowbuf, kOcb * rb_plane, rb_plane, ocb, g.sw, orow, g.OH * g.OW, g.OW);
+    }
+
+    // A direct row's phase columns whose taps reach past the input's last column (q + c >= W: the
+    // tiles read the next row there), recomputed one pixel at a time with zeros past the edge, in
+    // the tiles' order of summation (taps outer, input channels inner), so they equal the padded
+    // copy's result.
+    void fix_columns(const float* img, int64_t q, int64_t ry, int64_t grp, int64_t ob, int ocb, const float* bias,
+                     float* orow) const {
+        const Geom& g = g_;
+        const int64_t cin_g = g.cin_g();
+        for (int64_t rx = 0; rx < g.sw; ++rx) {
+            const Phase& ph = phases_[size_t(ry * g.sw + rx)];
+            const std::vector<PhaseTap>& ty = ty_[size_t(ry)];
+            const std::vector<PhaseTap>& tx = tx_[size_t(rx)];
+            if (tx.empty() || ty.empty()) continue;
+            int64_t max_c = 0;
+            for (const PhaseTap& t : tx) max_c = std::max(max_c, t.c);
+            const int64_t cols = (g.OW - rx + g.sw - 1) / g.sw, ntaps = int64_t(ph.taps.size());
+            const float* w = packed_.data() + ph.w_offset + (grp * g.cout_g() + ob) * cin_g * ntaps;
+            for (int64_t qx = std::max<int64_t>(0, g.W - max_c); qx < cols; ++qx)
+                for (int o = 0; o < ocb; ++o) {
+                    float acc = bias ? bias[o] : 0.0f;
+                    int64_t t = 0;
+                    for (const PhaseTap& a : ty)
+                        for (const PhaseTap& b : tx) {
+                            const int64_t ix = qx + b.c;
+                            const float* x = img + (grp * cin_g * g.H + q + a.c) * g.W + ix;
+                            for (int64_t ic = 0; ic < cin_g; ++ic, x += g.H * g.W)
+                                acc = acc + (ix < g.W ? *x : 0.0f) * w[(t * cin_g + ic) * ocb + o];
+                            ++t;
+                        }
+                    orow[o * g.OH * g.OW + qx * g.sw + rx] = acc;
+                }
+        }
+    }
+
     // What every tile of phase `ph` reads for output-channel block `ob` of group `grp`; `band` is
-    // the band buffer at the phase row's first padded row (the caller sets where it writes).
-    TileArgs phase_args(const Phase& ph, const float* band, int64_t grp, int64_t ob, const float* bias) const {
+    // where the phase row's first input row starts (in the input itself for a direct row, else in
+    // the band copy), channels chan_plane apart; the caller sets where it writes.
+    TileArgs phase_args(const Phase& ph, const float* band, int64_t chan_plane, bool direct, int64_t grp, int64_t ob,
+                        const float* bias) const {
         const int64_t cin_g = g_.cin_g(), ntaps = int64_t(ph.taps.size());
         return {
-            .in = band + grp * cin_g * band_chan(),
-            .chan_plane = band_chan(),
-            .taps = ph.taps.data(),
+            .in = band + grp * cin_g * chan_plane,
+            .chan_plane = chan_plane,
+            .taps = direct ? ph.taps_in.data() : ph.taps.data(),
             .ntaps = int(ntaps),
             .cin = int(cin_g),
             .w = packed_.data() + ph.w_offset + (grp * g_.cout_g() + ob) * cin_g * ntaps,
@@ -296,6 +362,7 @@ private:
     std::vector<std::vector<PhaseTap>> ty_, tx_;
     int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0;
     int64_t halo_ = 0, band_q_ = 1, band_rows_ = 1;  // padded rows past a band's last q; qs per band; rows
+    int64_t direct_q_ = 0;                           // phase rows below this read the input in place
     PaddedInput pad_;
     std::vector<Phase> phases_;
     std::vector<float> packed_, bias_;

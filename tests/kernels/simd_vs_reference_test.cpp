@@ -100,6 +100,26 @@ TEST_P(SimdConvT, GroupsShapesAnd1d) {
     EXPECT_GT(c.checked, 10);
 }
 
+// Transposed convs whose taps all read at or after their phase position (no margin before the
+// input) read most rows in place; a tile past a row's last column reads the next row, and those
+// phase columns are recomputed. Widths around where that path turns on, heights where no row, one
+// row or most rows are direct, every stride path (1, zipped 2, 3), large padding (many columns
+// recomputed), dilation, groups and batches.
+TEST_P(SimdConvT, DirectRowsAndTheirEdges) {
+    const char* layers[] = {
+        "k=3,s=2,p=1,op=1", "k=4,s=2,p=1", "k=2,s=2", "k=3,s=1,p=2", "k=5,s=3,p=2,op=1", "k=3,s=2,p=4", "k=2,s=2,p=2,d=2",
+    };
+    for (const char* l : layers)
+        for (int w : {8, 16, 17, 20, 21, 33})
+            for (int h : {1, 2, 3, 5})
+                compare("v=1&in=3x" + std::to_string(h) + "x" + std::to_string(w) + "&net=convT2d(out=" +
+                            std::to_string(w % 2 ? 5 : 3) + "," + l + ")",
+                        c, "f32_deconv2d");
+    compare("v=1&in=8x9x40&n=2&net=convT2d(out=4,k=3,s=2,p=1,op=1,g=2)", c, "f32_deconv2d");
+    compare("v=1&in=6x7x41&n=2&net=convT2d(out=9,k=3,s=3,p=2,g=3,bias=0)", c, "f32_deconv2d");
+    EXPECT_GT(c.checked, 120);  // 134: k=3,s=2,p=4 leaves no output at the smallest sizes
+}
+
 }  // namespace
 
 namespace {
