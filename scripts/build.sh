@@ -8,11 +8,12 @@
 #   scripts/build.sh wasm     build/wasm:   the same engine and tests as wasm (SIMD128), plus
 #                                           convplay_engine.js/.wasm for the page
 #   scripts/build.sh wasm-threads  build/wasm-threads: the kernel tests as wasm with -pthread
-#                             (threaded kernels against single-threaded ones under Node; not
-#                             part of scripts/test.sh: a second wasm build of the libraries)
-#   scripts/build.sh site     the wasm engine and the playground (convplay_app), then assembles
+#                             (threaded kernels against single-threaded ones under Node)
+#   scripts/build.sh site     the wasm engine, the threaded engine (build/wasm-threads: only that
+#                             target) and the playground (convplay_app), then assembles
 #                             build/site: web/ (index.html = the playground, shapes.html = the
-#                             plain shape table) + convplay_engine.js/.wasm + convplay_app.js/.wasm
+#                             plain shape table) + convplay_engine.js/.wasm +
+#                             convplay_engine_mt.js/.wasm/.worker.js + convplay_app.js/.wasm
 #
 # JOBS overrides the parallelism (default: all cores).
 set -euo pipefail
@@ -99,21 +100,28 @@ build_site() {
     [ -f "$CACHE/deps.env" ] || die "the playground needs imgui and SDL2 for wasm: run scripts/setup.sh first"
     configure_wasm
     cmake --build build/wasm -j "$JOBS" --target convplay_engine_js convplay_app
+    # The threaded engine for cross-origin isolated pages (web/engine_worker.js picks it): the
+    # engine alone with -pthread, a second compile of the engine's libraries.
+    configure_wasm build/wasm-threads -DCONVPLAY_WASM_THREADS=ON
+    cmake --build build/wasm-threads -j "$JOBS" --target convplay_engine_js
     local js=build/wasm/convplay_engine.js wasm=build/wasm/convplay_engine.wasm
     local app_js=build/wasm/convplay_app.js app_wasm=build/wasm/convplay_app.wasm
+    local mt=(build/wasm-threads/convplay_engine_mt.{js,wasm,worker.js})
     if [ ! -f "$js" ] || [ ! -f "$wasm" ]; then die "the build made no $js / $wasm"; fi
     if [ ! -f "$app_js" ] || [ ! -f "$app_wasm" ]; then die "the build made no $app_js / $app_wasm"; fi
+    local f
+    for f in "${mt[@]}"; do [ -f "$f" ] || die "the build made no $f"; done
     # Rebuilt from scratch each time so a file removed from web/ does not linger.
     rm -rf build/site.tmp
     mkdir -p build/site.tmp
     cp -R web/. build/site.tmp/
-    cp "$js" "$wasm" "$app_js" "$app_wasm" build/site.tmp/
+    cp "$js" "$wasm" "$app_js" "$app_wasm" "${mt[@]}" build/site.tmp/
     rm -rf build/site
     mv build/site.tmp build/site
     say "site: build/site ready"
 }
 
-[ $# -ge 1 ] || { sed -n '2,15p' "${BASH_SOURCE[0]}"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 2; }
 for what in "$@"; do
     case $what in
         native) build_native ;;

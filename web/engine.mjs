@@ -18,7 +18,10 @@
 //   plan.weights(i), plan.stats(); plan.free();
 //
 // Options: { moduleUrl } (browser: URL of convplay_engine.js), { modulePath } (Node: its path),
-// { factory } (an already loaded createConvplayModule).
+// { factory } (an already loaded createConvplayModule), { threads } (default 1: the threads each
+// layer's kernel splits its work over; only the threaded build, convplay_engine_mt.js, which
+// needs SharedArrayBuffer, gives more than 1: engine.threads says what was given. Outputs are
+// bit-identical for any count), { moduleArgs } (passed to the factory).
 //
 // Layer indices in this API (explain, plan.*) count from 0; the `layer` fields of the shapes
 // object and every message count from 1.
@@ -73,7 +76,10 @@ function withHeapString(M, text, fn) {
 
 export async function createEngine(opts = {}) {
     const { factory, args } = await loadFactory(opts);
-    const M = await factory({ ...args, ...(opts.moduleArgs ?? {}) });
+    const threads = Math.max(1, Math.floor(opts.threads ?? 1));
+    // The threaded build starts cpPoolSize Workers with the module (the caller is the first
+    // thread); the single-thread build ignores it.
+    const M = await factory({ ...args, cpPoolSize: threads - 1, ...(opts.moduleArgs ?? {}) });
     const api = {
         version: M.cwrap('cp_version', 'string', []),
         defaultState: M.cwrap('cp_default_state', 'string', []),
@@ -179,6 +185,8 @@ export async function createEngine(opts = {}) {
     return {
         module: M,
         version: api.version(),
+        // The threads every plan of this engine runs its kernels on: 1 in the single-thread build.
+        threads: M._cp_set_threads(threads),
         defaultState: api.defaultState,
         // The state text of a link, fragment ("#v=1&...") or bare state, percent-decoded by the codec.
         linkState: (text) => api.linkState(text),

@@ -12,7 +12,9 @@
 //                                    decoder and budget): a promise of {ok, data, shape, notice} or
 //                                    {ok: false, message}; null when there is no Worker
 //   window.cpRunner.info()           {mode: 'worker' | 'main', running: the layer the Worker
-//                                    runs (0-based) or -1, ...counters} for the tests
+//                                    runs (0-based) or -1, threads, isolated, build, ...counters}
+//                                    for the tests (threads: what the Worker's engine runs each
+//                                    layer on, from its ready message; 1 on the page)
 'use strict';
 
 window.cpRunner = (function () {
@@ -27,6 +29,8 @@ window.cpRunner = (function () {
     const RESTART_MS = 250;
     // lastRun: the run last asked for; doneRun: the last run the Worker finished (its counters,
     // `worker`, are as of that run).
+    // threads / isolated / build: the Worker's ready message (engine_worker.js).
+    const engine = { threads: 1, isolated: false, build: '' };
     const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0,
                    lastRun: 0, doneRun: 0, worker: null, failure: '' };
     const decoding = new Map();     // id -> resolve
@@ -75,6 +79,11 @@ window.cpRunner = (function () {
         return w;
     }
 
+    // The app shows the thread count (App::engine_text).
+    function tellEngine() {
+        if (M) M.ccall('cp_app_set_engine_threads', null, ['number', 'number'], [engine.threads, engine.isolated ? 1 : 0]);
+    }
+
     function fallBack(why) {
         stop();
         if (spare) spare.terminate();
@@ -88,7 +97,10 @@ window.cpRunner = (function () {
     function onMessage(e) {
         const d = e.data;
         if (!d || typeof d !== 'object') return;
-        if (d.type === 'output' && M) {
+        if (d.type === 'ready') {
+            Object.assign(engine, { threads: d.threads, isolated: d.isolated, build: d.build });
+            tellEngine();
+        } else if (d.type === 'output' && M) {
             const data = d.data;
             const p = M.ccall('cp_app_output_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, data.length]);
             if (!p) { info.dropped++; return; }
@@ -131,6 +143,7 @@ window.cpRunner = (function () {
             if (!worker) return;
             mode = 'worker';
             M.ccall('cp_app_set_runner', null, ['number'], [1]);
+            tellEngine();
         },
         runLayers(run, state, from, changedFrom, inputPtr, n, inputVersion) {
             if (!worker) return;
@@ -163,6 +176,7 @@ window.cpRunner = (function () {
                 worker.postMessage({ type: 'decode', id, bytes, channels, name }, [bytes.buffer]);
             });
         },
-        info: () => ({ mode, ...info, running: running ? running.layer : -1 }),
+        info: () => ({ mode, ...(mode === 'worker' ? engine : { threads: 1, isolated: false, build: '' }), ...info,
+                       running: running ? running.layer : -1 }),
     };
 })();

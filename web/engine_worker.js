@@ -9,7 +9,8 @@
 // page -> worker: {type: 'decode', id, bytes, channels, name}: an uploaded file decoded by the
 //   engine's decoder with the playground's budget (engine.decodeImage), between layers;
 //   answered by {type: 'decoded', id, ok, data, shape, notice} or {type: 'decoded', id, ok: false, message}.
-// worker -> page: {type: 'ready'} once the engine is loaded;
+// worker -> page: {type: 'ready', threads, isolated, build} once the engine is loaded (threads:
+//   what each layer's kernel splits over; isolated: self.crossOriginIsolated; build: the file);
 //   {type: 'output', run, layer, data, ms, kernel} for each layer in order (data transferred);
 //   {type: 'start' | 'end', run, layer} around each layer it runs; {type: 'superseded', run};
 //   {type: 'done', run, ran, stats} (stats: its counters and plan.stats(), what re-planning made
@@ -20,9 +21,34 @@
 // to its event loop after each layer). Inside a layer it cannot stop (the kernels run a layer in
 // one call): a layer whose values went stale and that runs on is stopped by the page, which
 // replaces this worker with a fresh one (engine_runner.js).
+//
+// Threads: on a cross-origin isolated page (served with COOP/COEP: scripts/serve.sh) the Worker
+// has SharedArrayBuffer and loads the threaded build, convplay_engine_mt.js, on
+// min(hardwareConcurrency, MAX_THREADS) threads (its pthreads are Workers of this Worker).
+// Anywhere else (an embed on an ordinary host page, a plain static server) it loads the
+// single-thread build, quietly: no error, no warning, the same numbers.
 'use strict';
 
-importScripts('convplay_engine.js');
+// More threads than this buy little for the playground's layers (the memory bandwidth is shared)
+// and each costs a Worker with its own copy of the engine's code.
+const MAX_THREADS = 4;
+const ISOLATED = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+const SINGLE = 'convplay_engine.js', THREADED = 'convplay_engine_mt.js';
+
+// The build this Worker loads: the threaded one only where it can run.
+function loadBuild() {
+    if (ISOLATED && (navigator.hardwareConcurrency || 1) > 1) {
+        try {
+            importScripts(THREADED);
+            return THREADED;
+        } catch (e) {
+            console.warn(`convplay: ${THREADED} did not load (${e && e.message || e}); one thread`);
+        }
+    }
+    importScripts(SINGLE);
+    return SINGLE;
+}
+let build = loadBuild();
 
 let engine = null;
 let plan = null;
@@ -143,16 +169,34 @@ onmessage = (e) => {
     if (engine && !running) drain();
 };
 
+// The engine of the build loaded; a threaded one that fails to start (its thread Workers did
+// not load) gives way to the single-thread build.
+async function startEngine(createEngine) {
+    if (build === THREADED) {
+        try {
+            const threads = Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS);
+            // The pool's Workers load this script by URL (Emscripten cannot tell it inside a Worker).
+            const moduleArgs = { mainScriptUrlOrBlob: new URL(THREADED, self.location.href).href };
+            return await createEngine({ factory: self.createConvplayModule, threads, moduleArgs });
+        } catch (e) {
+            console.warn(`convplay: the threaded engine did not start (${e && e.message || e}); one thread`);
+            importScripts(SINGLE);
+            build = SINGLE;
+        }
+    }
+    return createEngine({ factory: self.createConvplayModule });
+}
+
 (async () => {
     try {
         const { createEngine } = await import('./engine.mjs');
-        engine = await createEngine({ factory: self.createConvplayModule });
+        engine = await startEngine(createEngine);
     } catch (e) {
         postMessage({ type: 'failed', run: 0, message: `the engine did not load: ${e && e.message || e}` });
         close();
         return;
     }
-    postMessage({ type: 'ready' });
+    postMessage({ type: 'ready', threads: engine.threads, isolated: ISOLATED, build });
     decodes.splice(0).forEach(decode);
     if (next) drain();
 })();

@@ -45,6 +45,17 @@ bool App::layer_arrived(uint64_t run, int layer, double ms, const std::string& k
     return true;
 }
 
+void App::set_engine_threads(int threads, bool isolated) {
+    engine_threads_ = std::max(1, threads);
+    engine_isolated_ = isolated;
+    request_frames(2);
+}
+
+std::string App::engine_text() const {
+    const int t = session_.external() ? engine_threads_ : 1;
+    return std::to_string(t) + (t == 1 ? " thread" : " threads") + (engine_isolated_ ? " (cross-origin isolated)" : "");
+}
+
 void App::run_refused(uint64_t run, const std::string& message) {
     if (session_.run_refused(run, message)) request_frames(3);
 }

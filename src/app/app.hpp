@@ -96,6 +96,12 @@ public:
     void set_external_runner(bool on);
     bool layer_arrived(uint64_t run, int layer, double ms, const std::string& kernel);
     void run_refused(uint64_t run, const std::string& message);
+    // The threads the Worker's engine splits each layer over and whether the page is cross-origin
+    // isolated (its ready message, via engine_runner.js). The app's own runs (no Worker) take one.
+    void set_engine_threads(int threads, bool isolated);
+    // "2 threads (cross-origin isolated)", "1 thread": the title's tooltip, the progress line and
+    // the "engine" probe show it.
+    std::string engine_text() const;
 
     // [SECTION] the host API (embed.cpp; messages in docs/embed.md). Layers are 1-based, 0 = input.
     void host_set_state(const std::string& text);
@@ -177,6 +183,8 @@ public:
 
 private:
     int generation_ = 0;  // bumped when a state arrives from outside the widgets
+    int engine_threads_ = 1;
+    bool engine_isolated_ = false;
     uint64_t requested_run_ = 0;  // the Session run last handed to the external runner
     Status use_upload(const Status& st);  // after an upload was decoded (or refused)
     void compute_layout();

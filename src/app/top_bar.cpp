@@ -9,6 +9,7 @@
 
 #include "app/app.hpp"
 #include "core/codec.hpp"
+#include "core/json.hpp"
 
 namespace cp::app {
 
@@ -35,6 +36,9 @@ void App::draw_top_bar(Edit& e) {
     begin_panel("##top", layout.top_pos, layout.top_size);
     // Line 1: title, state text, link.
     ImGui::TextColored(ImVec4(0.55f, 0.8f, 1.0f, 1.0f), "convplay");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Layers run on %s%s.", engine_text().c_str(),
+                          session_.external() ? " in a Web Worker" : " on the page");
     ImGui::SameLine();
     const bool share = !flags_.hidden("share");
     const ImGuiStyle& style = ImGui::GetStyle();
@@ -102,6 +106,7 @@ void App::draw_status_line(Edit& e) {
     // The message of the moment, else the progress or the encoder-decoder check. Messages wrap;
     // the bar grows by their extra lines from the next frame on (compute_layout).
     const float y0 = ImGui::GetCursorPosY();
+    hooks().probes["engine"] = JsonWriter().begin_object().key("text").value(engine_text()).end_object().str();
     const Notice& n = session_.notice;
     if (n.kind != Notice::None) {
         const ImU32 col = n.kind == Notice::Error ? kColError : n.kind == Notice::Warning ? kColWarn : kColOk;
@@ -128,8 +133,8 @@ void App::draw_status_line(Edit& e) {
             message(kColWarn, m.message);
             if (fix && !layout.tabbed) ImGui::SameLine(), fix_button();
         } else if (session_.busy()) {
-            ImGui::TextDisabled("computing layer %d of %d...", session_.computed() + 1,
-                                session_.runnable());
+            ImGui::TextDisabled("computing layer %d of %d on %s...", session_.computed() + 1,
+                                session_.runnable(), engine_text().c_str());
         } else if (session_.info().ok()) {
             ImGui::TextColored(ImVec4(0.5f, 0.8f, 0.55f, 1), "Every layer is valid; decoder sizes match their encoders.");
         } else {

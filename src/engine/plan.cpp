@@ -94,7 +94,7 @@ Status Plan::plan_from(int first, const PlanOptions& opt, const State* prev_stat
                                        sat_mul(sat_count(info_.layers[i].out), 4) +
                                            (s.weights.weight.numel() + s.weights.bias.numel()) * 4));
     }
-    const int threads = usable_threads(opt.threads);
+    const int threads = opt.pool ? opt.pool->threads() : usable_threads(opt.threads);
     scratch *= size_t(threads);
     bytes = sat_add(bytes, sat_mul(static_cast<int64_t>(scratch), 4));
     if (bytes > opt.max_bytes) {
@@ -119,8 +119,9 @@ Status Plan::plan_from(int first, const PlanOptions& opt, const State* prev_stat
         }
     }
     scratch_.resize(scratch);
-    if (threads == 1) pool_.reset();
-    else if (!pool_ || pool_->threads() != threads) pool_ = std::make_unique<ThreadPool>(threads);
+    if (opt.pool || threads == 1) own_pool_.reset();
+    else if (!own_pool_ || own_pool_->threads() != threads) own_pool_ = std::make_unique<ThreadPool>(threads);
+    pool_ = opt.pool ? opt.pool : own_pool_.get();
     bytes_ = bytes;
     return {};
 }
@@ -162,7 +163,7 @@ double Plan::run_one(int i) {
     Step& s = steps_[size_t(i)];
     const Tensor& in = i == 0 ? input_ : steps_[size_t(i - 1)].out;
     const auto t0 = std::chrono::steady_clock::now();
-    run_kernel(*s.kernel, in.ptr(), s.out.ptr(), scratch_.data(), pool_.get());
+    run_kernel(*s.kernel, in.ptr(), s.out.ptr(), scratch_.data(), pool_);
     s.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return s.ms;
 }

@@ -35,6 +35,10 @@ struct PlanOptions {
     // bit-identical for any count. usable_threads() says what the build allows (1 in the wasm
     // builds without -pthread).
     int threads = 1;
+    // A pool shared by several plans (they run one at a time, on the thread that owns the pool):
+    // when set, `threads` is ignored and the plan runs on pool->threads() threads. The wasm API
+    // shares one, since the threaded build has exactly the Workers of one pool.
+    ThreadPool* pool = nullptr;
 };
 
 class Plan {
@@ -97,7 +101,8 @@ private:
     Tensor input_;
     std::vector<Step> steps_;
     std::vector<float> scratch_;              // one kernel's scratch per thread
-    std::unique_ptr<ThreadPool> pool_;        // null: one thread
+    std::unique_ptr<ThreadPool> own_pool_;    // made for PlanOptions::threads
+    ThreadPool* pool_ = nullptr;              // own_pool_ or PlanOptions::pool; null: one thread
     int64_t bytes_ = 0;
     bool reference_only_ = false;
     PlanStats stats_;

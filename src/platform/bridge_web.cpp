@@ -208,6 +208,12 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_embed_config() {
 // 1: the page's Worker computes the layers; 0: they run here, a few per frame (no Worker, or it failed).
 EMSCRIPTEN_KEEPALIVE void cp_app_set_runner(int worker) { cp::platform::app().set_external_runner(worker != 0); }
 
+// The Worker's engine runs each layer on `threads` threads; isolated: the page is cross-origin
+// isolated (shown to the user: App::engine_text).
+EMSCRIPTEN_KEEPALIVE void cp_app_set_engine_threads(int threads, int isolated) {
+    cp::platform::app().set_engine_threads(threads, isolated != 0);
+}
+
 // Where layer `layer` (0-based) of run `run` goes (n floats), or 0 when the app no longer wants
 // it (a newer state, a layer out of order, another size).
 EMSCRIPTEN_KEEPALIVE float* cp_app_output_slot(double run, int layer, int n) {

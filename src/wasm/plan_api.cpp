@@ -9,11 +9,22 @@
 #include "core/json.hpp"
 #include "engine/plan.hpp"
 #include "engine/samples.hpp"
+#include "kernels/thread_pool.hpp"
 
 namespace {
 std::map<int, std::unique_ptr<cp::Plan>> g_plans;
 int g_next = 1;
 std::string g_error;
+// The kernels' threads, shared by every plan (cp_set_threads): the threaded build's pool of
+// Workers is sized for one ThreadPool, and plans run one at a time on this thread.
+std::unique_ptr<cp::ThreadPool> g_pool;
+
+cp::PlanOptions plan_options(bool reference_only) {
+    cp::PlanOptions opt;
+    opt.reference_only = reference_only;
+    opt.pool = g_pool.get();
+    return opt;
+}
 
 cp::Plan* get(int h) {
     auto it = g_plans.find(h);
@@ -26,6 +37,17 @@ extern "C" {
 
 const char* cp_last_error() { return g_error.c_str(); }
 
+// The threads every plan's kernels split a layer over; once, before the first plan (later calls
+// change nothing). Returns the count in use: 1 without -pthread (cp::usable_threads); the
+// threaded build must have been started with that many minus one Workers in its pool
+// (web/engine.mjs passes them), or the pool's threads would wait for Workers that never load.
+int cp_set_threads(int threads) {
+    const int n = cp::usable_threads(threads);
+    if (g_plans.empty() && n != (g_pool ? g_pool->threads() : 1))
+        g_pool = n > 1 ? std::make_unique<cp::ThreadPool>(n) : nullptr;
+    return g_pool ? g_pool->threads() : 1;
+}
+
 // flags: bit 0 = reference kernels only. The input starts as the state's built-in image (zeros
 // for img=upload). Returns a handle, or 0 when the state does not parse or needs too much memory.
 int cp_plan_create(const char* state_text, int flags) {
@@ -34,9 +56,7 @@ int cp_plan_create(const char* state_text, int flags) {
         g_error = state.status().message;
         return 0;
     }
-    cp::PlanOptions opt;
-    opt.reference_only = (flags & 1) != 0;
-    auto plan = cp::Plan::create(*state, opt);
+    auto plan = cp::Plan::create(*state, plan_options((flags & 1) != 0));
     if (!plan) {
         g_error = plan.status().message;
         return 0;
@@ -82,7 +102,7 @@ int cp_plan_update(int h, const char* state_text) {
         g_error = state.status().message;
         return -1;
     }
-    auto first = p->update(*state);
+    auto first = p->update(*state, plan_options(false));
     if (!first) {
         g_error = first.status().message;
         return -1;

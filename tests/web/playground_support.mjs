@@ -6,7 +6,10 @@ import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SITE_DIR, ARTIFACTS_DIR, loadEngine, defaultState } from './engine.mjs';
+
+const SERVE_PY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/serve.py');
 
 export const CHROMIUM = process.env.CONVPLAY_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -17,20 +20,22 @@ export const CHROMIUM_ARGS = [
 // The state a first visit shows, from the engine the site serves (never a typed copy).
 export const DEFAULT_STATE = defaultState(await loadEngine(path.join(SITE_DIR, 'convplay_engine.js')));
 
-// python's http.server (as scripts/serve.sh) on a free port; resolves { proc, url }.
-export function startServer(dir = SITE_DIR) {
+// scripts/serve.py (what scripts/serve.sh runs) serving `dir` on a free port; resolves
+// { proc, url }. isolated: with its COOP/COEP headers, so the page is cross-origin isolated (the
+// threaded engine); by default without them, as an ordinary host serves (one thread).
+export function startServer(dir = SITE_DIR, { isolated = false } = {}) {
     return new Promise((resolve, reject) => {
-        const proc = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir],
-                           { stdio: ['ignore', 'pipe', 'pipe'] });
+        const args = [SERVE_PY, '--port', '0', '--dir', dir, '--quiet', ...(isolated ? [] : ['--no-isolation'])];
+        const proc = spawn('python3', ['-u', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
-        const timer = setTimeout(() => reject(new Error(`http.server did not start: ${out}`)), 15000);
+        const timer = setTimeout(() => reject(new Error(`serve.py did not start: ${out}`)), 15000);
         proc.stdout.on('data', (d) => {
             out += d;
-            const m = out.match(/port (\d+)/);
-            if (m) { clearTimeout(timer); resolve({ proc, url: `http://127.0.0.1:${m[1]}` }); }
+            const m = out.match(/serving (http:\/\/[\d.]+:\d+)\//);
+            if (m) { clearTimeout(timer); resolve({ proc, url: m[1] }); }
         });
-        proc.stderr.on('data', () => {});
-        proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`http.server exited (${code}): ${out}`)); });
+        proc.stderr.on('data', (d) => { out += d; });
+        proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve.py exited (${code}): ${out}`)); });
     });
 }
 
