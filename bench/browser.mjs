@@ -3,6 +3,8 @@
 // server on 127.0.0.1 (a free port), opens bench/page.html in Debian's Chromium through
 // playwright-core (flags from docs/toolchain.md), forwards the page's progress, and
 // prints the same report as bench/node.mjs. --serve only serves (open the printed URL yourself).
+// --threads N: every response carries COOP/COEP (the page is cross-origin isolated, so it has
+// SharedArrayBuffer and the peers may start threads) and the page runs the threaded table.
 import http from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +19,7 @@ const ROUTES = [
     ['/bench/', path.join(ROOT, 'bench')],
     ['/web/', path.join(ROOT, 'web')],
     ['/build-bench/', args.build],
+    ['/build-threads/', args.threadsBuild],
     ['/node_modules/@tensorflow/tfjs/dist/', path.join(ROOT, 'node_modules/@tensorflow/tfjs/dist')],
     ['/node_modules/@tensorflow/tfjs-backend-wasm/dist/', path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')],
     ['/node_modules/onnxruntime-web/dist/', path.join(ROOT, 'node_modules/onnxruntime-web/dist')],
@@ -38,8 +41,10 @@ function serve(req, res) {
     try { st = file && statSync(file); } catch {}
     if (url.pathname === '/favicon.ico') { res.writeHead(204); res.end(); return; }
     if (!st || !st.isFile()) { console.error(`server: 404 ${url.pathname}`); res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
+    const isolation = args.threads > 1
+        ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
     res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'content-length': st.size,
-                         'cache-control': 'no-store' });
+                         'cache-control': 'no-store', ...isolation });
     createReadStream(file).pipe(res);
 }
 
@@ -54,6 +59,7 @@ if (o.warmupMs) q.set('warmupMs', o.warmupMs);
 if (o.layers) q.set('layers', o.layers.join(','));
 if (o.readback) q.set('readback', '1');
 if (!args.peers) q.set('peers', '0');
+if (args.threads > 1) q.set('threads', args.threads);
 const pageUrl = `${base}/bench/page.html?${q}`;
 
 if (serveOnly) {

@@ -156,11 +156,11 @@ export function layerBytes(r) {
 // ---- engines ---------------------------------------------------------------------------------
 // Each maker returns { name, run() (sync or async), output() -> NCHW Float32Array, dispose() }.
 
-function makeOurs(engine, L, readback) {
+function makeOurs(engine, L, readback, name = 'ours') {
     const plan = engine.plan(L.state);
     let internalMs = [];
     return {
-        name: 'ours',
+        name,
         plan,
         run: readback ? () => { internalMs.push(plan.run()); plan.output(0); }
                       : () => { internalMs.push(plan.run()); },
@@ -330,6 +330,14 @@ async function benchLayer(L0, mods, opts, log, ceilingBest) {
             log(`  ${name}: ${res.errors[name]}`);
         }
     };
+    // The threaded run (mods.engine on several threads) also times our single-thread build.
+    if (mods.engine1) await add('ours1', () => {
+        const e = makeOurs(mods.engine1, L, opts.readback, 'ours1');
+        if (relErr(e.plan.weights(0).weight, wts.weight) !== 0) throw new Error('the single-thread plan has different weights');
+        e.plan.setInput(L.input);
+        e.plan.run();   // its output is compared with ours below (bit for bit: the same kernels)
+        return e;
+    });
     if (tf) await add('xnnpack', () => makeTf(tf, L, opts.readback));
     if (ort) await add('ort', () => makeOrt(ort, L));
 
@@ -385,14 +393,16 @@ async function benchLayer(L0, mods, opts, log, ceilingBest) {
 
 /**
  * Runs everything. mods: { engine (createEngine() result), tf (with the wasm backend set up) or
- * null, ort (configured) or null, ceiling (createCeilingModule() instance) }.
+ * null, ort (configured) or null, ceiling (createCeilingModule() instance), engine1 (optional:
+ * when `engine` is the threaded build, the single-thread build, timed as 'ours1') }.
  * Returns a plain object (JSON-safe) that report.mjs turns into the table.
  */
 export async function runBench(mods, userOpts = {}, log = console.log) {
     const opts = { ...DEFAULTS, ...userOpts };
     if (opts.runs < 10) throw new Error('runs must be >= 10');
     if (opts.warmup < 3) throw new Error('warmup must be >= 3');
-    const out = { opts, started: new Date().toISOString(), engineVersion: mods.engine.version, layers: [] };
+    const out = { opts, started: new Date().toISOString(), engineVersion: mods.engine.version, layers: [],
+                  threads: mods.engine.threads ?? 1 };
     const { LAYERS } = await import('./layers.mjs');
     out.ceilingBefore = await measureCeiling(mods.ceiling, { ceilingMs: opts.ceilingMs, log });
     out.bandwidthBefore = await measureBandwidth(mods.ceiling, { ceilingMs: opts.ceilingMs, log });
@@ -402,7 +412,7 @@ export async function runBench(mods, userOpts = {}, log = console.log) {
         try {
             const r = await benchLayer(L, mods, opts, log, out.ceilingBefore.best);
             const f = (n) => (r.engines[n] ? `${n} ${r.engines[n].median.toFixed(2)} ms` : `${n} -`);
-            log(`  ${['ours', 'xnnpack', 'ort'].map(f).join(', ')}; ceiling ${r.ceiling.gflops.toFixed(1)} GFLOP/s; ` +
+            log(`  ${['ours', 'ours1', 'xnnpack', 'ort'].filter((n) => n !== 'ours1' || r.engines.ours1).map(f).join(', ')}; ceiling ${r.ceiling.gflops.toFixed(1)} GFLOP/s; ` +
                 `bandwidth ${r.bandwidth.gbs.toFixed(1)} GB/s; ` +
                 `kernel ${r.kernel}; err ${r.errRef.toExponential(1)}`);
             out.layers.push(r);

@@ -18,10 +18,16 @@ export const USAGE = `options:
   --layers a,b       only these layer ids (see bench/layers.mjs)
   --readback         time output readback too (our output copied out, tfjs dataSync())
   --no-peers         only our engine (and the ceiling)
-  --json FILE        also write the raw results as JSON`;
+  --json FILE        also write the raw results as JSON
+  --threads N        Chromium only: the threaded table. The page is served cross-origin isolated
+                     (COOP/COEP); ours is the threaded build (convplay_engine_mt.js from
+                     --threads-build, default build/wasm-threads, made by scripts/build.sh site)
+                     on N threads beside our single-thread build, tfjs-backend-wasm's threaded
+                     SIMD build with setThreadsCount(N), onnxruntime-web with numThreads = N`;
 
 export function parseArgs(argv) {
-    const o = { build: process.env.CONVPLAY_BENCH_BUILD || 'build/wasm-bench', bench: {}, peers: true, json: null };
+    const o = { build: process.env.CONVPLAY_BENCH_BUILD || 'build/wasm-bench', bench: {}, peers: true, json: null,
+                threads: 1, threadsBuild: 'build/wasm-threads' };
     for (let i = 0; i < argv.length; ++i) {
         const a = argv[i], next = () => { if (i + 1 >= argv.length) throw new Error(`${a} needs a value`); return argv[++i]; };
         switch (a) {
@@ -33,6 +39,8 @@ export function parseArgs(argv) {
             case '--readback': o.bench.readback = true; break;
             case '--no-peers': o.peers = false; break;
             case '--json': o.json = next(); break;
+            case '--threads': o.threads = Number(next()); break;
+            case '--threads-build': o.threadsBuild = next(); break;
             case '-h': case '--help': console.log(USAGE); process.exit(0); break;
             default: throw new Error(`unknown option ${a}\n${USAGE}`);
         }
@@ -40,6 +48,11 @@ export function parseArgs(argv) {
     o.build = path.resolve(ROOT, o.build);
     for (const f of ['convplay_engine.js', 'convplay_engine.wasm', 'bench/convplay_ceiling.js', 'bench/convplay_ceiling.wasm'])
         if (!existsSync(path.join(o.build, f))) throw new Error(`missing ${path.join(o.build, f)}: run scripts/bench.sh (it builds them)`);
+    if (!(Number.isInteger(o.threads) && o.threads >= 1)) throw new Error('--threads needs a whole number >= 1');
+    o.threadsBuild = path.resolve(ROOT, o.threadsBuild);
+    if (o.threads > 1)
+        for (const f of ['convplay_engine_mt.js', 'convplay_engine_mt.wasm', 'convplay_engine_mt.worker.js'])
+            if (!existsSync(path.join(o.threadsBuild, f))) throw new Error(`missing ${path.join(o.threadsBuild, f)}: run scripts/build.sh site`);
     return o;
 }
 
@@ -50,6 +63,7 @@ export function wasmCandidates(build) {
         ['onnxruntime-web', path.join(ROOT, 'node_modules/onnxruntime-web/dist')],
         ['convplay', build],
         ['convplay', path.join(build, 'bench')],
+        ['convplay', path.join(ROOT, 'build/wasm-threads')],
     ];
     const out = [];
     for (const [pkg, dir] of dirs) {

@@ -9,6 +9,7 @@ import { installWasmSpy, wasmLoaded, runBench } from './harness.mjs';
 import { ROOT, parseArgs, wasmCandidates, nameWasm, loadText, cpuModel, cpuSnapshot, cpuBusyText, finishRun } from './node-util.mjs';
 
 const args = parseArgs(process.argv.slice(2));
+if (args.threads > 1) throw new Error('--threads: the threaded table runs in Chromium only (bench/browser.mjs)');
 const spy = installWasmSpy();  // before any peer loads its wasm
 const require = createRequire(import.meta.url);
 const loadBefore = loadText();

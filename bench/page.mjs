@@ -1,5 +1,7 @@
 // The benchmark in a browser page (bench/page.html, served by bench/browser.mjs). Query:
-//   ?build=/build/wasm-bench&runs=15&warmup=5&warmupMs=1000&layers=a,b&readback=1&peers=0
+//   ?build=/build/wasm-bench&runs=15&warmup=5&warmupMs=1000&layers=a,b&readback=1&peers=0&threads=2
+// threads=N (a cross-origin isolated page): ours is the threaded build from /build-threads/ on N
+// threads, our single-thread build runs beside it, and the peers get N threads too.
 // Loads the wasm spy first, then our engine, the ceiling module, tfjs + its wasm backend (classic
 // scripts from node_modules) and onnxruntime-web (ES module), runs harness.mjs, and leaves the
 // result in window.__benchResult (or the error in window.__benchError).
@@ -31,10 +33,24 @@ async function main() {
     if (q.has('layers')) opts.layers = q.get('layers').split(',');
     if (q.get('readback') === '1') opts.readback = true;
     const peers = q.get('peers') !== '0';
+    const threads = Number(q.get('threads') ?? 1);
+    if (threads > 1 && !globalThis.crossOriginIsolated) throw new Error('threads need a cross-origin isolated page (COOP/COEP)');
 
     const spy = installWasmSpy();
     const { createEngine } = await import('/web/engine.mjs');
-    const engine = await createEngine({ moduleUrl: `${build}/convplay_engine.js` });
+    let engine, engine1 = null;
+    if (threads > 1) {
+        // Both builds define createConvplayModule: load one and start it, then the other (its
+        // script assigns the global again).
+        await loadScript(`${build}/convplay_engine.js`);
+        engine1 = await createEngine({ factory: globalThis.createConvplayModule });
+        const mt = new URL('/build-threads/convplay_engine_mt.js', location.href).href;
+        await loadScript(mt);
+        engine = await createEngine({ factory: globalThis.createConvplayModule, threads, moduleArgs: { mainScriptUrlOrBlob: mt } });
+        if (engine.threads !== threads) throw new Error(`the threaded engine gave ${engine.threads} threads, not ${threads}`);
+    } else {
+        engine = await createEngine({ moduleUrl: `${build}/convplay_engine.js` });
+    }
     await loadScript(`${build}/bench/convplay_ceiling.js`);
     const ceiling = await globalThis.createCeilingModule();
     const ours = await wasmLoaded(spy);
@@ -47,17 +63,20 @@ async function main() {
         await loadScript('/node_modules/@tensorflow/tfjs/dist/tf.min.js');
         await loadScript('/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js');
         tf = globalThis.tf;
-        // No cross-origin isolation here, so no threads anyway; the flags make it explicit.
-        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+        // Single thread: no cross-origin isolation, so no threads anyway; the flag makes it
+        // explicit. Threaded: the threaded SIMD build (tfjs-backend-wasm-threaded-simd.wasm).
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
         tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
+        if (threads > 1) tf.wasm.setThreadsCount(threads);
         tf.wasm.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
         if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend did not initialise');
         await tf.ready();
         details.tfjs = `${tf.version.tfjs}, backend ${tf.getBackend()}, SIMD flag ${tf.env().get('WASM_HAS_SIMD_SUPPORT')}, ` +
-                       `threads flag ${tf.env().get('WASM_HAS_MULTITHREAD_SUPPORT')}`;
+                       `threads flag ${tf.env().get('WASM_HAS_MULTITHREAD_SUPPORT')}` +
+                       (threads > 1 ? `, threads ${tf.wasm.getThreadsCount?.() ?? '?'}` : '');
 
         ort = await import('/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs');
-        ort.env.wasm.numThreads = 1;
+        ort.env.wasm.numThreads = threads;
         ort.env.wasm.simd = true;
         ort.env.wasm.proxy = false;
         ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
@@ -70,7 +89,8 @@ async function main() {
         details.ort = `${ort.env.versions?.web ?? '?'}, wasm numThreads ${ort.env.wasm.numThreads}, simd ${ort.env.wasm.simd}`;
     }
     const peerWasm = await wasmLoaded(spy);
-    const result = await runBench({ engine, tf, ort, ceiling }, opts, log);
+    if (threads > 1) details.ours = `threaded build on ${engine.threads} threads, single-thread build beside it`;
+    const result = await runBench({ engine, engine1, tf, ort, ceiling }, opts, log);
     result.wasm = { ours, peers: peerWasm };
     result.pageDetails = details;
     result.userAgent = navigator.userAgent;

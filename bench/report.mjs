@@ -10,6 +10,9 @@ const PEERS = [['xnnpack', 'XNNPACK'], ['ort', 'ORT']];
 // dense convs <= 0.80x XNNPACK's time, depthwise <= 0.75x, transposed convs >= 3x faster than the
 // best peer, every layer >= 80 % of its roofline bound.
 export const TARGETS = { convVsXnn: 0.80, depthwiseVsXnn: 0.75, convTVsBestPeer: 3, rooflinePct: 80 };
+// ... and threaded (the run's thread count, 2 on the 2-core machine): the big layers >= 1.8x our
+// single-thread speed, and every layer faster than both peers at the same thread count.
+export const THREAD_TARGETS = { bigSpeedup: 1.8 };
 
 const fmt = {
     ms: (x) => (x == null || !isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0)),
@@ -118,15 +121,85 @@ function header(result, envInfo) {
     lines.push('  roofline: "AI" = 2*MACs / (input + weights + output bytes), the least traffic of the layer; "BW GB/s" = the same ' +
                'stream over buffers of the layer\'s input+weights and output sizes, inside its timed rounds (median); ' +
                'bound = min(ceil GF/s, BW x AI) ("mem" marks the layers the bandwidth bounds); "% roofline" = ours GFLOP/s / bound');
+    if (result.threads > 1) {
+        lines.push(`  targets (issue #10, ${result.threads} threads): the big layers >= ${THREAD_TARGETS.bigSpeedup}x our single-thread ` +
+                   'speed; every layer faster than both peers at the same thread count');
+        return lines.join('\n');
+    }
     lines.push(`  targets (issue #10, single thread): dense conv <= ${TARGETS.convVsXnn.toFixed(2)}x XNNPACK's time; depthwise <= ` +
                `${TARGETS.depthwiseVsXnn.toFixed(2)}x; transposed conv >= ${TARGETS.convTVsBestPeer}x faster than the best peer; ` +
                `every layer >= ${TARGETS.rooflinePct}% of its roofline bound`);
     return lines.join('\n');
 }
 
+// The threaded run (result.threads > 1: ours is the threaded build, 'ours1' our single-thread
+// build, the peers on as many threads): per layer ours vs each peer, and our speed-up over one
+// thread, with the verdicts of THREAD_TARGETS.
+export function evaluateThreaded(result) {
+    return result.layers.map((r) => {
+        if (r.failed) return { r, failed: r.failed, met: false };
+        const m = (k) => r.engines[k]?.median ?? null;
+        const ours = m('ours'), one = m('ours1');
+        const speedup = one == null ? null : one / ours;
+        // The fastest call of each (the moments the machine had a core free for the second thread).
+        const minSpeedup = one == null ? null : r.engines.ours1.min / r.engines.ours.min;
+        const peers = PEERS.map(([k, name]) => ({ k, name, ms: m(k) }));
+        const checks = [];
+        if (r.big) checks.push({ target: 'speedup', met: speedup == null ? null : speedup >= THREAD_TARGETS.bigSpeedup, value: speedup });
+        for (const p of peers)
+            checks.push({ target: `vs ${p.name}`, met: p.ms == null ? null : ours < p.ms, value: p.ms == null ? null : ours / p.ms });
+        const met = checks.some((c) => c.met === false) ? false : checks.every((c) => c.met === true) ? true : null;
+        return { r, ours, one, speedup, minSpeedup, peers, checks, met };
+    });
+}
+
+function formatThreaded(result) {
+    const T = result.threads;
+    const ev = evaluateThreaded(result);
+    const rows = ev.map((e) => {
+        if (e.failed) return [e.r.id, '-', '-', '-', '-', '-', '-', '-', '-', `FAILED: ${e.failed.slice(0, 60)}`];
+        const verdict = (e.met === true ? 'yes' : e.met === false ? 'NO' : 'n/a') + ': ' + e.checks.map((c) =>
+            c.target === 'speedup' ? `speed-up ${c.value == null ? '-' : near(c.value, THREAD_TARGETS.bigSpeedup, 2)}x (>=${THREAD_TARGETS.bigSpeedup})`
+                                   : `ours/${c.target.slice(3)} ${c.value == null ? '-' : near(c.value, 1, 2)} (<1)`).join('; ');
+        const p = Object.fromEntries(e.peers.map((x) => [x.k, x.ms]));
+        return [e.r.id + (e.r.big ? ' (big)' : ''), fmt.ms(e.ours), fmt.ms(e.one), e.speedup == null ? '-' : `${fmt.ratio(e.speedup)}x`,
+                e.minSpeedup == null ? '-' : `${fmt.ratio(e.minSpeedup)}x`,
+                fmt.ms(p.xnnpack), fmt.ms(p.ort), p.xnnpack == null ? '-' : fmt.ratio(e.ours / p.xnnpack),
+                p.ort == null ? '-' : fmt.ratio(e.ours / p.ort), verdict];
+    });
+    const lines = [`threads: ${T} for every engine (ours: the threaded build; XNNPACK: tfjs-backend-wasm's threaded SIMD build, ` +
+                   `setThreadsCount(${T}); ORT: ort.env.wasm.numThreads = ${T}); "ours 1T": our single-thread build in the same rounds`, ''];
+    lines.push(table(['layer', `ours ${T}T ms`, 'ours 1T ms', 'speed-up', 'speed-up of the mins', `XNNPACK ${T}T ms`, `ORT ${T}T ms`,
+                      'ours/XNN', 'ours/ORT', 'target met?'],
+                     rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
+    lines.push('(medians; "speed-up of the mins": ours 1T fastest call / ours NT fastest call, the rounds where a second core was free)');
+    const ok = ev.filter((e) => !e.failed);
+    const big = ok.filter((e) => e.r.big && e.speedup != null);
+    const sum = ['', 'summary (threaded):'];
+    sum.push(`  big layers, >= ${THREAD_TARGETS.bigSpeedup}x our single-thread speed: ${big.filter((e) => e.speedup >= THREAD_TARGETS.bigSpeedup).length} of ${big.length} met` +
+             (big.length ? ` (speed-ups ${big.map((e) => `${e.r.id} ${fmt.ratio(e.speedup)}x`).join(', ')})` : ''));
+    for (const [k, name] of PEERS) {
+        const have = ok.filter((e) => e.peers.find((p) => p.k === k).ms != null);
+        const faster = have.filter((e) => e.ours < e.peers.find((p) => p.k === k).ms);
+        const slower = have.filter((e) => !faster.includes(e));
+        sum.push(`  faster than ${name} at ${T} threads: ${faster.length} of ${have.length}` +
+                 (slower.length ? `; slower: ${slower.map((e) => `${e.r.id} ${fmt.ratio(e.ours / e.peers.find((p) => p.k === k).ms)}`).join(', ')}` : ''));
+    }
+    const same = ok.map((e) => e.r.errPeer?.ours1).filter((x) => x != null);
+    if (same.length) sum.push(`  threaded vs single-thread output: worst ${fmt.err(Math.max(...same))} (0 = bit-identical)`);
+    sum.push(`  all threaded targets met: ${ok.length === ev.length && ok.every((e) => e.met === true) ? 'yes' : 'no'}`);
+    return [...lines, ...sum].join('\n');
+}
+
 export function formatReport(result, envInfo) {
     const ev = evaluate(result);
     const out = [header(result, envInfo), ''];
+    if (result.threads > 1) {
+        // The single-thread targets and the roofline (a one-thread ceiling) do not apply here.
+        out.push(formatThreaded(result), '');
+        out.push(detailsTable(ev));
+        return out.join('\n');
+    }
 
     const rows = ev.map((e) => {
         if (e.failed) return [e.r.id, '-', '-', '-', '-', '-', '-', '-', '-', '-', `FAILED: ${e.failed.slice(0, 60)}`, '-', '-'];
@@ -144,6 +217,15 @@ export function formatReport(result, envInfo) {
                    rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'r']));
     out.push('');
 
+    out.push(detailsTable(ev));
+    out.push('');
+    out.push(...summary(ev, result));
+    return out.join('\n');
+}
+
+// The details table (every engine's spread, paired ratios, warm-up) and the notes.
+function detailsTable(ev) {
+    const out = [];
     const det = ev.filter((e) => !e.failed).map((e) => {
         const { r } = e;
         const g = (k) => (r.engines[k] ? fmt.gf(gflops(r.macs, r.engines[k].median)) : '-');
@@ -164,8 +246,6 @@ export function formatReport(result, envInfo) {
         for (const [k, msg] of Object.entries(e.r.errors ?? {})) if (msg) out.push(`  note: ${e.r.id}: ${k}: ${msg}`);
         if (e.r.kernelNote) out.push(`  note: ${e.r.id}: our kernel: ${e.r.kernelNote}`);
     }
-    out.push('');
-    out.push(...summary(ev, result));
     return out.join('\n');
 }
 

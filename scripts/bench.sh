@@ -9,6 +9,8 @@
 #   scripts/bench.sh [node|browser|all] -- [options]  options go to both runners, e.g.
 #       -- --runs 21 --warmup-ms 2000 --layers conv64-64_64,dw32_128 --readback --json out.json
 #       (--json FILE: the browser run writes FILE with .browser before the extension)
+#   scripts/bench.sh browser -- --threads 2   the threaded table (Chromium, cross-origin isolated;
+#                                     needs build/wasm-threads from scripts/build.sh site)
 #   --no-build                        use build/wasm-bench as it is
 #   --no-setup                        skip scripts/setup.sh (it takes a second when all is there)
 #
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
         --no-build) build=0 ;;
         --no-setup) setup=0 ;;
         --) shift; pass=("$@"); break ;;
-        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
     shift
