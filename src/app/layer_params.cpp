@@ -30,6 +30,16 @@ void axes_slider(const char* label, Axes& v, int dims, int lo, int hi, bool spli
 
 bool checkbox(const char* label, bool& v, Edit& e) { return e.track(ImGui::Checkbox(label, &v)); }
 
+// Two numbers per axis, before / after (padding or cropping per side).
+void side_sliders(std::array<int64_t, 2 * kMaxAxes>& v, int dims, int hi, Edit& e, const std::string& hook) {
+    for (int a = 0; a < dims; ++a) {
+        int x[2] = {int(v[2 * a]), int(v[2 * a + 1])};
+        const char* label = dims == 1 ? "left / right" : a == 0 ? "top / bottom" : "left / right";
+        if (e.track(ImGui::SliderInt2(label, x, 0, hi))) v[2 * a] = clamp_geom(x[0]), v[2 * a + 1] = clamp_geom(x[1]);
+        hooks().record_frame(hook + (dims == 2 && a == 0 ? "_h" : "_w"));
+    }
+}
+
 void padding_editor(Layer& L, Edit& e, bool split, const std::string& hook) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
     e.track(choice_combo("##padkind", L.pad_kind));
@@ -51,11 +61,7 @@ void padding_editor(Layer& L, Edit& e, bool split, const std::string& hook) {
         L.pad = {p[0], p[0], p[1], p[1]};
         return;
     }
-    for (int a = 0; a < L.dims; ++a) {
-        int v[2] = {int(L.pad[2 * a]), int(L.pad[2 * a + 1])};
-        const char* label = L.dims == 1 ? "left / right" : a == 0 ? "top / bottom" : "left / right";
-        if (e.track(ImGui::SliderInt2(label, v, 0, 8))) L.pad[2 * a] = clamp_geom(v[0]), L.pad[2 * a + 1] = clamp_geom(v[1]);
-    }
+    side_sliders(L.pad, L.dims, 8, e, hook + "pad_sides");
 }
 
 void conv_params(Layer& L, Edit& e, bool split, const std::string& hook, const EmbedFlags& f) {
@@ -156,6 +162,12 @@ void edit_layer_params(Layer& L, Edit& e, bool split, const std::string& hook, c
         case Op::Upsample:
             upsample_params(L, e, split, hook, f);
             upsample_mode(L, e, f);
+            break;
+        case Op::Crop:
+            if (Gate g{f, "c"}) {
+                ImGui::TextDisabled("cells removed per side (x[..., t:H-b, l:W-r])");
+                side_sliders(L.crop, L.dims, 16, e, hook + "crop");
+            }
             break;
         case Op::LeakyReLU:
             if (Gate g{f, "slope"}) {

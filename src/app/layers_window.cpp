@@ -235,8 +235,10 @@ void App::draw_layers_window(Edit& e) {
             for (const Mismatch& m : session_.solve().mismatches)
                 if (m.up_layer == i) {
                     wrapped_colored(kColWarn, m.message);
-                    if (m.fixable && locked_change(flags_, session_.state(), session_.solve().fixed).empty()) {
-                        if (small_button(("set " + m.fix).c_str())) e.replace(session_.solve().fixed);
+                    // this mismatch's first fix, with the first fixes of the mismatches before it
+                    if (m.fixable && locked_change(flags_, session_.state(), m.fixes.front().result).empty()) {
+                        const std::string with = m.after_fixes ? " (and the fixes before)" : "";
+                        if (small_button((m.fixes.front().label + with).c_str())) e.replace(m.fixes.front().result);
                         hooks().record("L" + std::to_string(i + 1) + ".fix");
                     }
                 }

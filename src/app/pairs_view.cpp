@@ -2,7 +2,7 @@
 // page, below them on a phone; not in an embed): a bar per map whose
 // height is its size, and an arc under the bars from each downsampling layer's input to the output
 // of the upsampling layer that mirrors it: green when the size comes back, red when it does not,
-// with the solver's one-click fix. Pairs and fixes come from core's solver (solve_net), sizes from
+// with the solver's one-click fixes (output_padding, padding, a crop after the decoder, size). Pairs and fixes come from core's solver (solve_net), sizes from
 // net_info: nothing is re-derived here.
 #include <algorithm>
 #include <cmath>
@@ -62,34 +62,40 @@ void App::draw_pairs(Edit& e) {
             ImGui::SetTooltip("%s: %s", c == 0 ? "input" : ("layer " + std::to_string(c) + " (" + info.layers[size_t(c - 1)].name + ")").c_str(),
                               shape_text(maps[size_t(c)]).c_str());
     }
-    // Arcs: from the down layer's input (column down) to the up layer's output (column up + 1).
+    // Arcs: from the down layer's input (column down) to the compared output (column out + 1:
+    // the decoder's, or the crop's right after it).
     JsonWriter j;
     j.begin_array();
     int k = 0;
     for (const LayerPair& p : sr.pairs) {
-        if (p.up_layer + 1 >= n) continue;
-        const Dims want = spatial_of(maps[size_t(p.down_layer)]), got = spatial_of(maps[size_t(p.up_layer + 1)]);
+        if (p.out_layer + 1 >= n) continue;
+        const Dims want = spatial_of(maps[size_t(p.down_layer)]), got = spatial_of(maps[size_t(p.out_layer + 1)]);
         const bool ok = want == got;
         const ImU32 colr = ok ? kColOk : kColError;
         const float depth = font * (0.9f + 0.6f * float(k++ % 6));
-        const ImVec2 a(cx(p.down_layer), base + 2), b(cx(p.up_layer + 1), base + 2);
+        const ImVec2 a(cx(p.down_layer), base + 2), b(cx(p.out_layer + 1), base + 2);
         dl->AddBezierCubic(a, ImVec2(a.x, base + depth * 1.3f), ImVec2(b.x, base + depth * 1.3f), b, colr, 2.0f);
         dl->AddCircleFilled(a, 3, colr);
         dl->AddCircleFilled(b, 3, colr);
-        j.begin_object().key("down").value(p.down_layer + 1).key("up").value(p.up_layer + 1);
-        j.key("want").value(want).key("got").value(got).key("ok").value(ok).end_object();
+        j.begin_object().key("down").value(p.down_layer + 1).key("up").value(p.up_layer + 1).key("out").value(p.out_layer + 1);
+        j.key("want").value(want).key("got").value(got).key("ok").value(ok);
+        j.key("fixes").begin_array();
+        if (p.mismatch >= 0)
+            for (const PairFix& f : sr.mismatches[size_t(p.mismatch)].fixes) j.value(f.label);
+        j.end_array().end_object();
     }
     j.end_array();
     hooks().probes["pairs"] = j.str();
     const float lx = p0.x;
     dl->AddText(ImVec2(lx, p0.y + bars_h + arcs_h), kColDim, "bars: map sizes; arcs: the layer that undoes another");
 
-    // The pairs in words, a fix beside each that misses.
+    // The pairs in words, and every fix beside each that misses.
     for (const LayerPair& p : sr.pairs) {
-        if (p.up_layer + 1 >= n) continue;
-        const Dims want = spatial_of(maps[size_t(p.down_layer)]), got = spatial_of(maps[size_t(p.up_layer + 1)]);
-        const std::string pair = "layer " + std::to_string(p.up_layer + 1) + " (" + info.layers[size_t(p.up_layer)].name +
-                                 ") undoes layer " + std::to_string(p.down_layer + 1) + " (" + info.layers[size_t(p.down_layer)].name + ")";
+        if (p.out_layer + 1 >= n) continue;
+        const Dims want = spatial_of(maps[size_t(p.down_layer)]), got = spatial_of(maps[size_t(p.out_layer + 1)]);
+        std::string pair = "layer " + std::to_string(p.up_layer + 1) + " (" + info.layers[size_t(p.up_layer)].name + ")";
+        if (p.out_layer != p.up_layer) pair += " with layer " + std::to_string(p.out_layer + 1) + " (" + info.layers[size_t(p.out_layer)].name + ")";
+        pair += " undoes layer " + std::to_string(p.down_layer + 1) + " (" + info.layers[size_t(p.down_layer)].name + ")";
         if (want == got) {
             wrapped_colored(kColOk, pair + ": " + shape_text(want) + " comes back.");
             continue;
@@ -101,14 +107,26 @@ void App::draw_pairs(Edit& e) {
             wrapped_colored(kColWarn, m.message);
             continue;
         }
-        // This pair's fix alone: the solver's fixed layer (computed after the fixes of the pairs
-        // before it, so the first miss is exact and the others assume those applied).
-        State one = st;
-        one.net[size_t(p.up_layer)] = sr.fixed.net[size_t(p.up_layer)];
-        if (!locked_change(flags_, st, one).empty()) continue;
+        // Each fix is the whole state it leaves: computed after the first fix of every pair above
+        // that misses, so it is right for the whole stack; the label says when it includes those.
+        const std::string with = m.after_fixes == 0 ? ""
+                                 : m.after_fixes == 1 ? " (and the first fix above)"
+                                                      : " (and the first fix of the " + std::to_string(m.after_fixes) + " pairs above)";
         ImGui::PushID(p.up_layer);
-        if (small_button(("set " + m.fix + " on layer " + std::to_string(p.up_layer + 1)).c_str())) e.replace(one);
-        hooks().record("pair_fix_" + std::to_string(p.up_layer + 1));
+        bool first = true;
+        for (const PairFix& f : m.fixes) {
+            if (!locked_change(flags_, st, f.result).empty()) continue;
+            const std::string label = f.label + with;
+            // side by side while they fit, else on the next line
+            const float w = ImGui::CalcTextSize(label.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x;
+            if (!first) {
+                ImGui::SameLine();
+                if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+            }
+            first = false;
+            if (small_button(label)) e.replace(f.result);
+            hooks().record("pair_fix_" + std::to_string(p.up_layer + 1) + "_" + fix_kind_name(f.kind));
+        }
         ImGui::PopID();
     }
     if (sr.mismatches.size() > 1 && locked_change(flags_, st, sr.fixed).empty()) {

@@ -123,7 +123,7 @@ void App::draw_status_line(Edit& e) {
             const Mismatch& m = sr.mismatches.front();
             // The fix first on a narrow screen, so it stays on screen; after the message otherwise.
             const bool fix = m.fixable && locked_change(flags_, session_.state(), sr.fixed).empty();
-            const std::string label = sr.mismatches.size() == 1 ? "Fix: set " + m.fix
+            const std::string label = sr.mismatches.size() == 1 ? (m.fixable ? "Fix: " + m.fixes.front().label : "")
                                                                 : "Fix all " + std::to_string(sr.mismatches.size());
             auto fix_button = [&] {
                 if (small_button(label.c_str())) e.replace(sr.fixed);

@@ -146,32 +146,42 @@ struct LayerParser {
             return {};
         }
         const std::string words = choice_names(choices<PadKind>(), "/", "/", size_t(PadKind::Same));
-        const std::string expect = (L.dims == 1 ? "a whole number, left:right, or " : "a whole number, HxW, top:bottom x left:right, or ") + words;
+        if (auto st = per_side("p", v, L.pad, words); !st) return st;
+        L.pad_kind = PadKind::Explicit;
+        return {};
+    }
+
+    // Amounts per side (padding, cropping): "2" = every side, "1x2" per axis, "1:2" = before:after
+    // of an axis, "1:2x0:3" both. `words`: what else the key takes, for the message ("" none).
+    Status per_side(const std::string& key, std::string_view v, std::array<int64_t, 2 * kMaxAxes>& dst,
+                    const std::string& words) {
+        const std::string expect = (L.dims == 1 ? std::string("a whole number, left:right")
+                                                : std::string("a whole number, HxW, top:bottom x left:right")) +
+                                   (words.empty() ? "" : ", or " + words);
         if (beyond(v, CodecLimits::max_geometry))
-            return Status::error(where + ": p=" + std::string(v) + " is out of range (at most " +
+            return Status::error(where + ": " + key + "=" + std::string(v) + " is out of range (at most " +
                                  std::to_string(CodecLimits::max_geometry) + ")");
         auto parts = split(v, 'x');
-        if (parts.empty() || static_cast<int>(parts.size()) > axes()) return bad("p", v, expect);
-        std::array<int64_t, 2 * kMaxAxes> pad{0, 0, 0, 0};
+        if (parts.empty() || static_cast<int>(parts.size()) > axes()) return bad(key, v, expect);
+        std::array<int64_t, 2 * kMaxAxes> out{0, 0, 0, 0};
         for (size_t a = 0; a < parts.size(); ++a) {
-            auto ends = split(parts[a], ':');  // "2" = both sides, "1:2" = before:after
-            if (ends.size() > 2) return bad("p", v, expect);
+            auto ends = split(parts[a], ':');
+            if (ends.size() > 2) return bad(key, v, expect);
             int64_t e[2] = {0, 0};
             for (size_t i = 0; i < ends.size(); ++i) {
-                if (!parse_int(ends[i], e[i])) return bad("p", v, expect);
+                if (!parse_int(ends[i], e[i])) return bad(key, v, expect);
                 if (std::llabs(e[i]) > CodecLimits::max_geometry)
-                    return Status::error(where + ": p=" + std::string(v) + " is out of range");
+                    return Status::error(where + ": " + key + "=" + std::string(v) + " is out of range");
             }
-            pad[2 * a] = e[0];
-            pad[2 * a + 1] = ends.size() == 2 ? e[1] : e[0];
+            out[2 * a] = e[0];
+            out[2 * a + 1] = ends.size() == 2 ? e[1] : e[0];
         }
         if (parts.size() == 1)
             for (int a = 1; a < axes(); ++a) {
-                pad[2 * a] = pad[0];
-                pad[2 * a + 1] = pad[1];
+                out[2 * a] = out[0];
+                out[2 * a + 1] = out[1];
             }
-        L.pad_kind = PadKind::Explicit;
-        L.pad = pad;
+        dst = out;
         return {};
     }
 
@@ -212,6 +222,7 @@ struct LayerParser {
         if (key == "d") return axes_value(key, v, L.dilation, -CodecLimits::max_geometry);
         if (key == "op") return axes_value(key, v, L.output_padding, -CodecLimits::max_geometry);
         if (key == "p") return padding_value(v);
+        if (key == "c") return per_side(key, v, L.crop, "");
         if (key == "g") {
             int64_t x;
             if (!parse_int(v, x) || std::llabs(x) > CodecLimits::max_channels) return bad(key, v, "a whole number");
@@ -519,17 +530,22 @@ bool axes_equal(const Layer& L, const Axes& a, int64_t v) {
     return true;
 }
 
+// "1", "1x2" or "0:1x2:3": amounts per side (padding, cropping), as short as they read back.
+std::string per_side_text(const Layer& L, const std::array<int64_t, 2 * kMaxAxes>& v) {
+    const int n = print_axes_count(L);
+    bool symmetric = true;
+    for (int a = 0; a < kMaxAxes; ++a) symmetric &= v[2 * a] == v[2 * a + 1];
+    if (symmetric) return axes_text(L, Axes{v[0], v[2]});
+    const bool same_axes = n == 1 || (v[0] == v[2] && v[1] == v[3]);  // "0:1" stands for every axis
+    std::string s;
+    for (int a = 0; a < (same_axes ? 1 : n); ++a)
+        s += (a ? "x" : "") + std::to_string(v[2 * a]) + ":" + std::to_string(v[2 * a + 1]);
+    return s;
+}
+
 std::string padding_text(const Layer& L) {
     if (L.pad_kind != PadKind::Explicit) return choice_name(L.pad_kind);
-    const int n = print_axes_count(L);
-    if (L.pad_symmetric()) {
-        Axes per{L.pad[0], L.pad[2]};
-        return axes_text(L, per);
-    }
-    std::string s;
-    for (int a = 0; a < n; ++a)
-        s += (a ? "x" : "") + std::to_string(L.pad[2 * a]) + ":" + std::to_string(L.pad[2 * a + 1]);
-    return s;
+    return per_side_text(L, L.pad);
 }
 
 std::string values_text(const std::vector<float>& v) {
@@ -583,6 +599,7 @@ std::string print_layer(const Layer& L) {
         if (L.mode != UpMode::Nearest) add("mode", up_mode_name(L.mode));
         if (L.align_corners >= 0) add("ac", std::to_string(L.align_corners));
     }
+    if (L.op == Op::Crop) add("c", per_side_text(L, L.crop));
     if (L.op == Op::LeakyReLU && L.negative_slope != 0.01) add("slope", format_double(L.negative_slope));
 
     std::string s = op_name(L.op, L.dims);

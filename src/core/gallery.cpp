@@ -83,7 +83,7 @@ std::vector<GalleryEntry> build() {
         const SolveReport r = solve_net(*st);
         std::string fix, why;
         for (const Mismatch& m : r.mismatches) {
-            fix += (fix.empty() ? "" : ", ") + std::string("layer ") + std::to_string(m.up_layer + 1) + " " + m.fix;
+            if (m.fixable) fix += (fix.empty() ? "" : ", ") + m.fixes.front().label;
             why += (why.empty() ? "" : " ") + m.message;
         }
         out.push_back({std::string(t.id) + "-fixed", t.group, std::string(t.title) + ": the fix (" + fix + ")", why,

@@ -9,7 +9,7 @@
 
 namespace cp {
 
-enum class Op : uint8_t { Conv, ConvT, MaxPool, AvgPool, Upsample, ReLU, LeakyReLU, Sigmoid, Tanh };
+enum class Op : uint8_t { Conv, ConvT, MaxPool, AvgPool, Upsample, Crop, ReLU, LeakyReLU, Sigmoid, Tanh };
 enum class PadKind : uint8_t { Explicit, Same, Valid, Full, TfSame };
 enum class PadMode : uint8_t { Zeros, Reflect, Replicate, Circular };
 enum class UpMode : uint8_t { Nearest, Linear, Bilinear };
@@ -61,6 +61,10 @@ struct Layer {
     Axes size{0, 0};
     UpMode mode = UpMode::Nearest;
     int8_t align_corners = -1;  // -1: not given (PyTorch's None), 0, 1
+
+    // Crop: cells removed per side, as Keras' Cropping1D/2D takes them (PyTorch: the slice
+    // x[..., t:H-b, l:W-r]). crop[2*axis] = before (top/left), crop[2*axis+1] = after.
+    std::array<int64_t, 2 * kMaxAxes> crop{0, 0, 0, 0};
 
     // LeakyReLU
     double negative_slope = 0.01;

@@ -22,6 +22,8 @@ constexpr LayerType kLayerTypes[] = {
      "the mean of each window; s defaults to k"},
     {Op::Upsample, {"upsample", "upsample"}, {"Upsample", "Upsample"}, {"", ""}, "scale,size,mode,ac", "scale=2",
      "resize by scale or to size (exactly one of them)"},
+    {Op::Crop, {"crop1d", "crop2d"}, {"Crop1d", "Crop2d"}, {"cropping1d", "cropping2d"}, "c", "c=1",
+     "remove c cells from each side (PyTorch: slicing x[..., t:H-b, l:W-r]; Keras: Cropping1D/2D)"},
     {Op::ReLU, {"relu", "relu"}, {"ReLU", "ReLU"}, {"", ""}, "", "", "max(x, 0)"},
     {Op::LeakyReLU, {"leakyrelu", "leakyrelu"}, {"LeakyReLU", "LeakyReLU"}, {"leaky_relu", "leaky_relu"}, "slope",
      "", "x, or slope*x below 0"},
@@ -51,6 +53,7 @@ constexpr ArgSpec kLayerArgs[] = {
     {"size", "size", "", "upsample: the output size, `64` or `64x48`"},
     {"mode", "mode", "", "upsample mode (below); default `nearest`"},
     {"ac", "align_corners", "", "upsample: align corners, 1/0; default not given (PyTorch's None)"},
+    {"c", "cropping", "crop", "crop: cells removed per side, `1`, `HxW` or `top:bottom x left:right` (Keras' cropping); default 0"},
     {"slope", "negative_slope", "", "leakyrelu: the slope below 0; default 0.01"},
 };
 

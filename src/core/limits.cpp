@@ -32,7 +32,7 @@ int64_t layer_kept_bytes(const LayerInfo& info) {
 }
 
 int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
-    if (L.is_activation() || info.in.size() < 3) return 0;
+    if (L.is_activation() || L.op == Op::Crop || info.in.size() < 3) return 0;  // no padded copy
     // The padded copy of one batch item the kernels slide over, with room for column margins
     // and stride phases; a transposed conv's buffers also hold a kernel's reach around the input.
     int64_t floats = info.in[1];

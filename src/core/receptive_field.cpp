@@ -29,7 +29,7 @@ AxisRule axis_rule(const Layer& L, const LayerInfo& info, int a) {
     AxisRule r;
     r.op = L.op;
     r.in = info.in[size_t(2 + a)], r.out = info.out[size_t(2 + a)];
-    if (L.has_weights() || L.is_pool()) {
+    if (L.has_weights() || L.is_pool() || L.op == Op::Crop) {
         const AxisInfo& x = info.axis[size_t(a)];
         r.k = x.kernel, r.s = x.stride, r.d = x.dilation, r.pb = x.pad_before, r.pa = x.pad_after;
         if (L.op == Op::Conv) r.mode = L.padding_mode;
@@ -78,6 +78,7 @@ void for_taps(const AxisRule& r, int64_t o, F&& f) {
                 if (t.l1 != 0 && t.i1 != t.i0) f(t.i1, t.i1);
             }
             return;
+        case Op::Crop: f(o - r.pb, o - r.pb); return;  // pb = minus the cells cropped before
         // Activations: cell to cell. Every op is listed (no default), so a new layer type does
         // not compile here (-Wswitch) until its index rule is written.
         case Op::ReLU:
@@ -165,6 +166,9 @@ std::string via_text(const Layer& L, const AxisRule& r, const char* axis, const 
                                          " - 0.5 and the next cell";
             }
             t += ": " + (in.first < 0 ? std::string("none") : span_text(in.first, in.last));
+            break;
+        case Op::Crop:
+            t += "o + " + n2s(-r.pb) + " (the crop's first kept cell): " + span_text(in.first, in.last);
             break;
         default: t += "the same cells"; break;
     }

@@ -101,6 +101,14 @@ std::string shapes_json(const State& state, const NetInfo& info, const SolveRepo
         j.key("up_layer").value(m.up_layer + 1).key("down_layer").value(m.down_layer + 1);
         j.key("got").value(m.got).key("want").value(m.want);
         j.key("fixable").value(m.fixable).key("fix").value(m.fix).key("message").value(m.message);
+        // every fix, each with the whole state it leaves (after the first fix of the
+        // `after_fixes` mismatches before it)
+        j.key("after_fixes").value(m.after_fixes).key("fixes").begin_array();
+        for (const PairFix& f : m.fixes) {
+            j.begin_object().key("kind").value(fix_kind_name(f.kind)).key("change").value(f.change);
+            j.key("label").value(f.label).key("state").value(print_state(f.result)).end_object();
+        }
+        j.end_array();
         j.end_object();
     }
     j.end_array();

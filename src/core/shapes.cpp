@@ -9,6 +9,7 @@
 // [SECTION] convT       - ConvTranspose1d/2d
 // [SECTION] pools       - MaxPool/AvgPool 1d/2d
 // [SECTION] upsample
+// [SECTION] crop
 // [SECTION] net
 #include "core/shapes.hpp"
 
@@ -745,6 +746,48 @@ Status upsample_info(const Layer& L, const Dims& in, LayerInfo& info) {
     return info.status;
 }
 
+// [SECTION] crop -------------------------------------------------------------------------
+
+// PyTorch has no crop module: code slices, x[..., t:H-b, l:W-r]. A slice past the end would give
+// an empty tensor (and the next layer an obscure error), so convplay says it here, in the words
+// PyTorch's pools use for an output that comes out too small.
+Status crop_info(const Layer& L, const Dims& in, LayerInfo& info) {
+    const int axes = static_cast<int>(in.size()) - 2;
+    const std::string cls = torch_class_name(L.op, L.dims);
+    for (int a = 0; a < axes; ++a)
+        if (L.crop[2 * a] < 0 || L.crop[2 * a + 1] < 0)
+            return fail(info, cls + ": cropping must be non-negative, but got " + std::to_string(L.crop[2 * a]) + ":" +
+                                  std::to_string(L.crop[2 * a + 1]) + " along " + axis_label(axes, a),
+                        "c is the number of cells removed from each side");
+    info.axes = axes;
+    for (int a = 0; a < axes; ++a) {
+        AxisInfo& x = info.axis[a];
+        x.in = in[2 + a];
+        x.out = x.in - L.crop[2 * a] - L.crop[2 * a + 1];
+        // A crop is a 1-tap window over negative padding: output o reads input o + before.
+        x.pad_before = -L.crop[2 * a], x.pad_after = -L.crop[2 * a + 1];
+        x.formula = std::string(axis_label(axes, a)) + ": " + std::to_string(x.in) + " - " +
+                    std::to_string(L.crop[2 * a]) + " - " + std::to_string(L.crop[2 * a + 1]) + " = " +
+                    std::to_string(x.out);
+    }
+    for (int a = 0; a < axes; ++a)
+        if (info.axis[a].out < 1) {
+            std::string given = std::to_string(in[1]), calc = given;
+            for (int b = 0; b < axes; ++b) {
+                given += "x" + std::to_string(info.axis[b].in);
+                calc += "x" + std::to_string(info.axis[b].out);
+            }
+            return fail(info, "Given input size: (" + given + "). Calculated output size: (" + calc +
+                                  "). Output size is too small",
+                        std::string("the crop removes every cell along ") + axis_label(axes, a) + " (" +
+                            info.axis[a].formula.substr(3) + "): lower c");
+        }
+    finish_shape(info, in[1]);
+    info.in_channels = in[1];
+    info.formula_general = "out = in - before - after";
+    return info.status;
+}
+
 }  // namespace
 
 // [SECTION] net ----------------------------------------------------------------------------
@@ -768,6 +811,7 @@ LayerInfo layer_info(const Layer& L, const Dims& in, int index) {
         case Op::MaxPool:
         case Op::AvgPool: pool_info(L, in, info); break;
         case Op::Upsample: upsample_info(L, in, info); break;
+        case Op::Crop: crop_info(L, in, info); break;
         case Op::ReLU:
         case Op::LeakyReLU:
         case Op::Sigmoid:

@@ -320,6 +320,7 @@ std::vector<KLayer> describe(const ExportModel& m) {
             case Op::MaxPool:
             case Op::AvgPool: pool_layers(out, L, info, n); break;
             case Op::Upsample: upsample_layers(out, L, info, n); break;
+            case Op::Crop: pad_and_crop(out, n, info.axes, info_sides(info), ""); break;  // Cropping1D/2D
             case Op::ReLU: out.push_back(Builder(n, 2, "ReLU").done()); break;
             case Op::LeakyReLU: {
                 const std::string a = python_double(L.negative_slope);

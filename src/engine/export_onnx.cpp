@@ -268,6 +268,16 @@ Result<std::string> add_layer(Graph& g, const std::string& x, const Layer& L, co
             if (axes == 1) out = g.node("Squeeze", {out, g.int64s("axes", {2})}, {}, doc + ": back to 1-d");
             return out;
         }
+        case Op::Crop: {
+            // x[..., t:H-b, l:W-r]: Slice with the kept range of each spatial axis
+            std::vector<int64_t> starts, ends, ax;
+            for (int a = 0; a < axes; ++a) {
+                starts.push_back(-info.axis[a].pad_before);
+                ends.push_back(info.axis[a].in + info.axis[a].pad_after);
+                ax.push_back(2 + a);
+            }
+            return g.node("Slice", {x, g.int64s("starts", starts), g.int64s("ends", ends), g.int64s("axes", ax)}, {}, doc);
+        }
         case Op::ReLU: return g.node("Relu", {x}, {}, doc);
         case Op::LeakyReLU:
             return g.node("LeakyRelu", {x}, {attr_float("alpha", static_cast<float>(L.negative_slope))}, doc);

@@ -135,6 +135,13 @@ std::string layer_module(const Layer& L, const LayerInfo& info) {
         case Op::MaxPool:
         case Op::AvgPool: return pool_module(L, info);
         case Op::Upsample: return upsample_module(L, info);
+        case Op::Crop: {
+            std::string sides;
+            for (int a = 0; a < info.axes; ++a)
+                sides += std::string(a ? ", " : "") + "(" + std::to_string(-info.axis[a].pad_before) + ", " +
+                         std::to_string(-info.axis[a].pad_after) + ")";
+            return "Crop(" + sides + ")";
+        }
         case Op::ReLU: return "nn.ReLU()";
         case Op::LeakyReLU: return "nn.LeakyReLU(negative_slope=" + python_double(L.negative_slope) + ")";
         case Op::Sigmoid: return "nn.Sigmoid()";
@@ -167,7 +174,7 @@ std::string padding_comment(const Layer& L, const LayerInfo& info) {
 
 std::string export_pytorch(const ExportModel& m) {
     const State& s = m.state;
-    bool needs_pad_class = false, needs_blob = m.input.data.size() > kLiteralMax;
+    bool needs_pad_class = false, needs_crop_class = false, needs_blob = m.input.data.size() > kLiteralMax;
     std::ostringstream layers, weights;
     for (size_t i = 0; i < s.net.size(); ++i) {
         const Layer& L = s.net[i];
@@ -178,6 +185,7 @@ std::string export_pytorch(const ExportModel& m) {
         if (auto c = padding_comment(L, info); !c.empty()) layers << "    # " << c << "\n";
         if (needs_pad_module(L)) layers << "    (\"" << name << "_pad\", " << pad_module(L, info, needs_pad_class) << "),\n";
         layers << "    (\"" << name << "\", " << layer_module(L, info) << "),\n";
+        needs_crop_class |= L.op == Op::Crop;
         if (!L.has_weights()) continue;
         const LayerWeights& w = m.weights[i];
         const char* origin = !L.weight_values.empty()       ? "explicit values (wv)"
@@ -214,6 +222,19 @@ std::string export_pytorch(const ExportModel& m) {
              "        return F.pad(x, self.pad, mode=self.mode)\n\n"
              "    def extra_repr(self):\n"
              "        return f\"{self.pad}, mode={self.mode!r}\"\n";
+    if (needs_crop_class)
+        o << "\n\nclass Crop(nn.Module):\n"
+             "    \"\"\"Removes cells from each side, as code slices: Crop((top, bottom), (left, right)) is\n"
+             "    x[..., top:H-bottom, left:W-right] (Keras' Cropping2D); PyTorch has no crop module.\"\"\"\n\n"
+             "    def __init__(self, *sides):\n"
+             "        super().__init__()\n"
+             "        self.sides = sides\n\n"
+             "    def forward(self, x):\n"
+             "        first = x.dim() - len(self.sides)\n"
+             "        index = [slice(b, x.shape[first + a] - e) for a, (b, e) in enumerate(self.sides)]\n"
+             "        return x[(Ellipsis, *index)]\n\n"
+             "    def extra_repr(self):\n"
+             "        return \", \".join(map(str, self.sides))\n";
     o << "\n\nmodel = nn.Sequential(OrderedDict([\n" << layers.str() << "]))\n";
     if (!weights.str().empty())
         o << "\n# The weights convplay computes with, value for value.\nwith torch.no_grad():\n" << weights.str();

@@ -149,6 +149,13 @@ void upsample_linear(const Geom& g, bool align_corners, double scale_h, double s
     }
 }
 
+void crop2d(const Geom& g, const float* x, float* y) {
+    for (int64_t nc = 0; nc < g.N * g.C_in; ++nc)
+        for (int64_t oy = 0; oy < g.OH; ++oy)
+            for (int64_t ox = 0; ox < g.OW; ++ox)
+                y[(nc * g.OH + oy) * g.OW + ox] = x[(nc * g.H + oy - g.pt) * g.W + ox - g.pl];
+}
+
 void activation(Act act, float slope, int64_t n, const float* x, float* y) {
     for (int64_t i = 0; i < n; ++i) {
         const float v = x[i];
@@ -187,6 +194,7 @@ public:
             case Op::MaxPool: return "ref::max_pool2d";
             case Op::AvgPool: return "ref::avg_pool2d";
             case Op::Upsample: return L_.mode == UpMode::Nearest ? "ref::upsample_nearest" : "ref::upsample_linear";
+            case Op::Crop: return "ref::crop2d";
             default: return "ref::activation";
         }
     }
@@ -204,6 +212,7 @@ public:
                 else ref::upsample_linear(g_, L_.align_corners == 1, r.scale_h, r.scale_w, in, out);
                 break;
             }
+            case Op::Crop: ref::crop2d(g_, in, out); break;
             default: {
                 const ref::Act act = L_.op == Op::ReLU        ? ref::Act::ReLU
                                      : L_.op == Op::LeakyReLU ? ref::Act::LeakyReLU

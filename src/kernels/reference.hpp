@@ -26,6 +26,9 @@ void avg_pool2d(const Geom& g, bool count_include_pad, const float* x, float* y)
 void upsample_nearest(const Geom& g, double scale_h, double scale_w, bool channels_last, const float* x, float* y);
 void upsample_linear(const Geom& g, bool align_corners, double scale_h, double scale_w, const float* x, float* y);
 
+// y = x[..., pt:pt+OH, pl:pl+OW] (a crop: g.pt, g.pl are minus the cells removed before).
+void crop2d(const Geom& g, const float* x, float* y);
+
 enum class Act { ReLU, LeakyReLU, Sigmoid, Tanh };
 void activation(Act act, float slope, int64_t n, const float* x, float* y);
 

@@ -24,12 +24,13 @@ std::unique_ptr<LayerKernel> select_kernel(const KernelRequest& req) {
             case Op::Sigmoid:
             case Op::Tanh:
                 return make_activation_simd(req.layer->op, float(req.layer->negative_slope), g.N * g.C_in * g.H * g.W);
-            default: break;  // upsample (gathers with no regular vector shape) and any op without one yet
+            default: break;  // upsample (gathers with no regular vector shape), crop (a copy) and any op without one yet
         }
     }
     auto k = make_reference_kernel(req);
     k->set_note(req.reference_only                   ? "reference kernels requested"
                 : req.layer->op == Op::Upsample      ? "no SIMD kernel for upsampling: the reference kernel runs (memory-bound gather)"
+                : req.layer->op == Op::Crop          ? "a crop is a copy: the reference kernel runs"
                                                      : "no SIMD kernel for this layer type: the reference kernel runs");
     return k;
 }

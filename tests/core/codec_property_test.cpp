@@ -10,11 +10,11 @@ namespace {
 cp::Layer random_layer(std::mt19937& r, int dims) {
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(r); };
     cp::Layer L;
-    const int kind = pick(0, 8);
-    const cp::Op ops[] = {cp::Op::Conv,    cp::Op::ConvT,     cp::Op::MaxPool, cp::Op::AvgPool, cp::Op::Upsample,
-                          cp::Op::ReLU,    cp::Op::LeakyReLU, cp::Op::Sigmoid, cp::Op::Tanh};
+    const int kind = pick(0, 9);
+    const cp::Op ops[] = {cp::Op::Conv, cp::Op::ConvT,     cp::Op::MaxPool, cp::Op::AvgPool, cp::Op::Upsample,
+                          cp::Op::Crop, cp::Op::ReLU,      cp::Op::LeakyReLU, cp::Op::Sigmoid, cp::Op::Tanh};
     L.op = ops[kind];
-    L.dims = (L.has_weights() || L.is_pool()) ? dims : 0;
+    L.dims = (L.has_weights() || L.is_pool() || L.op == cp::Op::Crop) ? dims : 0;
     const int axes = dims;
     auto axes_of = [&](int lo, int hi, int64_t unused = 1) {  // unused axes keep their default
         cp::Axes a{unused, unused};
@@ -65,6 +65,11 @@ cp::Layer random_layer(std::mt19937& r, int dims) {
         L.mode = static_cast<cp::UpMode>(pick(0, 2));
         L.align_corners = static_cast<int8_t>(pick(-1, 1));
     }
+    if (L.op == cp::Op::Crop)
+        for (int a = 0; a < axes; ++a) {
+            L.crop[2 * a] = pick(-1, 5);
+            L.crop[2 * a + 1] = pick(0, 1) ? L.crop[2 * a] : pick(0, 5);
+        }
     if (L.op == cp::Op::LeakyReLU) L.negative_slope = pick(0, 100) / 37.0;
     return L;
 }

@@ -56,6 +56,12 @@ GALLERY = [
     # a deeper encoder-decoder with a pool and an upsample, batch 3
     "v=1&in=1x32x24&n=3&img=text&net=conv2d(out=8,k=3,p=1,pm=replicate);relu;maxpool2d(k=2);"
     "conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=8,k=4,s=2,p=1);relu;upsample(scale=2,mode=bilinear);conv2d(out=1,k=1)",
+    # crops: after a decoder that overshoots (2-d, two levels, 1-d), after an upsample, batch 2
+    "v=1&in=3x45x45&img=photo&net=conv2d(out=8,k=3,s=2);relu;convT2d(out=3,k=4,s=2);crop2d(c=0:1)",
+    "v=1&in=2x33x31&img=checker&net=conv2d(out=4,k=3,s=2,p=1);conv2d(out=8,k=3,s=2,p=1);convT2d(out=4,k=4,s=2);"
+    "crop2d(c=1:2x1:1);tanh;convT2d(out=2,k=3,s=2);crop2d(c=1)",
+    "v=1&in=2x41&img=sine&net=conv1d(out=3,k=4,s=2);convT1d(out=2,k=5,s=2);crop1d(c=1:2)",
+    "v=1&in=1x10x9&n=2&img=noise&net=maxpool2d(k=2);upsample(scale=3);crop2d(c=2:3x0:1)",
     # an uploaded image: the export uses a random stand-in (values are not compared)
     "v=1&in=3x16x16&img=upload&net=conv2d(out=4,k=3,s=2,p=1);relu",
 ]

@@ -15,9 +15,9 @@ inline void gen_axes(ByteReader& r, Axes& a, int64_t usual, int64_t lo, int64_t 
 
 inline Layer gen_layer(ByteReader& r, int input_dims) {
     Layer L;
-    L.op = r.pick({Op::Conv, Op::ConvT, Op::MaxPool, Op::AvgPool, Op::Upsample, Op::ReLU, Op::LeakyReLU,
+    L.op = r.pick({Op::Conv, Op::ConvT, Op::MaxPool, Op::AvgPool, Op::Upsample, Op::Crop, Op::ReLU, Op::LeakyReLU,
                    Op::Sigmoid, Op::Tanh});
-    const bool spatial_op = L.has_weights() || L.is_pool();
+    const bool spatial_op = L.has_weights() || L.is_pool() || L.op == Op::Crop;
     // Mostly the input's rank; sometimes the other one (a rank mismatch is an error to report).
     L.dims = spatial_op ? (r.byte() % 8 == 0 ? 3 - input_dims : input_dims) : 0;
     const int axes = L.dims == 0 ? kMaxAxes : L.dims;
@@ -26,7 +26,12 @@ inline Layer gen_layer(ByteReader& r, int input_dims) {
         if (axes == 1) a[1] = L.op == Op::ConvT && &a == &L.output_padding ? 0 : 1;
     };
     const int64_t G = Lim::max_geometry, C = Lim::max_channels;
-    if (spatial_op) {
+    if (L.op == Op::Crop) {
+        for (int a = 0; a < axes; ++a) {
+            L.crop[2 * a] = r.mostly(1, -Lim::max_geometry, Lim::max_geometry);
+            L.crop[2 * a + 1] = r.flag() ? L.crop[2 * a] : r.mostly(0, -Lim::max_geometry, Lim::max_geometry);
+        }
+    } else if (spatial_op) {
         axes_of(L.kernel, r.edgy(1, G), -G, G);
         axes_of(L.stride, r.edgy(1, 8), -G, G);
         axes_of(L.dilation, 1, -G, G);

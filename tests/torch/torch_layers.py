@@ -11,7 +11,7 @@ a validator: it accepts what the doc describes and raises ValueError on anything
 does not enforce the size limits.
 
 Layer dicts are normalised: {"op": "conv"|"convT"|"maxpool"|"avgpool"|"upsample"|"relu"|
-"leakyrelu"|"sigmoid"|"tanh", "name": canonical name, "dims": 1|2|None, ...arguments under
+"leakyrelu"|"sigmoid"|"tanh"|"crop", "name": canonical name, "dims": 1|2|None, ...arguments under
 their short names...}.
 """
 
@@ -40,6 +40,8 @@ _LAYER_NAMES = {
     "tanh": ("tanh", None), "Tanh": ("tanh", None),
     "leakyrelu": ("leakyrelu", None), "LeakyReLU": ("leakyrelu", None),
     "leaky_relu": ("leakyrelu", None),
+    "crop1d": ("crop", 1), "Crop1d": ("crop", 1), "cropping1d": ("crop", 1),
+    "crop2d": ("crop", 2), "Crop2d": ("crop", 2), "cropping2d": ("crop", 2),
 }
 
 _CANONICAL = {
@@ -47,14 +49,14 @@ _CANONICAL = {
     ("convT", 2): "convT2d", ("maxpool", 1): "maxpool1d", ("maxpool", 2): "maxpool2d",
     ("avgpool", 1): "avgpool1d", ("avgpool", 2): "avgpool2d", ("upsample", None): "upsample",
     ("relu", None): "relu", ("sigmoid", None): "sigmoid", ("tanh", None): "tanh",
-    ("leakyrelu", None): "leakyrelu",
+    ("leakyrelu", None): "leakyrelu", ("crop", 1): "crop1d", ("crop", 2): "crop2d",
 }
 
 _LONG_ARGS = {
     "out_channels": "out", "kernel_size": "k", "padding": "p", "output_padding": "op",
     "padding_mode": "pm", "ceil_mode": "ceil", "count_include_pad": "cip",
     "scale_factor": "scale", "align_corners": "ac", "negative_slope": "slope",
-    "in_channels": "in", "stride": "s", "dilation": "d", "groups": "g",
+    "in_channels": "in", "cropping": "c", "crop": "c", "stride": "s", "dilation": "d", "groups": "g",
 }
 
 _ALLOWED = {
@@ -65,6 +67,7 @@ _ALLOWED = {
     "upsample": {"scale", "size", "mode", "ac"},
     "relu": set(), "sigmoid": set(), "tanh": set(),
     "leakyrelu": {"slope"},
+    "crop": {"c"},
 }
 
 
@@ -102,6 +105,8 @@ def _padding(text, dims):
         return ("word", text)
     if ":" in text:
         axes = text.split("x")
+        if len(axes) == 1:
+            axes = axes * dims  # "1:2" is every axis
         if len(axes) != dims:
             raise ValueError(f"per-side padding needs {dims} axes: {text!r}")
         sides = []
@@ -179,6 +184,11 @@ def _parse_layer(text, index):
         L["ac"] = _bool(raw["ac"]) if "ac" in raw else None
     elif op == "leakyrelu":
         L["slope"] = float(raw.get("slope", "0.01"))
+    elif op == "crop":
+        kind, pv = _padding(raw.get("c", "0"), dims)
+        if kind == "word":
+            raise ValueError(f"layer {index} ({name}): c takes numbers only")
+        L["c"] = pv if kind == "sides" else tuple((v, v) for v in pv)
     return L
 
 
@@ -243,6 +253,34 @@ class Layer:
         if self.pre is not None:
             x = self.pre(x)
         return self.module(x)
+
+
+class Crop(nn.Module):
+    """A crop as PyTorch code writes it, a slice: x[..., t:H-b, l:W-r] (`sides` = ((t, b), (l, r))
+    or ((l, r),)).  PyTorch has no crop module and a slice never fails: a negative amount would
+    count from the other end and an empty slice would give an empty tensor.  convplay refuses
+    both, in the words below; they are convplay's, written after PyTorch's pools ("Output size
+    is too small")."""
+
+    def __init__(self, sides, dims):
+        super().__init__()
+        self.sides, self.dims = sides, dims
+
+    def forward(self, x):
+        axes = len(self.sides)
+        names = ["L"] if axes == 1 else ["H", "W"]
+        for a, (b, e) in enumerate(self.sides):
+            if b < 0 or e < 0:
+                raise RuntimeError(f"Crop{self.dims}d: cropping must be non-negative, but got {b}:{e} along {names[a]}")
+        size = list(x.shape[2:])
+        out = [n - b - e for n, (b, e) in zip(size, self.sides)]
+        if min(out) < 1:
+            c = x.shape[1]
+            given = "x".join(str(v) for v in [c] + size)
+            calc = "x".join(str(v) for v in [c] + out)
+            raise RuntimeError(f"Given input size: ({given}). Calculated output size: ({calc}). Output size is too small")
+        index = tuple(slice(b, n - e) for n, (b, e) in zip(size, self.sides))
+        return x[(Ellipsis, *index)]
 
 
 def build(layer, in_channels, dims):
@@ -323,6 +361,8 @@ def build(layer, in_channels, dims):
         if layer["ac"] is not None:
             kw["align_corners"] = layer["ac"]
         return Layer(nn.Upsample(**kw))
+    if op == "crop":
+        return Layer(Crop(layer["c"], layer["dims"]))
     if op == "relu":
         return Layer(nn.ReLU())
     if op == "leakyrelu":

@@ -1,7 +1,8 @@
 // The explain views of issue #11 in headless Chromium (playwright-core), through the page's hooks
 // and probes (what the last frame drew): 1-d signals as line plots (input and outputs, values from
 // the engine; a CSV upload), the channel / groups diagram, the scatter view of a transposed conv, the
-// encoder-decoder pairs with their fix, and undo / redo on a phone. A screenshot of each view at
+// encoder-decoder pairs with their fixes (output_padding; a crop after a decoder that overshoots, at
+// desktop size and in a 700x450 window; fix every pair), and undo / redo on a phone. A screenshot of each view at
 // desktop and phone size goes to test-artifacts/views-*.png. Takes about 40 s.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -171,9 +172,58 @@ test('encoder-decoder pairs are drawn and a miss is fixed in one click', async (
     let p = (await probe('pairs'))[0];
     assert.deepEqual([p.down, p.up, p.want, p.got, p.ok], [1, 3, [64, 64], [63, 63], false]);
     await shot('pairs-desktop');
-    await click('pair_fix_3');
+    await click('pair_fix_3_output_padding');
     await page.waitForFunction(() => convplay.state().endsWith('convT2d(out=1,k=3,s=2,p=1,op=1)'));
     await until('pairs', 'p => p.length === 1 && p[0].ok');
+});
+
+test('a decoder that overshoots: the crop fix, later pairs computed after the earlier fixes, fix every pair', async () => {
+    // 45 -> 22 -> 11 -> 24 (for 22) -> 50 (for 45): both decoders make too much.
+    const TWO = 'v=1&in=1x45x45&img=photo&net=conv2d(out=2,k=3,s=2);conv2d(out=4,k=3,s=2,p=1);convT2d(out=2,k=4,s=2);convT2d(out=1,k=4,s=2)';
+    await load(TWO);
+    await until('pairs', 'p => p.length === 2');
+    let p = await probe('pairs');
+    assert.deepEqual(p.map((x) => [x.down, x.up, x.out, x.want, x.got, x.ok]),
+        [[2, 3, 3, [22, 22], [24, 24], false], [1, 4, 4, [45, 45], [50, 50], false]]);
+    assert.deepEqual(p[0].fixes, ['set p=1 on layer 3', 'insert crop2d(c=1) after layer 3']);
+    // the outer pair's fixes are for the stack after the inner pair's first fix (which gives 22)
+    assert.deepEqual(p[1].fixes, ['set p=1,op=1 on layer 4', 'insert crop2d(c=0:1) after layer 4']);
+    await shot('pairs-crop-desktop');
+    await click('pair_fix_3_crop');
+    await page.waitForFunction(() => convplay.state().includes('convT2d(out=2,k=4,s=2);crop2d(c=1);convT2d'));
+    await until('pairs', 'p => p.length === 2 && p[0].ok && p[0].out === 4 && !p[1].ok');
+    p = await probe('pairs');
+    assert.deepEqual([p[1].up, p[1].got], [5, [46, 46]], 'the outer decoder now gets 22');
+    await click('pair_fix_5_crop');
+    await page.waitForFunction(() => convplay.state().endsWith('convT2d(out=1,k=4,s=2);crop2d(c=0:1)'));
+    await until('pairs', 'p => p.length === 2 && p.every((x) => x.ok)');
+    await shot('pairs-crop-fixed-desktop');
+    // "fix every pair" applies each pair's first fix in order: every pair comes back.
+    await load(TWO);
+    await until('pairs', 'p => p.length === 2 && !p[0].ok');
+    await click('pair_fix_all');
+    await until('pairs', 'p => p.length === 2 && p.every((x) => x.ok)');
+    assert.ok((await hooks(() => convplay.state())).endsWith('convT2d(out=2,k=4,s=2,p=1);convT2d(out=1,k=4,s=2,p=1,op=1)'));
+    // A small window (tabs below 720 px): the crop fix in the Layers tab.
+    await page.setViewportSize({ width: 700, height: 450 });
+    await page.waitForFunction(() => { convplay.redraw(2); return convplay.view().tabbed; });
+    await load(TWO);
+    await click('tab.layers');
+    await until('pairs', 'p => p.length === 2 && !p[0].ok');
+    const r = await widgetRect(page, 'pair_fix_3_crop');
+    await page.mouse.move(350, 300);
+    for (let i = 0; i < 80 && r.y + r.h > 450; ++i) {
+        await page.mouse.wheel(0, 200);
+        await page.waitForTimeout(60);
+        Object.assign(r, await widgetRect(page, 'pair_fix_3_crop'));
+    }
+    await hooks(() => convplay.redraw(3));
+    await shot('pairs-crop-700x450');
+    await click('pair_fix_3_crop');
+    await until('pairs', 'p => p.length === 2 && p[0].ok && p[0].out === 4');
+    await shot('pairs-crop-fixed-700x450');
+    await page.setViewportSize(DESKTOP);
+    await page.waitForFunction(() => { convplay.redraw(2); return !convplay.view().tabbed; });
 });
 
 test('phone: undo / redo arrows, and every view fits', async () => {
