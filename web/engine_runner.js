@@ -8,6 +8,9 @@
 //                                    app loads); false when this browser cannot
 //   window.cpRunner.attach(Module)   once the app's runtime is up: switches the app to the Worker
 //   window.cpRunner.runLayers(...)   the app's request (cpBridge.runLayers)
+//   window.cpRunner.cancel()         the user's Stop (cpBridge.stopLayers): a run in flight ends at
+//                                    once (its Worker is replaced by the spare); nothing is asked
+//                                    again until the app's next request
 //   window.cpRunner.decode(bytes, channels, name)   an upload decoded in the Worker (the app's
 //                                    decoder and budget): a promise of {ok, data, shape, notice} or
 //                                    {ok: false, message}; null when there is no Worker
@@ -32,7 +35,7 @@ window.cpRunner = (function () {
     // threads / isolated / build: the Worker's ready message (engine_worker.js).
     const engine = { threads: 1, isolated: false, build: '' };
     const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0,
-                   lastRun: 0, doneRun: 0, worker: null, failure: '' };
+                   cancelled: 0, lastRun: 0, doneRun: 0, worker: null, failure: '' };
     const decoding = new Map();     // id -> resolve
     let nextDecode = 1;
 
@@ -167,6 +170,16 @@ window.cpRunner = (function () {
                 sentInput = inputVersion;
             }
             worker.postMessage(msg, transfer);
+        },
+        cancel() {
+            if (!worker) return;
+            // (Asked only while the app waits for layers.) The kernels cannot stop inside a layer, and a run between layers would go on to the
+            // next: the Worker goes, the spare (engine loaded) takes its place.
+            info.cancelled++;
+            stop();
+            worker = spare || spawn();
+            spare = null;
+            if (!worker) fallBack('it could not be started again');
         },
         decode(bytes, channels, name) {
             if (!worker) return null;

@@ -451,6 +451,7 @@
         fatal: showFatal,
         postToHost,
         runLayers: (...a) => window.cpRunner.runLayers(...a),
+        stopLayers: () => window.cpRunner.cancel(),
         openUrl(url, newTab) {
             if (newTab) window.open(url, '_blank', 'noopener');
             else location.href = url;

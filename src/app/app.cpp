@@ -30,7 +30,7 @@ void App::start(const std::string& fragment, const std::string& query) {
 
 // Layers computed elsewhere ask for frames when they arrive (layer_arrived), not by being due.
 bool App::wants_frame() const {
-    return frames_left_ > 0 || (session_.busy() && !session_.external()) || view_.play;
+    return frames_left_ > 0 || (session_.busy() && (!session_.external() || host_.now_ms() >= busy_tick_ms_)) || view_.play;
 }
 
 void App::set_external_runner(bool on) {
@@ -54,6 +54,16 @@ void App::set_engine_threads(int threads, bool isolated) {
 std::string App::engine_text() const {
     const int t = session_.external() ? engine_threads_ : 1;
     return std::to_string(t) + (t == 1 ? " thread" : " threads") + (engine_isolated_ ? " (cross-origin isolated)" : "");
+}
+
+void App::stop_run() {
+    if (!session_.stop()) return;
+    if (session_.external()) host_.stop_layers();
+    request_frames(3);
+}
+
+void App::resume_run() {
+    if (session_.resume()) request_frames(3);
 }
 
 void App::run_refused(uint64_t run, const std::string& message) {
@@ -205,6 +215,10 @@ void App::frame() {
         }
     } else if (session_.step(step_budget_ms_)) {
         request_frames(2);
+    }
+    if (session_.busy()) {
+        if (busy_run_ != session_.run_id()) busy_run_ = session_.run_id(), busy_since_ms_ = t;
+        busy_tick_ms_ = t + kBusyTickMs;
     }
     frame_parts_[0] = host_.now_ms() - t, t += frame_parts_[0];
     if (layout.tabbed) {

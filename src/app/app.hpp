@@ -67,6 +67,8 @@ struct Layout {
     ImVec2 body_pos, body_size;  // tabbed: where the shown panel goes
 };
 inline constexpr float kTabbedBelow = 720;  // CSS px: narrower pages show their panels as tabs
+// A run longer than kStopAfterMs shows its seconds (ticked every kBusyTickMs) and a Stop button.
+inline constexpr double kStopAfterMs = 300, kBusyTickMs = 250;
 
 class App {
 public:
@@ -186,6 +188,12 @@ private:
     int engine_threads_ = 1;
     bool engine_isolated_ = false;
     uint64_t requested_run_ = 0;  // the Session run last handed to the external runner
+    // The run being computed: since when (the status line's seconds and its Stop button), and
+    // when the next frame is due to tick those seconds (a Worker run draws no frames of its own).
+    uint64_t busy_run_ = 0;
+    double busy_since_ms_ = 0, busy_tick_ms_ = 0;
+    void stop_run();
+    void resume_run();
     Status use_upload(const Status& st);  // after an upload was decoded (or refused)
     void compute_layout();
     void measure_preferred_height();

@@ -38,6 +38,10 @@ public:
     // is wasted work the runner may abandon).
     virtual void run_layers(uint64_t run, const std::string& state_text, int from, int changed_from, const Tensor& input,
                             uint64_t input_version) = 0;
+    // The user stopped the run (Session::stop): the runner drops the layer it is computing (the
+    // kernels cannot stop inside a layer: its engine is replaced) and asks nothing until the next
+    // request.
+    virtual void stop_layers() = 0;
 };
 
 }  // namespace cp::app

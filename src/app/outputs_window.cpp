@@ -88,6 +88,7 @@ void App::draw_outputs_window() {
             // No picture yet: why (the plan refused the state), or that it is on its way.
             if (m && m->too_big) ImGui::TextDisabled("(too big for this GPU's textures)");
             else if (!session_.plan_status().ok) wrapped_colored(kColError, "not computed: " + session_.plan_status().message);
+            else if (session_.stopped()) wrapped_colored(kColWarn, "not computed: stopped");
             else ImGui::TextDisabled("computing...");
             ImGui::Separator();
             ImGui::PopID();
@@ -134,6 +135,8 @@ void App::draw_outputs_window() {
         if (m->channels > kMaxThumbs) ImGui::TextDisabled("+%lld more channels: open the viewer", (long long)(m->channels - kMaxThumbs));
         if (!is_input && current)
             ImGui::TextDisabled("%s   %.2f ms", session_.kernel(slot).c_str(), session_.ms(slot));
+        else if (!current && session_.stopped())
+            wrapped_colored(kColWarn, "previous values (stale): stopped");
         else if (!current && session_.plan_status().ok)
             wrapped_colored(kColWarn, slot == session_.computed() ? "previous values (stale): computing..."
                                                                   : "previous values (stale): queued");

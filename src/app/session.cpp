@@ -54,6 +54,7 @@ Status Session::load_text(std::string_view text) {
 
 void Session::edit(const State& next) {
     ++edits_;
+    stopped_ = false;
     state_ = next;
     text_ = print_state(state_);
     info_ = net_info(state_);
@@ -255,6 +256,21 @@ float* Session::output_slot(uint64_t run, int layer, size_t n) {
         out.data.resize(n);
     }
     return out.ptr();
+}
+
+bool Session::stop() {
+    if (!busy()) return false;
+    stopped_ = true;
+    ++run_id_;  // whatever the runner still delivers for the stopped run is dropped
+    return true;
+}
+
+bool Session::resume() {
+    if (!stopped_) return false;
+    stopped_ = false;
+    ++run_id_;
+    changed_from_ = std::min(changed_from_, computed_);
+    return true;
 }
 
 bool Session::run_refused(uint64_t run, const std::string& message) {

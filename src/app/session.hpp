@@ -75,6 +75,12 @@ public:
     // The runner refused run `run` (its plan did not fit in its memory): the outputs it has stay,
     // shown as stale with `message`, as when a local plan refuses an edit. False: a stale run.
     bool run_refused(uint64_t run, const std::string& message);
+    // The Stop button: the run in progress ends; the layers from computed() on keep their previous
+    // values, shown as stale, until the next edit or resume(). False when nothing was running.
+    bool stop();
+    // Runs the stopped layers again (the same state). False when the run was not stopped.
+    bool resume();
+    bool stopped() const { return stopped_; }
     // The first layer whose values changed since the last call (an input change: 0; none: a
     // large number): a runner still busy with a layer from there on is computing stale values.
     int take_changed_from() { return std::exchange(changed_from_, kNoChange); }
@@ -88,7 +94,7 @@ public:
     const Status& plan_status() const { return plan_status_; }  // not ok: outputs are stale
     const Tensor* input() const { return &input_; }
     int runnable() const { return runnable_; }  // layers before the first invalid one
-    bool busy() const { return plan_status_.ok && computed_ < runnable_; }
+    bool busy() const { return plan_status_.ok && !stopped_ && computed_ < runnable_; }
     int computed() const { return computed_; }  // layers whose outputs match the state
     // Layer i's output (0-based) once computed for the current state, else nullptr.
     const Tensor* output(int i) const;
@@ -160,6 +166,7 @@ private:
     std::string input_key_;   // what the plan's input was filled from
     int computed_ = 0;
     bool external_ = false;
+    bool stopped_ = false;  // stop() ended the last run; the next edit or resume() clears it
     int changed_from_ = kNoChange;
     uint64_t run_id_ = 0;
     uint64_t counter_ = 0, input_version_ = 0, edits_ = 0;

@@ -108,11 +108,27 @@ void App::draw_status_line(Edit& e) {
     const float y0 = ImGui::GetCursorPosY();
     hooks().probes["engine"] = JsonWriter().begin_object().key("text").value(engine_text()).end_object().str();
     const Notice& n = session_.notice;
+    const double busy_ms = session_.busy() ? host_.now_ms() - busy_since_ms_ : 0;
     if (n.kind != Notice::None) {
         const ImU32 col = n.kind == Notice::Error ? kColError : n.kind == Notice::Warning ? kColWarn : kColOk;
         if (small_button("x##notice")) session_.notice = {};
         ImGui::SameLine();
         message(col, n.text);
+    } else if (session_.stopped()) {
+        // Stopped by the user: say what is stale and how to go on.
+        if (small_button("run again")) resume_run();
+        hooks().record("run_again");
+        ImGui::SameLine();
+        message(kColWarn, "Stopped at layer " + std::to_string(session_.computed() + 1) + " of " +
+                              std::to_string(session_.runnable()) +
+                              ": from there on the outputs shown are from before. Any edit runs the stack again.");
+    } else if (busy_ms >= kStopAfterMs) {
+        // A long run: its progress (layers done, seconds) and a way out, before any other news.
+        if (small_button("stop")) stop_run();
+        hooks().record("stop");
+        ImGui::SameLine();
+        ImGui::TextDisabled("computing layer %d of %d on %s... %.1f s", session_.computed() + 1, session_.runnable(),
+                            engine_text().c_str(), busy_ms / 1000);
     } else if (!session_.plan_status().ok) {
         const Status& st = session_.plan_status();
         message(kColError, "Cannot run: " + st.message + (st.hint.empty() ? "" : " (" + st.hint + ")") +

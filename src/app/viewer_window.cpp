@@ -110,7 +110,7 @@ void App::draw_viewer_tab() {
     }
     if (!current && session_.plan_status().ok) {
         ImGui::SameLine();
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColWarn), "stale: computing...");
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColWarn), session_.stopped() ? "stale: stopped" : "stale: computing...");
     }
 
     const MapStyle style = map_style(*m, view_, view_.channel, composite);

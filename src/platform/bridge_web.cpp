@@ -41,6 +41,7 @@ EM_JS(void, js_run_layers, (double run, const char* text, int from, int changed_
                             double input_version), {
     if (window.cpBridge) window.cpBridge.runLayers(run, UTF8ToString(text), from, changed_from, input, n, input_version);
 });
+EM_JS(void, js_stop_layers, (), { if (window.cpBridge) window.cpBridge.stopLayers(); });
 // Strings coming back are malloc'ed here and freed by the caller.
 EM_JS(char*, js_fragment, (), {
     var s = location.hash.replace(/^#/, "");
@@ -87,6 +88,7 @@ public:
                     uint64_t input_version) override {
         js_run_layers(double(run), text.c_str(), from, changed_from, input.ptr(), int(input.data.size()), double(input_version));
     }
+    void stop_layers() override { js_stop_layers(); }
 };
 
 WebHost g_host;

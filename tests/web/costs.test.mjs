@@ -4,7 +4,8 @@
 // downstream of a change whose parameters did not change, and reuses output buffers that still
 // fit; only the layers that changed are uploaded again as textures. The counters come from the
 // test hooks convplay.costs() (the page) and convplay.runner().worker.plan (the Worker's
-// plan.stats()). A cancelled layer leaves the previous outputs as they were.
+// plan.stats()). A cancelled layer leaves the previous outputs as they were; so does the Stop
+// button, and "run again" then computes what it stopped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -101,6 +102,42 @@ test('a cancelled layer leaves the previous outputs as they were', async () => {
     assert.equal(r.accepted - accepted, 1, 'only layer 2 was copied into the page again');
     assert.ok(await hash(1) >= 0);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'costs-cancelled.png') });
+    assert.deepEqual(pageErrors, []);
+    await ctx.close();
+});
+
+test('Stop ends a long run at once: the outputs stay as they were, and "run again" computes the rest', async () => {
+    const LONG = 'v=1&in=3x80x80&img=photo&net=conv2d(out=512,k=3,p=1);conv2d(out=512,k=3,p=1)';
+    const { ctx, page } = await open(LONG);
+    const hash = (i) => page.evaluate((k) => convplay.outputHash(k), i);
+    const before = [await hash(-1), await hash(0), await hash(1)];
+    const BOX = LONG.replace(/p=1\)$/, 'p=1,w=box)');
+    assert.ok(await page.evaluate((s) => convplay.setState(s), BOX));
+    // A run longer than a moment shows its progress and a Stop button.
+    await page.waitForFunction(() => { convplay.redraw(1); return convplay.runner().running === 1 && !!convplay.rect('stop'); },
+                               null, { timeout: 30000 });
+    const r = await page.evaluate(() => convplay.rect('stop'));
+    await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+    await page.waitForFunction(() => !convplay.busy());
+    assert.equal(await page.evaluate(() => convplay.planStatus()), '', 'the state is fine, only stopped');
+    const stopped = await page.evaluate(() => convplay.runner());
+    assert.equal(stopped.cancelled, 1, 'the Worker computing layer 2 was replaced');
+    assert.deepEqual([await hash(-1), await hash(0)], before.slice(0, 2), 'the input and layer 1 as they were');
+    assert.equal(await hash(1), -1, 'layer 2 is stale (its previous values are shown as such)');
+    // Nothing more is asked or delivered until the user goes on.
+    await page.waitForTimeout(1500);
+    const later = await page.evaluate(() => convplay.runner());
+    assert.deepEqual([later.requests, later.accepted, await hash(1)], [stopped.requests, stopped.accepted, -1]);
+    await page.evaluate(() => convplay.redraw(2));
+    await page.waitForFunction(() => { convplay.redraw(1); return !!convplay.rect('run_again'); });
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'costs-stopped.png') });
+    const a = await page.evaluate(() => convplay.rect('run_again'));
+    await page.mouse.click(a.x + a.w / 2, a.y + a.h / 2);
+    await page.waitForFunction(() => convplay.outputHash(1) >= 0, null, { timeout: 60000 });
+    assert.equal(await page.evaluate(() => convplay.planStatus()), '');
+    assert.deepEqual([await hash(-1), await hash(0)], before.slice(0, 2));
+    const now = await hash(1);
+    assert.ok(now >= 0 && now !== before[2], 'layer 2 computed with its new weights');
     assert.deepEqual(pageErrors, []);
     await ctx.close();
 });
