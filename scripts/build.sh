@@ -8,7 +8,8 @@
 #   scripts/build.sh wasm     build/wasm:   the same engine and tests as wasm (SIMD128), plus
 #                                           convplay_engine.js/.wasm for the page
 #   scripts/build.sh wasm-threads  build/wasm-threads: the kernel tests as wasm with -pthread
-#                             (threaded kernels against single-threaded ones under Node)
+#                             (threaded kernels against single-threaded ones under Node; not
+#                             run by scripts/test.sh, which has no time left for them)
 #   scripts/build.sh site     the wasm engine, the threaded engine (build/wasm-threads: only that
 #                             target) and the playground (convplay_app), then assembles
 #                             build/site: web/ (index.html = the playground, shapes.html = the
@@ -121,7 +122,7 @@ build_site() {
     say "site: build/site ready"
 }
 
-[ $# -ge 1 ] || { sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 2; }
 for what in "$@"; do
     case $what in
         native) build_native ;;

@@ -10,8 +10,9 @@
 #            explores instead: N seconds per target, a random seed); one test per target, failed
 #            by any crash, hang or broken property
 #   wasm     the same GoogleTest suite as wasm SIMD128 (ctest in build/wasm, run by Node)
-#   web      Node tests of the wasm engine module and a Playwright test of the page
-#            (node --test tests/web/*.test.mjs, headless Debian Chromium)
+#   web      Node tests of the wasm engine module and Playwright tests of the page
+#            (node --test tests/web/*.test.mjs, headless Debian Chromium; the site stage also
+#            builds the threaded engine, which threads.test.mjs runs on a cross-origin isolated page)
 #
 # A stage whose build fails counts as one failed test, and the tests that need it are skipped;
 # the other stages still run. The last line is always "N passed, M failed" (all stages); the

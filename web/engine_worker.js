@@ -29,8 +29,8 @@
 // single-thread build, quietly: no error, no warning, the same numbers.
 'use strict';
 
-// More threads than this buy little for the playground's layers (the memory bandwidth is shared)
-// and each costs a Worker with its own copy of the engine's code.
+// A cap, as each thread is a Worker with its own instance of the engine (and its stack, started
+// with the page). 4 is a judgement, not a measurement: the machines here have 2 cores.
 const MAX_THREADS = 4;
 const ISOLATED = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 const SINGLE = 'convplay_engine.js', THREADED = 'convplay_engine_mt.js';
