@@ -230,8 +230,16 @@ test('phone 390x844 (touch): a vertical swipe leaves the state alone; a tap on F
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => convplay.state()), DEFAULT_STATE, 'the swipe changed nothing');
     assert.ok((await widgetRect(page, 'L1.dilation')).y < d.y - 60, 'the swipe scrolled');
-    // A horizontal drag does move a slider.
-    const s = await widgetRect(page, 'L1.kernel');
+    // A horizontal drag does move a slider (the kernel size's, brought back below the panel's
+    // top first: the swipes above may have scrolled it under the bar).
+    const top = await widgetRect(page, 'tab.layers');
+    let s = await widgetRect(page, 'L1.kernel');
+    for (let i = 0; i < 4 && s.y < top.y + top.h + 10; i++) {
+        await swipe(page, 200, 500, 0, 150);
+        await page.waitForTimeout(200);
+        s = await widgetRect(page, 'L1.kernel');
+    }
+    assert.ok(s.y >= top.y + top.h && s.y + s.h <= 844, `the kernel size slider is on screen (${JSON.stringify(s)})`);
     await swipe(page, s.x + s.w * 0.1, s.y + s.h / 2, s.w * 0.85, 0);
     await page.waitForFunction(() => !convplay.state().includes('conv2d(out=16,k=3,s=2,'));
     // Back to the default state, then a tap on Fix.
