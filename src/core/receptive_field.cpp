@@ -168,7 +168,7 @@ std::string via_text(const Layer& L, const AxisRule& r, const char* axis, const 
             t += ": " + (in.first < 0 ? std::string("none") : span_text(in.first, in.last));
             break;
         case Op::Crop:
-            t += "o + " + n2s(-r.pb) + " (the crop's first kept cell): " + span_text(in.first, in.last);
+            t += "o + " + n2s(-r.pb) + " (the cells cropped before): " + span_text(in.first, in.last);
             break;
         default: t += "the same cells"; break;
     }

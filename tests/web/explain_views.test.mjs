@@ -213,8 +213,8 @@ test('a decoder that overshoots: the crop fix, later pairs computed after the ea
     const r = await widgetRect(page, 'pair_fix_3_crop');
     await page.mouse.move(350, 300);
     for (let i = 0; i < 80 && r.y + r.h > 450; ++i) {
-        await page.mouse.wheel(0, 200);
-        await page.waitForTimeout(60);
+        await page.mouse.wheel(0, 400);
+        await page.waitForTimeout(25);
         Object.assign(r, await widgetRect(page, 'pair_fix_3_crop'));
     }
     await hooks(() => convplay.redraw(3));
