@@ -206,7 +206,9 @@ TEST(Solver, LaterFixesAreComputedAfterTheEarlierOnes) {
         for (const cp::PairFix& f : r.mismatches[k].fixes) {
             expect_pairs_round_trip(f.result, k + 1, f.label);
             // the outer pair's fixes carry the inner pair's first fix: nothing is left to fix
-            if (k == 1) EXPECT_EQ(cp::solve_net(f.result).mismatches.size(), 0u) << f.label;
+            if (k == 1) {
+                EXPECT_EQ(cp::solve_net(f.result).mismatches.size(), 0u) << f.label;
+            }
         }
     expect_pairs_round_trip(r.fixed, r.pairs.size(), "fix every pair");
 }
