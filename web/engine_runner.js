@@ -50,12 +50,19 @@ window.cpRunner = (function () {
         decoding.clear();
     }
 
-    function restart() {
+    // Drops the Worker (and the layer it computes: the kernels cannot stop inside one) for the
+    // spare, whose engine is loaded. False when no Worker could take its place.
+    function swap() {
         stop();
-        info.restarts++;
         worker = spare || spawn();
         spare = null;
-        if (!worker) { fallBack('it could not be started again'); return; }
+        if (!worker) fallBack('it could not be started again');
+        return !!worker;
+    }
+
+    function restart() {
+        info.restarts++;
+        if (!swap()) return;
         // The app asks again (from the layers it lacks, with its input): cp_app_set_runner resets it.
         M.ccall('cp_app_set_runner', null, ['number'], [1]);
     }
@@ -172,14 +179,11 @@ window.cpRunner = (function () {
             worker.postMessage(msg, transfer);
         },
         cancel() {
+            // Asked only while the app waits for layers; a run between layers would go on to the
+            // next one, so the Worker is swapped in either case.
             if (!worker) return;
-            // (Asked only while the app waits for layers.) The kernels cannot stop inside a layer, and a run between layers would go on to the
-            // next: the Worker goes, the spare (engine loaded) takes its place.
             info.cancelled++;
-            stop();
-            worker = spare || spawn();
-            spare = null;
-            if (!worker) fallBack('it could not be started again');
+            swap();
         },
         decode(bytes, channels, name) {
             if (!worker) return null;
