@@ -14,7 +14,7 @@
 //   plan.input().set(myFloat32Array);      // NCHW, plan.inputSize floats (a view into wasm memory)
 //   const ms = plan.run();                 // all runnable layers; plan.run(k) reruns from layer k
 //   plan.runOne(i); plan.update(nextState) // one layer; re-plan keeping the unchanged layers
-//   plan.output(i), plan.kernel(i), plan.kernelNote(i), plan.layerBytes(i), plan.ms(i),
+//   plan.output(i), plan.outputRanges(i), plan.kernel(i), plan.kernelNote(i), plan.layerBytes(i), plan.ms(i),
 //   plan.weights(i), plan.stats(); plan.free();
 //
 // Options: { moduleUrl } (browser: URL of convplay_engine.js), { modulePath } (Node: its path),
@@ -98,6 +98,7 @@ export async function createEngine(opts = {}) {
         update: M.cwrap('cp_plan_update', 'number', ['number', 'number']),
         output: M.cwrap('cp_plan_output', 'number', ['number', 'number']),
         outputSize: M.cwrap('cp_plan_output_size', 'number', ['number', 'number']),
+        outputRanges: M.cwrap('cp_plan_output_ranges', 'number', ['number', 'number']),
         outputShape: M.cwrap('cp_plan_output_shape', 'string', ['number', 'number']),
         kernel: M.cwrap('cp_plan_kernel', 'string', ['number', 'number']),
         kernelNote: M.cwrap('cp_plan_kernel_note', 'string', ['number', 'number']),
@@ -114,10 +115,13 @@ export async function createEngine(opts = {}) {
         imageSize: M.cwrap('cp_image_size', 'number', []),
         imageDims: M.cwrap('cp_image_dims', 'string', []),
         imageMessage: M.cwrap('cp_image_message', 'string', []),
+        imageRanges: M.cwrap('cp_image_ranges', 'number', []),
     };
     // Views into wasm memory must be made after any growth: always build them fresh.
     const view = (ptr, n) => new Float32Array(M.HEAPF32.buffer, ptr, n);
     const dims = (s) => (s ? s.split('x').map(Number) : []);
+    // Per-plane ranges (engine/ranges.hpp) at `ptr` of a tensor shaped `d`: lo of its N*C planes, then hi.
+    const ranges = (ptr, d) => view(ptr, 2 * d[0] * d[1]).slice();
 
     function plan(state, { reference = false } = {}) {
         const h = api.create(state, reference ? 1 : 0);
@@ -158,6 +162,8 @@ export async function createEngine(opts = {}) {
             shape(i) { check(i); return dims(api.outputShape(h, i)); },
             outputView(i) { check(i); return view(api.output(h, i), api.outputSize(h, i)); },
             output(i) { return this.outputView(i).slice(); },
+            // min and max of each of its N*C planes: Float32Array [lo..., hi...]
+            outputRanges(i) { check(i); return ranges(api.outputRanges(h, i), this.shape(i)); },
             kernel(i) { check(i); return api.kernel(h, i); },
             // why a layer runs on a fallback kernel ('' on the fast path)
             kernelNote(i) { check(i); return api.kernelNote(h, i); },
@@ -198,15 +204,17 @@ export async function createEngine(opts = {}) {
         plan,
         // An image file's bytes (Uint8Array) decoded as the playground decodes an upload (its pixel
         // budget, downscaled beyond it) to `channels` (1, 3, 4) planes in [0, 1]:
-        // { ok: true, data: Float32Array, shape: [1, C, H, W], notice } or { ok: false, message }.
+        // { ok: true, data: Float32Array, shape: [1, C, H, W], ranges, notice } or { ok: false, message }
+        // (ranges: each plane's min and max, as plan.outputRanges).
         decodeImage(bytes, channels, name) {
             const p = M._malloc(Math.max(1, bytes.length));
             try {
                 M.HEAPU8.set(bytes, p);
                 const ok = withHeapString(M, name, (n) => M._cp_image_decode(p, bytes.length, channels, n));
                 if (!ok) return { ok: false, message: api.imageMessage() };
-                return { ok: true, data: view(api.imageData(), api.imageSize()).slice(), shape: dims(api.imageDims()),
-                         notice: api.imageMessage() };
+                const shape = dims(api.imageDims());
+                return { ok: true, data: view(api.imageData(), api.imageSize()).slice(), shape,
+                         ranges: ranges(api.imageRanges(), shape), notice: api.imageMessage() };
             } finally {
                 M._free(p);
             }

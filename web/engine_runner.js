@@ -12,8 +12,10 @@
 //                                    once (its Worker is replaced by the spare); nothing is asked
 //                                    again until the app's next request
 //   window.cpRunner.decode(bytes, channels, name)   an upload decoded in the Worker (the app's
-//                                    decoder and budget): a promise of {ok, data, shape, notice} or
-//                                    {ok: false, message}; null when there is no Worker
+//                                    decoder and budget): a promise of {ok, id, data, shape, ranges,
+//                                    notice} or {ok: false, message}; null when there is no Worker.
+//                                    The Worker keeps the last one: while the app's input is that
+//                                    upload (its id, the app's input source) it is not sent back
 //   window.cpRunner.info()           {mode: 'worker' | 'main', running: the layer the Worker
 //                                    runs (0-based) or -1, threads, isolated, build, ...counters}
 //                                    for the tests (threads: what the Worker's engine runs each
@@ -25,6 +27,7 @@ window.cpRunner = (function () {
     let worker = null, spare = null, M = null;
     let mode = 'main';
     let sentInput = -1;             // the input version the Worker has
+    let keptUpload = 0;             // the decode id whose values the Worker keeps (0: none)
     // The layer the Worker is running ({layer, at, stale}); a stale one still running after
     // RESTART_MS is abandoned: the Worker is replaced (a fresh one loads in a few hundred ms and
     // recomputes what the app still lacks), since the kernels cannot stop inside a layer.
@@ -34,8 +37,10 @@ window.cpRunner = (function () {
     // `worker`, are as of that run).
     // threads / isolated / build: the Worker's ready message (engine_worker.js).
     const engine = { threads: 1, isolated: false, build: '' };
+    // inputsCopied / inputsNamed: inputs sent as values copied out of the app's memory, or as the
+    // id of an upload the Worker kept (no copy); rangesTaken: outputs that came with their ranges.
     const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0,
-                   cancelled: 0, lastRun: 0, doneRun: 0, worker: null, failure: '' };
+                   cancelled: 0, inputsCopied: 0, inputsNamed: 0, rangesTaken: 0, lastRun: 0, doneRun: 0, worker: null, failure: '' };
     const decoding = new Map();     // id -> resolve
     let nextDecode = 1;
 
@@ -46,6 +51,7 @@ window.cpRunner = (function () {
         running = null;
         clearTimeout(restartTimer);
         sentInput = -1;
+        keptUpload = 0;
         for (const resolve of decoding.values()) resolve(null);
         decoding.clear();
     }
@@ -115,10 +121,16 @@ window.cpRunner = (function () {
             const p = M.ccall('cp_app_output_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, data.length]);
             if (!p) { info.dropped++; return; }
             M.HEAPF32.set(data, p >> 2);   // read HEAPF32 after the call: memory may have grown
+            const r = d.ranges && M.ccall('cp_app_output_ranges_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, d.ranges.length]);
+            if (r) {
+                M.HEAPF32.set(d.ranges, r >> 2);
+                info.rangesTaken++;
+            }
             M.ccall('cp_app_output_done', 'number', ['number', 'number', 'number', 'string'], [d.run, d.layer, d.ms, String(d.kernel || '')]);
             info.accepted++;
         } else if (d.type === 'decoded' && decoding.has(d.id)) {
             info.decoded++;
+            if (d.ok) keptUpload = d.id;
             decoding.get(d.id)(d);
             decoding.delete(d.id);
         } else if (d.type === 'start') {
@@ -155,7 +167,7 @@ window.cpRunner = (function () {
             M.ccall('cp_app_set_runner', null, ['number'], [1]);
             tellEngine();
         },
-        runLayers(run, state, from, changedFrom, inputPtr, n, inputVersion) {
+        runLayers(run, state, from, changedFrom, inputPtr, n, inputVersion, inputSource) {
             if (!worker) return;
             info.requests++;
             info.lastRun = run;
@@ -172,8 +184,14 @@ window.cpRunner = (function () {
             const msg = { type: 'run', run, state, from, inputVersion };
             const transfer = [];
             if (inputVersion !== sentInput) {
-                msg.input = M.HEAPF32.slice(inputPtr >> 2, (inputPtr >> 2) + n);
-                transfer.push(msg.input.buffer);
+                if (inputSource && inputSource === keptUpload) {
+                    msg.upload = inputSource;   // the Worker decoded these values and kept them
+                    info.inputsNamed++;
+                } else {
+                    msg.input = M.HEAPF32.slice(inputPtr >> 2, (inputPtr >> 2) + n);
+                    transfer.push(msg.input.buffer);
+                    info.inputsCopied++;
+                }
                 sentInput = inputVersion;
             }
             worker.postMessage(msg, transfer);

@@ -3,15 +3,20 @@
 // (convplay_engine.js, the build web/engine.mjs wraps) and keeps one plan, re-planned for each
 // state with plan.update() so unchanged layers keep their weights, buffers and outputs.
 //
-// page -> worker: {type: 'run', run, state, from, inputVersion, input?}
-//   compute the layers `from`.. (0-based) of `state` for run `run`; `input` (Float32Array, the
-//   app's input values) comes only when `inputVersion` is new.
+// page -> worker: {type: 'run', run, state, from, inputVersion, input? | upload?}
+//   compute the layers `from`.. (0-based) of `state` for run `run`; the input comes only when
+//   `inputVersion` is new: `input` (Float32Array, the app's input values), or `upload`: the id of
+//   the last decode below, whose values this worker kept (the input is that image, repeated for
+//   each batch item), so the page need not copy them out of its memory again.
 // page -> worker: {type: 'decode', id, bytes, channels, name}: an uploaded file decoded by the
 //   engine's decoder with the playground's budget (engine.decodeImage), between layers;
-//   answered by {type: 'decoded', id, ok, data, shape, notice} or {type: 'decoded', id, ok: false, message}.
+//   answered by {type: 'decoded', id, ok, data, shape, ranges, notice} or {type: 'decoded', id,
+//   ok: false, message}.
 // worker -> page: {type: 'ready', threads, isolated, build} once the engine is loaded (threads:
 //   what each layer's kernel splits over; isolated: self.crossOriginIsolated; build: the file);
-//   {type: 'output', run, layer, data, ms, kernel} for each layer in order (data transferred);
+//   {type: 'output', run, layer, data, ranges, ms, kernel} for each layer in order (data and
+//   ranges transferred; ranges: the min and max of each of its N*C planes, lo then hi, which the
+//   page's colormap needs and would otherwise scan the values for on its main thread);
 //   {type: 'start' | 'end', run, layer} around each layer it runs; {type: 'superseded', run};
 //   {type: 'done', run, ran, stats} (stats: its counters and plan.stats(), what re-planning made
 //   and kept); {type: 'refused', run, message} (the engine refused the state: no memory for its
@@ -56,6 +61,7 @@ let computed = 0;          // layers of `plan` whose outputs match its state and
 let inputVersion = -1;
 let ms = [];
 let next = null;           // the newest request not started yet
+let kept = null;           // {id, data}: the last upload decoded here (a request's `upload`)
 let running = false;
 const stats = { runs: 0, layersRun: 0, superseded: 0 };
 
@@ -81,8 +87,14 @@ function apply(req) {
     } catch (e) {
         throw new Refusal(String(e && e.message || e));
     }
-    if (req.input) {
-        plan.setInput(req.input);
+    if (req.upload) {
+        if (!kept || kept.id !== req.upload) throw new Error(`upload ${req.upload} is not kept here`);
+        // The app's input: the image repeated for each batch item (Session::fill_input).
+        const input = plan.input(), item = kept.data;
+        for (let at = 0; at < input.length; at += item.length) input.set(item.subarray(0, Math.min(item.length, input.length - at)), at);
+    }
+    if (req.input) plan.setInput(req.input);
+    if (req.input || req.upload) {
         inputVersion = req.inputVersion;
         computed = 0;
     } else if (req.inputVersion !== inputVersion) {
@@ -119,8 +131,9 @@ async function runRequest(req) {
             postMessage({ type: 'end', run: req.run, layer: i });
         }
         if (i >= req.from) {
-            const data = plan.output(i);
-            postMessage({ type: 'output', run: req.run, layer: i, data, ms: ms[i], kernel: plan.kernel(i) }, [data.buffer]);
+            const data = plan.output(i), ranges = plan.outputRanges(i);
+            postMessage({ type: 'output', run: req.run, layer: i, data, ranges, ms: ms[i], kernel: plan.kernel(i) },
+                        [data.buffer, ranges.buffer]);
         }
         await yieldTurn();
         if (next) {
@@ -150,7 +163,9 @@ function decode(d) {
     } catch (e) {
         r = { ok: false, message: `${d.name} could not be decoded (${e && e.message || e})` };
     }
-    postMessage({ type: 'decoded', id: d.id, ...r }, r.ok ? [r.data.buffer] : []);
+    // Kept (a copy: the values themselves go to the page) until the next decode.
+    if (r.ok) kept = { id: d.id, data: r.data.slice() };
+    postMessage({ type: 'decoded', id: d.id, ...r }, r.ok ? [r.data.buffer, r.ranges.buffer] : []);
 }
 
 onmessage = (e) => {
@@ -162,8 +177,9 @@ onmessage = (e) => {
     }
     if (!d || d.type !== 'run') return;
     // An input nobody has read yet must not be lost when this request supersedes its carrier.
-    if (next && next.input && !d.input && next.inputVersion === d.inputVersion) {
+    if (next && (next.input || next.upload) && !d.input && !d.upload && next.inputVersion === d.inputVersion) {
         d.input = next.input;
+        d.upload = next.upload;
     }
     next = d;
     if (engine && !running) drain();

@@ -111,15 +111,17 @@
         const unread = (size) => call('cp_app_upload', 'number', ['number', 'number', 'string'],
                                       [0, Math.min(size, 0x7fffffff), name]);
         if (file.size > embedConfig().maxFileBytes) return unread(file.size);   // refused before reading it
-        const bytes = new Uint8Array(await file.arrayBuffer());
+        let bytes = new Uint8Array(await file.arrayBuffer());
         // Decoded in the engine Worker when there is one (the app's decoder and budget, off this
-        // thread); otherwise, or if the Worker stopped meanwhile, here.
+        // thread; the bytes are handed over, not copied); otherwise, or if the Worker stopped
+        // meanwhile, here (the file read again).
         const channels = call('cp_app_upload_channels', 'number', [], []);
-        const decoded = window.cpRunner && await window.cpRunner.decode(bytes.slice(), channels, name);
+        const decoded = window.cpRunner && await window.cpRunner.decode(bytes, channels, name);
         if (decoded) {
             useDecoded(decoded, name);
             return;
         }
+        if (bytes.byteLength !== file.size) bytes = new Uint8Array(await file.arrayBuffer());
         const p = Module._malloc(Math.max(1, bytes.length));
         if (!p) return unread(bytes.length);
         // Memory may grow inside malloc: read HEAPU8 again after it.
@@ -131,26 +133,22 @@
         }
     }
 
-    // A Worker's decode (engine_runner.js) handed to the app: its values, or its refusal.
+    // A Worker's decode (engine_runner.js) handed to the app: its values and their ranges written
+    // straight into the app's memory (cp_app_upload_slot), or its refusal. The decode's id tells
+    // the app that the Worker kept these values.
     function useDecoded(d, name) {
-        const types = ['number', 'number', 'number', 'number', 'number', 'string', 'string'];
-        if (!d.ok) {
-            call('cp_app_upload_decoded', 'number', types, [0, 0, 0, 0, 0, name, d.message]);
-            return;
-        }
-        const p = Module._malloc(d.data.length * 4);
-        if (!p) {
-            call('cp_app_upload_decoded', 'number', types, [0, 0, 0, 0, 0, name, `not enough memory for the values of ${name} (${d.shape.slice(1).join('x')})`]);
-            return;
-        }
-        try {
-            Module.HEAPF32.set(d.data, p >> 2);
-            // [1, C, H, W], or a signal file's [1, C, L] (height 0)
-            const [c, h, w] = d.shape.length === 4 ? d.shape.slice(1) : [d.shape[1], 0, d.shape[2]];
-            call('cp_app_upload_decoded', 'number', types, [1, p, c, h, w, name, d.notice]);
-        } finally {
-            Module._free(p);
-        }
+        const done = (ok, ranged, text) => call('cp_app_upload_decoded', 'number', ['number', 'number', 'number', 'string', 'string'],
+                                                [ok, ok ? d.id : 0, ranged, name, text]);
+        if (!d.ok) return done(0, 0, d.message);
+        // [1, C, H, W], or a signal file's [1, C, L] (height 0)
+        const [c, h, w] = d.shape.length === 4 ? d.shape.slice(1) : [d.shape[1], 0, d.shape[2]];
+        if (d.data.length !== c * Math.max(h, 1) * w) return done(0, 0, `${name} came back with ${d.data.length} values for ${d.shape.join('x')}`);
+        const p = call('cp_app_upload_slot', 'number', ['number', 'number', 'number', 'string'], [c, h, w, name]);
+        if (!p) return 0;   // no memory for it: the app said so
+        Module.HEAPF32.set(d.data, p >> 2);   // HEAPF32 read after the call: memory may have grown
+        const r = d.ranges && d.ranges.length === 2 * c ? call('cp_app_upload_ranges_slot', 'number', [], []) : 0;
+        if (r) Module.HEAPF32.set(d.ranges, r >> 2);
+        return done(1, r ? 1 : 0, d.notice);
     }
 
     fileInput.addEventListener('change', () => {
@@ -476,8 +474,10 @@
         probe: (name) => { const r = call('cp_app_probe', 'string', ['string'], [name]); return r ? JSON.parse(r) : null; },
         timing: () => JSON.parse(call('cp_app_timing', 'string', [], [])),
         // what the page made so far: {weightsMade, outputsMade, outputsKept, plansMade, uploads,
-        // uploadsBySlot: {'-1': input, '0': layer 1, ...}}
+        // uploadsBySlot: {'-1': input, '0': layer 1, ...}, rangeValues: values scanned here for their colormap ranges}
         costs: () => JSON.parse(call('cp_app_costs', 'string', [], [])),
+        // the per-channel ranges of slot's thumbnail ({lo, hi}; -1 the input), or null
+        mapRanges: (slot) => { const r = call('cp_app_map_ranges', 'string', ['number'], [slot]); return r ? JSON.parse(r) : null; },
         view: () => JSON.parse(call('cp_app_view', 'string', [], [])),
         redraw: (n = 3) => call('cp_app_force_frames', null, ['number'], [n]),
         upload: (file) => sendFile(file),

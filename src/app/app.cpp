@@ -117,6 +117,10 @@ Status App::upload_decoded(Result<Decoded> decoded, const std::string& name) {
     return use_upload(session_.use_image(std::move(decoded), name));
 }
 
+Status App::upload_slot_done(uint64_t source, bool with_ranges, const std::string& notice, const std::string& name) {
+    return use_upload(session_.use_slot(source, with_ranges, notice, name));
+}
+
 Status App::use_upload(const Status& st) {
     ++generation_;
     if (st) {
@@ -211,7 +215,7 @@ void App::frame() {
         if (session_.busy() && requested_run_ != session_.run_id()) {
             requested_run_ = session_.run_id();
             host_.run_layers(requested_run_, session_.text(), session_.computed(), session_.take_changed_from(),
-                             *session_.input(), session_.version(-1));
+                             *session_.input(), session_.version(-1), session_.input_source());
         }
     } else if (session_.step(step_budget_ms_)) {
         request_frames(2);

@@ -92,6 +92,8 @@ public:
     Status upload_unread(int64_t bytes, const std::string& name);  // Session::upload_unread
     // An upload the page's engine Worker decoded (Session::use_image).
     Status upload_decoded(Result<Decoded> decoded, const std::string& name);
+    // ... or written into Session::upload_slot (Session::use_slot).
+    Status upload_slot_done(uint64_t source, bool with_ranges, const std::string& notice, const std::string& name);
     void paste_text(const std::string& text);
     // Layers run in the page's Web Worker (on) or here, a few per frame (off: no Worker, or it
     // failed). A layer of run `run` arrived (its values are in Session::output_slot already).

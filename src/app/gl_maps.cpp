@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "engine/ranges.hpp"
 #include "shaders.gen.hpp"
 
 namespace cp::app {
@@ -41,7 +42,7 @@ void map_callback(const ImDrawList*, const ImDrawCmd* cmd) {
 }  // namespace
 
 const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels,
-                                int64_t max_px) {
+                                int64_t max_px, const std::vector<float>* ranges) {
     MapTexture& m = max_px > 0 ? thumbs_[slot] : slots_[slot];
     if (!max_layers_) {
         glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &max_layers_);
@@ -88,10 +89,13 @@ const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int
         // before upload), so a shared range does not depend on how many planes are uploaded.
         m.lo.assign(size_t(max_c), 0);
         m.hi.assign(size_t(max_c), 0);
-        for (int k = 0; k < max_c; ++k) {
-            const auto [mn, mx] = std::minmax_element(full + k * H * W, full + (k + 1) * H * W);
-            m.lo[size_t(k)] = *mn;
-            m.hi[size_t(k)] = *mx;
+        if (ranges && int64_t(ranges->size()) == 2 * N * C) {
+            const float* lo = ranges->data() + item * C;
+            m.lo.assign(lo, lo + max_c);
+            m.hi.assign(lo + N * C, lo + N * C + max_c);
+        } else {
+            plane_ranges(full, max_c, H * W, m.lo.data(), m.hi.data());
+            range_values_ += max_c * H * W;
         }
         m.all_lo = max_c ? *std::min_element(m.lo.begin(), m.lo.end()) : 0;
         m.all_hi = max_c ? *std::max_element(m.hi.begin(), m.hi.end()) : 0;

@@ -60,12 +60,16 @@ public:
     // power of two), so a 512-channel layer costs a few planes, not 512.
     // `max_px` > 0: a thumbnail drawn at most max_px device pixels wide or tall: its own texture
     // of every step-th value (nearest, as the GPU would sample it), so a 512x512 map drawn at 72
-    // px uploads 64x64 per channel, not 512x512. Ranges are always over every value.
+    // px uploads 64x64 per channel, not 512x512. Ranges are always over every value: `ranges`
+    // when given (lo of t's N*C planes, then hi: engine/ranges.hpp, as the engine Worker sends
+    // them), else computed here.
     const MapTexture& get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels = INT64_MAX,
-                          int64_t max_px = 0);
+                          int64_t max_px = 0, const std::vector<float>* ranges = nullptr);
     const MapTexture* peek(int slot, bool thumb = false) const;
     void forget_from(int slot);  // layers removed from the stack
     uint64_t uploads() const { return uploads_; }
+    // Values scanned here for their ranges (none when every tensor came with its ranges).
+    int64_t range_values() const { return range_values_; }
     // Uploads of each slot's textures (full size and thumbnail), for the tests.
     const std::map<int, uint64_t>& uploads_by_slot() const { return uploads_by_slot_; }
 
@@ -91,6 +95,7 @@ private:
     GLint u_proj_ = -1, u_maps_ = -1, u_mode_ = -1, u_layer_ = -1, u_range_ = -1, u_size_ = -1, u_grid_ = -1;
     GLint max_layers_ = 0, max_size_ = 0;
     uint64_t uploads_ = 0;
+    int64_t range_values_ = 0;
 };
 
 // The colour palette `mode` gives t in [0, 1] (legends, weight cells): colormap_rgb(), as the shader.

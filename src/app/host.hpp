@@ -32,12 +32,14 @@ public:
     // this one (the full page's "Tutorial").
     virtual void open_url(const std::string& url, bool new_tab) = 0;
     // Asks the external runner (Session::external()) to compute layers `from`.. of `state_text`
-    // for run `run` on `input` (whose values change only with `input_version`); each result comes
+    // for run `run` on `input` (whose values change only with `input_version`; `input_source`, when
+    // not 0, is the runner's own name for them: an upload it decoded and kept, so it need not be
+    // sent the values); each result comes
     // back through Session::output_slot / output_done. A newer request supersedes this one; layers
     // from `changed_from` on differ from the previous request's (a layer of those still running
     // is wasted work the runner may abandon).
     virtual void run_layers(uint64_t run, const std::string& state_text, int from, int changed_from, const Tensor& input,
-                            uint64_t input_version) = 0;
+                            uint64_t input_version, uint64_t input_source) = 0;
     // The user stopped the run (Session::stop): the runner drops the layer it is computing (the
     // kernels cannot stop inside a layer: its engine is replaced) and asks nothing until the next
     // request.

@@ -83,7 +83,8 @@ void App::draw_outputs_window() {
         const float dpr = std::max(1.0f, ImGui::GetIO().DisplayFramebufferScale.x);
         const int64_t max_px = int64_t(std::ceil(std::max(ts.x, ts.y) * dpr));
         const MapTexture* m = maps_.peek(slot, true);
-        if (current) m = &maps_.get(slot, *current, session_.version(slot), view_.item, kMaxThumbs, max_px);
+        if (current) m = &maps_.get(slot, *current, session_.version(slot), view_.item, kMaxThumbs, max_px,
+                                        session_.ranges(slot));
         if (!m || !m->ready()) {
             // No picture yet: why (the plan refused the state), or that it is on its way.
             if (m && m->too_big) ImGui::TextDisabled("(too big for this GPU's textures)");

@@ -10,6 +10,7 @@
 #include "core/report.hpp"
 #include "engine/image.hpp"
 #include "engine/memory.hpp"
+#include "engine/ranges.hpp"
 #include "engine/samples.hpp"
 #include "engine/signal_file.hpp"
 
@@ -74,7 +75,9 @@ void Session::edit(const State& next) {
         }
         first = *r;
     }
-    if (info_.input != input_.shape) {
+    // An input that is the upload alone is that upload (no copy); any other has a buffer here.
+    const bool upload_alone = state_.image == InputImage::Upload && has_upload() && info_.input == upload_.shape;
+    if (!upload_alone && info_.input != input_.shape) {
         if (auto st = check_memory(sat_mul(sat_count(info_.input), 4), "this stack"); !st) {
             plan_status_ = st;
             return;
@@ -107,8 +110,25 @@ void Session::edit(const State& next) {
 void Session::fill_input() {
     Tensor& in = input_;
     input_version_ = ++counter_;
+    input_is_upload_ = false;
+    input_source_ = 0;
+    input_ranges_.clear();
     if (state_.image == InputImage::Upload && has_upload()) {
-        // [1, C, H, W] repeated for each batch item; load_text/upload guarantee the shape.
+        input_source_ = upload_source_;
+        // [1, C, H, W] repeated for each batch item (load_text/upload guarantee the shape), and
+        // so are its planes' ranges.
+        const int64_t items = info_.input[0];
+        if (!upload_ranges_.empty()) {
+            const auto half = upload_ranges_.begin() + std::ptrdiff_t(upload_ranges_.size() / 2);
+            for (int side = 0; side < 2; ++side)
+                for (int64_t n = 0; n < items; ++n)
+                    input_ranges_.insert(input_ranges_.end(), side ? half : upload_ranges_.begin(), side ? upload_ranges_.end() : half);
+        }
+        if (items == 1) {
+            input_is_upload_ = true;
+            input_ = Tensor();
+            return;
+        }
         const size_t item = upload_.data.size();
         for (size_t n = 0; n * item < in.data.size(); ++n)
             std::memcpy(in.ptr() + n * item, upload_.ptr(), std::min(item, in.data.size() - n * item) * 4);
@@ -143,7 +163,7 @@ bool Session::ensure_local_plan() {
         plan_input_version_ = 0;
     }
     if (plan_input_version_ != input_version_) {
-        std::memcpy(plan_->input().ptr(), input_.ptr(), input_.data.size() * 4);
+        std::memcpy(plan_->input().ptr(), input()->ptr(), input()->data.size() * 4);
         plan_input_version_ = input_version_;
         computed_ = 0;
     }
@@ -200,12 +220,47 @@ Status Session::upload(std::string_view bytes, const std::string& name) {
                      name);
 }
 
-Status Session::use_image(Result<Decoded> decoded, const std::string& name) {
+Result<float*> Session::upload_slot(int c, int h, int w, const std::string& name) {
+    pending_upload_ = {};
+    pending_ranges_.clear();
+    const std::string what = "the pixels of " + name;
+    if (c <= 0 || h < 0 || w <= 0) return Status::error(what + " have no size");
+    const Dims shape = h > 0 ? Dims{1, c, h, w} : Dims{1, c, w};
+    if (auto st = check_memory(sat_mul(sat_count(shape), 4), what); !st) return st;
+    pending_upload_ = Tensor(shape);
+    return pending_upload_.ptr();
+}
+
+float* Session::upload_ranges_slot() {
+    if (pending_upload_.data.empty()) return nullptr;
+    pending_ranges_.assign(size_t(2 * plane_count(pending_upload_.shape)), 0.0f);
+    return pending_ranges_.data();
+}
+
+Status Session::use_slot(uint64_t source, bool with_ranges, const std::string& notice_text, const std::string& name) {
+    if (pending_upload_.data.empty()) return use_image(Status::error("the pixels of " + name + " never arrived"), name);
+    Decoded d;
+    d.tensor = std::move(pending_upload_);
+    d.notice = notice_text;
+    std::vector<float> r = with_ranges ? std::move(pending_ranges_) : std::vector<float>();
+    pending_upload_ = {};
+    pending_ranges_.clear();
+    return use_image(std::move(d), name, source, std::move(r));
+}
+
+Status Session::use_image(Result<Decoded> decoded, const std::string& name, uint64_t source, std::vector<float> ranges) {
     if (!decoded) {
         notice = {Notice::Error, decoded.status().message + ". The current image is kept."};
         return decoded.status();
     }
+    // The input stays what it was until the edit below refills it (it may be refused).
+    if (input_is_upload_) {
+        input_ = std::move(upload_);
+        input_is_upload_ = false;
+    }
     upload_ = std::move(decoded->tensor);
+    upload_ranges_ = ranges.size() == size_t(2 * plane_count(upload_.shape)) ? std::move(ranges) : std::vector<float>();
+    upload_source_ = source;
     upload_name_ = name;
     ++upload_serial_;
     State next = state_;
@@ -239,6 +294,7 @@ float* Session::output_slot(uint64_t run, int layer, size_t n) {
     const Dims& shape = info_.layers[size_t(layer)].out;
     if (size_t(Tensor::count(shape)) != n) return nullptr;
     Tensor& out = arrived_[size_t(layer)].out;
+    arrived_[size_t(layer)].ranges.clear();
     if (out.shape != shape) {
         // A buffer that still fits is reused (not one more than twice the size: wasm memory
         // never shrinks, a big layer made small should not keep it).
@@ -257,6 +313,23 @@ float* Session::output_slot(uint64_t run, int layer, size_t n) {
     }
     return out.ptr();
 }
+
+float* Session::output_ranges_slot(uint64_t run, int layer, size_t n) {
+    if (run != run_id_ || !busy() || !external_ || layer != computed_) return nullptr;
+    const Tensor& out = arrived_[size_t(layer)].out;
+    if (out.shape != info_.layers[size_t(layer)].out || n != size_t(2 * plane_count(out.shape))) return nullptr;
+    arrived_[size_t(layer)].ranges.assign(n, 0.0f);
+    return arrived_[size_t(layer)].ranges.data();
+}
+
+const std::vector<float>* Session::ranges(int slot) const {
+    if (slot < 0) return input_ranges_.empty() ? nullptr : &input_ranges_;
+    if (plan_ || !output(slot)) return nullptr;
+    const std::vector<float>& r = arrived_[size_t(slot)].ranges;
+    return r.empty() ? nullptr : &r;
+}
+
+uint64_t Session::input_source() const { return input_source_; }
 
 bool Session::stop() {
     if (!busy()) return false;

@@ -47,8 +47,21 @@ public:
     // Decodes an uploaded file (budget, downscale notice) and makes it the input.
     Status upload(std::string_view bytes, const std::string& name);
     // The same for a file decoded elsewhere (the page's engine Worker, with upload_channels() and
-    // upload_limits(): the same decoder, so the same pixels and messages).
-    Status use_image(Result<Decoded> decoded, const std::string& name);
+    // upload_limits(): the same decoder, so the same pixels and messages). `source`: the runner's
+    // name for those values (it kept them: the input need not be sent back to it while it is this
+    // upload), 0 for none; `ranges`: their per-plane ranges (engine/ranges.hpp), or empty.
+    Status use_image(Result<Decoded> decoded, const std::string& name, uint64_t source = 0,
+                     std::vector<float> ranges = {});
+    // A file decoded elsewhere, written straight into the app's memory: where its [1, c, h, w]
+    // values go (h = 0: a signal's [1, c, w]) and, after that call, its 2c ranges
+    // (upload_ranges_slot); then use_slot() makes it the input. An error when there is no memory
+    // for it (the caller hands it to use_image: the current image is kept).
+    Result<float*> upload_slot(int c, int h, int w, const std::string& name);
+    float* upload_ranges_slot();
+    Status use_slot(uint64_t source, bool with_ranges, const std::string& notice, const std::string& name);
+    // The runner's name for the input's values (use_image's `source`) while the input is made of
+    // that upload alone, else 0: then its values must be sent.
+    uint64_t input_source() const;
     // Channels an upload decodes to: the current input's (grey stays grey); otherwise RGB.
     int upload_channels() const;
     // A file the page could not hand over (`bytes` long): over the file budget, or no memory to
@@ -69,6 +82,10 @@ public:
     // Where the values of layer `layer` of run `run` go (n floats), if that layer is the next one
     // expected (layers arrive in order); nullptr otherwise (a stale run, a wrong size).
     float* output_slot(uint64_t run, int layer, size_t n);
+    // Where the per-plane ranges (engine/ranges.hpp) of that layer go, `n` floats (2 per plane),
+    // after output_slot() and before output_done(); nullptr for anything else. Outputs that come
+    // without them have them computed by the map cache when drawn.
+    float* output_ranges_slot(uint64_t run, int layer, size_t n);
     // Layer `layer` of run `run` was written into output_slot(): it counts as computed.
     // `kernel`: the kernel that ran it (shown in the layer's card).
     bool output_done(uint64_t run, int layer, double ms, const std::string& kernel);
@@ -92,7 +109,12 @@ public:
     std::string shapes_json() const;  // core's report: the shape table as JSON
     const SolveReport& solve() const { return solve_; }
     const Status& plan_status() const { return plan_status_; }  // not ok: outputs are stale
-    const Tensor* input() const { return &input_; }
+    // The input's values: the upload itself when the input is that upload alone (batch 1), else
+    // the app's own copy.
+    const Tensor* input() const { return input_is_upload_ ? &upload_ : &input_; }
+    // Per-plane ranges of slot's values (-1 the input) as the runner computed them (lo of every
+    // plane, then hi: engine/ranges.hpp), or nullptr when none came with them.
+    const std::vector<float>* ranges(int slot) const;
     int runnable() const { return runnable_; }  // layers before the first invalid one
     bool busy() const { return plan_status_.ok && !stopped_ && computed_ < runnable_; }
     int computed() const { return computed_; }  // layers whose outputs match the state
@@ -143,10 +165,14 @@ private:
     NetInfo planned_info_;
     bool have_planned_ = false;
     int runnable_ = 0;
-    Tensor input_;
+    Tensor input_;               // unused (empty) while input_is_upload_
+    bool input_is_upload_ = false;
+    uint64_t input_source_ = 0;        // input_source()
+    std::vector<float> input_ranges_;  // from the upload's, or empty
     // Outputs received from the external runner, with the kernel and time of each.
     struct Arrived {
         Tensor out;
+        std::vector<float> ranges;  // from the runner, or empty
         std::string kernel;
         double ms = 0;
     };
@@ -172,8 +198,12 @@ private:
     uint64_t counter_ = 0, input_version_ = 0, edits_ = 0;
     std::vector<uint64_t> versions_;
     Tensor upload_;           // [1, C, H, W] in [0, 1]
+    std::vector<float> upload_ranges_;  // per-plane ranges from the runner, or empty
+    uint64_t upload_source_ = 0;        // the runner's name for it, or 0
     std::string upload_name_;
     uint64_t upload_serial_ = 0;
+    Tensor pending_upload_;             // upload_slot()'s, until use_slot()
+    std::vector<float> pending_ranges_;
 };
 
 }  // namespace cp::app

@@ -65,7 +65,7 @@ void App::draw_viewer_tab() {
         // dragged channel slider uploads a few times, not once per channel.
         int planes = 4;
         while (planes < view_.channel + 1) planes *= 2;
-        m = &maps_.get(slot, t, session_.version(slot), view_.item, planes);
+        m = &maps_.get(slot, t, session_.version(slot), view_.item, planes, 0, session_.ranges(slot));
         values = &t;
     }
     if (!m || !m->ready()) {

@@ -18,7 +18,6 @@
 #include "core/codec.hpp"
 #include "core/json.hpp"
 #include "core/limits.hpp"
-#include "engine/memory.hpp"
 #include "imgui.h"
 #include "platform/bridge.hpp"
 
@@ -36,10 +35,11 @@ EM_JS(int, js_coarse_pointer, (), { return window.matchMedia && matchMedia("(poi
 EM_JS(void, js_warn, (const char* text), { console.warn(UTF8ToString(text)); });
 EM_JS(void, js_post, (const char* json), { if (window.cpBridge) window.cpBridge.postToHost(UTF8ToString(json)); });
 EM_JS(void, js_open_url, (const char* url, int new_tab), { if (window.cpBridge) window.cpBridge.openUrl(UTF8ToString(url), !!new_tab); });
-// The input's values are read from the heap by the page only when `input_version` is new to it.
+// The input's values are read from the heap by the page only when `input_version` is new to it
+// (and not at all when `input_source` names an upload the Worker kept).
 EM_JS(void, js_run_layers, (double run, const char* text, int from, int changed_from, const float* input, int n,
-                            double input_version), {
-    if (window.cpBridge) window.cpBridge.runLayers(run, UTF8ToString(text), from, changed_from, input, n, input_version);
+                            double input_version, double input_source), {
+    if (window.cpBridge) window.cpBridge.runLayers(run, UTF8ToString(text), from, changed_from, input, n, input_version, input_source);
 });
 EM_JS(void, js_stop_layers, (), { if (window.cpBridge) window.cpBridge.stopLayers(); });
 // Strings coming back are malloc'ed here and freed by the caller.
@@ -85,8 +85,9 @@ public:
     void post_to_host(const std::string& json) override { js_post(json.c_str()); }
     void open_url(const std::string& url, bool new_tab) override { js_open_url(url.c_str(), new_tab ? 1 : 0); }
     void run_layers(uint64_t run, const std::string& text, int from, int changed_from, const cp::Tensor& input,
-                    uint64_t input_version) override {
-        js_run_layers(double(run), text.c_str(), from, changed_from, input.ptr(), int(input.data.size()), double(input_version));
+                    uint64_t input_version, uint64_t input_source) override {
+        js_run_layers(double(run), text.c_str(), from, changed_from, input.ptr(), int(input.data.size()), double(input_version),
+                      double(input_source));
     }
     void stop_layers() override { js_stop_layers(); }
 };
@@ -156,26 +157,24 @@ EMSCRIPTEN_KEEPALIVE int cp_app_upload(const uint8_t* bytes, int len, const char
     return cp::platform::app().upload(data, name ? name : "").ok ? 1 : 0;
 }
 
-// Uploads the engine Worker decodes (engine_runner.js): the channels to decode to, then the result
-// of cp_image_decode (ok: the [1, c, h, w] values and the downscale notice in `message`; not ok:
-// the refusal in `message`). Returns 1 when it became the input.
+// Uploads the engine Worker decodes (engine_runner.js): the channels to decode to; where the
+// [1, c, h, w] values of cp_image_decode go (h = 0: a signal file's [1, c, w]), 0 when there is
+// no memory for them (the app says so); where their 2c per-plane ranges go; then the result: ok
+// (`source`: the Worker's id of the decode, which it keeps; `ranges`: they were written; the
+// downscale notice in `message`) or not (the refusal in `message`). Returns 1 when it became the input.
 EMSCRIPTEN_KEEPALIVE int cp_app_upload_channels() { return cp::platform::app().session().upload_channels(); }
-EMSCRIPTEN_KEEPALIVE int cp_app_upload_decoded(int ok, const float* data, int c, int h, int w, const char* name,
-                                               const char* message) {
-    const std::string text = message ? message : "";
-    cp::Result<cp::Decoded> decoded = cp::Status::error(text);
-    const std::string what = std::string("the pixels of ") + (name ? name : "the image");
-    // h = 0: a signal file's [1, C, L] (w = L).
-    if (ok && data && c > 0 && h >= 0 && w > 0) {
-        if (auto st = cp::check_memory(int64_t(c) * std::max(h, 1) * w * 4, what); !st)
-            return cp::platform::app().upload_decoded(st, name ? name : "").ok ? 1 : 0;
-        cp::Decoded d;
-        d.tensor = cp::Tensor(h > 0 ? cp::Dims{1, c, h, w} : cp::Dims{1, c, w});
-        std::copy(data, data + d.tensor.data.size(), d.tensor.data.begin());
-        d.notice = text;
-        decoded = std::move(d);
-    }
-    return cp::platform::app().upload_decoded(std::move(decoded), name ? name : "").ok ? 1 : 0;
+EMSCRIPTEN_KEEPALIVE float* cp_app_upload_slot(int c, int h, int w, const char* name) {
+    const std::string n = name ? name : "the image";
+    auto slot = cp::platform::app().session().upload_slot(c, h, w, n);
+    if (!slot) cp::platform::app().upload_decoded(slot.status(), n);
+    return slot ? *slot : nullptr;
+}
+EMSCRIPTEN_KEEPALIVE float* cp_app_upload_ranges_slot() { return cp::platform::app().session().upload_ranges_slot(); }
+EMSCRIPTEN_KEEPALIVE int cp_app_upload_decoded(int ok, double source, int ranges, const char* name, const char* message) {
+    const std::string text = message ? message : "", n = name ? name : "";
+    auto& a = cp::platform::app();
+    const cp::Status st = ok ? a.upload_slot_done(uint64_t(source), ranges != 0, text, n) : a.upload_decoded(cp::Status::error(text), n);
+    return st.ok ? 1 : 0;
 }
 
 // A state text (from_link: the fragment changed; a broken one then loads the default state).
@@ -220,6 +219,11 @@ EMSCRIPTEN_KEEPALIVE void cp_app_set_engine_threads(int threads, int isolated) {
 // it (a newer state, a layer out of order, another size).
 EMSCRIPTEN_KEEPALIVE float* cp_app_output_slot(double run, int layer, int n) {
     return cp::platform::app().session().output_slot(uint64_t(run), layer, size_t(n > 0 ? n : 0));
+}
+
+// Where that layer's per-plane ranges go (n floats: lo of its N*C planes, then hi), or 0.
+EMSCRIPTEN_KEEPALIVE float* cp_app_output_ranges_slot(double run, int layer, int n) {
+    return cp::platform::app().session().output_ranges_slot(uint64_t(run), layer, size_t(n > 0 ? n : 0));
 }
 
 // The values are in place: the layer counts as computed (1), or the run is stale (0). `kernel`:
@@ -277,6 +281,21 @@ EMSCRIPTEN_KEEPALIVE double cp_app_output_hash(int slot) {
     return double(h);
 }
 
+// The per-channel ranges the map cache holds for slot's thumbnail (-1 the input): what its
+// colormap maps to, {"lo": [...], "hi": [...]}; "" before it was drawn.
+EMSCRIPTEN_KEEPALIVE const char* cp_app_map_ranges(int slot) {
+    const cp::app::MapTexture* m = cp::platform::app().maps().peek(slot, true);
+    if (!m || m->lo.empty()) return ret("");
+    cp::JsonWriter w;
+    w.begin_object();
+    for (const auto* side : {&m->lo, &m->hi}) {
+        w.key(side == &m->lo ? "lo" : "hi").begin_array();
+        for (float v : *side) w.value(double(v));
+        w.end_array();
+    }
+    return ret(w.end_object().str());
+}
+
 // Why the outputs cannot be computed (the plan refused the state: a budget), "" when they can.
 EMSCRIPTEN_KEEPALIVE const char* cp_app_plan_status() {
     const cp::Status& st = cp::platform::app().session().plan_status();
@@ -331,7 +350,8 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_timing() {
 
 // What the page side made so far (an edit must cost what it changes; tests/web/costs.test.mjs):
 // weights made for the UI, output buffers allocated and reused, local plans, texture uploads (in
-// all and per slot: "-1" the input, "0" layer 1...).
+// all and per slot: "-1" the input, "0" layer 1...), values the map cache scanned for their
+// ranges (rangeValues: 0 while the Worker sends them with the values).
 EMSCRIPTEN_KEEPALIVE const char* cp_app_costs() {
     auto& a = cp::platform::app();
     const auto& s = a.session().stats();
@@ -342,6 +362,7 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_costs() {
         .key("outputsKept").value(s.outputs_kept)
         .key("plansMade").value(s.plans_made)
         .key("uploads").value(int64_t(a.maps().uploads()))
+        .key("rangeValues").value(a.maps().range_values())
         .key("uploadsBySlot").begin_object();
     for (const auto& [slot, n] : a.maps().uploads_by_slot()) w.key(std::to_string(slot)).value(int64_t(n));
     w.end_object().end_object();

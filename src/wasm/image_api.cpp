@@ -3,14 +3,17 @@
 // upload_limits), so the pixels and messages are the ones the app would make itself.
 // The results stay valid until the next cp_image_decode.
 #include <string>
+#include <vector>
 
 #include "core/shapes.hpp"
 #include "engine/image.hpp"
+#include "engine/ranges.hpp"
 #include "engine/signal_file.hpp"
 
 namespace {
 cp::Decoded g_image;
 std::string g_message, g_dims;
+std::vector<float> g_ranges;
 }  // namespace
 
 extern "C" {
@@ -38,6 +41,11 @@ int cp_image_size() { return static_cast<int>(g_image.tensor.numel()); }
 const char* cp_image_dims() {
     g_dims = cp::shape_text(g_image.tensor.shape);
     return g_dims.c_str();
+}
+// Its per-plane ranges (engine/ranges.hpp): lo of its C planes, then hi.
+const float* cp_image_ranges() {
+    g_ranges = cp::plane_ranges(g_image.tensor);
+    return g_ranges.data();
 }
 // The refusal of a failed decode, or the downscale notice of a good one ("" when none).
 const char* cp_image_message() { return g_message.c_str(); }

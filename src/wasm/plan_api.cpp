@@ -4,10 +4,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/codec.hpp"
 #include "core/json.hpp"
 #include "engine/plan.hpp"
+#include "engine/ranges.hpp"
 #include "engine/samples.hpp"
 #include "kernels/thread_pool.hpp"
 
@@ -118,6 +120,15 @@ float* cp_plan_output(int h, int i) {
 int cp_plan_output_size(int h, int i) {
     auto* p = get(h);
     return valid_layer(p, i) ? static_cast<int>(p->output(i).numel()) : 0;
+}
+// Output i's per-plane ranges (engine/ranges.hpp): lo of its N*C planes, then hi; valid until
+// the next call. What the playground's page would compute for its colormap, done here (the
+// engine Worker) instead.
+const float* cp_plan_output_ranges(int h, int i) {
+    static std::vector<float> r;
+    auto* p = get(h);
+    r = valid_layer(p, i) ? cp::plane_ranges(p->output(i)) : std::vector<float>();
+    return r.data();
 }
 // Shape of output i as "1x16x128x128".
 const char* cp_plan_output_shape(int h, int i) {

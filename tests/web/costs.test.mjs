@@ -4,19 +4,24 @@
 // downstream of a change whose parameters did not change, and reuses output buffers that still
 // fit; only the layers that changed are uploaded again as textures. The counters come from the
 // test hooks convplay.costs() (the page) and convplay.runner().worker.plan (the Worker's
-// plan.stats()). A cancelled layer leaves the previous outputs as they were; so does the Stop
-// button, and "run again" then computes what it stopped.
+// plan.stats()). An upload is not copied back out of the page's memory for the Worker (which kept
+// the values it decoded), and no colormap range is scanned on the page (the Worker sends them
+// with the values): the same outputs and ranges as a page that does both itself. A cancelled
+// layer leaves the previous outputs as they were; so does the Stop button, and "run again" then
+// computes what it stopped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, usePlayground, waitReady, waitSettled } from './playground_support.mjs';
+import { DEFAULT_STATE, usePlayground, waitReady, waitSettled, makePng } from './playground_support.mjs';
 
 const site = usePlayground({ before, after });
 const pageErrors = [];
 
-async function open(state) {
+// withWorker false: a browser without Web Workers (the page runs the layers itself).
+async function open(state, { withWorker = true } = {}) {
     const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 800 } });
+    if (!withWorker) await ctx.addInitScript(() => { window.Worker = undefined; });
     const page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     await page.goto(`${site.url}/#${state}`);
@@ -76,6 +81,53 @@ test('an edit costs what it changes: the page makes no weights, the Worker only 
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'costs-after-edits.png') });
     assert.deepEqual(pageErrors, []);
     await ctx.close();
+});
+
+test('an upload costs the page no copy back and no range scan; outputs and ranges as computed on the page', async () => {
+    const got = {};
+    for (const withWorker of [true, false]) {
+        const { ctx, page } = await open(DEFAULT_STATE, { withWorker });
+        const count = () => page.evaluate(() => ({ page: convplay.costs(), runner: convplay.runner() }));
+        const c = await count();
+        await page.setInputFiles('#file', { name: 'noise.png', mimeType: 'image/png', buffer: makePng(640, 480, { noise: true }) });
+        await page.waitForFunction(() => convplay.state().includes('img=upload'), null, { timeout: 30000 });
+        await waitSettled(page, 60000);
+        if (withWorker) await page.waitForFunction(() => { const r = convplay.runner(); return r.doneRun === r.lastRun; });
+        // Every thumbnail drawn with the new values (its ranges are the map cache's).
+        await page.evaluate(() => convplay.redraw(3));
+        const after = await count();
+        const slots = [-1, 0, 1, 2];
+        got[withWorker] = await page.evaluate((ss) => ({ hashes: ss.map((k) => convplay.outputHash(k)), ranges: ss.map((k) => convplay.mapRanges(k)) }), slots);
+        got[withWorker].rangeValues = after.page.rangeValues - c.page.rangeValues;
+        if (withWorker) {
+            const d = delta(c.runner, after.runner);
+            assert.equal(after.runner.mode, 'worker');
+            assert.deepEqual([d.inputsCopied, d.inputsNamed], [0, 1], `the Worker's own decode is the input, not a copy: ${JSON.stringify(d)}`);
+            assert.equal(d.rangesTaken, 3, 'each of the 3 layers came with its ranges');
+            assert.equal(got[withWorker].rangeValues, 0, 'no value was scanned for a range on the page');
+            // A whole-stack rerun (layer 1's seed): the input is not sent again, no range scanned here.
+            const seed = (await page.evaluate(() => convplay.state())).replace('conv2d(out=16,k=3,s=2,p=1)', 'conv2d(out=16,k=3,s=2,p=1,seed=9)');
+            assert.match(seed, /seed=9.*img=upload|img=upload.*seed=9/);
+            const b = await count();
+            assert.equal(await page.evaluate((s) => convplay.setState(s), seed), true);
+            await waitSettled(page, 60000);
+            await page.waitForFunction(() => { const r = convplay.runner(); return r.doneRun === r.lastRun; });
+            await page.evaluate(() => convplay.redraw(3));
+            const e = await count();
+            assert.deepEqual([e.runner.inputsCopied - b.runner.inputsCopied, e.runner.inputsNamed - b.runner.inputsNamed,
+                              e.runner.rangesTaken - b.runner.rangesTaken, e.page.rangeValues - b.page.rangeValues], [0, 0, 3, 0],
+                             'a rerun sends no input and scans no range on the page');
+        } else {
+            assert.equal((await page.evaluate(() => convplay.runner())).mode, 'main');
+            assert.ok(got[withWorker].rangeValues >= 3 * 640 * 480, `the page scanned the values itself: ${got[withWorker].rangeValues}`);
+        }
+        await ctx.close();
+    }
+    for (const h of got.true.hashes) assert.ok(h >= 0, 'every output computed');
+    assert.deepEqual(got.true.hashes, got.false.hashes, 'the same input and outputs');
+    for (const r of got.true.ranges) assert.ok(r && r.lo.length > 0, 'every slot has ranges');
+    assert.deepEqual(got.true.ranges, got.false.ranges, 'the same ranges, to the bit');
+    assert.deepEqual(pageErrors, []);
 });
 
 test('a cancelled layer leaves the previous outputs as they were', async () => {

@@ -1,0 +1,41 @@
+// Per-plane ranges (engine/ranges.hpp): each of the N*C planes' min and max, for 2-d and 1-d
+// tensors, as a plain loop over the plane finds them.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "engine/ranges.hpp"
+
+namespace cp {
+namespace {
+
+void expect_plain(const Tensor& t) {
+    const int64_t P = plane_count(t.shape), S = plane_size(t.shape);
+    ASSERT_EQ(P * S, t.numel());
+    const std::vector<float> r = plane_ranges(t);
+    ASSERT_EQ(r.size(), size_t(2 * P));
+    for (int64_t p = 0; p < P; ++p) {
+        float lo = t.data[size_t(p * S)], hi = lo;
+        for (int64_t i = 0; i < S; ++i) lo = std::min(lo, t.data[size_t(p * S + i)]), hi = std::max(hi, t.data[size_t(p * S + i)]);
+        EXPECT_EQ(r[size_t(p)], lo) << "plane " << p;
+        EXPECT_EQ(r[size_t(P + p)], hi) << "plane " << p;
+    }
+}
+
+TEST(PlaneRanges, EveryPlaneOfImagesAndSignals) {
+    for (const Dims& shape : {Dims{1, 3, 5, 7}, Dims{2, 4, 3, 2}, Dims{2, 3, 11}, Dims{1, 1, 1, 1}}) {
+        Tensor t(shape);
+        for (size_t i = 0; i < t.data.size(); ++i) t.data[i] = float((i * 7919) % 113) - 56.5f;
+        expect_plain(t);
+    }
+}
+
+TEST(PlaneRanges, CountsAndSizes) {
+    EXPECT_EQ(plane_count({2, 3, 4, 5}), 6);
+    EXPECT_EQ(plane_size({2, 3, 4, 5}), 20);
+    EXPECT_EQ(plane_count({1, 4, 9}), 4);
+    EXPECT_EQ(plane_size({1, 4, 9}), 9);
+}
+
+}  // namespace
+}  // namespace cp
