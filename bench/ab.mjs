@@ -1,18 +1,20 @@
 // A/B of two engine builds in one Node process: node bench/ab.mjs --a DIR --b DIR [options]
 // (DIR holds convplay_engine.js/.wasm, e.g. a copy of build/wasm-bench before a change and the
-// build after it). Per layer of bench/layers.mjs both builds plan the same state (same seeded
+// build after it; or name the .js itself, e.g. build/wasm-threads/convplay_engine_mt.js). With
+// --a-threads / --b-threads the same threaded build can be A on 1 thread and B on 2: B/A is then
+// the thread speed-up's inverse, free of the browser's other threads. Per layer of bench/layers.mjs both builds plan the same state (same seeded
 // input and weights), warm up, then run alternately: pass 1 calls A then B in every pair, pass 2
 // B then A, so neither build always runs right after the other. Prints min and median ms per build
 // and pass, the ratio B/A of each, the load average, and the largest output difference between
 // the builds relative to the output's largest value (a kernel change must keep it tiny).
 //
 //   --layers id,id   which layers (default: all)     --pairs N     calls per build and pass (200)
-//   --warmup-ms MS   warm-up per build (1000)
+//   --warmup-ms MS   warm-up per build (1000)   --a-threads N, --b-threads N   (1: the default)
 import os from 'node:os';
 import path from 'node:path';
 import { LAYERS } from './layers.mjs';
 
-const opt = { a: null, b: null, layers: null, pairs: 200, warmupMs: 1000 };
+const opt = { a: null, b: null, layers: null, pairs: 200, warmupMs: 1000, aThreads: 1, bThreads: 1 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; ++i) {
     const v = () => argv[++i];
@@ -22,19 +24,25 @@ for (let i = 0; i < argv.length; ++i) {
         case '--layers': opt.layers = v().split(','); break;
         case '--pairs': opt.pairs = Number(v()); break;
         case '--warmup-ms': opt.warmupMs = Number(v()); break;
+        case '--a-threads': opt.aThreads = Number(v()); break;
+        case '--b-threads': opt.bThreads = Number(v()); break;
         default: throw new Error(`unknown option ${argv[i]} (see the comment at the top of bench/ab.mjs)`);
     }
 }
 if (!opt.a || !opt.b) throw new Error('--a DIR and --b DIR are required');
 
 const { createEngine } = await import('../web/engine.mjs');
-const load = (dir) => createEngine({ modulePath: path.resolve(dir, 'convplay_engine.js') });
-const engines = { A: await load(opt.a), B: await load(opt.b) };
+const load = async (where, threads) => {
+    const engine = await createEngine({ modulePath: where.endsWith('.js') ? path.resolve(where) : path.resolve(where, 'convplay_engine.js'), threads });
+    if (engine.threads !== threads) throw new Error(`${where} runs ${engine.threads} thread(s), not ${threads}`);
+    return engine;
+};
+const engines = { A: await load(opt.a, opt.aThreads), B: await load(opt.b, opt.bThreads) };
 const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const median = (xs) => { const s = [...xs].sort((p, q) => p - q); return s[s.length >> 1]; };
 const timeCall = (plan) => { const t = performance.now(); plan.run(); return performance.now() - t; };
 
-console.log(`A = ${opt.a}\nB = ${opt.b}\nload average before: ${loadavg()}`);
+console.log(`A = ${opt.a} (${opt.aThreads} thread(s))\nB = ${opt.b} (${opt.bThreads} thread(s))\nload average before: ${loadavg()}`);
 for (const layer of LAYERS.filter((l) => !opt.layers || opt.layers.includes(l.id))) {
     const plans = { A: engines.A.plan(layer.state), B: engines.B.plan(layer.state) };
     for (const k of ['A', 'B']) {
@@ -56,3 +64,4 @@ for (const layer of LAYERS.filter((l) => !opt.layers || opt.layers.includes(l.id
     plans.A.free(), plans.B.free();
 }
 console.log(`load average after: ${loadavg()}`);
+process.exit(0);  // a threaded build's pthreads are Workers that would keep Node alive

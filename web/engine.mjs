@@ -78,8 +78,9 @@ export async function createEngine(opts = {}) {
     const { factory, args } = await loadFactory(opts);
     const threads = Math.max(1, Math.floor(opts.threads ?? 1));
     // The threaded build starts cpPoolSize Workers with the module (the caller is the first
-    // thread); the single-thread build ignores it.
-    const M = await factory({ ...args, cpPoolSize: threads - 1, ...(opts.moduleArgs ?? {}) });
+    // thread); the single-thread build ignores it. At least one: Emscripten 3.1.6 waits for the
+    // pool's Workers to load before the module resolves, and with none it never resolves.
+    const M = await factory({ ...args, cpPoolSize: Math.max(1, threads - 1), ...(opts.moduleArgs ?? {}) });
     const api = {
         version: M.cwrap('cp_version', 'string', []),
         defaultState: M.cwrap('cp_default_state', 'string', []),

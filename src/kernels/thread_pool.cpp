@@ -2,6 +2,7 @@
 #include "kernels/thread_pool.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 namespace cp {
 
@@ -45,11 +46,13 @@ void ThreadPool::work(int t) {
             start_.wait(lock, [&] { return stop_ || generation_ != seen; });
             if (stop_) return;
             seen = generation_;
+            if (!open_) continue;  // woke after the caller finished: nothing left to share
+            ++active_;
             job = job_;
         }
         (*job)(t);
         std::lock_guard<std::mutex> lock(m_);
-        if (--pending_ == 0) done_.notify_one();
+        if (--active_ == 0 && !open_) done_.notify_one();
     }
 }
 
@@ -58,23 +61,31 @@ void ThreadPool::run(const std::function<void(int)>& fn) {
     {
         std::lock_guard<std::mutex> lock(m_);
         job_ = &fn;
-        pending_ = int(workers_.size());
+        open_ = true;
         ++generation_;
     }
     start_.notify_all();
     fn(0);
+    // fn(0) returned: every chunk is taken. Wait only for the workers computing one.
     std::unique_lock<std::mutex> lock(m_);
-    done_.wait(lock, [&] { return pending_ == 0; });
+    open_ = false;
+    done_.wait(lock, [&] { return active_ == 0; });
+    job_ = nullptr;
+}
+
+int64_t chunk_parts(int64_t parts, int threads) {
+    return std::max<int64_t>(1, parts / (int64_t(threads) * 8));
 }
 
 void run_kernel(const LayerKernel& k, const float* in, float* out, float* scratch, ThreadPool* pool) {
     const int64_t parts = k.parts();
     if (!pool || pool->threads() == 1 || parts < 2) return k.run(in, out, scratch);
-    const int64_t T = std::min<int64_t>(pool->threads(), parts);
+    const int64_t chunk = chunk_parts(parts, pool->threads());
     const size_t per = k.scratch_floats();
+    std::atomic<int64_t> next{0};
     pool->run([&](int t) {
-        if (t >= T) return;
-        k.run_parts(in, out, scratch + size_t(t) * per, t * parts / T, (t + 1) * parts / T);
+        for (int64_t first; (first = next.fetch_add(chunk, std::memory_order_relaxed)) < parts;)
+            k.run_parts(in, out, scratch + size_t(t) * per, first, std::min(parts, first + chunk));
     });
 }
 
