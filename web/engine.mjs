@@ -117,10 +117,25 @@ export async function createEngine(opts = {}) {
         imageDims: M.cwrap('cp_image_dims', 'string', []),
         imageMessage: M.cwrap('cp_image_message', 'string', []),
         imageRanges: M.cwrap('cp_image_ranges', 'number', []),
+        imageBrowserFormat: M.cwrap('cp_image_browser_format', 'string', []),
     };
     // Views into wasm memory must be made after any growth: always build them fresh.
     const view = (ptr, n) => new Float32Array(M.HEAPF32.buffer, ptr, n);
     const dims = (s) => (s ? s.split('x').map(Number) : []);
+    // Calls decode(pointer) with `bytes` copied into the wasm heap, and reads the decoder's
+    // result (cp_image_*).
+    const withHeapBytes = (bytes, decode) => {
+        const p = M._malloc(Math.max(1, bytes.length));
+        try {
+            M.HEAPU8.set(bytes, p);
+            if (!decode(p)) return { ok: false, message: api.imageMessage(), browserFormat: api.imageBrowserFormat() };
+            const shape = dims(api.imageDims());
+            return { ok: true, data: view(api.imageData(), api.imageSize()).slice(), shape,
+                     ranges: ranges(api.imageRanges(), shape), notice: api.imageMessage() };
+        } finally {
+            M._free(p);
+        }
+    };
     // Per-plane ranges (engine/ranges.hpp) at `ptr` of a tensor shaped `d`: lo of its N*C planes, then hi.
     const ranges = (ptr, d) => view(ptr, 2 * d[0] * d[1]).slice();
 
@@ -205,20 +220,17 @@ export async function createEngine(opts = {}) {
         plan,
         // An image file's bytes (Uint8Array) decoded as the playground decodes an upload (its pixel
         // budget, downscaled beyond it) to `channels` (1, 3, 4) planes in [0, 1]:
-        // { ok: true, data: Float32Array, shape: [1, C, H, W], ranges, notice } or { ok: false, message }
-        // (ranges: each plane's min and max, as plan.outputRanges).
+        // { ok: true, data: Float32Array, shape: [1, C, H, W], ranges, notice } or
+        // { ok: false, message, browserFormat } (ranges: each plane's min and max, as
+        // plan.outputRanges; browserFormat: 'WebP' or 'AVIF' when only the engine's decoder lacks
+        // the format, and the browser's should be tried: then imageFromRgba).
         decodeImage(bytes, channels, name) {
-            const p = M._malloc(Math.max(1, bytes.length));
-            try {
-                M.HEAPU8.set(bytes, p);
-                const ok = withHeapString(M, name, (n) => M._cp_image_decode(p, bytes.length, channels, n));
-                if (!ok) return { ok: false, message: api.imageMessage() };
-                const shape = dims(api.imageDims());
-                return { ok: true, data: view(api.imageData(), api.imageSize()).slice(), shape,
-                         ranges: ranges(api.imageRanges(), shape), notice: api.imageMessage() };
-            } finally {
-                M._free(p);
-            }
+            return withHeapBytes(bytes, (p) => withHeapString(M, name, (n) => M._cp_image_decode(p, bytes.length, channels, n)));
+        },
+        // RGBA pixels (Uint8ClampedArray or Uint8Array, width * height * 4: a browser-decoded
+        // WebP or AVIF) to planes with the same budget and conversions; the same results.
+        imageFromRgba(rgba, width, height, channels, name) {
+            return withHeapBytes(rgba, (p) => withHeapString(M, name, (n) => M._cp_image_from_rgba(p, width, height, channels, n)));
         },
         // One-shot: plan, optionally set the input, run, copy every output, free.
         run(state, input, { reference = false } = {}) {

@@ -9,7 +9,8 @@
 //   the last decode below, whose values this worker kept (the input is that image, repeated for
 //   each batch item), so the page need not copy them out of its memory again.
 // page -> worker: {type: 'decode', id, bytes, channels, name}: an uploaded file decoded by the
-//   engine's decoder with the playground's budget (engine.decodeImage), between layers;
+//   engine's decoder with the playground's budget (engine.decodeImage), between layers (WebP and
+//   AVIF, which that decoder lacks, by the browser's: browserDecode below);
 //   answered by {type: 'decoded', id, ok, data, shape, ranges, notice} or {type: 'decoded', id,
 //   ok: false, message}.
 // worker -> page: {type: 'ready', threads, isolated, build} once the engine is loaded (threads:
@@ -156,10 +157,36 @@ async function drain() {
 }
 
 const decodes = [];         // decode requests that came before the engine
-function decode(d) {
+let decoding = Promise.resolve();  // decodes run one after another, answered in order
+const queueDecode = (d) => { decoding = decoding.then(() => decode(d)); };
+
+// WebP and AVIF, which the engine's decoder (stb) lacks, once the engine has checked the size the
+// file declares: the browser's decoder, then the engine's budget and conversions
+// (imageFromRgba). Raw values, as stb gives them: no colour-profile conversion; alpha is not
+// premultiplied into the colours (a canvas keeps it premultiplied, so a half-transparent
+// pixel's colour can be off by a rounding step).
+async function browserDecode(d, format) {
+    let bitmap;
+    try {
+        bitmap = await createImageBitmap(new Blob([d.bytes]), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    } catch (e) {
+        return { ok: false, message: `${d.name} is a corrupt or truncated ${format} file (the browser could not decode it)` };
+    }
+    try {
+        const { width, height } = bitmap;
+        const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+        ctx.drawImage(bitmap, 0, 0);
+        return engine.imageFromRgba(ctx.getImageData(0, 0, width, height).data, width, height, d.channels, d.name);
+    } finally {
+        bitmap.close();
+    }
+}
+
+async function decode(d) {
     let r;
     try {
         r = engine.decodeImage(d.bytes, d.channels, d.name);
+        if (!r.ok && r.browserFormat && self.createImageBitmap && self.OffscreenCanvas) r = await browserDecode(d, r.browserFormat);
     } catch (e) {
         r = { ok: false, message: `${d.name} could not be decoded (${e && e.message || e})` };
     }
@@ -171,7 +198,7 @@ function decode(d) {
 onmessage = (e) => {
     const d = e.data;
     if (d && d.type === 'decode') {
-        if (engine) decode(d);
+        if (engine) queueDecode(d);
         else decodes.push(d);
         return;
     }
@@ -213,6 +240,6 @@ async function startEngine(createEngine) {
         return;
     }
     postMessage({ type: 'ready', threads: engine.threads, isolated: ISOLATED, build });
-    decodes.splice(0).forEach(decode);
+    decodes.splice(0).forEach(queueDecode);
     if (next) drain();
 })();

@@ -48,6 +48,37 @@ void jpeg_size(std::string_view b, ImageHeader& h) {
     }
 }
 
+
+uint32_t le24(std::string_view b, size_t at) {
+    return uint32_t(uint8_t(b[at])) | uint32_t(uint8_t(b[at + 1])) << 8 | uint32_t(uint8_t(b[at + 2])) << 16;
+}
+
+// A WebP file's first chunk: lossy ("VP8 ": 14-bit sizes after the key frame's start code),
+// lossless ("VP8L": 14-bit sizes minus one after its signature byte) or extended ("VP8X": 24-bit
+// canvas sizes minus one).
+void webp_size(std::string_view b, ImageHeader& h) {
+    const std::string_view chunk = b.substr(12, 4);
+    if (chunk == "VP8 " && b.size() >= 30 && b.substr(23, 3) == "\x9d\x01\x2a") {
+        h.width = le16(b, 26) & 0x3fff, h.height = le16(b, 28) & 0x3fff;
+    } else if (chunk == "VP8L" && b.size() >= 25 && uint8_t(b[20]) == 0x2f) {
+        const uint32_t bits = le32(b, 21);
+        h.width = int64_t(bits & 0x3fff) + 1, h.height = int64_t((bits >> 14) & 0x3fff) + 1;
+    } else if (chunk == "VP8X" && b.size() >= 30) {
+        h.width = int64_t(le24(b, 24)) + 1, h.height = int64_t(le24(b, 27)) + 1;
+    }
+}
+
+// An AVIF file's size: its image spatial extents ("ispe") boxes, the largest of them (the image,
+// its alpha plane and a thumbnail may each have one), looked for in the first 64 KiB.
+void avif_size(std::string_view b, ImageHeader& h) {
+    const std::string_view head = b.substr(0, 65536);
+    for (size_t at = head.find("ispe"); at != std::string_view::npos; at = head.find("ispe", at + 4)) {
+        if (at + 16 > b.size()) break;
+        const int64_t w = be32(b, at + 8), hh = be32(b, at + 12);  // after the box's version and flags
+        if (sat_mul(w, hh) > sat_mul(h.width, h.height)) h.width = w, h.height = hh;
+    }
+}
+
 }  // namespace
 
 ImageHeader read_image_header(std::string_view b) {
@@ -70,15 +101,35 @@ ImageHeader read_image_header(std::string_view b) {
     } else if (starts("8BPS")) {
         h.format = "PSD";
         if (b.size() >= 22) h.height = be32(b, 14), h.width = be32(b, 18);
+    } else if (starts("RIFF") && b.size() >= 16 && b.substr(8, 4) == "WEBP") {
+        h.format = "WebP";
+        webp_size(b, h);
+    } else if (b.size() >= 12 && b.substr(4, 4) == "ftyp" && (b.substr(8, 4) == "avif" || b.substr(8, 4) == "avis")) {
+        h.format = "AVIF";
+        avif_size(b, h);
     }
     return h;
 }
+
+bool needs_browser_decoder(const ImageHeader& h) { return h.format == "WebP" || h.format == "AVIF"; }
 
 std::string pixels_text(int64_t pixels) {
     const auto side = static_cast<int64_t>(std::llround(std::sqrt(double(pixels))));
     const std::string n = std::to_string(pixels) + " pixels";
     return side * side == pixels && side > 1 ? std::to_string(side) + "x" + std::to_string(side) + " = " + n : n;
 }
+
+namespace {
+
+// The formats stb decodes here, for messages.
+constexpr const char* kOwnFormats = "PNG, JPEG, BMP, GIF, TGA or PNM";
+
+Status too_large(const std::string& name, int64_t w, int64_t h, const DecodeLimits& lim) {
+    return Status::error(name + " is " + std::to_string(w) + "x" + std::to_string(h) +
+                         " pixels: too large to decode (at most " + pixels_text(lim.max_decode_pixels) + ")");
+}
+
+}  // namespace
 
 Result<Decoded> decode_image(std::string_view bytes, int channels, const DecodeLimits& lim, const std::string& name) {
     if (channels != 1 && channels != 3 && channels != 4)
@@ -96,12 +147,13 @@ Result<Decoded> decode_image(std::string_view bytes, int channels, const DecodeL
     // (stb's info gives a top-down BMP's height negative; its loader takes the absolute value.)
     const int64_t width = known ? std::abs(int64_t(w)) : head.width, height = known ? std::abs(int64_t(h)) : head.height;
     if (!known && head.format.empty())
-        return Status::error(name + " is not an image convplay can read (" + reason +
-                             "); use PNG, JPEG, BMP, GIF, TGA or PNM");
+        return Status::error(name + " is not an image convplay can read (" + reason + "); use " + kOwnFormats +
+                             " (the playground also reads WebP and AVIF)");
     const std::string what = head.format.empty() ? "image" : head.format + " file";
-    if (width > 0 && height > 0 && sat_mul(width, height) > lim.max_decode_pixels)
-        return Status::error(name + " is " + std::to_string(width) + "x" + std::to_string(height) +
-                             " pixels: too large to decode (at most " + pixels_text(lim.max_decode_pixels) + ")");
+    if (width > 0 && height > 0 && sat_mul(width, height) > lim.max_decode_pixels) return too_large(name, width, height, lim);
+    if (!known && needs_browser_decoder(head))
+        return Status::error(name + " is a " + what + ": convplay's own decoder needs " + kOwnFormats +
+                             "; WebP and AVIF are read only by the playground's engine Worker, with the browser's decoder");
     if (!known) return Status::error(name + " is a corrupt " + what + " (" + reason + ")");
     stbi_uc* px = stbi_load_from_memory(data, len, &w, &h, &comp, channels);
     if (!px) {
@@ -110,20 +162,42 @@ Result<Decoded> decode_image(std::string_view bytes, int channels, const DecodeL
             return memory_error("decoding " + name + " (" + std::to_string(width) + "x" + std::to_string(height) + " pixels)");
         return Status::error(name + " is a corrupt or truncated " + what + " (" + why + ")");
     }
-    const int64_t plane = int64_t(w) * h;
+    auto d = image_from_pixels(px, w, h, channels, channels, lim, name);
+    stbi_image_free(px);
+    return d;
+}
+
+Result<Decoded> image_from_pixels(const uint8_t* px, int64_t w, int64_t h, int comps, int channels,
+                                  const DecodeLimits& lim, const std::string& name) {
+    if (channels != 1 && channels != 3 && channels != 4)
+        return Status::error("an image gives 1 (grey), 3 (RGB) or 4 (RGBA) channels, not " + std::to_string(channels));
+    if (comps != channels && comps != 4)
+        return Status::error("pixels of " + std::to_string(comps) + " components cannot give " + std::to_string(channels) +
+                             " channels");
+    if (w <= 0 || h <= 0) return Status::error(name + " has no pixels (" + std::to_string(w) + "x" + std::to_string(h) + ")");
+    if (sat_mul(w, h) > lim.max_decode_pixels) return too_large(name, w, h, lim);
+    const int64_t plane = w * h;
     // The float pixels, and their downscaled copy when over the budget.
     const int64_t floats = sat_add(sat_mul(plane, channels), plane > lim.max_pixels ? sat_mul(lim.max_pixels, channels) : 0);
     if (auto st = check_memory(sat_mul(floats, 4), "the pixels of " + name + " (" + std::to_string(w) + "x" +
                                                        std::to_string(h) + ")");
-        !st) {
-        stbi_image_free(px);
+        !st)
         return st;
-    }
     Decoded d;
     d.tensor = Tensor(Dims{1, channels, h, w});
-    for (int64_t i = 0; i < plane; ++i)
-        for (int c = 0; c < channels; ++c) d.tensor.data[static_cast<size_t>(c * plane + i)] = px[i * channels + c] / 255.0f;
-    stbi_image_free(px);
+    float* out = d.tensor.data.data();
+    if (comps == channels) {
+        for (int64_t i = 0; i < plane; ++i)
+            for (int c = 0; c < channels; ++c) out[c * plane + i] = px[i * channels + c] / 255.0f;
+    } else if (channels == 1) {  // RGBA to luminance, stb's integer formula
+        for (int64_t i = 0; i < plane; ++i) {
+            const uint8_t* p = px + i * 4;
+            out[i] = uint8_t((p[0] * 77 + p[1] * 150 + p[2] * 29) >> 8) / 255.0f;
+        }
+    } else {  // RGBA to RGB: alpha dropped
+        for (int64_t i = 0; i < plane; ++i)
+            for (int c = 0; c < 3; ++c) out[c * plane + i] = px[i * 4 + c] / 255.0f;
+    }
     if (plane > lim.max_pixels) {
         d.tensor = downscale_to_budget(d.tensor, lim.max_pixels);
         d.notice = name + ": downscaled from " + std::to_string(w) + "x" + std::to_string(h) + " to " +

@@ -35,13 +35,19 @@ inline DecodeLimits upload_limits() {
     return lim;
 }
 
-// What a file's first bytes declare, read without decoding: the format of PNG, JPEG, GIF, BMP and
-// PSD files from their signatures, and the size they declare (0 when the header is cut short).
+// What a file's first bytes declare, read without decoding: the format of PNG, JPEG, GIF, BMP,
+// PSD, WebP and AVIF files from their signatures, and the size they declare (0 when the header is
+// cut short).
 struct ImageHeader {
     std::string format;            // "PNG", "JPEG", ...; empty: none of these
     int64_t width = 0, height = 0;
 };
 ImageHeader read_image_header(std::string_view bytes);
+
+// WebP and AVIF: stb cannot decode them, a browser can. The playground's engine Worker hands such
+// a file to the browser's decoder (createImageBitmap) once decode_image has checked its declared
+// size, and passes the pixels to image_from_pixels.
+bool needs_browser_decoder(const ImageHeader& h);
 
 // "8192x8192 = 67108864 pixels" (a square count), else "1000 pixels": pixel budgets in messages.
 std::string pixels_text(int64_t pixels);
@@ -52,6 +58,14 @@ std::string pixels_text(int64_t pixels);
 Result<Decoded> decode_image(std::string_view bytes, int channels, const DecodeLimits& lim = {},
                              const std::string& name = "image");
 Result<Decoded> read_image(const std::string& path, int channels, const DecodeLimits& lim = {});
+
+// Decoded 8-bit pixels (stb's, or the browser's for WebP and AVIF), `comps` components per pixel,
+// row-major, to `channels` planes in [0, 1], with decode_image's budget: refused above
+// lim.max_decode_pixels, downscaled above lim.max_pixels. comps is channels, or 4 (RGBA), which
+// is converted as stb converts: alpha dropped for 3 channels, luminance (77 R + 150 G + 29 B) >> 8
+// for 1.
+Result<Decoded> image_from_pixels(const uint8_t* px, int64_t width, int64_t height, int comps, int channels,
+                                  const DecodeLimits& lim, const std::string& name);
 
 // Area-average downscale of [N, C, H, W] so that H*W <= max_pixels (aspect kept).
 Tensor downscale_to_budget(const Tensor& t, int64_t max_pixels);

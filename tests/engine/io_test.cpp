@@ -149,6 +149,91 @@ TEST(Image, HeadersDeclareFormatAndSize) {
     EXPECT_EQ(cp::read_image_header("hello").format, "");
 }
 
+// The first bytes of a WebP file whose first chunk (VP8, VP8L or VP8X) declares w x h.
+std::string webp_declaring(const std::string& chunk, uint32_t w, uint32_t h) {
+    std::string b = std::string("RIFF\x40\x00\x00\x00WEBP", 12) + chunk + std::string("\x20\x00\x00\x00", 4);
+    auto le = [&](uint32_t v, int n) { for (int k = 0; k < n; ++k) b += char((v >> (8 * k)) & 255); };
+    if (chunk == "VP8 ") {
+        b += std::string("\x00\x00\x00\x9d\x01\x2a", 6);  // frame tag, start code
+        le(w, 2), le(h, 2);
+    } else if (chunk == "VP8L") {
+        b += '\x2f';
+        le((w - 1) | (h - 1) << 14, 4);
+    } else {
+        b += std::string(4, '\0');  // flags
+        le(w - 1, 3), le(h - 1, 3);
+    }
+    return b + std::string(16, '\0');
+}
+
+// An AVIF file's ftyp box, then an image spatial extents box declaring w x h (and a smaller one,
+// as a thumbnail's would be, after it).
+std::string avif_declaring(uint32_t w, uint32_t h) {
+    std::string b = std::string("\x00\x00\x00\x14" "ftypavif\x00\x00\x00\x00mif1", 20);
+    auto box = [&](uint32_t bw, uint32_t bh) {
+        b += std::string("\x00\x00\x00\x14ispe\x00\x00\x00\x00", 12);
+        for (uint32_t v : {bw, bh})
+            for (int k = 3; k >= 0; --k) b += char((v >> (8 * k)) & 255);
+    };
+    box(w, h);
+    box(16, 16);
+    return b;
+}
+
+TEST(Image, WebpAndAvifDeclareTheirSizeAndNeedTheBrowser) {
+    for (const char* chunk : {"VP8 ", "VP8L", "VP8X"}) {
+        const auto h = cp::read_image_header(webp_declaring(chunk, 640, 480));
+        EXPECT_EQ(h.format, "WebP") << chunk;
+        EXPECT_EQ(h.width, 640) << chunk;
+        EXPECT_EQ(h.height, 480) << chunk;
+        EXPECT_TRUE(cp::needs_browser_decoder(h));
+    }
+    const auto big = cp::read_image_header(webp_declaring("VP8X", 16383, 16383));
+    EXPECT_EQ(big.width, 16383);
+    const auto avif = cp::read_image_header(avif_declaring(4000, 3000));
+    EXPECT_EQ(avif.format, "AVIF");
+    EXPECT_EQ(avif.width, 4000);
+    EXPECT_EQ(avif.height, 3000);
+    EXPECT_TRUE(cp::needs_browser_decoder(avif));
+    EXPECT_FALSE(cp::needs_browser_decoder(cp::read_image_header(png_declaring(5, 5))));
+    // stb cannot decode them: said so, or the size refused first.
+    EXPECT_EQ(cp::decode_image(webp_declaring("VP8L", 64, 64), 3, {}, "cat.webp").status().message,
+              "cat.webp is a WebP file: convplay's own decoder needs PNG, JPEG, BMP, GIF, TGA or PNM; WebP and AVIF "
+              "are read only by the playground's engine Worker, with the browser's decoder");
+    EXPECT_EQ(cp::decode_image(avif_declaring(10000, 9000), 3, {}, "big.avif").status().message,
+              "big.avif is 10000x9000 pixels: too large to decode (at most 8192x8192 = 67108864 pixels)");
+}
+
+TEST(Image, BrowserPixelsConvertAsStbConverts) {
+    // RGBA pixels (alpha anything: stb and the browser path drop it) against stb decoding the
+    // same colours from a PNG, to 3 channels and to luminance, and downscaled the same way.
+    cp::Image img;
+    img.width = 300, img.height = 200;
+    std::vector<uint8_t> rgba;
+    for (int i = 0; i < img.width * img.height; ++i) {
+        const uint8_t px[4] = {uint8_t(i * 7), uint8_t(i * 13 + 5), uint8_t(i / 3), uint8_t(i * 31)};
+        img.rgb.insert(img.rgb.end(), px, px + 3);
+        rgba.insert(rgba.end(), px, px + 4);
+    }
+    const std::string png = cp::encode_png(img);
+    cp::DecodeLimits lim;
+    for (int64_t max_pixels : {int64_t(1) << 20, int64_t(5000)}) {
+        lim.max_pixels = max_pixels;
+        for (int channels : {3, 1}) {
+            const auto a = cp::decode_image(png, channels, lim, "x");
+            const auto b = cp::image_from_pixels(rgba.data(), img.width, img.height, 4, channels, lim, "x");
+            ASSERT_TRUE(a.ok() && b.ok());
+            EXPECT_EQ(a->tensor.shape, b->tensor.shape);
+            EXPECT_EQ(a->tensor.data, b->tensor.data) << channels << " channels, budget " << max_pixels;
+            EXPECT_EQ(a->notice, b->notice);
+        }
+    }
+    lim.max_decode_pixels = 1000;
+    EXPECT_EQ(cp::image_from_pixels(rgba.data(), img.width, img.height, 4, 3, lim, "x.avif").status().message,
+              "x.avif is 300x200 pixels: too large to decode (at most 1000 pixels)");
+    EXPECT_FALSE(cp::image_from_pixels(rgba.data(), 0, 5, 4, 3, {}, "x").ok());
+}
+
 TEST(Image, HugeDeclaredSizesAreRefusedWithTheBudgetNotAsCorrupt) {
     // stb's own header check calls these "corrupt" (their bytes overflow an int): the size and
     // the budget are named instead, before any decoding.
