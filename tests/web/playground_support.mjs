@@ -60,6 +60,19 @@ export function usePlayground({ before, after }) {
     return site;
 }
 
+// A playground page at `state` in a fresh context of site's browser (usePlayground), once its
+// first frame is drawn. withWorker false: a browser without Web Workers (the page then runs the
+// layers itself). Uncaught page errors are pushed to `errors`.
+export async function openPage(site, state, { withWorker = true, errors = [], viewport = { width: 1200, height: 800 } } = {}) {
+    const ctx = await site.browser.newContext({ viewport });
+    if (!withWorker) await ctx.addInitScript(() => { window.Worker = undefined; });
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${site.url}/#${state}`);
+    await waitReady(page);
+    return { ctx, page };
+}
+
 // Waits until the app drew its first frame.
 export async function waitReady(page, timeout = 30000) {
     await page.waitForFunction(() => window.convplay && window.convplay.ready(), null, { timeout });

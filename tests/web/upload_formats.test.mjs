@@ -9,20 +9,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, usePlayground, waitReady, waitSettled, makePng } from './playground_support.mjs';
+import { DEFAULT_STATE, usePlayground, openPage, waitSettled, makePng } from './playground_support.mjs';
 
 const site = usePlayground({ before, after });
 const pageErrors = [];
 
 async function open({ withWorker = true } = {}) {
-    const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 800 } });
-    if (!withWorker) await ctx.addInitScript(() => { window.Worker = undefined; });
-    const page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`${site.url}/#${DEFAULT_STATE}`);
-    await waitReady(page);
-    await waitSettled(page, 60000);
-    return { ctx, page };
+    const opened = await openPage(site, DEFAULT_STATE, { withWorker, errors: pageErrors });
+    await waitSettled(opened.page, 60000);
+    return opened;
 }
 
 // Uploads a file and waits until the page's message names it; returns that message.

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, usePlayground, waitReady, waitSettled, makePng } from './playground_support.mjs';
+import { DEFAULT_STATE, usePlayground, openPage, waitSettled, makePng } from './playground_support.mjs';
 
 // About 11 billion multiply-adds (the run budget is 16) in 4 layers: a second or more per run here.
 const HEAVY = 'v=1&in=3x80x80&img=photo&net=conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1)';
@@ -21,16 +21,7 @@ const HOOK_MEDIAN_MS = 200, HOOK_WORST_MS = 1000;
 const site = usePlayground({ before, after });
 const pageErrors = [];
 
-// A page in a fresh context at `state`; withWorker false: a browser without Web Workers.
-async function open(state, { withWorker = true } = {}) {
-    const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 800 } });
-    if (!withWorker) await ctx.addInitScript(() => { window.Worker = undefined; });
-    const page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`${site.url}/#${state}`);
-    await waitReady(page);
-    return { ctx, page };
-}
+const open = (state, { withWorker = true } = {}) => openPage(site, state, { withWorker, errors: pageErrors });
 
 const hashes = (page) => page.evaluate(() => {
     const n = convplay.shapes().layers.length;
