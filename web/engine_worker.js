@@ -216,15 +216,28 @@ onmessage = (e) => {
 // not load) gives way to the single-thread build.
 async function startEngine(createEngine) {
     if (build === THREADED) {
+        // A thread Worker that fails to load throws from Emscripten's error handler, outside
+        // createEngine's promise: caught here (and kept from the page, which would otherwise run
+        // the layers on its own thread), it is a failure to start like any other.
+        let threadFailed;
+        const failure = new Promise((resolve, reject) => {
+            threadFailed = (e) => {
+                e.preventDefault();
+                reject(new Error(`a thread Worker did not load (${e.message || 'no message'})`));
+            };
+        });
+        self.addEventListener('error', threadFailed);
         try {
             const threads = Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS);
             // The pool's Workers load this script by URL (Emscripten cannot tell it inside a Worker).
             const moduleArgs = { mainScriptUrlOrBlob: new URL(THREADED, self.location.href).href };
-            return await createEngine({ factory: self.createConvplayModule, threads, moduleArgs });
+            return await Promise.race([createEngine({ factory: self.createConvplayModule, threads, moduleArgs }), failure]);
         } catch (e) {
             console.warn(`convplay: the threaded engine did not start (${e && e.message || e}); one thread`);
             importScripts(SINGLE);
             build = SINGLE;
+        } finally {
+            self.removeEventListener('error', threadFailed);
         }
     }
     return createEngine({ factory: self.createConvplayModule });

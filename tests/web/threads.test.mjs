@@ -2,15 +2,16 @@
 // scripts/serve.sh does) the page is cross-origin isolated and its engine Worker runs the threaded
 // build (convplay_engine_mt.js) on more than one thread; served without them, and in an iframe on
 // an ordinary host page of another origin, it runs the single-thread build, with no error. Every
-// way gives the same outputs, bit for bit (output hashes), as the engine under Node.
+// way gives the same outputs, bit for bit (output hashes), as the engine under Node; and when a
+// thread Worker of the threaded build does not load, the Worker runs the single-thread build.
 // Screenshot: test-artifacts/threads-isolated.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEngine } from '../../web/engine.mjs';
-import { ARTIFACTS_DIR, ENGINE_JS } from './engine.mjs';
+import { ARTIFACTS_DIR, ENGINE_JS, SITE_DIR } from './engine.mjs';
 import { DEFAULT_STATE, usePlayground, startServer } from './playground_support.mjs';
 
 // A transposed conv of each kernel family (k4 s2, k3 s2 op1) and a depthwise conv, big enough
@@ -170,5 +171,31 @@ test('an embed on a cross-origin isolated host that allows it: threads in the fr
     } finally {
         isoHost.proc.kill();
         rmSync(isoHostDir, { recursive: true, force: true });
+    }
+});
+
+test('isolated, but a thread Worker does not load: the single-thread build in the Worker, the same outputs', async () => {
+    // The site without the threaded build's thread script (links to every other file).
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'convplay-threads-nomt-'));
+    for (const f of readdirSync(SITE_DIR)) if (f !== 'convplay_engine_mt.worker.js') symlinkSync(path.join(SITE_DIR, f), path.join(dir, f));
+    const server = await startServer(dir, { isolated: true });
+    try {
+        const page = await newWatchedPage();
+        await page.goto(`${server.url}/`);
+        await waitWorker(page);
+        const info = await engineInfo(page);
+        assert.equal(info.isolated, true);
+        // The Worker, not the page's own thread, runs the layers: on one thread, said so.
+        assert.deepEqual([info.runner.mode, info.runner.build, info.runner.threads], ['worker', 'convplay_engine.js', 1]);
+        assert.equal(info.text, '1 thread (cross-origin isolated)', 'what the user is shown');
+        const got = await hashesOf(page, STATES);
+        await page.close();
+        STATES.forEach((s, i) => assert.deepEqual(got[i], nodeHashes(s), `the engine's outputs under Node: ${s}`));
+        assert.equal(page.warnings.length, 1, 'one warning says why');
+        assert.match(page.warnings[0], /^convplay: the threaded engine did not start \(a thread Worker did not load/);
+        assert.deepEqual(consoleErrors, []);
+    } finally {
+        server.proc.kill();
+        rmSync(dir, { recursive: true, force: true });
     }
 });
