@@ -26,7 +26,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SITE_DIR } from '../tests/web/engine.mjs';
-import { startServer, launch, waitReady, waitSettled, widgetRect, makePng, DEFAULT_STATE } from '../tests/web/playground_support.mjs';
+import { startServer, launch, gotoSettled, waitReady, waitSettled, widgetRect, makePng, DEFAULT_STATE } from '../tests/web/playground_support.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
@@ -74,12 +74,18 @@ if (!existsSync(path.join(SITE, 'convplay_app.wasm'))) {
 
 const { proc: server, url } = await startServer(SITE);
 const browser = await launch();
-async function freshPage(fragment, viewport = { width: 1400, height: 900 }) {
+// settled: wait for the first frame with outputs without touching the page (gotoSettled), for the
+// load figures; otherwise until the first frame.
+async function freshPage(fragment, { viewport = { width: 1400, height: 900 }, settled = false } = {}) {
     const ctx = await browser.newContext({ viewport });
     await ctx.addInitScript(observe);
     const page = await ctx.newPage();
-    await page.goto(`${url}/#${fragment}`);
-    await waitReady(page);
+    if (settled) {
+        await gotoSettled(page, `${url}/#${fragment}`);
+    } else {
+        await page.goto(`${url}/#${fragment}`);
+        await waitReady(page);
+    }
     return { ctx, page };
 }
 const longTasks = (page, from = 0) => page.evaluate((t) => window.__long.filter((e) => e.start >= t).map((e) => e.ms), from);
@@ -90,8 +96,7 @@ try {
         console.log('== load: default state, fresh context');
         const shown = [], before = [], after = [];
         for (let i = 0; i < RUNS; i++) {
-            const { ctx, page } = await freshPage(DEFAULT_STATE);
-            await waitSettled(page, 60000);
+            const { ctx, page } = await freshPage(DEFAULT_STATE, { settled: true });
             await page.waitForTimeout(300);
             const r = await page.evaluate(() => ({ ready: convplay.readyAt, shown: convplay.timing().shown_ms }));
             shown.push(r.shown);
@@ -146,7 +151,7 @@ try {
         console.log(`== drag: ${STATE_512}, L1 kernel_size dragged 1 -> 11 -> 1`);
         const frames = [], long = [], edits = [];
         for (let i = 0; i < RUNS; i++) {
-            const { ctx, page } = await freshPage(STATE_512, { width: 1400, height: 1500 });
+            const { ctx, page } = await freshPage(STATE_512, { viewport: { width: 1400, height: 1500 } });
             await waitSettled(page, 60000);
             const r = await widgetRect(page, 'L1.kernel');
             const y = r.y + r.h / 2, x0 = r.x + r.w * 0.5 / 11, x1 = r.x + r.w * 10.5 / 11;

@@ -9,7 +9,7 @@
 import { writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { SITE_DIR } from '../tests/web/engine.mjs';
-import { startServer, launch, waitSettled, makePng, DEFAULT_STATE } from '../tests/web/playground_support.mjs';
+import { startServer, launch, gotoSettled, waitSettled, makePng, DEFAULT_STATE } from '../tests/web/playground_support.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
@@ -35,8 +35,7 @@ try {
     await page.addInitScript(() => {
         document.addEventListener('change', () => { window.__changeAt = performance.now(); }, true);
     });
-    await page.goto(`${url}/#${STATE}`);
-    await waitSettled(page, 120000);
+    await gotoSettled(page, `${url}/#${STATE}`, 120000);
     await page.waitForTimeout(300);
     if (UPLOAD) {
         const e0 = await page.evaluate(() => convplay.timing().edits);

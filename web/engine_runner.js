@@ -33,6 +33,8 @@ window.cpRunner = (function () {
     // recomputes what the app still lacks), since the kernels cannot stop inside a layer.
     let running = null, restartTimer = 0;
     const RESTART_MS = 250;
+    let spareTimer = 0;
+    const SPARE_DELAY_MS = 1000;
     // lastRun: the run last asked for; doneRun: the last run the Worker finished (its counters,
     // `worker`, are as of that run).
     // threads / isolated / build: the Worker's ready message (engine_worker.js).
@@ -104,6 +106,8 @@ window.cpRunner = (function () {
         stop();
         if (spare) spare.terminate();
         spare = null;
+        clearTimeout(spareTimer);
+        spareTimer = 0;
         info.failure = why;
         console.warn(`convplay: the engine Worker stopped (${why}); layers now run on the page`);
         if (mode === 'worker' && M) M.ccall('cp_app_set_runner', null, ['number'], [0]);
@@ -143,9 +147,9 @@ window.cpRunner = (function () {
         } else if (d.type === 'done') {
             info.worker = d.stats;
             info.doneRun = d.run;
-            // The spare loads once a run ended, not while the page starts (2 cores: it would
-            // compete with the first outputs).
-            if (!spare) spare = spawn();
+            // The spare loads a while after a run ended, not while the page starts nor while the
+            // first outputs are drawn (2 cores: compiling its engine would compete with both).
+            if (!spare && !spareTimer) spareTimer = setTimeout(() => { spareTimer = 0; if (!spare) spare = spawn(); }, SPARE_DELAY_MS);
         } else if (d.type === 'refused') {
             info.refused++;
             sentInput = -1;   // a refused request's input was not taken

@@ -65,6 +65,18 @@
         },
         onAbort(what) { showFatal('The playground stopped: ' + what + '. Reload the page to start again.'); },
     };
+    // The wasm index.html began compiling as the page started; the runtime's own loader otherwise.
+    if (window.cpAppWasm) {
+        Module.instantiateWasm = (imports, receive) => {
+            window.cpAppWasm
+                .catch(() => fetch('convplay_app.wasm', { credentials: 'same-origin' })   // not served as application/wasm
+                    .then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.arrayBuffer(); })
+                    .then((bytes) => WebAssembly.compile(bytes)))
+                .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
+                .catch((e) => showFatal(`The playground could not load its code (convplay_app.wasm): ${e && e.message || e}. Reload the page to try again.`));
+            return {};
+        };
+    }
 
     // ccall copies 'string' arguments onto the wasm stack (5 MiB): a 10 MB pasted or linked text
     // would run past it and trap. Long strings go through the heap instead; the app then refuses

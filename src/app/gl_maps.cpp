@@ -2,37 +2,14 @@
 #include "app/gl_maps.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <string>
 
+#include "app/gl_renderer.hpp"
 #include "engine/ranges.hpp"
 #include "shaders.gen.hpp"
 
 namespace cp::app {
 
 namespace {
-
-GLuint compile(GLenum kind, const char* body) {
-    // The shader files carry no #version line (GLSL ES 3.0 bodies): it is added here, and the
-    // fragment stage gets the colormap anchors from the C++ table (core/colormap.cpp).
-    std::string src = "#version 300 es\n";
-    if (kind == GL_FRAGMENT_SHADER) src += "precision highp float;\n" + colormap_glsl();
-    src += body;
-    const char* p = src.c_str();
-    GLuint s = glCreateShader(kind);
-    glShaderSource(s, 1, &p, nullptr);
-    glCompileShader(s);
-    GLint ok = 0;
-    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
-    if (!ok) {
-        char log[1024] = {};
-        glGetShaderInfoLog(s, sizeof log, nullptr, log);
-        std::fprintf(stderr, "colormap shader: %s\n", log);
-        glDeleteShader(s);
-        return 0;
-    }
-    return s;
-}
 
 void map_callback(const ImDrawList*, const ImDrawCmd* cmd) {
     const auto* p = static_cast<const MapDraw*>(cmd->UserCallbackData);
@@ -44,10 +21,6 @@ void map_callback(const ImDrawList*, const ImDrawCmd* cmd) {
 const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels,
                                 int64_t max_px, const std::vector<float>* ranges) {
     MapTexture& m = max_px > 0 ? thumbs_[slot] : slots_[slot];
-    if (!max_layers_) {
-        glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &max_layers_);
-        glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size_);
-    }
     // [N, C, H, W] or [N, C, L] (then H = 1): batch item `item` is C planes of H*W floats.
     const int64_t C = t.shape.size() > 1 ? t.shape[1] : 1;
     const int max_c = int(std::min<int64_t>(C, max_layers_));
@@ -163,65 +136,40 @@ void MapCache::reset_gl() {
     for (auto* maps : {&slots_, &thumbs_})
         for (auto& [slot, m] : *maps) m = MapTexture{};
     program_ = 0;
-    program_failed_ = false;
     max_layers_ = max_size_ = 0;
     pending_.clear();
+    init_gl();
 }
 
 void MapCache::draw(ImDrawList* dl, const MapTexture& m, const MapStyle& style, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
                     ImVec2 uv1) {
-    if (!m.ready() || program_failed_) return;
+    if (!m.ready() || !program_) return;
     pending_.push_back({this, style, m.tex, float(m.w), float(m.h)});
     dl->AddCallback(map_callback, &pending_.back());
-    // The quad carries ImGui's font texture id: the backend binds it to unit 0, harmlessly; the
+    // The quad carries ImGui's font texture id: the renderer binds it to unit 0, harmlessly; the
     // shader reads the map array from unit 1.
     dl->AddImage(ImGui::GetIO().Fonts->TexID, p0, p1, uv0, uv1);
     dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
 
-bool MapCache::build_program(GLint imgui_program) {
-    GLuint vs = compile(GL_VERTEX_SHADER, k_colormap_vert), fs = compile(GL_FRAGMENT_SHADER, k_colormap_frag);
-    if (!vs || !fs) return false;
-    GLuint p = glCreateProgram();
-    glAttachShader(p, vs);
-    glAttachShader(p, fs);
-    // ImGui's backend has already pointed its vertex arrays at its own attribute locations: use
-    // the same ones, so its vertex setup feeds this program unchanged.
-    glBindAttribLocation(p, GLuint(glGetAttribLocation(GLuint(imgui_program), "Position")), "Position");
-    glBindAttribLocation(p, GLuint(glGetAttribLocation(GLuint(imgui_program), "UV")), "UV");
-    glBindAttribLocation(p, GLuint(glGetAttribLocation(GLuint(imgui_program), "Color")), "Color");
-    glLinkProgram(p);
-    glDeleteShader(vs);
-    glDeleteShader(fs);
-    GLint ok = 0;
-    glGetProgramiv(p, GL_LINK_STATUS, &ok);
-    if (!ok) {
-        char log[1024] = {};
-        glGetProgramInfoLog(p, sizeof log, nullptr, log);
-        std::fprintf(stderr, "colormap program: %s\n", log);
-        glDeleteProgram(p);
-        return false;
-    }
-    program_ = p;
-    u_proj_ = glGetUniformLocation(p, "u_proj");
-    u_maps_ = glGetUniformLocation(p, "u_maps");
-    u_mode_ = glGetUniformLocation(p, "u_mode");
-    u_layer_ = glGetUniformLocation(p, "u_layer");
-    u_range_ = glGetUniformLocation(p, "u_range");
-    u_size_ = glGetUniformLocation(p, "u_size");
-    u_grid_ = glGetUniformLocation(p, "u_grid");
-    return true;
+void MapCache::init_gl() {
+    glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &max_layers_);
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size_);
+    // The palettes come from the C++ table (core/colormap.cpp), so the page and `convplay run`
+    // PNGs agree. Without the program no map is drawn (the log says why).
+    program_ = build_program("colormap", k_imgui_vert, "precision highp float;\n" + colormap_glsl(), k_colormap_frag);
+    if (!program_) return;
+    u_proj_ = glGetUniformLocation(program_, "u_proj");
+    u_maps_ = glGetUniformLocation(program_, "u_maps");
+    u_mode_ = glGetUniformLocation(program_, "u_mode");
+    u_layer_ = glGetUniformLocation(program_, "u_layer");
+    u_range_ = glGetUniformLocation(program_, "u_range");
+    u_size_ = glGetUniformLocation(program_, "u_size");
+    u_grid_ = glGetUniformLocation(program_, "u_grid");
 }
 
 void MapCache::apply(const MapStyle& s, GLuint tex, float w, float h) {
-    if (!program_) {
-        GLint current = 0;
-        glGetIntegerv(GL_CURRENT_PROGRAM, &current);
-        if (program_failed_ || !build_program(current)) {
-            program_failed_ = true;
-            return;
-        }
-    }
+    if (!program_) return;
     // The same orthographic projection ImGui's backend uses.
     const ImDrawData* dd = ImGui::GetDrawData();
     const float L = dd->DisplayPos.x, R = L + dd->DisplaySize.x, T = dd->DisplayPos.y, B = T + dd->DisplaySize.y;

@@ -77,21 +77,22 @@ public:
     void draw(ImDrawList* dl, const MapTexture& m, const MapStyle& style, ImVec2 p0, ImVec2 p1,
               ImVec2 uv0 = {0, 0}, ImVec2 uv1 = {1, 1});
     void begin_frame();  // frees last frame's callback data (after it was rendered)
+    // Builds the colormap program and reads the GPU's limits (at start-up: it waits for the GPU
+    // once; gl_renderer.hpp).
+    void init_gl();
     // The WebGL context was lost and then restored: every texture and the program are gone.
-    // Forgets them; the next frames upload the maps and build the program again.
+    // Forgets them and builds the program again; the next frames upload the maps.
     void reset_gl();
 
     // Called from ImGui's renderer (the draw callback); public for that only.
     void apply(const MapStyle& s, GLuint tex, float w, float h);
 
 private:
-    bool build_program(GLint imgui_program);
     std::map<int, MapTexture> slots_, thumbs_;
     std::map<int, uint64_t> uploads_by_slot_;
     std::vector<float> small_;  // a thumbnail's values, picked before upload
     std::deque<MapDraw> pending_;  // stable addresses for ImDrawCmd::UserCallbackData
     GLuint program_ = 0;
-    bool program_failed_ = false;
     GLint u_proj_ = -1, u_maps_ = -1, u_mode_ = -1, u_layer_ = -1, u_range_ = -1, u_size_ = -1, u_grid_ = -1;
     GLint max_layers_ = 0, max_size_ = 0;
     uint64_t uploads_ = 0;

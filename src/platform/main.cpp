@@ -1,7 +1,7 @@
-// The platform layer: SDL2 window + GL ES 3.0 (WebGL2) context, Dear ImGui's SDL/OpenGL3
-// backends, and the main loop. Under Emscripten the browser drives the loop (one call per
-// animation frame); natively it is a plain loop. A frame is skipped entirely when nothing
-// happened, so an idle page costs nothing.
+// The platform layer: SDL2 window + GL ES 3.0 (WebGL2) context, Dear ImGui's SDL backend with our
+// own renderer (app/gl_renderer.hpp: no GL reads in a frame), and the main loop. Under
+// Emscripten the browser drives the loop (one call per animation frame); natively it is a plain
+// loop. A frame is skipped entirely when nothing happened, so an idle page costs nothing.
 #include <SDL.h>
 
 #include <algorithm>
@@ -11,8 +11,8 @@
 
 #include "app/app.hpp"
 #include "app/gl.hpp"
+#include "app/gl_renderer.hpp"
 #include "imgui.h"
-#include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
 #include "platform/bridge.hpp"
 
@@ -49,8 +49,7 @@ void build_font(float css_px, float dpr) {
     cfg.PixelSnapH = true;
     io.Fonts->AddFontDefault(&cfg);
     io.FontGlobalScale = css_px / px;
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    cp::app::imgui_gl::upload_fonts();
 }
 
 // Sizes follow the font; on a touch screen every frame (buttons, sliders, tabs) is >= 40 px tall.
@@ -72,10 +71,9 @@ void apply_style(float css_px, bool touch) {
 
 // WebGL context loss (a GPU reset, a driver update, the browser reclaiming contexts): nothing is
 // drawn while it lasts (GL calls on a lost context would fail or throw); when the browser
-// restores it, every GL object is made again: ImGui's (shaders, buffers, font texture) and the
-// feature-map textures and program. The state, the plan and the outputs live in wasm memory and
+// restores it, every GL object is made again: the renderer's (program, buffers, font texture)
+// and the feature-map textures and program. The state, the plan and the outputs live in wasm memory and
 // are untouched. The page shows a notice meanwhile (web/playground.js).
-constexpr const char* kGlslVersion = "#version 300 es";
 bool g_context_lost = false;
 bool g_context_restored = false;
 
@@ -95,10 +93,9 @@ EM_BOOL on_context_restored(int, const void*, void*) {
 
 void recreate_gl_objects() {
     g_context_restored = false;
-    // The whole renderer backend, not only its device objects: it remembers the sizes of its
-    // vertex and index buffers and would only sub-upload into the new, empty ones.
-    ImGui_ImplOpenGL3_Shutdown();
-    ImGui_ImplOpenGL3_Init(kGlslVersion);
+    cp::app::imgui_gl::forget();
+    cp::app::imgui_gl::init();
+    cp::app::imgui_gl::upload_fonts();
     cp::platform::app().maps().reset_gl();
 }
 
@@ -130,7 +127,6 @@ void main_loop(void*) {
     build_font(font_px, dpr);
     apply_style(font_px, touch);
 
-    ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
     app.frame();
@@ -141,7 +137,7 @@ void main_loop(void*) {
     glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x), int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
     glClearColor(0.08f, 0.08f, 0.1f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    cp::app::imgui_gl::render(ImGui::GetDrawData());
     SDL_GL_SwapWindow(g_window);
     cp::platform::frame_done();
 }
@@ -162,6 +158,10 @@ int main(int, char**) {
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
     SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    // No depth or stencil buffer: ImGui draws in 2-D, and each would be one more buffer for the
+    // software rasterizer to clear every frame.
+    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
     int w = 1280, h = 800;
     cp::platform::initial_size(&w, &h);
     g_window = SDL_CreateWindow("convplay", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
@@ -188,8 +188,10 @@ int main(int, char**) {
     style.GrabRounding = 3;
     g_base_style = style;
     ImGui_ImplSDL2_InitForOpenGL(g_window, g_gl);
-    ImGui_ImplOpenGL3_Init(kGlslVersion);
+    // Every program is built here, before the first frame (one wait for the GPU in all).
+    cp::app::imgui_gl::init();
     cp::platform::init_bridge();
+    cp::platform::app().maps().init_gl();
 
 #ifdef __EMSCRIPTEN__
     emscripten_set_webglcontextlost_callback("#canvas", nullptr, EM_FALSE, on_context_lost);

@@ -88,6 +88,27 @@ export async function waitSettled(page, timeout = 20000) {
     }, null, { timeout });
 }
 
+// Loads `url` in a fresh `page` and waits, like waitSettled, until a frame showed the outputs, but
+// without Playwright's injected script: its first evaluation costs the page's main thread
+// 100-150 ms (2 cores, SwiftShader), which would land inside the load being measured. An init
+// script polls the page's own hooks every 50 ms instead and logs a marker this waits for.
+// For the load measurements (bench/trace_load.mjs, bench/responsive.mjs).
+export async function gotoSettled(page, url, timeout = 60000) {
+    await page.addInitScript(() => {
+        const poll = setInterval(() => {
+            const c = window.convplay;
+            if (!c || !c.ready() || c.busy()) return;
+            const t = c.timing();
+            if (t.shown_edit !== t.edits) return;
+            clearInterval(poll);
+            console.log('convplay:settled');
+        }, 50);
+    });
+    const settled = page.waitForEvent('console', { predicate: (m) => m.text() === 'convplay:settled', timeout });
+    await page.goto(url, { waitUntil: 'commit' });
+    await settled;
+}
+
 // A widget's rectangle (CSS pixels) from the last frame; asks for frames until it is there.
 export async function widgetRect(page, name, timeout = 5000) {
     const deadline = Date.now() + timeout;

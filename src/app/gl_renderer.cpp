@@ -1,0 +1,167 @@
+// ImGui's renderer with no GL reads during a frame (see gl_renderer.hpp).
+#include "app/gl_renderer.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+
+#include "shaders.gen.hpp"
+
+namespace cp::app {
+
+namespace {
+
+GLuint compile(GLenum kind, const std::string& prefix, const char* body) {
+    const std::string src = "#version 300 es\n" + prefix + body;
+    const char* p = src.c_str();
+    GLuint s = glCreateShader(kind);
+    if (!s) return 0;
+    glShaderSource(s, 1, &p, nullptr);
+    glCompileShader(s);
+    return s;
+}
+
+void print_shader_log(GLuint s, const char* what) {
+    char log[1024] = {};
+    glGetShaderInfoLog(s, sizeof log, nullptr, log);
+    if (log[0]) std::fprintf(stderr, "%s shader: %s\n", what, log);
+}
+
+}  // namespace
+
+GLuint build_program(const char* what, const char* vert_body, const std::string& frag_prefix, const char* frag_body) {
+    GLuint vs = compile(GL_VERTEX_SHADER, "", vert_body);
+    GLuint fs = compile(GL_FRAGMENT_SHADER, frag_prefix, frag_body);
+    GLuint p = vs && fs ? glCreateProgram() : 0;
+    if (p) {
+        glAttachShader(p, vs);
+        glAttachShader(p, fs);
+        glBindAttribLocation(p, kAttribPosition, "Position");
+        glBindAttribLocation(p, kAttribUV, "UV");
+        glBindAttribLocation(p, kAttribColor, "Color");
+        glLinkProgram(p);
+        // Only the link status is asked (one wait for the GPU, which compiles both stages
+        // meanwhile), not each shader's right after its compile.
+        GLint ok = 0;
+        glGetProgramiv(p, GL_LINK_STATUS, &ok);
+        if (!ok) {
+            print_shader_log(vs, what);
+            print_shader_log(fs, what);
+            char log[1024] = {};
+            glGetProgramInfoLog(p, sizeof log, nullptr, log);
+            std::fprintf(stderr, "%s program did not link: %s\n", what, log);
+            glDeleteProgram(p);
+            p = 0;
+        }
+    }
+    if (vs) glDeleteShader(vs);
+    if (fs) glDeleteShader(fs);
+    return p;
+}
+
+namespace imgui_gl {
+
+namespace {
+
+GLuint g_program = 0, g_vao = 0, g_vbo = 0, g_ibo = 0, g_font = 0;
+GLint g_u_proj = -1, g_u_tex = -1;
+
+}  // namespace
+
+void init() {
+    g_program = build_program("ImGui", k_imgui_vert, "precision mediump float;\n", k_imgui_frag);
+    g_u_proj = glGetUniformLocation(g_program, "u_proj");
+    g_u_tex = glGetUniformLocation(g_program, "u_tex");
+    glGenVertexArrays(1, &g_vao);
+    glGenBuffers(1, &g_vbo);
+    glGenBuffers(1, &g_ibo);
+    // The vertex layout is the vertex array's state: set once.
+    glBindVertexArray(g_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, g_vbo);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, g_ibo);
+    glEnableVertexAttribArray(kAttribPosition);
+    glEnableVertexAttribArray(kAttribUV);
+    glEnableVertexAttribArray(kAttribColor);
+    const auto at = [](size_t offset) { return reinterpret_cast<const void*>(offset); };
+    glVertexAttribPointer(kAttribPosition, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), at(offsetof(ImDrawVert, pos)));
+    glVertexAttribPointer(kAttribUV, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), at(offsetof(ImDrawVert, uv)));
+    glVertexAttribPointer(kAttribColor, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ImDrawVert), at(offsetof(ImDrawVert, col)));
+    glBindVertexArray(0);
+    ImGuiIO& io = ImGui::GetIO();
+    io.BackendRendererName = "convplay_gl_renderer";
+}
+
+void forget() {
+    g_program = g_vao = g_vbo = g_ibo = g_font = 0;
+    ImGui::GetIO().Fonts->SetTexID(nullptr);
+}
+
+void upload_fonts() {
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    if (!g_font) glGenTextures(1, &g_font);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, g_font);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+    io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(g_font)));
+}
+
+void setup_state(const ImDrawData* dd) {
+    const int fb_w = int(dd->DisplaySize.x * dd->FramebufferScale.x), fb_h = int(dd->DisplaySize.y * dd->FramebufferScale.y);
+    glEnable(GL_BLEND);
+    glBlendEquation(GL_FUNC_ADD);
+    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+    glDisable(GL_CULL_FACE);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_STENCIL_TEST);
+    glEnable(GL_SCISSOR_TEST);
+    glViewport(0, 0, fb_w, fb_h);
+    const float L = dd->DisplayPos.x, R = L + dd->DisplaySize.x, T = dd->DisplayPos.y, B = T + dd->DisplaySize.y;
+    const float proj[16] = {2 / (R - L), 0, 0, 0, 0, 2 / (T - B), 0, 0, 0, 0, -1, 0, (R + L) / (L - R), (T + B) / (B - T), 0, 1};
+    glUseProgram(g_program);
+    glUniform1i(g_u_tex, 0);
+    glUniformMatrix4fv(g_u_proj, 1, GL_FALSE, proj);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(g_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, g_vbo);
+}
+
+void render(const ImDrawData* dd) {
+    const int fb_w = int(dd->DisplaySize.x * dd->FramebufferScale.x), fb_h = int(dd->DisplaySize.y * dd->FramebufferScale.y);
+    if (fb_w <= 0 || fb_h <= 0 || !g_program) return;
+    setup_state(dd);
+    const ImVec2 off = dd->DisplayPos, scale = dd->FramebufferScale;
+    for (int n = 0; n < dd->CmdListsCount; ++n) {
+        const ImDrawList* list = dd->CmdLists[n];
+        // New storage each list (the old one may still be drawn from): no wait either way.
+        glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(list->VtxBuffer.Size) * GLsizeiptr(sizeof(ImDrawVert)), list->VtxBuffer.Data, GL_STREAM_DRAW);
+        glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(list->IdxBuffer.Size) * GLsizeiptr(sizeof(ImDrawIdx)), list->IdxBuffer.Data, GL_STREAM_DRAW);
+        for (const ImDrawCmd& cmd : list->CmdBuffer) {
+            if (cmd.UserCallback) {
+                if (cmd.UserCallback == ImDrawCallback_ResetRenderState) setup_state(dd);
+                else cmd.UserCallback(list, &cmd);
+                continue;
+            }
+            const ImVec2 lo((cmd.ClipRect.x - off.x) * scale.x, (cmd.ClipRect.y - off.y) * scale.y);
+            const ImVec2 hi((cmd.ClipRect.z - off.x) * scale.x, (cmd.ClipRect.w - off.y) * scale.y);
+            if (hi.x <= lo.x || hi.y <= lo.y) continue;
+            // GL's y runs up from the bottom.
+            glScissor(int(lo.x), int(float(fb_h) - hi.y), int(hi.x - lo.x), int(hi.y - lo.y));
+            glBindTexture(GL_TEXTURE_2D, GLuint(reinterpret_cast<intptr_t>(cmd.GetTexID())));
+            glDrawElements(GL_TRIANGLES, GLsizei(cmd.ElemCount), sizeof(ImDrawIdx) == 2 ? GL_UNSIGNED_SHORT : GL_UNSIGNED_INT,
+                           reinterpret_cast<const void*>(size_t(cmd.IdxOffset) * sizeof(ImDrawIdx)));
+        }
+    }
+    glDisable(GL_SCISSOR_TEST);
+    glBindVertexArray(0);
+}
+
+}  // namespace imgui_gl
+
+}  // namespace cp::app

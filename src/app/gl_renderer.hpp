@@ -1,0 +1,47 @@
+// Draws ImGui's draw data with GL ES 3.0 (WebGL2), in place of ImGui's OpenGL3 backend. That
+// backend reads back every piece of GL state it changes (about 25 glGetIntegerv / glIsEnabled a
+// frame) to restore it afterwards, and makes a vertex array per frame. In a browser each read is
+// a synchronous round trip to the GPU process that waits for all the work queued before it: with
+// software GL (SwiftShader) that was most of a frame's main-thread time, and seconds at start-up.
+// Nothing else draws into this context, so this renderer sets the whole state it needs and reads
+// nothing back during a frame. The programs (ImGui's and the feature maps') are built and checked
+// at start-up, where one wait covers them all.
+#pragma once
+#include <string>
+
+#include "app/gl.hpp"
+#include "imgui.h"
+
+namespace cp::app {
+
+// Vertex attribute locations of every program that draws ImGui's vertices (shaders/imgui.vert):
+// ImGui's own and the feature maps' (gl_maps.cpp), so one vertex setup feeds both.
+inline constexpr GLuint kAttribPosition = 0, kAttribUV = 1, kAttribColor = 2;
+
+// Builds and links a program from GLSL ES 3.0 bodies (shaders/*.vert|frag; `#version 300 es` is
+// prepended, and `frag_prefix` before the fragment body) with the attribute locations above.
+// 0 when it did not link: the logs go to stderr, naming it `what`. Waits for the GPU once (the
+// link status; then its uniform locations cost nothing more): call it at start-up, not in a frame.
+GLuint build_program(const char* what, const char* vert_body, const std::string& frag_prefix, const char* frag_body);
+
+namespace imgui_gl {
+
+// Makes the program, buffers and vertex array (after the GL context exists, and again after a
+// context loss: forget() first).
+void init();
+// The GL context was lost: its objects are gone. Forgets their names (deleting them would only
+// warn).
+void forget();
+// (Re)uploads ImGui's font atlas (after it was built at a new size) and sets its texture id.
+void upload_fonts();
+// Draws `dd` into the default framebuffer; leaves the scissor test off, so a glClear before the
+// next frame clears everything.
+void render(const ImDrawData* dd);
+// ImGui's state for its vertices (program, projection, blending, scissor, vertex array): the
+// renderer sets it before drawing and again where a draw list asks (ImDrawCallback_ResetRenderState,
+// after a feature map's own program drew).
+void setup_state(const ImDrawData* dd);
+
+}  // namespace imgui_gl
+
+}  // namespace cp::app
