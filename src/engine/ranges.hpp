@@ -14,8 +14,9 @@ namespace cp {
 int64_t plane_count(const Dims& shape);
 int64_t plane_size(const Dims& shape);
 
-// lo[p] and hi[p] for each plane p (n*C + c) of `planes` planes of `size` floats at `data`
-// (std::minmax_element's: the first minimum and the last maximum).
+// lo[p] and hi[p] for each plane p (n*C + c) of `planes` planes of `size` floats at `data`:
+// the smallest and largest value, NaN values skipped (a plane of NaN only: NaN, NaN; an empty
+// plane: 0, 0). Which zero (+0 or -0) is the end of a range is not specified.
 void plane_ranges(const float* data, int64_t planes, int64_t size, float* lo, float* hi);
 
 // Ranges of every plane of `t`: lo[0..P) then hi[0..P), P = plane_count(t.shape).

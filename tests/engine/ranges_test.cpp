@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "engine/ranges.hpp"
 
@@ -28,6 +30,27 @@ TEST(PlaneRanges, EveryPlaneOfImagesAndSignals) {
         for (size_t i = 0; i < t.data.size(); ++i) t.data[i] = float((i * 7919) % 113) - 56.5f;
         expect_plain(t);
     }
+}
+
+TEST(PlaneRanges, LongPlanesEveryTailAndNaNSkipped) {
+    // Sizes around the 8-wide SIMD loop, the extremes at every position, NaN anywhere.
+    for (int64_t size : {1, 3, 7, 8, 9, 15, 16, 17, 64, 1001}) {
+        Tensor t(Dims{1, 2, size});
+        for (int64_t at = 0; at < size; at += std::max<int64_t>(1, size / 13)) {
+            for (size_t i = 0; i < t.data.size(); ++i) t.data[i] = float((i * 7919) % 113) - 56.5f;
+            t.data[size_t(at)] = -1000.0f;                  // plane 0's minimum
+            t.data[size_t(size + at)] = 1000.0f;            // plane 1's maximum
+            expect_plain(t);
+            t.data[size_t(size - 1 - at)] = std::numeric_limits<float>::quiet_NaN();
+            const std::vector<float> r = plane_ranges(t);
+            if (size - 1 - at != at) EXPECT_EQ(r[0], -1000.0f) << size << " " << at;
+            if (size > 1) EXPECT_FALSE(std::isnan(r[0]) || std::isnan(r[2])) << "NaN skipped, size " << size << " at " << at;
+        }
+    }
+    Tensor nan(Dims{1, 1, 5});
+    nan.data.assign(5, std::numeric_limits<float>::quiet_NaN());
+    const std::vector<float> r = plane_ranges(nan);
+    EXPECT_TRUE(std::isnan(r[0]) && std::isnan(r[1]));
 }
 
 TEST(PlaneRanges, CountsAndSizes) {
