@@ -9,7 +9,6 @@
 // strides compute the phases into a row buffer and interleave it into the output. When no tap
 // reads before its phase position, most phase rows read the input in place (no padded copy).
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "kernels/conv_tile.hpp"
@@ -47,9 +46,8 @@ public:
         } else {
             pad_.plan(g.C_in, g.H, g.W, g.pt, g.pb, g.pl, g.pr, g.sw, g.mode, 0.0f);
             // The padded copy is made a band of output rows at a time, sized to stay in cache
-            // (about 256 KiB) between being written and being read.
-            const int64_t row_floats = g.C_in * pad_.phases * pad_.pcols;
-            const int64_t fits = std::max<int64_t>(1, (int64_t(256) << 10) / 4 / std::max<int64_t>(1, row_floats));
+            // between being written and being read.
+            const int64_t fits = band_rows_in_cache(g.C_in * pad_.phases * pad_.pcols);
             band_out_ = std::max<int64_t>(1, (fits - (g.kh - 1) * g.dh - 1) / std::max<int64_t>(1, g.sh) + 1);
             band_out_ = std::min(band_out_, g.OH);
             band_rows_ = (band_out_ - 1) * g.sh + (g.kh - 1) * g.dh + 1;
@@ -129,7 +127,7 @@ private:
             const float* src = in + (n * g.C_in + grp * cin_g) * hw;
             for (int64_t ic = 0; ic < cin_g; ++ic) {
                 float* d = scratch + ic * kChunkStride;
-                std::memcpy(d, src + ic * hw + x0, size_t(len) * sizeof(float));
+                simd::copy_floats(d, src + ic * hw + x0, len);
                 std::fill(d + len, d + kChunkStride, 0.0f);  // what a partial tile may read
             }
             const float* w = packed_.data() + grp * cout_g * cin_g;
@@ -182,21 +180,22 @@ public:
         const int64_t need_rows = std::max(g.H + my_, qh_ + max_cy + my_);
         const int64_t need_cols = std::max(g.W + mx_, qw_ + max_cx + mx_);
         pad_.plan(g.C_in, g.H, g.W, my_, need_rows - g.H - my_, mx_, need_cols - g.W - mx_, 1, PadMode::Zeros, 0.0f);
-        // The padded copy covers the phase rows one call computes: phase rows [q0, q0 + nb) read
-        // padded rows [q0, q0 + nb + halo). One thread copies the whole image at once; cutting
-        // that into cache-sized bands (as conv does) measured 15-25 % slower on the AMD EPYC
-        // machines (A/B in one process, min of 600 calls).
+        // The padded copy is made a band of phase rows at a time: phase rows [q0, q0 + nb) read
+        // padded rows [q0, q0 + nb + halo), sized to stay in cache. Copying the whole image at
+        // once measured 1.1-4x slower on convT 16->3 k3 s2 (A/B, 256x256 and 250x250 inputs).
         halo_ = my_ + max_cy;
         // Direct rows: with no margin before the input (every tap offset >= 0), the phase rows
         // whose reads (and a tile's overrun of up to one row) stay inside the input read it in
-        // place, and only the last rows go through the padded copy: that copy cost 12-28 % of
-        // convT 16->3 k3 s2 (bench/ab.mjs). A tile reading past a row's last column sees the next
-        // row instead of zeros: the few phase columns where that happens (q + c >= W) are
-        // recomputed afterwards (fix_columns). A row's reads may overrun it by at most W floats
-        // (into the next row, which direct rows always have); else the copy stays.
-        if (my_ == 0 && mx_ == 0 && qw_ + max_cx + kTileOverrun <= 2 * g.W)
+        // place, and only the last rows go through the padded copy. A tile reading past a row's
+        // last column sees the next row instead of zeros: the few phase columns where that happens
+        // (q + c >= W) are recomputed afterwards (fix_columns). A row's reads may overrun it by at
+        // most W floats (into the next row, which direct rows always have); else the copy stays.
+        // Only for a few input channels (kDirectMaxCin): a tile reads every channel plane at
+        // once, and with 16 planes of a 256x256 input (all at the same cache set) direct rows ran
+        // 1.7-1.9x slower than the band copy; with 3-4 channels the copy cost more than it saved.
+        if (my_ == 0 && mx_ == 0 && qw_ + max_cx + kTileOverrun <= 2 * g.W && g.cin_g() <= kDirectMaxCin)
             direct_q_ = std::clamp<int64_t>(g.H - max_cy - 1, 0, qh_);
-        band_q_ = qh_ - direct_q_;
+        band_q_ = std::clamp<int64_t>(band_rows_in_cache(g.C_in * pad_.pcols) - halo_, 1, std::max<int64_t>(1, qh_ - direct_q_));
         band_rows_ = band_q_ + halo_;
 
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
@@ -273,6 +272,7 @@ public:
 private:
     // Pixels a row's last tile may read past its last phase column (the widest tile, 4 vectors).
     static constexpr int64_t kTileOverrun = 16;
+    static constexpr int64_t kDirectMaxCin = 4;  // input channels per group, at most, for direct rows
 
     struct Phase {
         int64_t ry = 0, rx = 0;

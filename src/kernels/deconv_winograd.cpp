@@ -18,7 +18,6 @@
 // split into even/odd columns (PaddedInput with 2 column phases) so that x[2j + e] over tiles j is
 // a contiguous vector.
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "kernels/conv_tile.hpp"
@@ -243,6 +242,9 @@ public:
             const int64_t R = (g.OH - ry + g.sh - 1) / g.sh, MY = ay_[size_t(ry)].t == 2 ? 2 : 1;
             for (int64_t q0 = 0; q0 < R; q0 += MY) rows_.emplace_back(ry, q0);
         }
+        // Run order: by phase row, the row phases of one q together: they read nearly the same
+        // input rows, which are then still in cache for the second (the whole padded copy is not).
+        std::stable_sort(rows_.begin(), rows_.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
         if (b) bias_.assign(b, b + g.C_out);
         return true;
     }
@@ -369,7 +371,7 @@ private:
 
     Geom g_;
     std::vector<AxisPhase> ay_, ax_;
-    std::vector<std::pair<int64_t, int64_t>> rows_;  // (ry, q0) of every pass, in run order
+    std::vector<std::pair<int64_t, int64_t>> rows_;  // (ry, q0) of every pass, in run order (by q0)
     int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0, nvec_ = 0, txs_ = 0, rbp_ = 0;
     PaddedInput pad_;
     std::vector<int64_t> phase_off_;

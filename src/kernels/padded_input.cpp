@@ -2,7 +2,6 @@
 #include "kernels/padded_input.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "kernels/geometry.hpp"
 #include "kernels/simd.hpp"
@@ -94,7 +93,7 @@ void PaddedInput::fill_rows(const float* in, float* dst, int64_t r0, int64_t n, 
                 }
                 // interior: input columns q*phases + ph - pl, a plain copy when phases == 1
                 const int64_t shift = ph - pl;
-                if (phases == 1) std::memcpy(d + lo, s + lo + shift, size_t(hi - lo) * sizeof(float));
+                if (phases == 1) simd::copy_floats(d + lo, s + lo + shift, hi - lo);
                 else
                     for (int64_t q = lo; q < hi; ++q) d[q] = s[q * phases + shift];
                 for (int64_t q = hi; q < pcols; ++q) {  // right border and margin

@@ -3,7 +3,6 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 
 #include "kernels/simd.hpp"
 
@@ -18,7 +17,7 @@ inline void interleave_phases(const float* rows, int64_t phase_stride, int64_t c
         const float* src = rows + ch * chan_stride;
         float* dst = out + ch * out_plane;
         if (s == 1) {
-            if (width > from) std::memcpy(dst + from, src + from, size_t(width - from) * sizeof(float));
+            if (width > from) simd::copy_floats(dst + from, src + from, width - from);
             continue;
         }
         int64_t x = from / s;

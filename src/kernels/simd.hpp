@@ -11,7 +11,35 @@
 #define CP_SIMD_SUFFIX "__simde"
 #endif
 
+#include <cstdint>
+
+// Loops whose full unrolling matters (indices into register arrays must become constants), and a
+// loop clang must not turn into a memcpy call; GCC (the native build) has its own spelling of
+// the first and no need of the second.
+#if defined(__clang__)
+#define CP_UNROLL _Pragma("clang loop unroll(full)")
+#define CP_NO_BUILTIN_MEMCPY __attribute__((no_builtin("memcpy")))
+#else
+#define CP_UNROLL _Pragma("GCC unroll 16")
+#define CP_NO_BUILTIN_MEMCPY
+#endif
+
 namespace cp::simd {
+
+// Copies n floats with vector loads and stores. The kernels' row copies use this, not memcpy:
+// Emscripten's memcpy (without bulk memory) hands every copy of 512 bytes or more to JavaScript
+// (emscripten_memcpy_big), a call out of wasm that took a quarter of a depthwise layer's time
+// (Node CPU profile). no_builtin keeps clang from turning the loop back into a memcpy call.
+CP_NO_BUILTIN_MEMCPY inline void copy_floats(float* dst, const float* src, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const v128_t a = wasm_v128_load(src + i), b = wasm_v128_load(src + i + 4);
+        wasm_v128_store(dst + i, a);
+        wasm_v128_store(dst + i + 4, b);
+    }
+    for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_v128_load(src + i));
+    for (; i < n; ++i) dst[i] = src[i];
+}
 
 // Stores the first n (0..4) lanes of v.
 inline void store_lanes(float* p, v128_t v, int n) {

@@ -141,8 +141,18 @@ TEST_P(SimdDepthwise, MatchesReference) {
                 compare("v=1&in=4x" + std::to_string(h) + "x" + std::to_string(h + 6) + "&net=conv2d(out=8,k=" + k +
                             ",p=" + p + ",g=4,pm=replicate)",
                         c, kernel);
+    // 3x3 stride 1 read in place (zeros, one column each side, any rows): widths around its edge
+    // tiles, its 4-pixel tiles and its 16-pixel tiles (in place from width 21), 1-row inputs,
+    // padding rows above and below, a channel multiplier of 2
+    for (const auto& [p, kernel] : {std::pair{"1", "f32_dwconv2d_3x3s1p1_direct"}, std::pair{"2x1", "f32_dwconv2d_3x3s1p1_direct"},
+                                    std::pair{"0:2x1:1", "f32_dwconv2d_3x3s1p1_direct"}, std::pair{"1x2", "f32_dwconv2d_3x3s1_rows"}})
+        for (int h : {1, 2, 3, 4, 5})
+            for (int w : {1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 20, 21, 22, 25, 37})
+                compare("v=1&in=4x" + std::to_string(h) + "x" + std::to_string(w) + "&n=2&net=conv2d(out=8,k=3,p=" + p +
+                            ",g=4)",
+                        c, kernel);
     compare("v=1&in=4x20&net=conv1d(out=4,k=3,p=1,g=4,d=2)", c, "f32_dwconv2d");
-    EXPECT_GE(c.checked, 50);
+    EXPECT_GE(c.checked, 390);
     EXPECT_EQ(c.last_kernel, "f32_dwconv2d_4x8" CP_SIMD_SUFFIX);  // named for this build (wasm or SIMDe)
 }
 
@@ -193,7 +203,8 @@ TEST_P(SimdWidths, EveryPathAroundItsVectorWidth) {
         {"3", "conv2d(out=5,k=3,p=1)", "f32_conv2d_4x8"},
         {"8", "conv2d(out=6,k=1)", "f32_conv2d_1x1_4x8"},
         {"3", "conv2d(out=4,k=3,s=2,p=1)", "f32_conv2d_4x8"},
-        {"6", "conv2d(out=6,k=3,p=1,g=6)", "f32_dwconv2d_3x3s1_rows"},
+        {"6", "conv2d(out=6,k=3,p=1,g=6)", "f32_dwconv2d_3x3s1p1_direct"},
+        {"6", "conv2d(out=6,k=3,p=1,g=6,pm=reflect)", "f32_dwconv2d_3x3s1_rows"},
         {"6", "conv2d(out=12,k=5,p=2,g=6)", "f32_dwconv2d_4x8"},
         {"6", "conv2d(out=6,k=3,s=2,p=1,g=6)", "f32_dwconv2d_4x8"},
         {"5", "convT2d(out=3,k=3,s=2,p=1,op=1)", "f32_deconv2d_"},
