@@ -245,6 +245,17 @@ public:
         // Run order: by phase row, the row phases of one q together: they read nearly the same
         // input rows, which are then still in cache for the second (the whole padded copy is not).
         std::stable_sort(rows_.begin(), rows_.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+        // Pass (ry, q0) reads padded rows [q0 + fill_lo_, q0 + fill_hi_) at most; the copy is
+        // made for bands of passes whose rows fit in cache.
+        bool reads = false;
+        for (const AxisPhase& py : ay_)
+            if (py.t > 0) {
+                const int64_t lo = py.c0 + my_, hi = lo + npos_y(py.t) + 1;  // + 1: a pass of two rows
+                fill_lo_ = reads ? std::min(fill_lo_, lo) : lo;
+                fill_hi_ = reads ? std::max(fill_hi_, hi) : hi;
+                reads = true;
+            }
+        band_q_ = std::max<int64_t>(1, band_rows_in_cache(g.C_in * pad_.phases * pad_.pcols) - (fill_hi_ - fill_lo_));
         if (b) bias_.assign(b, b + g.C_out);
         return true;
     }
@@ -256,24 +267,21 @@ public:
 
     void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
     // Parts: the groups of phase rows one pass makes (rows_: (ry, first q), 1 or 2 rows each)
-    // of every image. Each run of parts of one image and row phase fills the padded rows it reads
-    // and no more: the threads take small chunks of parts (thread_pool.hpp), and a whole padded
-    // image per chunk cost 1.3-1.6x the layer's time on 2 threads.
+    // of every image. Each run of parts fills the padded rows it reads and no more, a band that
+    // fits in cache at a time: the threads take small chunks of parts (thread_pool.hpp), and a
+    // whole padded image per chunk cost 1.3-1.6x the layer's time on 2 threads.
     int64_t parts() const override { return g_.N * int64_t(rows_.size()); }
     void run_parts(const float* in, float* out, float* scratch, int64_t first, int64_t last) const override {
         const int64_t G = int64_t(rows_.size());
         for (int64_t part = first; part < last;) {
-            const int64_t n = part / G, ry = rows_[size_t(part % G)].first;
+            const int64_t n = part / G, q_first = rows_[size_t(part % G)].second;
             int64_t end = part + 1;
-            while (end < last && end / G == n && rows_[size_t(end % G)].first == ry) ++end;
-            const AxisPhase& py = ay_[size_t(ry)];
-            if (py.t > 0) {  // a phase no tap reaches is bias only and reads nothing
-                const int64_t r0 = rows_[size_t(part % G)].second + py.c0 + my_;
-                const int64_t r1 = std::min(pad_.rows, rows_[size_t((end - 1) % G)].second + py.c0 + my_ + npos_y(py.t));
-                if (r1 > r0)
-                    pad_.fill_rows(in + n * g_.C_in * g_.H * g_.W, scratch + r0 * pad_.pcols, r0, r1 - r0, pad_.rows);
-            }
-            for (; part < end; ++part) run_rows(out, scratch, n, ry, rows_[size_t(part % G)].second);
+            while (end < last && end / G == n && rows_[size_t(end % G)].second - q_first < band_q_) ++end;
+            const int64_t r0 = q_first + fill_lo_;
+            const int64_t r1 = std::min(pad_.rows, rows_[size_t((end - 1) % G)].second + fill_hi_);
+            if (fill_hi_ > fill_lo_ && r1 > r0)  // (none when no tap reaches any phase: bias only)
+                pad_.fill_rows(in + n * g_.C_in * g_.H * g_.W, scratch + r0 * pad_.pcols, r0, r1 - r0, pad_.rows);
+            for (; part < end; ++part) run_rows(out, scratch, n, rows_[size_t(part % G)].first, rows_[size_t(part % G)].second);
         }
     }
 
@@ -373,6 +381,7 @@ private:
     std::vector<AxisPhase> ay_, ax_;
     std::vector<std::pair<int64_t, int64_t>> rows_;  // (ry, q0) of every pass, in run order (by q0)
     int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0, nvec_ = 0, txs_ = 0, rbp_ = 0;
+    int64_t fill_lo_ = 0, fill_hi_ = 0, band_q_ = 1;  // padded rows a pass reads (from its q0); phase rows per band
     PaddedInput pad_;
     std::vector<int64_t> phase_off_;
     std::vector<float> packed_, bias_;
