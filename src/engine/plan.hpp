@@ -71,6 +71,7 @@ public:
     static int first_change(const State& prev, const NetInfo& prev_info, const State& next, const NetInfo& next_info,
                             int runnable);
     const PlanStats& stats() const { return stats_; }
+    bool reference_only() const { return reference_only_; }  // planned with PlanOptions::reference_only
 
     const Tensor& output(int i) const { return steps_[size_t(i)].out; }
     // Layer i's output and time when the same plan ran elsewhere (the playground's Web Worker):

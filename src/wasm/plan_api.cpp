@@ -104,7 +104,7 @@ int cp_plan_update(int h, const char* state_text) {
         g_error = state.status().message;
         return -1;
     }
-    auto first = p->update(*state, plan_options(false));
+    auto first = p->update(*state, plan_options(p->reference_only()));  // a reference plan stays one
     if (!first) {
         g_error = first.status().message;
         return -1;

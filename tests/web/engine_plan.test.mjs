@@ -94,3 +94,13 @@ test('update makes only what an edit changes (plan.stats) and the outputs equal 
     }
     p.free();
 });
+
+test('a plan of the reference kernels stays one through update', () => {
+    const p = engine.plan(A, { reference: true });
+    p.run();
+    assert.match(p.kernel(0), /^ref::/);
+    assert.equal(p.update(A.replace('out=8', 'out=6')), 0);
+    p.run();
+    for (let i = 0; i < p.runnable; i++) assert.match(p.kernel(i), /^ref::/, `layer ${i + 1} after update: ${p.kernel(i)}`);
+    p.free();
+});
