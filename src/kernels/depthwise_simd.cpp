@@ -120,7 +120,9 @@ inline void dw3x3_tile(const float* const* rows, int64_t x, const float* w, v128
         }
 }
 
-constexpr int kXv3 = 4;  // vectors per 3x3 tile: 2 x 4 accumulators + 4 loaded + weight + product fit 15 registers
+// Vectors per 3x3 tile: 2 (2 x 2 accumulators). 4 (16 pixels) measured 1.1-1.2x the time and 3
+// 1.2x (bench/ab.mjs, depthwise 32 at 128x128): fewer live vectors suit V8's register allocation.
+constexpr int kXv3 = 2;
 
 // RB output rows of a padded copy (every tile may read past the row: the copy has a margin).
 template <int RB>
