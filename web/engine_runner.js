@@ -16,6 +16,7 @@
 //                                    notice} or {ok: false, message}; null when there is no Worker.
 //                                    The Worker keeps the last one: while the app's input is that
 //                                    upload (its id, the app's input source) it is not sent back
+//   window.cpRunner.piece            the most floats the page copies into its memory in one task
 //   window.cpRunner.info()           {mode: 'worker' | 'main', running: the layer the Worker
 //                                    runs (0-based) or -1, threads, isolated, build, ...counters}
 //                                    for the tests (threads: what the Worker's engine runs each
@@ -35,14 +36,18 @@ window.cpRunner = (function () {
     const RESTART_MS = 250;
     let spareTimer = 0;
     const SPARE_DELAY_MS = 1000;
+    // The most floats the page copies into its memory in one task (an output's piece, an upload's):
+    // 4 MB, a few ms even on a busy machine, whatever the layer's size.
+    const PIECE = 1 << 20;
     // lastRun: the run last asked for; doneRun: the last run the Worker finished (its counters,
     // `worker`, are as of that run).
     // threads / isolated / build: the Worker's ready message (engine_worker.js).
     const engine = { threads: 1, isolated: false, build: '' };
     // inputsCopied / inputsNamed: inputs sent as values copied out of the app's memory, or as the
-    // id of an upload the Worker kept (no copy); rangesTaken: outputs that came with their ranges.
+    // id of an upload the Worker kept (no copy); rangesTaken: outputs that came with their ranges;
+    // pieces: output pieces copied in (a layer of more than PIECE floats comes in several).
     const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0,
-                   cancelled: 0, inputsCopied: 0, inputsNamed: 0, rangesTaken: 0, lastRun: 0, doneRun: 0, worker: null, failure: '' };
+                   cancelled: 0, inputsCopied: 0, inputsNamed: 0, rangesTaken: 0, pieces: 0, lastRun: 0, doneRun: 0, worker: null, failure: '' };
     const decoding = new Map();     // id -> resolve
     let nextDecode = 1;
 
@@ -121,10 +126,14 @@ window.cpRunner = (function () {
             Object.assign(engine, { threads: d.threads, isolated: d.isolated, build: d.build });
             tellEngine();
         } else if (d.type === 'output' && M) {
-            const data = d.data;
-            const p = M.ccall('cp_app_output_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, data.length]);
-            if (!p) { info.dropped++; return; }
-            M.HEAPF32.set(data, p >> 2);   // read HEAPF32 after the call: memory may have grown
+            // One piece of the layer's values (engine_worker.js), each in a task of its own; the
+            // slot is asked for again each time (a newer state in between drops the rest).
+            const data = d.data, last = d.at + data.length >= d.total;
+            const p = M.ccall('cp_app_output_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, d.total]);
+            if (!p) { if (last) info.dropped++; return; }
+            M.HEAPF32.set(data, (p >> 2) + d.at);   // read HEAPF32 after the call: memory may have grown
+            info.pieces++;
+            if (!last) return;
             const r = d.ranges && M.ccall('cp_app_output_ranges_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, d.ranges.length]);
             if (r) {
                 M.HEAPF32.set(d.ranges, r >> 2);
@@ -185,7 +194,7 @@ window.cpRunner = (function () {
                 // Replaced: the app asks the new Worker on its next frame.
                 if (info.restarts !== restarts) return;
             }
-            const msg = { type: 'run', run, state, from, inputVersion };
+            const msg = { type: 'run', run, state, from, piece: PIECE, inputVersion };
             const transfer = [];
             if (inputVersion !== sentInput) {
                 if (inputSource && inputSource === keptUpload) {
@@ -215,6 +224,7 @@ window.cpRunner = (function () {
                 worker.postMessage({ type: 'decode', id, bytes, channels, name }, [bytes.buffer]);
             });
         },
+        piece: PIECE,
         info: () => ({ mode, ...(mode === 'worker' ? engine : { threads: 1, isolated: false, build: '' }), ...info,
                        running: running ? running.layer : -1 }),
     };

@@ -3,8 +3,9 @@
 // (convplay_engine.js, the build web/engine.mjs wraps) and keeps one plan, re-planned for each
 // state with plan.update() so unchanged layers keep their weights, buffers and outputs.
 //
-// page -> worker: {type: 'run', run, state, from, inputVersion, input? | upload?}
-//   compute the layers `from`.. (0-based) of `state` for run `run`; the input comes only when
+// page -> worker: {type: 'run', run, state, from, piece, inputVersion, input? | upload?}
+//   compute the layers `from`.. (0-based) of `state` for run `run`, each output sent in pieces of
+//   at most `piece` floats; the input comes only when
 //   `inputVersion` is new: `input` (Float32Array, the app's input values), or `upload`: the id of
 //   the last decode below, whose values this worker kept (the input is that image, repeated for
 //   each batch item), so the page need not copy them out of its memory again.
@@ -15,9 +16,12 @@
 //   ok: false, message}.
 // worker -> page: {type: 'ready', threads, isolated, build} once the engine is loaded (threads:
 //   what each layer's kernel splits over; isolated: self.crossOriginIsolated; build: the file);
-//   {type: 'output', run, layer, data, ranges, ms, kernel} for each layer in order (data and
-//   ranges transferred; ranges: the min and max of each of its N*C planes, lo then hi, which the
-//   page's colormap needs and would otherwise scan the values for on its main thread);
+//   {type: 'output', run, layer, at, total, data, ranges?, ms?, kernel?} for each layer in order,
+//   in pieces: data holds its values at..at+data.length of total (the page copies each piece
+//   into its memory in a task of its own, so no task copies a whole big layer); the last piece
+//   also has ranges (the min and max of each of its N*C planes, lo then hi, which the page's
+//   colormap needs and would otherwise scan the values for on its main thread), ms and kernel;
+//   data and ranges are transferred;
 //   {type: 'start' | 'end', run, layer} around each layer it runs; {type: 'superseded', run};
 //   {type: 'done', run, ran, stats} (stats: its counters and plan.stats(), what re-planning made
 //   and kept); {type: 'refused', run, message} (the engine refused the state: no memory for its
@@ -131,11 +135,7 @@ async function runRequest(req) {
             stats.layersRun++;
             postMessage({ type: 'end', run: req.run, layer: i });
         }
-        if (i >= req.from) {
-            const data = plan.output(i), ranges = plan.outputRanges(i);
-            postMessage({ type: 'output', run: req.run, layer: i, data, ranges, ms: ms[i], kernel: plan.kernel(i) },
-                        [data.buffer, ranges.buffer]);
-        }
+        if (i >= req.from) sendOutput(req, i);
         await yieldTurn();
         if (next) {
             stats.superseded++;
@@ -144,6 +144,21 @@ async function runRequest(req) {
         }
     }
     postMessage({ type: 'done', run: req.run, ran, stats: { ...stats, plan: plan.stats() } });
+}
+
+// Layer i's output in pieces of at most req.piece floats (at least one message, even when empty).
+function sendOutput(req, i) {
+    const ranges = plan.outputRanges(i);   // first: it may grow the memory under any view
+    const total = plan.outputView(i).length, piece = Math.max(1, req.piece || total);
+    let at = 0;
+    do {
+        const data = plan.outputView(i).slice(at, at + piece), n = data.length;
+        const last = at + n >= total;
+        const msg = { type: 'output', run: req.run, layer: i, at, total, data };
+        if (last) Object.assign(msg, { ranges, ms: ms[i], kernel: plan.kernel(i) });
+        postMessage(msg, last ? [data.buffer, ranges.buffer] : [data.buffer]);   // data is empty from here
+        at += n;
+    } while (at < total);
 }
 
 async function drain() {

@@ -115,7 +115,14 @@
         return config || { embed: false, id: '', origins: [], hideUpload: false, maxFileBytes: 0, maxText: 0 };
     }
 
-    async function sendFile(file) {
+    // One upload at a time: a decoded one is written into the app's memory over several tasks.
+    let uploading = Promise.resolve();
+    function sendFile(file) {
+        uploading = uploading.then(() => sendOne(file), () => sendOne(file));
+        return uploading;
+    }
+
+    async function sendOne(file) {
         if (!runtimeReady || !file || embedConfig().hideUpload) return;
         const name = file.name || 'pasted image';
         // A null pointer and a size: the app says why the file was not read (too large, or no
@@ -130,7 +137,7 @@
         const channels = call('cp_app_upload_channels', 'number', [], []);
         const decoded = window.cpRunner && await window.cpRunner.decode(bytes, channels, name);
         if (decoded) {
-            useDecoded(decoded, name);
+            await useDecoded(decoded, name);
             return;
         }
         if (bytes.byteLength !== file.size) bytes = new Uint8Array(await file.arrayBuffer());
@@ -146,9 +153,9 @@
     }
 
     // A Worker's decode (engine_runner.js) handed to the app: its values and their ranges written
-    // straight into the app's memory (cp_app_upload_slot), or its refusal. The decode's id tells
-    // the app that the Worker kept these values.
-    function useDecoded(d, name) {
+    // straight into the app's memory (cp_app_upload_slot), at most cpRunner.piece floats a task,
+    // or its refusal. The decode's id tells the app that the Worker kept these values.
+    async function useDecoded(d, name) {
         const done = (ok, ranged, text) => call('cp_app_upload_decoded', 'number', ['number', 'number', 'number', 'string', 'string'],
                                                 [ok, ok ? d.id : 0, ranged, name, text]);
         if (!d.ok) return done(0, 0, d.message);
@@ -157,7 +164,11 @@
         if (d.data.length !== c * Math.max(h, 1) * w) return done(0, 0, `${name} came back with ${d.data.length} values for ${d.shape.join('x')}`);
         const p = call('cp_app_upload_slot', 'number', ['number', 'number', 'number', 'string'], [c, h, w, name]);
         if (!p) return 0;   // no memory for it: the app said so
-        Module.HEAPF32.set(d.data, p >> 2);   // HEAPF32 read after the call: memory may have grown
+        // HEAPF32 read at each piece: memory may have grown. Only sendFile (one at a time) writes there.
+        for (let at = 0; at < d.data.length; at += window.cpRunner.piece) {
+            if (at) await new Promise((resolve) => setTimeout(resolve, 0));
+            Module.HEAPF32.set(d.data.subarray(at, at + window.cpRunner.piece), (p >> 2) + at);
+        }
         const r = d.ranges && d.ranges.length === 2 * c ? call('cp_app_upload_ranges_slot', 'number', [], []) : 0;
         if (r) Module.HEAPF32.set(d.ranges, r >> 2);
         return done(1, r ? 1 : 0, d.notice);

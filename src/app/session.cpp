@@ -227,7 +227,7 @@ Result<float*> Session::upload_slot(int c, int h, int w, const std::string& name
     if (c <= 0 || h < 0 || w <= 0) return Status::error(what + " have no size");
     const Dims shape = h > 0 ? Dims{1, c, h, w} : Dims{1, c, w};
     if (auto st = check_memory(sat_mul(sat_count(shape), 4), what); !st) return st;
-    pending_upload_ = Tensor(shape);
+    pending_upload_ = Tensor::unset(shape);  // the page writes every value
     return pending_upload_.ptr();
 }
 
@@ -305,11 +305,11 @@ float* Session::output_slot(uint64_t run, int layer, size_t n) {
                 plan_status_ = st;
                 return nullptr;
             }
-            out.data = std::vector<float>();
+            out.data = Tensor::Data();
             ++stats_.outputs_made;
         }
         out.shape = shape;
-        out.data.resize(n);
+        out.data.resize(n);  // not zeroed: the page writes every value (UninitAllocator)
     }
     return out.ptr();
 }

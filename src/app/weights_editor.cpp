@@ -105,9 +105,9 @@ void edit_layer_weights(Layer& L, const LayerInfo& info, const Session* session,
             if (y == 0 && x == 0) hooks().record(hook + "w0");
             if (changed) {
                 // Explicit from now on, starting from every value that ran (PyTorch's layout).
-                if (L.weight_values.size() != size_t(w.numel())) L.weight_values = w.data;
+                if (L.weight_values.size() != size_t(w.numel())) L.weight_values.assign(w.data.begin(), w.data.end());
                 L.weight_values[size_t(at)] = v;
-                if (L.bias && L.bias_values.empty()) L.bias_values = lw->bias.data;
+                if (L.bias && L.bias_values.empty()) L.bias_values.assign(lw->bias.data.begin(), lw->bias.data.end());
             }
             e.track(changed);
         }

@@ -3,6 +3,7 @@
 // numbers. Each target's guarantees and caveats are listed in docs/export.md.
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,7 @@ std::string export_keras_json(const ExportModel& m);
 // Little helpers shared by the exporters.
 std::string input_note(const ExportModel& m);  // what the exported input is, in words
 std::string base64_encode(const void* data, size_t bytes);
-std::string float32_le_bytes(const std::vector<float>& v);
+std::string float32_le_bytes(std::span<const float> v);
 // A float written so that Python (reading it as a double) gets exactly this float32 back.
 std::string python_float(float v);
 std::string python_double(double v);  // "2.0", "0.25"

@@ -67,7 +67,7 @@ std::string base64_encode(const void* data, size_t bytes) {
     return out;
 }
 
-std::string float32_le_bytes(const std::vector<float>& v) {
+std::string float32_le_bytes(std::span<const float> v) {
     std::string b(v.size() * 4, '\0');
     for (size_t i = 0; i < v.size(); ++i) {
         uint32_t u;

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <span>
 #include <vector>
 
 #include "core/shapes.hpp"
@@ -55,7 +56,7 @@ bool numbers_of(std::string_view line, std::vector<float>& out, std::string& bad
     return true;
 }
 
-Result<Decoded> from_columns(const std::vector<float>& rows, int64_t L, int64_t C) {
+Result<Decoded> from_columns(std::span<const float> rows, int64_t L, int64_t C) {
     Decoded d;
     d.tensor = Tensor(Dims{1, C, L});
     for (int64_t x = 0; x < L; ++x)

@@ -134,7 +134,7 @@ LayerWeights make_weights(const Layer& L, const LayerInfo& info, uint32_t seed) 
     const int64_t kvol = kh * kw;
 
     if (!L.weight_values.empty()) {
-        lw.weight.data = L.weight_values;
+        lw.weight.data.assign(L.weight_values.begin(), L.weight_values.end());
     } else if (L.preset == Preset::Rand) {
         // kaiming_uniform_(a=sqrt(5)) gives bound 1/sqrt(fan_in); fan_in = weight.size(1) * kvol.
         const double fan_in = static_cast<double>(wshape[1] * kvol);
@@ -157,7 +157,7 @@ LayerWeights make_weights(const Layer& L, const LayerInfo& info, uint32_t seed) 
                 for (int64_t i = 0; i < kvol; ++i) w[i] = static_cast<float>(K[static_cast<size_t>(i)]);
             }
     }
-    if (L.bias && !L.bias_values.empty()) lw.bias.data = L.bias_values;
+    if (L.bias && !L.bias_values.empty()) lw.bias.data.assign(L.bias_values.begin(), L.bias_values.end());
     return lw;
 }
 

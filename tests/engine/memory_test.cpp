@@ -47,7 +47,7 @@ std::string refused_edit_keeps_the_plan() {
     cp::Plan& plan = **p;
     if (!cp::draw_sample(*small, plan.input())) return "no sample";
     plan.run();
-    const std::vector<float> out = plan.output(1).data;
+    const cp::Tensor::Data out = plan.output(1).data;
     auto r = plan.update(*big, opt);
     if (r) return "the 3 GiB edit was not refused";
     if (r.status().message.rfind("not enough memory for this stack (", 0) != 0) return "message: " + r.status().message;

@@ -31,7 +31,7 @@ TEST(Plan, UpdateRerunsOnlyFromTheFirstChange) {
     std::unique_ptr<cp::Plan> p;
     ASSERT_NO_FATAL_FAILURE(make("v=1&in=3x32x32&net=conv2d(out=8,k=3,p=1);relu;convT2d(out=3,k=3,s=2,p=1)", p));
     p->run();
-    const std::vector<float> conv_out = p->output(0).data;
+    const cp::Tensor::Data conv_out = p->output(0).data;
     auto next = cp::parse_state("v=1&in=3x32x32&net=conv2d(out=8,k=3,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)");
     ASSERT_TRUE(next.ok()) << next.status().message;
     auto first = p->update(*next);

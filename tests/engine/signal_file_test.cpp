@@ -23,7 +23,7 @@ std::string refused(const std::string& bytes, const std::string& name = "s.csv",
 TEST(SignalFile, CsvColumnsAreChannels) {
     const cp::Tensor t = ok("time,left,right\n1, 0.5, -2\n2,1.5,3e-1\r\n\n3;2;+4\n");
     ASSERT_EQ(t.shape, (cp::Dims{1, 3, 3}));
-    EXPECT_EQ(t.data, (std::vector<float>{1, 2, 3, 0.5f, 1.5f, 2, -2, 0.3f, 4}));
+    EXPECT_EQ(t.data, (cp::Tensor::Data{1, 2, 3, 0.5f, 1.5f, 2, -2, 0.3f, 4}));
     EXPECT_EQ(ok("1\t2\n3\t4").shape, (cp::Dims{1, 2, 2}));
     EXPECT_EQ(ok("7 8 9\n").shape, (cp::Dims{1, 3, 1}));
 }
@@ -45,7 +45,7 @@ TEST(SignalFile, NpyOfOneOrTwoAxes) {
     b.data = {1, 10, 2, 20, 3, 30};
     const cp::Tensor t = ok(cp::encode_npy(b), "b.npy");
     ASSERT_EQ(t.shape, (cp::Dims{1, 2, 3}));
-    EXPECT_EQ(t.data, (std::vector<float>{1, 2, 3, 10, 20, 30}));
+    EXPECT_EQ(t.data, (cp::Tensor::Data{1, 2, 3, 10, 20, 30}));
     EXPECT_EQ(refused(cp::encode_npy(cp::Tensor(cp::Dims{2, 2, 2})), "c.npy"),
               "c.npy: a .npy signal is (L) or (L, C), one column per channel; this one is 2x2x2");
 }

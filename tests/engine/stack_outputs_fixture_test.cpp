@@ -23,7 +23,10 @@ void check_stacks(bool reference_only) {
         auto state = cp::parse_state(text);
         ASSERT_TRUE(state.ok()) << text << ": " << state.status().message;
         cp::Tensor in(cp::input_dims(*state));
-        in.data = row["input"].floats();
+        {
+            const auto v = row["input"].floats();
+            in.data.assign(v.begin(), v.end());
+        }
         ASSERT_EQ(in.numel(), cp::Tensor::count(in.shape)) << text;
         cp::RunOptions opt;
         opt.reference_only = reference_only;

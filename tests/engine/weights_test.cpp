@@ -113,7 +113,7 @@ TEST(Weights, RandFollowsPyTorchBoundsAndSeed) {
 TEST(Weights, ExplicitValuesAreUsedAsGiven) {
     cp::NetRun r;
     ASSERT_NO_FATAL_FAILURE(run("v=1&in=1x4&img=gradient&net=conv1d(out=1,k=2,wv=1_-1,bv=0.5)", r));
-    EXPECT_EQ(r.layers[0].weights.weight.data, (std::vector<float>{1, -1}));
+    EXPECT_EQ(r.layers[0].weights.weight.data, (cp::Tensor::Data{1, -1}));
     EXPECT_FLOAT_EQ(r.layers[0].weights.bias.data[0], 0.5f);
 }
 

@@ -104,6 +104,11 @@ test('an upload costs the page no copy back and no range scan; outputs and range
             assert.equal(after.runner.mode, 'worker');
             assert.deepEqual([d.inputsCopied, d.inputsNamed], [0, 1], `the Worker's own decode is the input, not a copy: ${JSON.stringify(d)}`);
             assert.equal(d.rangesTaken, 3, 'each of the 3 layers came with its ranges');
+            // Each layer in pieces of at most cpRunner.piece floats, a task each (layer 1: 16x240x320, 2 pieces).
+            const pieces = await page.evaluate(() => convplay.shapes().layers.reduce(
+                (n, L) => n + Math.max(1, Math.ceil(L.out.reduce((a, b) => a * b, 1) / cpRunner.piece)), 0));
+            assert.ok(pieces > 3);
+            assert.equal(d.pieces, pieces, 'the big layers came in pieces');
             assert.equal(got[withWorker].rangeValues, 0, 'no value was scanned for a range on the page');
             // A whole-stack rerun (layer 1's seed): the input is not sent again, no range scanned here.
             const seed = (await page.evaluate(() => convplay.state())).replace('conv2d(out=16,k=3,s=2,p=1)', 'conv2d(out=16,k=3,s=2,p=1,seed=9)');
