@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <string>
+#include <vector>
 
 #include "app/app.hpp"
 #include "app/gl.hpp"
@@ -99,18 +101,48 @@ void recreate_gl_objects() {
     cp::platform::app().maps().reset_gl();
 }
 
+// Events held for the next frame (see take_events).
+std::deque<SDL_Event> g_held;
+
+// Hands this frame's events to ImGui, in order, up to the second change of one key (a release
+// after its press, a press after its release): that event and everything after it wait for the
+// next frame. ImGui 1.86 sees only whether a key is down when a frame starts, so two changes of
+// a key between frames were lost (a quick press, or Ctrl+Z then Ctrl+Shift+Z); with software GL
+// two animation frames can be 100-300 ms apart. Returns whether any event came.
+bool take_events() {
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev)) g_held.push_back(ev);
+    std::vector<SDL_Scancode> changed;
+    bool any = false;
+    while (!g_held.empty()) {
+        const SDL_Event& e = g_held.front();
+        if (e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) {
+            if (std::find(changed.begin(), changed.end(), e.key.keysym.scancode) != changed.end()) break;
+            changed.push_back(e.key.keysym.scancode);
+        }
+        ImGui_ImplSDL2_ProcessEvent(&e);
+        if (e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) {
+            // The modifiers as they were at this event: the backend reads SDL's current state,
+            // which already has the held events' (a Ctrl released after Ctrl+Y).
+            ImGuiIO& io = ImGui::GetIO();
+            const Uint16 mod = e.key.keysym.mod;
+            io.KeyShift = (mod & KMOD_SHIFT) != 0;
+            io.KeyCtrl = (mod & KMOD_CTRL) != 0;
+            io.KeyAlt = (mod & KMOD_ALT) != 0;
+            io.KeySuper = (mod & KMOD_GUI) != 0;
+        }
+#ifndef __EMSCRIPTEN__
+        if (e.type == SDL_QUIT) std::exit(0);
+#endif
+        g_held.pop_front();
+        any = true;
+    }
+    return any || !g_held.empty();
+}
+
 void main_loop(void*) {
     cp::app::App& app = cp::platform::app();
-    bool events = false;
-    SDL_Event ev;
-    while (SDL_PollEvent(&ev)) {
-        ImGui_ImplSDL2_ProcessEvent(&ev);
-        events = true;
-#ifndef __EMSCRIPTEN__
-        if (ev.type == SDL_QUIT) std::exit(0);
-#endif
-    }
-    if (events) app.request_frames(3);
+    if (take_events()) app.request_frames(3);
     if (g_context_lost) return;
     if (g_context_restored) recreate_gl_objects();
     // Hidden page or frame scrolled away: no drawing and no layer runs until it shows again.

@@ -162,6 +162,13 @@ test('the Values view of a transposed conv and of a big layer (a crop) agree wit
 });
 
 const rfProbe = () => hooks(() => { convplay.redraw(2); return convplay.probe('rf'); });
+// The 'rf' probe of a frame drawn after the one in which the field changed: the viewer takes a
+// hover after that frame's thumbnails were drawn, so only the next frame outlines them all.
+const rfProbeNextFrames = async () => {
+    const f = await hooks(() => { convplay.redraw(3); return convplay.frames(); });
+    await page.waitForFunction((n) => { convplay.redraw(2); return convplay.frames() >= n; }, f + 2);
+    return hooks(() => convplay.probe('rf'));
+};
 // The screen point of cell (y, x) of an h x w map fitted into the viewer (as feature_map_view fits it).
 async function viewerCell(h, w, y, x) {
     const r = await widgetRect(page, 'viewer');
@@ -179,7 +186,7 @@ test('hovering a feature-map pixel traces its receptive field to the input, with
     let p = await viewerCell(16, 16, 8, 8);
     await page.mouse.move(p.x, p.y);
     await page.waitForFunction(() => { convplay.redraw(2); const r = convplay.probe('rf'); return r && r.y === 8 && r.x === 8; });
-    let rf = await rfProbe();
+    let rf = await rfProbeNextFrames();
     assert.equal(rf.slot, 3);
     assert.deepEqual(rf.region, [12, 20, 12, 20], 'rows and columns 12..20 of the input');
     assert.equal(rf.pads, false);
@@ -256,8 +263,14 @@ test('a new layer opens, scrolls into view and is selected', async () => {
     await click('add_maxpool2d');
     await page.waitForFunction(() => convplay.state().endsWith(';maxpool2d(k=2)'));
     await page.waitForFunction(() => { convplay.redraw(2); return convplay.view().slot === 10; });
-    const h = await widgetRect(page, 'L11.header');
     const vp = page.viewportSize();
+    // It scrolls into view over the next frames: wait for that (the assertion below says where it is).
+    await page.waitForFunction((H) => {
+        convplay.redraw(2);
+        const r = convplay.rect('L11.header');
+        return r && r.y >= 0 && r.y + r.h <= H;
+    }, vp.height, { timeout: 5000 }).catch(() => {});
+    const h = await widgetRect(page, 'L11.header');
     assert.ok(h.y >= 0 && h.y + h.h <= vp.height, `the new layer's header is on screen (y ${h.y})`);
     await shot('added-layer');
 });
