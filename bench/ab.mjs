@@ -10,8 +10,8 @@
 //
 //   --layers id,id   which layers (default: all)     --pairs N     calls per build and pass (200)
 //   --warmup-ms MS   warm-up per build (1000)   --a-threads N, --b-threads N   (1: the default)
-import os from 'node:os';
 import path from 'node:path';
+import { loadText, median } from './node-util.mjs';
 import { LAYERS } from './layers.mjs';
 
 const opt = { a: null, b: null, layers: null, pairs: 200, warmupMs: 1000, aThreads: 1, bThreads: 1 };
@@ -38,11 +38,9 @@ const load = async (where, threads) => {
     return engine;
 };
 const engines = { A: await load(opt.a, opt.aThreads), B: await load(opt.b, opt.bThreads) };
-const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-const median = (xs) => { const s = [...xs].sort((p, q) => p - q); return s[s.length >> 1]; };
 const timeCall = (plan) => { const t = performance.now(); plan.run(); return performance.now() - t; };
 
-console.log(`A = ${opt.a} (${opt.aThreads} thread(s))\nB = ${opt.b} (${opt.bThreads} thread(s))\nload average before: ${loadavg()}`);
+console.log(`A = ${opt.a} (${opt.aThreads} thread(s))\nB = ${opt.b} (${opt.bThreads} thread(s))\nload average before: ${loadText()}`);
 for (const layer of LAYERS.filter((l) => !opt.layers || opt.layers.includes(l.id))) {
     const plans = { A: engines.A.plan(layer.state), B: engines.B.plan(layer.state) };
     for (const k of ['A', 'B']) {
@@ -63,5 +61,5 @@ for (const layer of LAYERS.filter((l) => !opt.layers || opt.layers.includes(l.id
     console.log(line.join('\n'));
     plans.A.free(), plans.B.free();
 }
-console.log(`load average after: ${loadavg()}`);
+console.log(`load average after: ${loadText()}`);
 process.exit(0);  // a threaded build's pthreads are Workers that would keep Node alive

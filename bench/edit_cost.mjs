@@ -11,8 +11,8 @@
 // The page's part of an edit (taking the arrived outputs, texture uploads, the windows) is
 // measured in Chromium by tests/web/ui_timing.mjs ("layers + uploads + windows"); an edit's
 // app-side work is the sum of the two.
-import os from 'node:os';
 import path from 'node:path';
+import { loadText, median } from './node-util.mjs';
 import { createEngine } from '../web/engine.mjs';
 
 const opt = { site: 'build/site', threads: 2, edits: 100 };
@@ -53,9 +53,7 @@ function edit(plan, state) {
     return performance.now() - t;
 }
 
-const median = (xs) => { const s = [...xs].sort((p, q) => p - q); return s[s.length >> 1]; };
-const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-console.log(`state: ${base}\nload average before: ${loadavg()}`);
+console.log(`state: ${base}\nload average before: ${loadText()}`);
 for (const [name, a, b] of CASES) {
     const plans = Object.fromEntries(Object.entries(engines).map(([k, e]) => {
         const p = e.plan(a);
@@ -73,5 +71,5 @@ for (const [name, a, b] of CASES) {
         console.log(`  ${k.padEnd(10)} median ${median(t).toFixed(2)} ms, worst ${Math.max(...t).toFixed(2)} ms (${t.length} edits)`);
     Object.values(plans).forEach((p) => p.free());
 }
-console.log(`load average after: ${loadavg()}`);
+console.log(`load average after: ${loadText()}`);
 process.exit(0);  // the threaded build's pthreads are Workers that would keep Node alive

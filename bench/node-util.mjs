@@ -86,6 +86,12 @@ export function nameWasm(loaded, candidates) {
     });
 }
 
+// The median of xs (the upper middle value when their count is even).
+export function median(xs) {
+    const s = [...xs].sort((p, q) => p - q);
+    return s[s.length >> 1];
+}
+
 export function loadText() {
     const [a, b, c] = loadavg();
     return `${a.toFixed(2)} ${b.toFixed(2)} ${c.toFixed(2)} (1/5/15 min, ${cpus().length} cpus)`;
