@@ -58,7 +58,7 @@ if (o.warmup) q.set('warmup', o.warmup);
 if (o.warmupMs) q.set('warmupMs', o.warmupMs);
 if (o.layers) q.set('layers', o.layers.join(','));
 if (o.readback) q.set('readback', '1');
-if (!args.peers) q.set('peers', '0');
+if (args.peers.length < 2) q.set('peers', args.peers.join(',') || '0');
 if (args.threads > 1) q.set('threads', args.threads);
 const pageUrl = `${base}/bench/page.html?${q}`;
 

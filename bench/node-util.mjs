@@ -17,7 +17,10 @@ export const USAGE = `options:
   --warmup-ms MS     minimum warm-up time per engine and layer (default 1000)
   --layers a,b       only these layer ids (see bench/layers.mjs)
   --readback         time output readback too (our output copied out, tfjs dataSync())
-  --no-peers         only our engine (and the ceiling)
+  --peers LIST       which peers run beside ours: xnnpack, ort, both (default) or none; the
+                     threaded table with one peer at a time tells whether the other's threads
+                     disturb ours (they share the page and the cores)
+  --no-peers         the same as --peers none
   --json FILE        also write the raw results as JSON
   --threads N        Chromium only: the threaded table. The page is served cross-origin isolated
                      (COOP/COEP); ours is the threaded build (convplay_engine_mt.js from
@@ -26,7 +29,7 @@ export const USAGE = `options:
                      SIMD build with setThreadsCount(N), onnxruntime-web with numThreads = N`;
 
 export function parseArgs(argv) {
-    const o = { build: process.env.CONVPLAY_BENCH_BUILD || 'build/wasm-bench', bench: {}, peers: true, json: null,
+    const o = { build: process.env.CONVPLAY_BENCH_BUILD || 'build/wasm-bench', bench: {}, peers: ['xnnpack', 'ort'], json: null,
                 threads: 1, threadsBuild: 'build/wasm-threads' };
     for (let i = 0; i < argv.length; ++i) {
         const a = argv[i], next = () => { if (i + 1 >= argv.length) throw new Error(`${a} needs a value`); return argv[++i]; };
@@ -37,7 +40,10 @@ export function parseArgs(argv) {
             case '--warmup-ms': o.bench.warmupMs = Number(next()); break;
             case '--layers': o.bench.layers = next().split(','); break;
             case '--readback': o.bench.readback = true; break;
-            case '--no-peers': o.peers = false; break;
+            case '--no-peers': o.peers = []; break;
+            case '--peers': o.peers = next().split(',').filter((p) => p !== 'none');
+                for (const p of o.peers) if (!['xnnpack', 'ort'].includes(p)) throw new Error(`--peers: unknown peer ${p}\n${USAGE}`);
+                break;
             case '--json': o.json = next(); break;
             case '--threads': o.threads = Number(next()); break;
             case '--threads-build': o.threadsBuild = next(); break;

@@ -22,7 +22,7 @@ spy.seen.length = 0;  // only the peers' binaries from here on
 
 let tf = null, ort = null;
 const details = {};
-if (args.peers) {
+if (args.peers.includes('xnnpack')) {
     tf = await import('@tensorflow/tfjs');
     const tfwasm = await import('@tensorflow/tfjs-backend-wasm');
     // Threads off (tfjs never uses them under Node anyway); SIMD on: the wasm backend then loads
@@ -34,7 +34,8 @@ if (args.peers) {
     await tf.ready();
     details.tfjs = `${tf.version.tfjs}, backend ${tf.getBackend()}, SIMD flag ${tf.env().get('WASM_HAS_SIMD_SUPPORT')}, ` +
                    `threads flag ${tf.env().get('WASM_HAS_MULTITHREAD_SUPPORT')}`;
-
+}
+if (args.peers.includes('ort')) {
     ort = await import('onnxruntime-web');
     ort.env.wasm.numThreads = 1;
     ort.env.wasm.simd = true;

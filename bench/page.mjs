@@ -32,7 +32,8 @@ async function main() {
     if (q.has('warmupMs')) opts.warmupMs = Number(q.get('warmupMs'));
     if (q.has('layers')) opts.layers = q.get('layers').split(',');
     if (q.get('readback') === '1') opts.readback = true;
-    const peers = q.get('peers') !== '0';
+    // peers=0: none; peers=xnnpack or peers=ort: that one only; absent: both.
+    const peers = q.get('peers') === '0' ? [] : (q.get('peers') ?? 'xnnpack,ort').split(',');
     const threads = Number(q.get('threads') ?? 1);
     if (threads > 1 && !globalThis.crossOriginIsolated) throw new Error('threads need a cross-origin isolated page (COOP/COEP)');
 
@@ -59,7 +60,7 @@ async function main() {
     let tf = null, ort = null;
     const details = { crossOriginIsolated: String(globalThis.crossOriginIsolated),
                       SharedArrayBuffer: typeof SharedArrayBuffer };
-    if (peers) {
+    if (peers.includes('xnnpack')) {
         await loadScript('/node_modules/@tensorflow/tfjs/dist/tf.min.js');
         await loadScript('/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js');
         tf = globalThis.tf;
@@ -82,7 +83,8 @@ async function main() {
         details.tfjs = `${tf.version.tfjs}, backend ${tf.getBackend()}, SIMD flag ${tf.env().get('WASM_HAS_SIMD_SUPPORT')}, ` +
                        `threads flag ${tf.env().get('WASM_HAS_MULTITHREAD_SUPPORT')}` +
                        (threads > 1 ? `, threads ${tf.wasm.getThreadsCount?.() ?? '?'}` : '');
-
+    }
+    if (peers.includes('ort')) {
         ort = await import('/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs');
         ort.env.wasm.numThreads = threads;
         ort.env.wasm.simd = true;
