@@ -46,8 +46,11 @@ window.cpRunner = (function () {
     // inputsCopied / inputsNamed: inputs sent as values copied out of the app's memory, or as the
     // id of an upload the Worker kept (no copy); rangesTaken: outputs that came with their ranges;
     // pieces: output pieces copied in (a layer of more than PIECE floats comes in several).
+    // copyMs: this page's milliseconds taking output pieces in (copies, ranges, the app's calls),
+    // summed; workMs: the Worker's own milliseconds for doneRun (its 'done' message).
     const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0,
-                   cancelled: 0, inputsCopied: 0, inputsNamed: 0, rangesTaken: 0, pieces: 0, lastRun: 0, doneRun: 0, worker: null, failure: '' };
+                   cancelled: 0, inputsCopied: 0, inputsNamed: 0, rangesTaken: 0, pieces: 0, lastRun: 0, doneRun: 0, worker: null, failure: '',
+                   copyMs: 0, workMs: 0 };
     const decoding = new Map();     // id -> resolve
     let nextDecode = 1;
 
@@ -128,10 +131,16 @@ window.cpRunner = (function () {
         } else if (d.type === 'output' && M) {
             // One piece of the layer's values (engine_worker.js), each in a task of its own; the
             // slot is asked for again each time (a newer state in between drops the rest).
+            const t0 = performance.now();
             const data = d.data, last = d.at + data.length >= d.total;
             const p = M.ccall('cp_app_output_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, d.total]);
+            if (p) M.HEAPF32.set(data, (p >> 2) + d.at);   // read HEAPF32 after the call: memory may have grown
+            // Its buffer goes back: the Worker copies its next pieces into it (engine_worker.js);
+            // a view of the Worker's shared memory (its threaded build) has nothing to give back.
+            if (data.buffer instanceof ArrayBuffer) worker.postMessage({ type: 'recycle', buffer: data.buffer }, [data.buffer]);
+            const t1 = performance.now();
+            info.copyMs += t1 - t0;
             if (!p) { if (last) info.dropped++; return; }
-            M.HEAPF32.set(data, (p >> 2) + d.at);   // read HEAPF32 after the call: memory may have grown
             info.pieces++;
             if (!last) return;
             const r = d.ranges && M.ccall('cp_app_output_ranges_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, d.ranges.length]);
@@ -141,6 +150,7 @@ window.cpRunner = (function () {
             }
             M.ccall('cp_app_output_done', 'number', ['number', 'number', 'number', 'string'], [d.run, d.layer, d.ms, String(d.kernel || '')]);
             info.accepted++;
+            info.copyMs += performance.now() - t1;
         } else if (d.type === 'decoded' && decoding.has(d.id)) {
             info.decoded++;
             if (d.ok) keptUpload = d.id;
@@ -156,6 +166,7 @@ window.cpRunner = (function () {
         } else if (d.type === 'done') {
             info.worker = d.stats;
             info.doneRun = d.run;
+            info.workMs = d.work;
             // The spare loads a while after a run ended, not while the page starts nor while the
             // first outputs are drawn (2 cores: compiling its engine would compete with both).
             if (!spare && !spareTimer) spareTimer = setTimeout(() => { spareTimer = 0; if (!spare) spare = spawn(); }, SPARE_DELAY_MS);

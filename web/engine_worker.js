@@ -21,12 +21,16 @@
 //   into its memory in a task of its own, so no task copies a whole big layer); the last piece
 //   also has ranges (the min and max of each of its N*C planes, lo then hi, which the page's
 //   colormap needs and would otherwise scan the values for on its main thread), ms and kernel;
-//   data and ranges are transferred;
+//   data and ranges are transferred (data may be the start of a larger buffer), or, in the
+//   threaded build, data is a view of this Worker's shared memory (sendOutput says why that is safe);
 //   {type: 'start' | 'end', run, layer} around each layer it runs; {type: 'superseded', run};
-//   {type: 'done', run, ran, stats} (stats: its counters and plan.stats(), what re-planning made
-//   and kept); {type: 'refused', run, message} (the engine refused the state: no memory for its
+//   {type: 'done', run, ran, work, stats} (work: the run's own milliseconds in this Worker,
+//   waits excluded; stats: its counters and plan.stats(), what re-planning made and kept);
+//   {type: 'refused', run, message} (the engine refused the state: no memory for its
 //   plan, a budget; the page shows the message and keeps this Worker); {type: 'failed', run,
 //   message} (anything else: the page then runs the layers itself).
+// page -> worker: {type: 'recycle', buffer}: an output piece's buffer, transferred back once the
+//   page copied its values: the worker copies later pieces into it instead of a new one.
 // A newer request supersedes the one running: the worker looks for it between layers (it yields
 // to its event loop after each layer). Inside a layer it cannot stop (the kernels run a layer in
 // one call): a layer whose values went stale and that runs on is stopped by the page, which
@@ -68,7 +72,9 @@ let ms = [];
 let next = null;           // the newest request not started yet
 let kept = null;           // {id, data}: the last upload decoded here (a request's `upload`)
 let running = false;
-const stats = { runs: 0, layersRun: 0, superseded: 0 };
+// piecesShared: output pieces sent as views of the shared memory; buffersMade / buffersReused:
+// pieces copied into a new buffer / into one the page gave back.
+const stats = { runs: 0, layersRun: 0, superseded: 0, piecesShared: 0, buffersMade: 0, buffersReused: 0 };
 
 // A macrotask turn, cheaper than setTimeout's clamp: lets a newer request's message in.
 const channel = new MessageChannel();
@@ -110,6 +116,8 @@ function apply(req) {
 
 async function runRequest(req) {
     stats.runs++;
+    // This run's own time (ms): re-planning, layers, ranges, output copies; not its waits.
+    let work = 0, since = performance.now();
     try {
         apply(req);
     } catch (e) {
@@ -136,27 +144,67 @@ async function runRequest(req) {
             postMessage({ type: 'end', run: req.run, layer: i });
         }
         if (i >= req.from) sendOutput(req, i);
+        work += performance.now() - since;
         await yieldTurn();
+        since = performance.now();
         if (next) {
             stats.superseded++;
             postMessage({ type: 'superseded', run: req.run });
             return;
         }
     }
-    postMessage({ type: 'done', run: req.run, ran, stats: { ...stats, plan: plan.stats() } });
+    work += performance.now() - since;
+    postMessage({ type: 'done', run: req.run, ran, work, stats: { ...stats, plan: plan.stats() } });
+}
+
+// Buffers the page gave back once it had copied a piece out of them ({type: 'recycle'}): the
+// next pieces are copied into them, so an edit does not allocate (and fault in, page by page) a
+// fresh buffer for each layer. At most SPARE_MAX are kept.
+const spares = [];
+const SPARE_MAX = 6;
+function recycle(buffer) {
+    if (!(buffer instanceof ArrayBuffer) || !buffer.byteLength) return;
+    spares.push(buffer);
+    if (spares.length > SPARE_MAX) spares.splice(spares.indexOf(spares.reduce((a, b) => (b.byteLength < a.byteLength ? b : a))), 1);
+}
+// A Float32Array of n floats: in the smallest kept buffer that holds them, unless that would hand
+// the page more than twice the bytes; else a new one.
+function pieceArray(n) {
+    let best = -1;
+    for (let k = 0; k < spares.length; k++) {
+        const b = spares[k].byteLength;
+        if (b >= 4 * n && b <= 8 * n && (best < 0 || b < spares[best].byteLength)) best = k;
+    }
+    if (best < 0) {
+        stats.buffersMade++;
+        return new Float32Array(n);
+    }
+    stats.buffersReused++;
+    return new Float32Array(spares.splice(best, 1)[0], 0, n);
 }
 
 // Layer i's output in pieces of at most req.piece floats (at least one message, even when empty).
+// The threaded build's memory is a SharedArrayBuffer: a piece is then a view of the plan's own
+// output, which the page copies from directly (no copy here). That is safe because this Worker
+// writes layer i's output only while running a request, and the page sends a new request only
+// after its app moved on to a new run: by then it has copied every piece of the old run it will
+// use, and refuses the ones still queued (their run is stale: cp_app_output_slot).
 function sendOutput(req, i) {
     const ranges = plan.outputRanges(i);   // first: it may grow the memory under any view
     const total = plan.outputView(i).length, piece = Math.max(1, req.piece || total);
     let at = 0;
     do {
-        const data = plan.outputView(i).slice(at, at + piece), n = data.length;
+        const view = plan.outputView(i).subarray(at, at + piece), n = view.length;
+        const shared = typeof SharedArrayBuffer === 'function' && view.buffer instanceof SharedArrayBuffer;
+        const data = shared ? view : pieceArray(n);
+        if (shared) stats.piecesShared++;
+        else data.set(view);
         const last = at + n >= total;
         const msg = { type: 'output', run: req.run, layer: i, at, total, data };
         if (last) Object.assign(msg, { ranges, ms: ms[i], kernel: plan.kernel(i) });
-        postMessage(msg, last ? [data.buffer, ranges.buffer] : [data.buffer]);   // data is empty from here
+        const transfer = shared ? [] : [data.buffer];   // a transferred buffer is empty here from now on
+        if (last) transfer.push(ranges.buffer);
+        postMessage(msg, transfer);
         at += n;
     } while (at < total);
 }
@@ -212,6 +260,10 @@ async function decode(d) {
 
 onmessage = (e) => {
     const d = e.data;
+    if (d && d.type === 'recycle') {
+        recycle(d.buffer);
+        return;
+    }
     if (d && d.type === 'decode') {
         if (engine) queueDecode(d);
         else decodes.push(d);

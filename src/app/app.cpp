@@ -234,6 +234,9 @@ void App::frame() {
         draw_view_window();
         frame_parts_[2] = host_.now_ms() - t;
     }
+    if (parts_edit_ != session_.edits()) parts_edit_ = session_.edits(), parts_since_edit_ = 0, frames_since_edit_ = 0;
+    parts_since_edit_ += frame_parts_[0] + frame_parts_[1] + frame_parts_[2];
+    ++frames_since_edit_;
     if (show_export) draw_export_window();
     if (!session_.busy() && shown_edit != session_.edits()) {
         show_pending_ = true;
@@ -256,6 +259,7 @@ void App::frame_presented(double now_ms) {
     shown_ms = now_ms;
     shown_frame_start_ms = frame_start_ms_;
     step_ms = frame_parts_[0], outputs_ms = frame_parts_[1], view_ms = frame_parts_[2];
+    edit_parts_ms = parts_since_edit_, edit_frames = frames_since_edit_;
 }
 
 }  // namespace cp::app

@@ -133,6 +133,10 @@ public:
     // Where the time of the frame that showed the outputs went: running layers, uploading +
     // building the Outputs window, the viewer (ms).
     double step_ms = 0, outputs_ms = 0, view_ms = 0;
+    // The same three summed over every frame from the edit to that one (the layers arrive over
+    // several frames, each uploading what came), and how many frames that was.
+    double edit_parts_ms = 0;
+    uint64_t edit_frames = 0;
     uint64_t shown_edit = 0;
 
     // Window functions (one file each).
@@ -221,6 +225,8 @@ private:
     uint64_t show_edit_ = 0;
     double frame_start_ms_ = 0;
     double frame_parts_[3] = {0, 0, 0};
+    double parts_since_edit_ = 0;   // frame_parts_ summed since edit parts_edit_ was applied
+    uint64_t frames_since_edit_ = 0, parts_edit_ = 0;
     // Layers run back to back until this much of a frame is spent (the one running then finishes):
     // the default stack at 512x512 (~20 ms) recomputes in one frame, a long stack spreads out.
     double step_budget_ms_ = 16;

@@ -8,6 +8,7 @@
 
 #include "core/limits.hpp"
 #include "engine/memory.hpp"
+#include "engine/ranges.hpp"
 
 namespace cp {
 
@@ -167,6 +168,8 @@ double Plan::run_one(int i) {
     s.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return s.ms;
 }
+
+std::vector<float> Plan::output_ranges(int i) const { return plane_ranges(output(i), pool_); }
 
 double Plan::run(int from) {
     double total = 0;

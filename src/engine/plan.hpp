@@ -74,6 +74,9 @@ public:
     bool reference_only() const { return reference_only_; }  // planned with PlanOptions::reference_only
 
     const Tensor& output(int i) const { return steps_[size_t(i)].out; }
+    // Layer i's per-plane ranges (engine/ranges.hpp: lo of every plane, then hi), scanned on the
+    // plan's threads.
+    std::vector<float> output_ranges(int i) const;
     // Layer i's output and time when the same plan ran elsewhere (the playground's Web Worker):
     // the caller writes the values into output_for(i) and records the time with set_ms.
     Tensor& output_for(int i) { return steps_[size_t(i)].out; }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/tensor.hpp"
+#include "kernels/thread_pool.hpp"
 
 namespace cp {
 
@@ -16,10 +17,11 @@ int64_t plane_size(const Dims& shape);
 
 // lo[p] and hi[p] for each plane p (n*C + c) of `planes` planes of `size` floats at `data`:
 // the smallest and largest value, NaN values skipped (a plane of NaN only: NaN, NaN; an empty
-// plane: 0, 0). Which zero (+0 or -0) is the end of a range is not specified.
-void plane_ranges(const float* data, int64_t planes, int64_t size, float* lo, float* hi);
+// plane: 0, 0). Which zero (+0 or -0) is the end of a range is not specified. With a pool the
+// planes' pieces are scanned on its threads (the same result).
+void plane_ranges(const float* data, int64_t planes, int64_t size, float* lo, float* hi, ThreadPool* pool = nullptr);
 
 // Ranges of every plane of `t`: lo[0..P) then hi[0..P), P = plane_count(t.shape).
-std::vector<float> plane_ranges(const Tensor& t);
+std::vector<float> plane_ranges(const Tensor& t, ThreadPool* pool = nullptr);
 
 }  // namespace cp

@@ -1,6 +1,7 @@
 // SIMD128 element-wise activations. exp for sigmoid/tanh: Cody-Waite range reduction
 // x = n*ln2 + r and a degree-6 polynomial for e^r (relative error about 2e-7 over the float range
 // that matters), scaled by 2^n through the exponent bits.
+#include <algorithm>
 #include <cmath>
 
 #include "kernels/simd.hpp"
@@ -39,11 +40,15 @@ public:
             default: return "f32_tanh" CP_SIMD_SUFFIX;
         }
     }
-    void run(const float* in, float* out, float*) const override {
-        int64_t i = 0;
+    void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
+    // Parts of kPart values (thread_pool.hpp): element-wise, so any split gives the same bits.
+    int64_t parts() const override { return (n_ + kPart - 1) / kPart; }
+    void run_parts(const float* in, float* out, float*, int64_t first, int64_t last) const override {
+        const int64_t end = std::min(n_, last * kPart);
+        int64_t i = first * kPart;
         const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f), two = wasm_f32x4_splat(2.0f);
         const v128_t slope = wasm_f32x4_splat(slope_);
-        for (; i + 4 <= n_; i += 4) {
+        for (; i + 4 <= end; i += 4) {
             const v128_t x = wasm_v128_load(in + i);
             v128_t y;
             switch (op_) {
@@ -61,7 +66,7 @@ public:
             }
             wasm_v128_store(out + i, y);
         }
-        for (; i < n_; ++i) {  // the last < 4 values
+        for (; i < end; ++i) {  // the last < 4 values
             const float v = in[i];
             switch (op_) {
                 case Op::ReLU: out[i] = v > 0 ? v : (std::isnan(v) ? v : 0.0f); break;
@@ -73,6 +78,7 @@ public:
     }
 
 private:
+    static constexpr int64_t kPart = 16384;  // 64 KB: a chunk is a few of them, not a wake-up per vector
     Op op_;
     float slope_;
     int64_t n_;

@@ -9,7 +9,6 @@
 #include "core/codec.hpp"
 #include "core/json.hpp"
 #include "engine/plan.hpp"
-#include "engine/ranges.hpp"
 #include "engine/samples.hpp"
 #include "kernels/thread_pool.hpp"
 
@@ -123,11 +122,11 @@ int cp_plan_output_size(int h, int i) {
 }
 // Output i's per-plane ranges (engine/ranges.hpp): lo of its N*C planes, then hi; valid until
 // the next call. What the playground's page would compute for its colormap, done here (the
-// engine Worker) instead.
+// engine Worker, on the plan's threads) instead.
 const float* cp_plan_output_ranges(int h, int i) {
     static std::vector<float> r;
     auto* p = get(h);
-    r = valid_layer(p, i) ? cp::plane_ranges(p->output(i)) : std::vector<float>();
+    r = valid_layer(p, i) ? p->output_ranges(i) : std::vector<float>();
     return r.data();
 }
 // Shape of output i as "1x16x128x128".

@@ -53,6 +53,26 @@ TEST(PlaneRanges, LongPlanesEveryTailAndNaNSkipped) {
     EXPECT_TRUE(std::isnan(r[0]) && std::isnan(r[1]));
 }
 
+TEST(PlaneRanges, PiecesOnThreadsGiveTheSameRanges) {
+    // Planes cut into pieces of 16384 values, scanned on 1, 2 and 3 threads: around a piece's
+    // size, several pieces with a ragged end, a piece of NaN only inside a plane that has values.
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    ThreadPool two(2), three(3);
+    for (int64_t size : {16383, 16384, 16385, 3 * 16384 + 5}) {
+        Tensor t(Dims{1, 3, size});
+        for (size_t i = 0; i < t.data.size(); ++i) t.data[i] = float((i * 7919) % 113) - 56.5f;
+        t.data[size_t(size - 1)] = -1000.0f;                        // plane 0's minimum, in its last piece
+        t.data[size_t(2 * size + size / 2)] = 1000.0f;              // plane 2's maximum, mid-plane
+        expect_plain(t);
+        std::fill(t.data.begin() + size, t.data.begin() + size + std::min<int64_t>(size - 1, 16384), nan);
+        const std::vector<float> one = plane_ranges(t);
+        EXPECT_EQ(one[0], -1000.0f);
+        EXPECT_EQ(one[5], 1000.0f);
+        EXPECT_FALSE(std::isnan(one[1]) || std::isnan(one[4])) << "plane 1's NaN piece skipped, size " << size;
+        for (ThreadPool* pool : {&two, &three}) EXPECT_EQ(plane_ranges(t, pool), one) << pool->threads() << " threads, size " << size;
+    }
+}
+
 TEST(PlaneRanges, CountsAndSizes) {
     EXPECT_EQ(plane_count({2, 3, 4, 5}), 6);
     EXPECT_EQ(plane_size({2, 3, 4, 5}), 20);

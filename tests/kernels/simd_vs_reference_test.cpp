@@ -30,6 +30,7 @@ CP_THREADED_SUITE(SimdConvT, Sweep);
 CP_THREADED_SUITE(SimdDepthwise, Sweep);
 CP_THREADED_SUITE(SimdPool, Sweep);
 CP_THREADED_SUITE(SimdWidths, Sweep);
+CP_THREADED_SUITE(SimdActivationParts, Sweep);
 
 TEST_P(SimdConv, SweepMatchesReference) {
     for (int w : {1, 3, 4, 5, 7, 8, 9, 15, 16, 17})
@@ -189,6 +190,14 @@ TEST(SimdActivation, MatchesReferenceIncludingExtremes) {
     EXPECT_NEAR(sg[7], 0.7310585786f, 2e-7);
     const auto& th = (*p)->output(1).data;  // tanh of sigmoid's outputs (all in [0, 1])
     EXPECT_NEAR(th[7], std::tanh(0.7310585786f), 2e-7);
+}
+
+// Activations split into parts of 16384 values: a part boundary, one past it, several parts with
+// a ragged end (threaded: bit for bit the single-threaded outputs).
+TEST_P(SimdActivationParts, ManyPartsMatchReference) {
+    for (const char* a : {"relu", "leakyrelu(slope=0.2)", "sigmoid", "tanh"})
+        for (const char* in : {"2x8192", "1x16385", "3x40001", "4x9x5003"}) compare(std::string("v=1&in=") + in + "&net=" + a, c, "f32_");
+    EXPECT_EQ(c.checked, 16);
 }
 
 // Every SIMD path at widths one below, at and one above its vector (4) and tile (8, 16) widths,

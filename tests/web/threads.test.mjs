@@ -96,6 +96,11 @@ test('cross-origin isolated (COOP/COEP): the threaded engine on 2+ threads, the 
     assert.equal(info.text, `${info.runner.threads} threads (cross-origin isolated)`, 'what the user is shown');
     const got = await hashesOf(page, STATES);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'threads-isolated.png') });
+    // The page copied every output straight out of the Worker's shared memory: the Worker copied none.
+    await page.waitForFunction(() => { const r = convplay.runner(); return r.worker && r.doneRun === r.lastRun; });
+    const w = (await page.evaluate(() => convplay.runner())).worker;
+    assert.ok(w.piecesShared >= 8, `pieces read from the shared memory: ${JSON.stringify(w)}`);
+    assert.equal(w.buffersMade + w.buffersReused, 0, 'no piece copied in the Worker');
     await page.close();
     STATES.forEach((s, i) => assert.deepEqual(got[i], nodeHashes(s), `the engine's outputs under Node: ${s}`));
     assert.deepEqual(consoleErrors, []);
@@ -117,6 +122,11 @@ async function expectSingleThread(page, frame) {
     assert.deepEqual([info.runner.mode, info.runner.build, info.runner.threads], ['worker', 'convplay_engine.js', 1]);
     assert.equal(info.text, '1 thread', 'what the user is shown');
     const got = await hashesOf(frame, STATES);
+    // Copied out of its memory into buffers the page gave back (after the first run's).
+    await frame.waitForFunction(() => { const r = convplay.runner(); return r.worker && r.doneRun === r.lastRun; });
+    const w = (await frame.evaluate(() => convplay.runner())).worker;
+    assert.equal(w.piecesShared, 0, 'no shared memory in the single-thread build');
+    assert.ok(w.buffersReused >= 2, `buffers given back were reused: ${JSON.stringify(w)}`);
     await page.close();
     STATES.forEach((s, i) => assert.deepEqual(got[i], nodeHashes(s), `the engine's outputs under Node: ${s}`));
     assert.deepEqual(page.warnings, [], 'no warning about threads');
@@ -191,8 +201,10 @@ test('isolated, but a thread Worker does not load: the single-thread build in th
         const got = await hashesOf(page, STATES);
         await page.close();
         STATES.forEach((s, i) => assert.deepEqual(got[i], nodeHashes(s), `the engine's outputs under Node: ${s}`));
-        assert.equal(page.warnings.length, 1, 'one warning says why');
-        assert.match(page.warnings[0], /^convplay: the threaded engine did not start \(a thread Worker did not load/);
+        // One warning says why (and one more from the spare Worker, if it started by now: it
+        // loads a second after a run, and meets the same missing file).
+        assert.ok(page.warnings.length >= 1 && page.warnings.length <= 2, JSON.stringify(page.warnings));
+        for (const w of page.warnings) assert.match(w, /^convplay: the threaded engine did not start \(a thread Worker did not load/);
         assert.deepEqual(consoleErrors, []);
     } finally {
         server.proc.kill();

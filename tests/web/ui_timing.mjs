@@ -1,6 +1,9 @@
 // UI timing of the playground in headless Chromium (a measurement, not a test; run by hand):
 //
-//   node tests/web/ui_timing.mjs [--runs N] [--site DIR]
+//   node tests/web/ui_timing.mjs [--runs N] [--site DIR] [--isolated]
+//
+// --isolated serves the page cross-origin isolated (COOP/COEP, as scripts/serve.sh does): the
+// engine Worker then runs the threaded build on every core; without it, one thread (an embed's case).
 //
 //   1. first frame: navigation start -> the first frame drawn, and -> the first frame showing the
 //      default state's outputs (fresh browser context each run: nothing cached).
@@ -12,6 +15,11 @@
 //      browser's next animation frame. "layers + uploads + windows" is the app's own CPU part of
 //      that frame (running the layers, texture uploads, building the windows); the remainder of
 //      "work" is ImGui's GL submission waiting on the GPU process. Median and worst.
+//      Then the edit's app-side work, wherever it ran: the engine Worker's own time for the run
+//      (re-planning, layers, ranges, output copies: its 'done' message), the page's tasks taking
+//      the outputs in (copies into the app's memory), and the app's part of every frame from the
+//      edit to the one showing all outputs (uploads and windows of each layer as it arrived),
+//      and their sum. Not SwiftShader's raster, nor waiting for frames.
 // Headless Chromium renders with SwiftShader (software GL) here: real GPUs upload and draw faster.
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -23,6 +31,7 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const RUNS = Number(opt('--runs', 20));
 const SITE = opt('--site', SITE_DIR);
+const ISOLATED = args.includes('--isolated');
 const STATE_512 = DEFAULT_STATE.replace('in=3x256x256', 'in=3x512x512');
 
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
@@ -44,7 +53,7 @@ for (const f of ['index.html', 'playground.css', 'playground.js', 'convplay_app.
 }
 console.log(`  ${'total'.padEnd(20)} ${(raw / 1024).toFixed(1).padStart(8)} KiB   gzip ${(gz / 1024).toFixed(1).padStart(7)} KiB`);
 
-const { proc: server, url } = await startServer(SITE);
+const { proc: server, url } = await startServer(SITE, { isolated: ISOLATED });
 const browser = await launch();
 try {
     // 1. First frame.
@@ -71,15 +80,37 @@ try {
     await waitReady(page);
     await waitSettled(page);
     const edits = () => page.evaluate(() => convplay.timing().edits);
+    const copyMs = () => page.evaluate(() => convplay.runner().copyMs || 0);
+
+    // The app-side work of the edit just shown (see the top): pushed onto `acc`.
+    async function appSide(acc, copyBefore) {
+        const r = await page.evaluate(() => ({ t: convplay.timing(), runner: convplay.runner() }));
+        const copy = (r.runner.copyMs || 0) - copyBefore;
+        acc.worker.push(r.runner.workMs || 0);
+        acc.copy.push(copy);
+        acc.frames.push(r.t.edit_parts_ms);
+        acc.count.push(r.t.edit_frames);
+        acc.total.push((r.runner.workMs || 0) + copy + r.t.edit_parts_ms);
+    }
+    const newAcc = () => ({ worker: [], copy: [], frames: [], count: [], total: [] });
+    function printAcc(acc, threads) {
+        console.log(`    app-side work of the edit (the Worker on ${threads} thread(s) + the page):`);
+        console.log(`      Worker (re-plan, layers, ranges, copies): ${fmt(acc.worker)}`);
+        console.log(`      page: taking the outputs in:          ${fmt(acc.copy)}`);
+        console.log(`      page: app part of ${median(acc.count)} frame(s) (median):    ${fmt(acc.frames)}`);
+        console.log(`      sum:                                  ${fmt(acc.total)}`);
+    }
+    const threads = await page.evaluate(() => convplay.runner().threads);
 
     // Clicks a slider at the positions of two values in turn; each click must change the state.
     async function mouseRun(name, hook, lo, hi, values) {
-        const total = [], work = [], cpu = [];
+        const total = [], work = [], cpu = [], acc = newAcc();
         for (let i = 0; i < RUNS; i++) {
             const v = values[i % 2];
             // Read again each time: fixing a size mismatch removes lines and moves widgets up.
             const r = await widgetRect(page, hook);
             const before = await edits();
+            const copyBefore = await copyMs();
             const x = r.x + r.w * ((v - lo + 0.5) / (hi - lo + 1));
             await page.mouse.click(x, r.y + r.h / 2);
             await page.waitForFunction((n) => convplay.timing().edits > n, before, { timeout: 5000 }).catch(async (e) => {
@@ -91,32 +122,37 @@ try {
             total.push(t.shown_ms - t.down);
             work.push(t.shown_ms - t.shown_frame_start_ms);
             cpu.push(t.step_ms + t.outputs_ms + t.view_ms);
+            await appSide(acc, copyBefore);
             await page.waitForTimeout(60);
         }
         console.log(`  ${name}`);
         console.log(`    pointerdown -> frame with new outputs: ${fmt(total)}`);
         console.log(`    work inside that frame:                ${fmt(work)}`);
         console.log(`      of which layers + uploads + windows: ${fmt(cpu)}`);
+        printAcc(acc, threads);
     }
     console.log(`== parameter change -> frame showing the new outputs (${STATE_512})`);
     await mouseRun('mouse, last layer (convT2d output_padding 0 <-> 1; only it reruns)', 'L3.op', 0, 7, [1, 0]);
     await mouseRun('mouse, first layer (conv2d kernel_size 3 <-> 5; every layer reruns)', 'L1.kernel', 1, 11, [5, 3]);
 
-    const hookTotal = [], hookWork = [], hookCpu = [];
+    const hookTotal = [], hookWork = [], hookCpu = [], hookAcc = newAcc();
     for (let i = 0; i < RUNS; i++) {
         const next = STATE_512.replace('out=16', i % 2 ? 'out=16' : 'out=17');
+        const copyBefore = await copyMs();
         const t0 = await page.evaluate((s) => { const t = performance.now(); convplay.setState(s); return t; }, next);
         await waitSettled(page);
         const t = await page.evaluate(() => convplay.timing());
         hookTotal.push(t.shown_ms - t0);
         hookWork.push(t.shown_ms - t.shown_frame_start_ms);
         hookCpu.push(t.step_ms + t.outputs_ms + t.view_ms);
+        await appSide(hookAcc, copyBefore);
         await page.waitForTimeout(60);
     }
     console.log('  test hook, first layer (out_channels 16 <-> 17; every layer reruns)');
     console.log(`    setState -> frame with new outputs:    ${fmt(hookTotal)}`);
     console.log(`    work inside that frame:                ${fmt(hookWork)}`);
     console.log(`      of which layers + uploads + windows: ${fmt(hookCpu)}`);
+    printAcc(hookAcc, threads);
 
     // Frame pacing of an idle page: no frames drawn when nothing changes.
     const f0 = await page.evaluate(() => convplay.frames());
