@@ -138,9 +138,9 @@ void App::draw_status_line(Edit& e) {
         if (!sr.mismatches.empty()) {
             const Mismatch& m = sr.mismatches.front();
             // The fix first on a narrow screen, so it stays on screen; after the message otherwise.
-            const bool fix = m.fixable && locked_change(flags_, session_.state(), sr.fixed).empty();
-            const std::string label = sr.mismatches.size() == 1 ? (m.fixable ? "Fix: " + m.fixes.front().label : "")
-                                                                : "Fix all " + std::to_string(sr.mismatches.size());
+            // The button applies every fix there is, also when the first mismatch has none.
+            const std::string label = fix_button_label(sr);
+            const bool fix = !label.empty() && locked_change(flags_, session_.state(), sr.fixed).empty();
             auto fix_button = [&] {
                 if (small_button(label.c_str())) e.replace(sr.fixed);
                 hooks().record("fix");

@@ -272,4 +272,15 @@ SolveReport solve_net(const State& state) {
     return r;
 }
 
+std::string fix_button_label(const SolveReport& r) {
+    const Mismatch* one = nullptr;
+    size_t fixable = 0;
+    for (const Mismatch& m : r.mismatches)
+        if (m.fixable && !fixable++) one = &m;
+    if (fixable == 0) return "";
+    if (fixable == 1) return "Fix: " + one->fixes.front().label;
+    const std::string n = std::to_string(r.mismatches.size());
+    return fixable == r.mismatches.size() ? "Fix all " + n : "Fix " + std::to_string(fixable) + " of " + n;
+}
+
 }  // namespace cp

@@ -69,6 +69,24 @@ test('the one-click fix (a mouse click) sets output_padding and the link follows
                                { timeout: 5000 });
 });
 
+test('the fix button also fixes a later pair when the first pair has no fix', async () => {
+    // Layer 3 cannot make 10 from 5 (k=1, s=2: 7, and no output_padding, padding or crop adds 3);
+    // layer 4 can: size=20x20 (printed size=20). The button offers that one (it once offered nothing here).
+    await hooks(() => convplay.setState('v=1&in=1x20x20&net=conv2d(out=1,k=3,s=2,p=1);conv2d(out=1,k=3,s=2);' +
+                                        'convT2d(out=1,k=1,s=2);upsample(scale=2)'));
+    await waitSettled(page);
+    try {
+        assert.equal((await shapes()).mismatches.length, 2);
+        const r = await widgetRect(page, 'fix');
+        assert.ok(r, 'a fix button');
+        await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+        await page.waitForFunction(() => convplay.state().endsWith('upsample(size=20)'), null, { timeout: 5000 });
+    } finally {  // the tests below start from the fixed default state
+        await hooks(() => convplay.setState('v=1&in=3x256x256&img=photo&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)'));
+        await waitSettled(page);
+    }
+});
+
 test('a parameter changed with the mouse updates shapes and outputs', async () => {
     const before = await hash(0);
     const r = await widgetRect(page, 'L1.stride');
