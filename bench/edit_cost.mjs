@@ -56,7 +56,7 @@ const CASES = [
 
 // One edit as the Worker makes it: its milliseconds, and where they went ({update, layer i,
 // ranges i, copy i}). The output is copied into a buffer of an earlier edit, as the Worker does
-// once the page gives its buffers back (engine_worker.js, 'recycle'); not at all from the
+// once the page gives its buffers back (engine_worker.js, a request's `recycle`); not at all from the
 // threaded build's shared memory, which the page reads itself.
 const kept = new Map();   // plan -> [Float32Array per layer]
 function edit(plan, state, parts, fresh) {

@@ -51,6 +51,9 @@ window.cpRunner = (function () {
     const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0,
                    cancelled: 0, inputsCopied: 0, inputsNamed: 0, rangesTaken: 0, pieces: 0, lastRun: 0, doneRun: 0, worker: null, failure: '',
                    copyMs: 0, workMs: 0 };
+    // Buffers of output pieces copied in, for the Worker's next request (its `recycle`, which
+    // keeps a few): not a message each, as every postMessage to the Worker costs the page time.
+    let giveBack = [];
     const decoding = new Map();     // id -> resolve
     let nextDecode = 1;
 
@@ -60,6 +63,7 @@ window.cpRunner = (function () {
         worker = null;
         running = null;
         clearTimeout(restartTimer);
+        giveBack = [];   // the buffers of the Worker that stopped: a new one starts without them
         sentInput = -1;
         keptUpload = 0;
         for (const resolve of decoding.values()) resolve(null);
@@ -135,9 +139,10 @@ window.cpRunner = (function () {
             const data = d.data, last = d.at + data.length >= d.total;
             const p = M.ccall('cp_app_output_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, d.total]);
             if (p) M.HEAPF32.set(data, (p >> 2) + d.at);   // read HEAPF32 after the call: memory may have grown
-            // Its buffer goes back: the Worker copies its next pieces into it (engine_worker.js);
-            // a view of the Worker's shared memory (its threaded build) has nothing to give back.
-            if (data.buffer instanceof ArrayBuffer) worker.postMessage({ type: 'recycle', buffer: data.buffer }, [data.buffer]);
+            // Its buffer goes back with the next request: the Worker copies later pieces into it
+            // (engine_worker.js); a view of the Worker's shared memory (its threaded build) has
+            // nothing to give back.
+            if (data.buffer instanceof ArrayBuffer && data.buffer.byteLength) giveBack.push(data.buffer);
             const t1 = performance.now();
             info.copyMs += t1 - t0;
             if (!p) { if (last) info.dropped++; return; }
@@ -205,8 +210,9 @@ window.cpRunner = (function () {
                 // Replaced: the app asks the new Worker on its next frame.
                 if (info.restarts !== restarts) return;
             }
-            const msg = { type: 'run', run, state, from, piece: PIECE, inputVersion };
-            const transfer = [];
+            const msg = { type: 'run', run, state, from, piece: PIECE, inputVersion, recycle: giveBack };
+            const transfer = giveBack.slice();
+            giveBack = [];
             if (inputVersion !== sentInput) {
                 if (inputSource && inputSource === keptUpload) {
                     msg.upload = inputSource;   // the Worker decoded these values and kept them

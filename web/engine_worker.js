@@ -3,9 +3,10 @@
 // (convplay_engine.js, the build web/engine.mjs wraps) and keeps one plan, re-planned for each
 // state with plan.update() so unchanged layers keep their weights, buffers and outputs.
 //
-// page -> worker: {type: 'run', run, state, from, piece, inputVersion, input? | upload?}
+// page -> worker: {type: 'run', run, state, from, piece, inputVersion, recycle, input? | upload?}
 //   compute the layers `from`.. (0-based) of `state` for run `run`, each output sent in pieces of
-//   at most `piece` floats; the input comes only when
+//   at most `piece` floats (recycle: the buffers of earlier pieces, transferred back once the page
+//   copied them: later pieces are copied into them, not into new ones); the input comes only when
 //   `inputVersion` is new: `input` (Float32Array, the app's input values), or `upload`: the id of
 //   the last decode below, whose values this worker kept (the input is that image, repeated for
 //   each batch item), so the page need not copy them out of its memory again.
@@ -29,8 +30,6 @@
 //   {type: 'refused', run, message} (the engine refused the state: no memory for its
 //   plan, a budget; the page shows the message and keeps this Worker); {type: 'failed', run,
 //   message} (anything else: the page then runs the layers itself).
-// page -> worker: {type: 'recycle', buffer}: an output piece's buffer, transferred back once the
-//   page copied its values: the worker copies later pieces into it instead of a new one.
 // A newer request supersedes the one running: the worker looks for it between layers (it yields
 // to its event loop after each layer). Inside a layer it cannot stop (the kernels run a layer in
 // one call): a layer whose values went stale and that runs on is stopped by the page, which
@@ -157,7 +156,7 @@ async function runRequest(req) {
     postMessage({ type: 'done', run: req.run, ran, work, stats: { ...stats, plan: plan.stats() } });
 }
 
-// Buffers the page gave back once it had copied a piece out of them ({type: 'recycle'}): the
+// Buffers the page gave back once it had copied a piece out of them (a request's `recycle`): the
 // next pieces are copied into them, so an edit does not allocate (and fault in, page by page) a
 // fresh buffer for each layer. At most SPARE_MAX are kept.
 const spares = [];
@@ -260,16 +259,13 @@ async function decode(d) {
 
 onmessage = (e) => {
     const d = e.data;
-    if (d && d.type === 'recycle') {
-        recycle(d.buffer);
-        return;
-    }
     if (d && d.type === 'decode') {
         if (engine) queueDecode(d);
         else decodes.push(d);
         return;
     }
     if (!d || d.type !== 'run') return;
+    if (Array.isArray(d.recycle)) d.recycle.forEach(recycle);
     // An input nobody has read yet must not be lost when this request supersedes its carrier.
     if (next && (next.input || next.upload) && !d.input && !d.upload && next.inputVersion === d.inputVersion) {
         d.input = next.input;

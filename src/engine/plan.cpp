@@ -164,12 +164,26 @@ double Plan::run_one(int i) {
     Step& s = steps_[size_t(i)];
     const Tensor& in = i == 0 ? input_ : steps_[size_t(i - 1)].out;
     const auto t0 = std::chrono::steady_clock::now();
+    s.ranges.clear();
+    s.serial = ++run_serial_;
     run_kernel(*s.kernel, in.ptr(), s.out.ptr(), scratch_.data(), pool_);
     s.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return s.ms;
 }
 
-std::vector<float> Plan::output_ranges(int i) const { return plane_ranges(output(i), pool_); }
+const std::vector<float>& Plan::output_ranges(int i) {
+    Step& s = steps_[size_t(i)];
+    if (!s.ranges.empty()) return s.ranges;
+    const Step* in = i > 0 ? &steps_[size_t(i - 1)] : nullptr;
+    if (state_.net[size_t(i)].op == Op::ReLU && in && !in->ranges.empty() && in->serial != 0 && in->serial < s.serial) {
+        // pmax(0, x) as the kernel computes it: NaN stays NaN, -0 and below give 0.
+        s.ranges.resize(in->ranges.size());
+        std::transform(in->ranges.begin(), in->ranges.end(), s.ranges.begin(), [](float v) { return 0.0f < v || v != v ? v : 0.0f; });
+    } else {
+        s.ranges = plane_ranges(s.out, pool_);
+    }
+    return s.ranges;
+}
 
 double Plan::run(int from) {
     double total = 0;

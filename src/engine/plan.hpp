@@ -75,12 +75,10 @@ public:
 
     const Tensor& output(int i) const { return steps_[size_t(i)].out; }
     // Layer i's per-plane ranges (engine/ranges.hpp: lo of every plane, then hi), scanned on the
-    // plan's threads.
-    std::vector<float> output_ranges(int i) const;
-    // Layer i's output and time when the same plan ran elsewhere (the playground's Web Worker):
-    // the caller writes the values into output_for(i) and records the time with set_ms.
-    Tensor& output_for(int i) { return steps_[size_t(i)].out; }
-    void set_ms(int i, double ms) { steps_[size_t(i)].ms = ms; }
+    // plan's threads and kept until the layer runs again. A ReLU's come from its input's without
+    // a scan (relu is monotonic: relu(min) is the min of the relus, NaN skipped alike) when those
+    // were asked for and the ReLU ran after its input did.
+    const std::vector<float>& output_ranges(int i);
     const LayerWeights& weights(int i) const { return steps_[size_t(i)].weights; }
     const char* kernel(int i) const { return steps_[size_t(i)].kernel->name(); }
     const std::string& kernel_note(int i) const { return steps_[size_t(i)].kernel->note(); }
@@ -95,6 +93,8 @@ private:
         std::unique_ptr<LayerKernel> kernel;
         Tensor out;
         double ms = 0;
+        std::vector<float> ranges;  // output_ranges(), or empty: not asked for since the layer ran
+        uint64_t serial = 0;        // when it last ran (run_serial_ then), 0: not since it was planned
     };
     // Plans layers `first`.. of state_; `prev` are the steps of `prev_state` from `first` on
     // (their weights, kernels and buffers are reused where they still apply).
@@ -108,6 +108,7 @@ private:
     std::unique_ptr<ThreadPool> own_pool_;    // made for PlanOptions::threads
     ThreadPool* pool_ = nullptr;              // own_pool_ or PlanOptions::pool; null: one thread
     int64_t bytes_ = 0;
+    uint64_t run_serial_ = 0;                 // layers run so far (Step::serial)
     bool reference_only_ = false;
     PlanStats stats_;
 };

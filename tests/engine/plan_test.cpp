@@ -1,8 +1,12 @@
 // Plan: planned once, run many times; update() keeps the layers before the first change.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "core/codec.hpp"
 #include "engine/plan.hpp"
+#include "engine/ranges.hpp"
 #include "engine/samples.hpp"
 
 namespace {
@@ -100,6 +104,34 @@ TEST(Plan, UpdateKeepsTheWeightsKernelsAndBuffersAnEditLeavesAlone) {
             EXPECT_EQ(p->weights(i).weight.data, fresh->weights(i).weight.data) << "layer " << i + 1;
         }
     }
+}
+
+TEST(Plan, OutputRangesAreEveryPlanesScanAlsoWhenAReluTakesItsInputs) {
+    // A ReLU's ranges come from its input's when those were asked for after it ran (no scan);
+    // they must be what a scan of its output gives, planes all negative, mixed and with NaN
+    // included, and a ReLU that ran before its input did must be scanned.
+    std::unique_ptr<cp::Plan> p;
+    ASSERT_NO_FATAL_FAILURE(make("v=1&in=4x9x7&n=2&net=conv2d(out=6,k=3,p=1);relu;relu", p));
+    for (size_t i = 0; i < p->input().data.size(); ++i) p->input().data[i] = float(int(i * 37 % 19) - 9);
+    p->input().data[5] = std::numeric_limits<float>::quiet_NaN();   // a NaN in plane 0 of layer 1
+    p->run();
+    const auto scan = [&](int i) { return cp::plane_ranges(p->output(i)); };
+    for (int i = 0; i < 3; ++i) {
+        const std::vector<float> r = p->output_ranges(i);
+        const std::vector<float> s = scan(i);
+        ASSERT_EQ(r.size(), s.size());
+        for (size_t k = 0; k < r.size(); ++k)
+            EXPECT_TRUE(r[k] == s[k] || (std::isnan(r[k]) && std::isnan(s[k]))) << "layer " << i + 1 << " value " << k;
+    }
+    // All layers again, then layer 1 alone with other values: layer 2's ranges are of its own
+    // values (computed from layer 1's old ones), not derived from layer 1's new ranges.
+    p->run();
+    for (float& v : p->input().data) v = -v - 20;
+    p->run_one(0);
+    EXPECT_EQ(p->output_ranges(0), scan(0));
+    EXPECT_EQ(p->output_ranges(1), scan(1));
+    p->run_one(2);   // after layer 2, whose ranges are kept: derived from them, a scan's still
+    EXPECT_EQ(p->output_ranges(2), scan(2));
 }
 
 TEST(Plan, UpdateWithNothingChangedReturnsRunnable) {
