@@ -4,13 +4,15 @@
 // (convplay.readyAt, timing().shown_ms: from navigation) as median and worst per site, with the
 // median of the paired B/A ratios. On a shared machine the load changes from minute to minute:
 // alternating puts both builds under the same load, which one build measured before the other
-// cannot. The page is not touched until it settled (gotoSettled: no Playwright script meanwhile).
-// One load of each comes first, not counted (the browser's own start-up).
+// cannot. The page is loaded outside Playwright's page machinery (loadUnattached: Playwright holds
+// every Worker a page starts until it has attached to it, 600+ ms on a loaded machine) and only
+// polled for its hooks (every 50 ms) until a frame showed every output.
+// One load of each comes first, not counted (the browser's own start-up). 1400x900.
 //
 //   node bench/load_ab.mjs --a DIR --b DIR [--runs 8] [--state FRAGMENT] [--isolated]
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, launch, gotoSettled, DEFAULT_STATE } from '../tests/web/playground_support.mjs';
+import { startServer, launch, loadUnattached, DEFAULT_STATE } from '../tests/web/playground_support.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
@@ -31,12 +33,14 @@ for (const k of Object.keys(SITES)) servers[k] = await startServer(SITES[k], { i
 const browser = await launch();
 const got = { A: [], B: [] };
 async function load(k) {
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await ctx.newPage();
-    await gotoSettled(page, `${servers[k].url}/#${STATE}`, 120000);
-    const r = await page.evaluate(() => ({ ready: convplay.readyAt, shown: convplay.timing().shown_ms }));
-    await ctx.close();
-    return r;
+    // engine: when the engine Worker had loaded its engine (builds that report it: runner().readyAt).
+    return JSON.parse(await loadUnattached(browser, `${servers[k].url}/#${STATE}`, `(() => {
+        const c = window.convplay;
+        if (!c || !c.ready() || c.busy()) return null;
+        const t = c.timing();
+        if (t.shown_edit !== t.edits) return null;
+        return JSON.stringify({ ready: c.readyAt, shown: t.shown_ms, engine: c.runner().readyAt || 0 });
+    })()`, { timeout: 120000 }));
 }
 try {
     // Not counted: the browser's first load also starts its GPU process and has SwiftShader
@@ -45,8 +49,8 @@ try {
     await load('B');
     for (let i = 0; i < RUNS; i++) {
         for (const k of i % 2 ? ['B', 'A'] : ['A', 'B']) got[k].push(await load(k));
-        console.log(`run ${i + 1}: A ready ${got.A[i].ready.toFixed(0)} shown ${got.A[i].shown.toFixed(0)} ms; ` +
-                    `B ready ${got.B[i].ready.toFixed(0)} shown ${got.B[i].shown.toFixed(0)} ms`);
+        const one = (r) => `ready ${r.ready.toFixed(0)} shown ${r.shown.toFixed(0)}${r.engine ? ` (engine ${r.engine.toFixed(0)})` : ''} ms`;
+        console.log(`run ${i + 1}: A ${one(got.A[i])}; B ${one(got.B[i])}`);
     }
     for (const [what, key] of [['first frame', 'ready'], ['first frame with outputs', 'shown']]) {
         const a = got.A.map((r) => r[key]), b = got.B.map((r) => r[key]);

@@ -67,6 +67,12 @@ try {
     const tops = onMain.filter((e) => (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && e.dur >= MIN * 1000);
     console.log(`${STATE.slice(0, 80)}: first frame ${t.ready.toFixed(0)} ms, first frame with outputs ${t.shown.toFixed(0)} ms (runner ${t.runner.mode})` +
                 (t.changeAt ? `; upload's change event at ${t.changeAt.toFixed(0)} ms` : ''));
+    // The engine Worker's side (builds that report it): its engine loaded, the link's layers run
+    // before the app asked (and how many the app's first request took).
+    if (t.runner.readyAt) {
+        console.log(`engine Worker: engine loaded at ${t.runner.readyAt.toFixed(0)} ms` +
+                    (t.runner.preAt ? `, the link's layers ready at ${t.runner.preAt.toFixed(0)} ms (${t.runner.preTaken} taken by the first request)` : ''));
+    }
     console.log(`main-thread tasks >= ${MIN} ms (start from navigation, duration; then where it went):`);
     // Where a task's time went: waiting on the GPU process (a synchronous GL call: SwiftShader
     // finishing the frames before), making GPU contexts, wasm lazy compilation, script

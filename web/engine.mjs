@@ -12,6 +12,7 @@
 // For repeated runs (sliders, benchmarks) plan once and run many times:
 //   const plan = engine.plan(state);       // throws Error(message) for an unparsable state
 //   plan.input().set(myFloat32Array);      // NCHW, plan.inputSize floats (a view into wasm memory)
+//   plan.drawSample();                      // or the state's built-in image again, as plan() drew it
 //   const ms = plan.run();                 // all runnable layers; plan.run(k) reruns from layer k
 //   plan.runOne(i); plan.update(nextState) // one layer; re-plan keeping the unchanged layers
 //   plan.output(i), plan.outputRanges(i), plan.kernel(i), plan.kernelNote(i), plan.layerBytes(i), plan.ms(i),
@@ -94,6 +95,7 @@ export async function createEngine(opts = {}) {
         layers: M.cwrap('cp_plan_layers', 'number', ['number']),
         input: M.cwrap('cp_plan_input', 'number', ['number']),
         inputSize: M.cwrap('cp_plan_input_size', 'number', ['number']),
+        drawSample: M.cwrap('cp_plan_draw_sample', 'number', ['number']),
         run: M.cwrap('cp_plan_run', 'number', ['number', 'number']),
         runOne: M.cwrap('cp_plan_run_one', 'number', ['number', 'number']),
         update: M.cwrap('cp_plan_update', 'number', ['number', 'number']),
@@ -159,6 +161,9 @@ export async function createEngine(opts = {}) {
                 if (data.length !== this.inputSize) throw new Error(`input has ${data.length} values, the plan needs ${this.inputSize}`);
                 this.input().set(data);
             },
+            // The state's built-in image drawn into the input again (as plan() did; after an
+            // update() that returned 0 it is zeros); false for img=upload.
+            drawSample() { check(); return api.drawSample(h) === 1; },
             run(from = 0) { check(); return api.run(h, from); },
             // Layer i alone (layer i-1's output must be current); its milliseconds.
             runOne(i) { check(i); return api.runOne(h, i); },

@@ -5,7 +5,18 @@
 // is uploaded again. Without a Worker (none in this browser, or it failed to load the engine)
 // the app runs the layers itself, a few per frame: the same plan, the same numbers.
 //   window.cpRunner.start()          creates the Worker (early: it compiles the engine while the
-//                                    app loads); false when this browser cannot
+//                                    app loads) and has it run the state of the page's link at
+//                                    once (engine_worker.js, 'pre'); false when this browser cannot.
+//                                    Those outputs wait here (PRE_CAP floats at most) for the app's
+//                                    first request, which then gets them within its own frame
+//                                    Called from index.html's head, so the Worker starts (which
+//                                    takes a free moment of the main thread) before the app's
+//                                    start-up holds that thread; later calls change nothing
+//   window.cpRunner.whenStarted(ms)  a promise: the Worker's script runs (or `ms` passed, or
+//                                    there is no Worker); the app's start waits for it
+//   window.cpRunner.whenPreDone(ms)  a promise: the link's layers are here (or the Worker stopped
+//                                    running them, or `ms` passed); the app's first frame waits
+//                                    for it, so that it shows them
 //   window.cpRunner.attach(Module)   once the app's runtime is up: switches the app to the Worker
 //   window.cpRunner.runLayers(...)   the app's request (cpBridge.runLayers)
 //   window.cpRunner.cancel()         the user's Stop (cpBridge.stopLayers): a run in flight ends at
@@ -39,6 +50,12 @@ window.cpRunner = (function () {
     // The most floats the page copies into its memory in one task (an output's piece, an upload's):
     // 4 MB, a few ms even on a busy machine, whatever the layer's size.
     const PIECE = 1 << 20;
+    // The most floats of the link's outputs kept here for the app's first request, copied into its
+    // memory in that request's task (16 MB: a few ms); the layers after them come when it asks.
+    const PRE_CAP = 4 * PIECE;
+    // The link's state as the Worker ran it before the app asked ({state, layers: [{data, ranges,
+    // ms, kernel}]}), until the app's first request takes it; null after.
+    let pre = null;
     // lastRun: the run last asked for; doneRun: the last run the Worker finished (its counters,
     // `worker`, are as of that run).
     // threads / isolated / build: the Worker's ready message (engine_worker.js).
@@ -48,12 +65,19 @@ window.cpRunner = (function () {
     // pieces: output pieces copied in (a layer of more than PIECE floats comes in several).
     // copyMs: this page's milliseconds taking output pieces in (copies, ranges, the app's calls),
     // summed; workMs: the Worker's own milliseconds for doneRun (its 'done' message).
+    // inputsDrawn: inputs the Worker drew itself (the state's own image: no values sent); preTaken:
+    // layers of the link's state that were ready when the app first asked; startedAt / readyAt /
+    // preAt: when (performance.now()) the Worker's script began, its engine was loaded, and the
+    // last of those layers came.
     const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0,
-                   cancelled: 0, inputsCopied: 0, inputsNamed: 0, rangesTaken: 0, pieces: 0, lastRun: 0, doneRun: 0, worker: null, failure: '',
+                   cancelled: 0, inputsCopied: 0, inputsNamed: 0, inputsDrawn: 0, rangesTaken: 0, pieces: 0, preTaken: 0,
+                   startedAt: 0, readyAt: 0, preAt: 0, lastRun: 0, doneRun: 0, worker: null, failure: '',
                    copyMs: 0, workMs: 0 };
     // Buffers of output pieces copied in, for the Worker's next request (its `recycle`, which
     // keeps a few): not a message each, as every postMessage to the Worker costs the page time.
     let giveBack = [];
+    let started = null, startedResolve = null;   // whenStarted()'s promise, and its resolve
+    let preDone = null, preDoneResolve = null;   // whenPreDone()'s
     const decoding = new Map();     // id -> resolve
     let nextDecode = 1;
 
@@ -121,17 +145,63 @@ window.cpRunner = (function () {
         clearTimeout(spareTimer);
         spareTimer = 0;
         info.failure = why;
+        if (startedResolve) startedResolve();   // the app's start waits for no Worker now
+        if (preDoneResolve) preDoneResolve();
         console.warn(`convplay: the engine Worker stopped (${why}); layers now run on the page`);
         if (mode === 'worker' && M) M.ccall('cp_app_set_runner', null, ['number'], [0]);
         mode = 'main';
     }
 
+    // A layer's values are all in the app's memory: its ranges (from the Worker) and the news.
+    function arrived(run, layer, { ranges, ms, kernel }) {
+        const r = ranges && M.ccall('cp_app_output_ranges_slot', 'number', ['number', 'number', 'number'], [run, layer, ranges.length]);
+        if (r) {
+            M.HEAPF32.set(ranges, r >> 2);
+            info.rangesTaken++;
+        }
+        M.ccall('cp_app_output_done', 'number', ['number', 'number', 'number', 'string'], [run, layer, ms, String(kernel || '')]);
+        info.accepted++;
+    }
+
+    // Layer `layer` of the link's run (kept: {data, ranges, ms, kernel}) as layer `layer` of the
+    // app's run `run`, copied in now, a piece at a time as the Worker's would be. False when the
+    // app does not want it.
+    function takeKept(run, layer, kept) {
+        const t0 = performance.now();
+        const total = kept.data.length;
+        const p = M.ccall('cp_app_output_slot', 'number', ['number', 'number', 'number'], [run, layer, total]);
+        if (!p) return false;
+        let at = 0;
+        do {
+            M.HEAPF32.set(kept.data.subarray(at, at + PIECE), (p >> 2) + at);
+            info.pieces++;
+            at += PIECE;
+        } while (at < total);
+        worker.postMessage({ type: 'recycle', buffer: kept.data.buffer }, [kept.data.buffer]);
+        arrived(run, layer, kept);
+        info.preTaken++;
+        info.copyMs += performance.now() - t0;
+        return true;
+    }
+
     function onMessage(e) {
         const d = e.data;
         if (!d || typeof d !== 'object') return;
-        if (d.type === 'ready') {
+        if (d.type === 'started') {
+            if (!info.startedAt) info.startedAt = performance.now();
+            if (startedResolve) startedResolve();
+        } else if (d.type === 'predone') {
+            if (preDoneResolve) preDoneResolve();
+        } else if (d.type === 'ready') {
             Object.assign(engine, { threads: d.threads, isolated: d.isolated, build: d.build });
+            if (!info.readyAt) info.readyAt = performance.now();
             tellEngine();
+        } else if (d.type === 'output' && d.pre) {
+            // The link's state, run before the app asked: kept until its first request.
+            if (pre && pre.state === d.pre && d.layer === pre.layers.length) {
+                pre.layers.push({ data: d.data, ranges: d.ranges, ms: d.ms, kernel: d.kernel });
+                info.preAt = performance.now();
+            }
         } else if (d.type === 'output' && M) {
             // One piece of the layer's values (engine_worker.js), each in a task of its own; the
             // slot is asked for again each time (a newer state in between drops the rest).
@@ -148,13 +218,7 @@ window.cpRunner = (function () {
             if (!p) { if (last) info.dropped++; return; }
             info.pieces++;
             if (!last) return;
-            const r = d.ranges && M.ccall('cp_app_output_ranges_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, d.ranges.length]);
-            if (r) {
-                M.HEAPF32.set(d.ranges, r >> 2);
-                info.rangesTaken++;
-            }
-            M.ccall('cp_app_output_done', 'number', ['number', 'number', 'number', 'string'], [d.run, d.layer, d.ms, String(d.kernel || '')]);
-            info.accepted++;
+            arrived(d.run, d.layer, d);
             info.copyMs += performance.now() - t1;
         } else if (d.type === 'decoded' && decoding.has(d.id)) {
             info.decoded++;
@@ -162,7 +226,9 @@ window.cpRunner = (function () {
             decoding.get(d.id)(d);
             decoding.delete(d.id);
         } else if (d.type === 'start') {
-            running = { layer: d.layer, at: performance.now(), stale: false };
+            // pre: the link's state, run before the app asked (of use to a request for that state)
+            running = { layer: d.layer, at: performance.now(), stale: false, pre: d.pre || null };
+            if (d.pre && pre && pre.state !== d.pre) pre = { state: d.pre, layers: [] };
         } else if (d.type === 'end') {
             running = null;
             info.layersRun++;
@@ -186,8 +252,25 @@ window.cpRunner = (function () {
 
     return {
         start() {
+            if (started) return !!worker;
+            started = new Promise((resolve) => { startedResolve = resolve; });
             worker = typeof Worker === 'function' ? spawn() : null;
+            if (!worker) startedResolve();
+            // Not for a page nobody sees (the app runs nothing while it is hidden).
+            if (worker && !document.hidden) {
+                preDone = new Promise((resolve) => { preDoneResolve = resolve; });
+                pre = { state: '', layers: [] };
+                worker.postMessage({ type: 'pre', link: location.hash.replace(/^#/, ''), cap: PRE_CAP });
+            }
             return !!worker;
+        },
+        whenPreDone(ms) {
+            if (!preDone) return Promise.resolve();
+            return Promise.race([preDone, new Promise((resolve) => setTimeout(resolve, ms))]);
+        },
+        whenStarted(ms) {
+            if (!started) return Promise.resolve();
+            return Promise.race([started, new Promise((resolve) => setTimeout(resolve, ms))]);
         },
         attach(Module) {
             M = Module;
@@ -196,11 +279,20 @@ window.cpRunner = (function () {
             M.ccall('cp_app_set_runner', null, ['number'], [1]);
             tellEngine();
         },
-        runLayers(run, state, from, changedFrom, inputPtr, n, inputVersion, inputSource) {
+        runLayers(run, state, from, changedFrom, inputPtr, n, inputVersion, inputSource, sample) {
             if (!worker) return;
             info.requests++;
             info.lastRun = run;
-            if (running && running.layer >= changedFrom) {
+            // The app's first request: the layers the Worker already ran for this state (the
+            // link's, with the state's own image) go into its memory now, inside the frame that
+            // asked, which then draws them; the Worker is asked for the rest.
+            const kept = pre;
+            pre = null;
+            if (kept && sample && kept.state === state) {
+                while (from < kept.layers.length && takeKept(run, from, kept.layers[from])) from++;
+            }
+            // A layer of the link's run is of use to a request for the same state and image.
+            if (running && running.layer >= changedFrom && !(running.pre && running.pre === state && sample)) {
                 // The layer being computed is of no use to this request.
                 running.stale = true;
                 clearTimeout(restartTimer);
@@ -214,7 +306,10 @@ window.cpRunner = (function () {
             const transfer = giveBack.slice();
             giveBack = [];
             if (inputVersion !== sentInput) {
-                if (inputSource && inputSource === keptUpload) {
+                if (sample) {
+                    msg.sample = true;   // the state's own image: the Worker draws it
+                    info.inputsDrawn++;
+                } else if (inputSource && inputSource === keptUpload) {
                     msg.upload = inputSource;   // the Worker decoded these values and kept them
                     info.inputsNamed++;
                 } else {

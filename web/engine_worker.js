@@ -3,19 +3,28 @@
 // (convplay_engine.js, the build web/engine.mjs wraps) and keeps one plan, re-planned for each
 // state with plan.update() so unchanged layers keep their weights, buffers and outputs.
 //
-// page -> worker: {type: 'run', run, state, from, piece, inputVersion, recycle, input? | upload?}
+// page -> worker: {type: 'pre', link, cap}: sent first, as the page starts: the state the app will
+//   load (`link`: the page's URL fragment, or the default state when it has none or it does not
+//   parse) is planned and run at once, while the app's own code loads, each output (a layer
+//   whole, while they total at most `cap` floats) sent as {type: 'output', pre: state, ...} with
+//   the state's canonical text, which the page keeps for the app's first request
+//   (engine_runner.js); {type: 'start' | 'end', pre: state, layer} around each layer; then
+//   {type: 'predone'} (also when it stopped early). The app's first request supersedes it between
+//   layers like any other; what it computed is kept.
+// page -> worker: {type: 'run', run, state, from, piece, inputVersion, recycle, input? | upload? | sample?}
 //   compute the layers `from`.. (0-based) of `state` for run `run`, each output sent in pieces of
 //   at most `piece` floats (recycle: the buffers of earlier pieces, transferred back once the page
 //   copied them: later pieces are copied into them, not into new ones); the input comes only when
 //   `inputVersion` is new: `input` (Float32Array, the app's input values), or `upload`: the id of
 //   the last decode below, whose values this worker kept (the input is that image, repeated for
-//   each batch item), so the page need not copy them out of its memory again.
+//   each batch item), so the page need not copy them out of its memory again, or `sample`: the
+//   state's built-in image, drawn here (plan.drawSample: the function the app draws it with).
 // page -> worker: {type: 'decode', id, bytes, channels, name}: an uploaded file decoded by the
 //   engine's decoder with the playground's budget (engine.decodeImage), between layers (WebP and
 //   AVIF, which that decoder lacks, by the browser's: browserDecode below);
 //   answered by {type: 'decoded', id, ok, data, shape, ranges, notice} or {type: 'decoded', id,
 //   ok: false, message}.
-// worker -> page: {type: 'ready', threads, isolated, build} once the engine is loaded (threads:
+// worker -> page: {type: 'started'} as this script begins; {type: 'ready', threads, isolated, build} once the engine is loaded (threads:
 //   what each layer's kernel splits over; isolated: self.crossOriginIsolated; build: the file);
 //   {type: 'output', run, layer, at, total, data, ranges?, ms?, kernel?} for each layer in order,
 //   in pieces: data holds its values at..at+data.length of total (the page copies each piece
@@ -42,6 +51,11 @@
 // single-thread build, quietly: no error, no warning, the same numbers.
 'use strict';
 
+// First, before any script loads: the page holds the app's start-up (its GL context, a long
+// synchronous wait on the GPU process) until this Worker runs, since starting a Worker needs a
+// free moment of the page's main thread (engine_runner.js, whenStarted).
+postMessage({ type: 'started' });
+
 // A cap, as each thread is a Worker with its own instance of the engine (and its stack, started
 // with the page). 4 is a judgement, not a measurement: the machines here have 2 cores.
 const MAX_THREADS = 4;
@@ -67,6 +81,7 @@ let engine = null;
 let plan = null;
 let computed = 0;          // layers of `plan` whose outputs match its state and input
 let inputVersion = -1;
+const PRE = 'pre';         // inputVersion of a plan the 'pre' message made (its input: the state's image)
 let ms = [];
 let next = null;           // the newest request not started yet
 let kept = null;           // {id, data}: the last upload decoded here (a request's `upload`)
@@ -87,12 +102,15 @@ const yieldTurn = () => new Promise((resolve) => { turns.push(resolve); channel.
 class Refusal extends Error {}
 
 function apply(req) {
+    let fresh = false, first = 0;
     try {
         if (!plan) {
-            plan = engine.plan(req.state);
+            plan = engine.plan(req.state);   // its input: the state's image (or zeros for img=upload)
             computed = 0;
+            fresh = true;
         } else {
-            computed = Math.min(computed, plan.update(req.state));
+            first = plan.update(req.state);
+            computed = Math.min(computed, first);
         }
     } catch (e) {
         throw new Refusal(String(e && e.message || e));
@@ -104,16 +122,68 @@ function apply(req) {
         for (let at = 0; at < input.length; at += item.length) input.set(item.subarray(0, Math.min(item.length, input.length - at)), at);
     }
     if (req.input) plan.setInput(req.input);
-    if (req.input || req.upload) {
+    // The state's image: drawn unless the plan has it already (made just now, or by 'pre' for a
+    // state whose input is the same: an update that kept any layer kept the input's size, image
+    // and seed).
+    const drawn = req.sample && !fresh && !(inputVersion === PRE && first > 0);
+    if (drawn) plan.drawSample();
+    if (req.input || req.upload || req.sample) {
         inputVersion = req.inputVersion;
-        computed = 0;
+        if (req.input || req.upload || drawn) computed = 0;
     } else if (req.inputVersion !== inputVersion) {
         throw new Error(`input ${req.inputVersion} was never sent (the worker has ${inputVersion})`);
     }
     ms.length = plan.runnable;
 }
 
+// The 'pre' message: the state the app is about to load, run before it asks (see the top). A
+// state the engine refuses is left for the app's request to report.
+async function preRun(req) {
+    try {
+        await preLayers(req);
+    } finally {
+        if (!req.told) postMessage({ type: 'predone' });
+    }
+}
+
+async function preLayers(req) {
+    let shapes = engine.shapes(req.link);
+    if (typeof shapes.state !== 'string') shapes = engine.shapes(engine.defaultState());   // as the app falls back
+    const state = shapes.state;
+    // A link never carries an uploaded image: the app shows another image then (Session::load_text).
+    if (/(^|&)img=upload(&|$)/.test(state)) return;
+    try {
+        plan = engine.plan(state);
+    } catch (e) {
+        return;
+    }
+    computed = 0;
+    inputVersion = PRE;
+    ms.length = plan.runnable;
+    let sent = 0;   // floats sent; the page keeps at most req.cap of them
+    for (let i = 0; i < plan.runnable; i++) {
+        const n = plan.outputView(i).length;
+        if (!req.told && sent + n > req.cap) {
+            // This layer and the rest come when the app asks: the page need not wait for them.
+            postMessage({ type: 'predone' });
+            req.told = true;
+        }
+        postMessage({ type: 'start', pre: state, layer: i });
+        ms[i] = plan.runOne(i);
+        computed = i + 1;
+        stats.layersRun++;
+        postMessage({ type: 'end', pre: state, layer: i });
+        if (!req.told) {
+            sent += n;
+            sendOutput({ run: 0, pre: state, piece: n }, i);
+        }
+        await yieldTurn();
+        if (next) return;
+    }
+}
+
 async function runRequest(req) {
+    if (req.pre) return preRun(req);
     stats.runs++;
     // This run's own time (ms): re-planning, layers, ranges, output copies; not its waits.
     let work = 0, since = performance.now();
@@ -194,12 +264,14 @@ function sendOutput(req, i) {
     let at = 0;
     do {
         const view = plan.outputView(i).subarray(at, at + piece), n = view.length;
-        const shared = typeof SharedArrayBuffer === 'function' && view.buffer instanceof SharedArrayBuffer;
+        // The link's layers are kept by the page until the app asks: copies, not views.
+        const shared = !req.pre && typeof SharedArrayBuffer === 'function' && view.buffer instanceof SharedArrayBuffer;
         const data = shared ? view : pieceArray(n);
         if (shared) stats.piecesShared++;
         else data.set(view);
         const last = at + n >= total;
         const msg = { type: 'output', run: req.run, layer: i, at, total, data };
+        if (req.pre) msg.pre = req.pre;
         if (last) Object.assign(msg, { ranges, ms: ms[i], kernel: plan.kernel(i) });
         const transfer = shared ? [] : [data.buffer];   // a transferred buffer is empty here from now on
         if (last) transfer.push(ranges.buffer);
@@ -264,7 +336,8 @@ onmessage = (e) => {
         else decodes.push(d);
         return;
     }
-    if (!d || d.type !== 'run') return;
+    if (d && d.type === 'pre' && !plan && !next) d.pre = true;
+    else if (!d || d.type !== 'run') return;
     if (Array.isArray(d.recycle)) d.recycle.forEach(recycle);
     // An input nobody has read yet must not be lost when this request supersedes its carrier.
     if (next && (next.input || next.upload) && !d.input && !d.upload && next.inputVersion === d.inputVersion) {

@@ -51,8 +51,18 @@
         showFatal('This page needs WebGL2, which this browser does not provide.');
     }
 
-    // The engine Worker (engine_runner.js) compiles the engine while the app loads.
+    // The engine Worker (engine_runner.js, started from index.html's head) loads the engine and
+    // runs the link's state while the app loads.
     const runnerStarted = !!window.cpRunner && window.cpRunner.start();
+    // The app's start-up (main(): the GL context, a long synchronous wait on the GPU process)
+    // waits until the Worker runs, since starting it needs a free moment of this thread; at most
+    // this long (a Worker that is slow to start must not hold the first frame back much).
+    const WORKER_START_WAIT_MS = 300;
+    // The first frame waits (at most this long) for the link's layers the Worker is running, so
+    // that it shows them: under software GL each frame costs the GPU process 100-300 ms, and a
+    // first frame drawn without them delays the one that has them by as much.
+    const PRE_WAIT_MS = 500;
+    let holdFirstFrame = runnerStarted;
 
     window.Module = {
         canvas,
@@ -60,7 +70,10 @@
         printErr: (t) => console.warn(t),
         onRuntimeInitialized() {
             runtimeReady = true;
-            if (runnerStarted) window.cpRunner.attach(Module);
+            if (runnerStarted) {
+                window.cpRunner.attach(Module);
+                window.cpRunner.whenPreDone(PRE_WAIT_MS).then(() => { holdFirstFrame = false; updateVisible(); });
+            }
             updateVisible();
         },
         onAbort(what) { showFatal('The playground stopped: ' + what + '. Reload the page to start again.'); },
@@ -68,11 +81,13 @@
     // The wasm index.html began compiling as the page started; the runtime's own loader otherwise.
     if (window.cpAppWasm) {
         Module.instantiateWasm = (imports, receive) => {
+            const started = runnerStarted ? window.cpRunner.whenStarted(WORKER_START_WAIT_MS) : null;
             window.cpAppWasm
                 .catch(() => fetch('convplay_app.wasm', { credentials: 'same-origin' })   // not served as application/wasm
                     .then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.arrayBuffer(); })
                     .then((bytes) => WebAssembly.compile(bytes)))
-                .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module)))
+                .then((module) => Promise.all([WebAssembly.instantiate(module, imports), started])
+                    .then(([instance]) => receive(instance, module)))
                 .catch((e) => showFatal(`The playground could not load its code (convplay_app.wasm): ${e && e.message || e}. Reload the page to try again.`));
             return {};
         };
@@ -348,7 +363,7 @@
     // [SECTION] visibility: no heavy work while nobody can see the playground
     let docVisible = !document.hidden, onScreen = true;
     function updateVisible() {
-        call('cp_app_set_visible', null, ['number'], [docVisible && onScreen ? 1 : 0]);
+        call('cp_app_set_visible', null, ['number'], [docVisible && onScreen && !holdFirstFrame ? 1 : 0]);
     }
     document.addEventListener('visibilitychange', () => { docVisible = !document.hidden; updateVisible(); });
     if ('IntersectionObserver' in window) {

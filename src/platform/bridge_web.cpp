@@ -36,10 +36,11 @@ EM_JS(void, js_warn, (const char* text), { console.warn(UTF8ToString(text)); });
 EM_JS(void, js_post, (const char* json), { if (window.cpBridge) window.cpBridge.postToHost(UTF8ToString(json)); });
 EM_JS(void, js_open_url, (const char* url, int new_tab), { if (window.cpBridge) window.cpBridge.openUrl(UTF8ToString(url), !!new_tab); });
 // The input's values are read from the heap by the page only when `input_version` is new to it
-// (and not at all when `input_source` names an upload the Worker kept).
+// (and not at all when `input_source` names an upload the Worker kept, or when `sample`: the input
+// is the state's built-in image, which the Worker draws itself with the same function).
 EM_JS(void, js_run_layers, (double run, const char* text, int from, int changed_from, const float* input, int n,
-                            double input_version, double input_source), {
-    if (window.cpBridge) window.cpBridge.runLayers(run, UTF8ToString(text), from, changed_from, input, n, input_version, input_source);
+                            double input_version, double input_source, int sample), {
+    if (window.cpBridge) window.cpBridge.runLayers(run, UTF8ToString(text), from, changed_from, input, n, input_version, input_source, !!sample);
 });
 EM_JS(void, js_stop_layers, (), { if (window.cpBridge) window.cpBridge.stopLayers(); });
 // Strings coming back are malloc'ed here and freed by the caller.
@@ -86,8 +87,10 @@ public:
     void open_url(const std::string& url, bool new_tab) override { js_open_url(url.c_str(), new_tab ? 1 : 0); }
     void run_layers(uint64_t run, const std::string& text, int from, int changed_from, const cp::Tensor& input,
                     uint64_t input_version, uint64_t input_source) override {
+        // Session::fill_input: any input that is not an upload is draw_sample() of the state.
+        const bool sample = input_source == 0 && cp::platform::app().session().state().image != cp::InputImage::Upload;
         js_run_layers(double(run), text.c_str(), from, changed_from, input.ptr(), int(input.data.size()), double(input_version),
-                      double(input_source));
+                      double(input_source), sample ? 1 : 0);
     }
     void stop_layers() override { js_stop_layers(); }
 };

@@ -62,10 +62,7 @@ int cp_plan_create(const char* state_text, int flags) {
         g_error = plan.status().message;
         return 0;
     }
-    if (state->image != cp::InputImage::Upload) {
-        auto sample = cp::make_sample(*state);
-        if (sample) (*plan)->input().data = sample->data;
-    }
+    if (state->image != cp::InputImage::Upload) cp::draw_sample(*state, (*plan)->input());
     const int h = g_next++;
     g_plans[h] = std::move(*plan);
     g_error.clear();
@@ -79,6 +76,16 @@ int cp_plan_runnable(int h) { auto* p = get(h); return p ? p->runnable() : 0; }
 int cp_plan_layers(int h) { auto* p = get(h); return p ? static_cast<int>(p->state().net.size()) : 0; }
 
 float* cp_plan_input(int h) { auto* p = get(h); return p ? p->input().ptr() : nullptr; }
+
+// Draws the state's built-in image into the plan's input again, as cp_plan_create did (after an
+// update that changed the input's size, image or seed, which leaves it zeros): the playground's
+// Worker makes that input itself rather than have the page copy its own. 0 for img=upload (no
+// image to draw) or a bad handle.
+int cp_plan_draw_sample(int h) {
+    auto* p = get(h);
+    if (!p || p->state().image == cp::InputImage::Upload) return 0;
+    return cp::draw_sample(p->state(), p->input()) ? 1 : 0;
+}
 int cp_plan_input_size(int h) { auto* p = get(h); return p ? static_cast<int>(p->input().numel()) : 0; }
 
 // Runs layers from `from` on; returns total milliseconds, or -1 for a bad handle.

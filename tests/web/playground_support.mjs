@@ -109,6 +109,48 @@ export async function gotoSettled(page, url, timeout = 60000) {
     await settled;
 }
 
+// Loads `url` in a fresh browser context of `browser` (a page of `viewport`) outside Playwright's page machinery and
+// resolves what `expression` (evaluated every 50 ms) first returns that is not null. A Playwright
+// page auto-attaches to every Worker the page starts and holds each one until Playwright's client
+// (this Node process) answers, which took 600+ ms per Worker on the loaded machine: that would be
+// the harness's cost inside the load being measured, and no visitor has it. Here the page alone is
+// attached (the old Target.sendMessageToTarget route, so nothing auto-attaches), and its Workers
+// start as in a plain browser. For the load measurements (bench/load_ab.mjs).
+export async function loadUnattached(browser, url, expression, { timeout = 60000, viewport = { width: 1400, height: 900 } } = {}) {
+    const cdp = await browser.newBrowserCDPSession();
+    const { browserContextId } = await cdp.send('Target.createBrowserContext', { disposeOnDetach: true });
+    try {
+        // Opened at `url` itself, as a visitor's new tab would be: a page first opened blank and
+        // then sent to `url` keeps the blank page's compositor, which its renderer tears down a
+        // second later in one 500-1300 ms main-thread task (widget_base.cc, Shutdown).
+        const { targetId } = await cdp.send('Target.createTarget', { url, browserContextId, ...viewport });
+        const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: false });
+        let id = 0;
+        const pending = new Map();
+        cdp.on('Target.receivedMessageFromTarget', (m) => {
+            if (m.sessionId !== sessionId) return;
+            const r = JSON.parse(m.message);
+            if (pending.has(r.id)) { pending.get(r.id)(r); pending.delete(r.id); }
+        });
+        const call = (method, params = {}) => new Promise((resolve) => {
+            const i = ++id;
+            pending.set(i, resolve);
+            cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: i, method, params }) });
+        });
+        const deadline = Date.now() + timeout;
+        for (;;) {
+            const r = await call('Runtime.evaluate', { expression, returnByValue: true });
+            const v = r.result && r.result.result && r.result.result.value;
+            if (v !== undefined && v !== null) return v;
+            if (Date.now() > deadline) throw new Error(`${url}: nothing from ${expression.slice(0, 60)} in ${timeout} ms`);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+    } finally {
+        await cdp.send('Target.disposeBrowserContext', { browserContextId }).catch(() => {});
+        await cdp.detach().catch(() => {});
+    }
+}
+
 // A widget's rectangle (CSS pixels) from the last frame; asks for frames until it is there.
 export async function widgetRect(page, name, timeout = 5000) {
     const deadline = Date.now() + timeout;

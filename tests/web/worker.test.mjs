@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, usePlayground, openPage, waitSettled, makePng } from './playground_support.mjs';
+import { DEFAULT_STATE, usePlayground, openPage, waitReady, waitSettled, makePng } from './playground_support.mjs';
 
 // About 11 billion multiply-adds (the run budget is 16) in 4 layers: a second or more per run here.
 const HEAVY = 'v=1&in=3x80x80&img=photo&net=conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1);conv2d(out=256,k=3,p=1)';
@@ -40,8 +40,12 @@ async function cleanHashes(state) {
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 test('the layers run in the Worker and the page answers while the longest layer runs', async () => {
-    const { ctx, page } = await open(LONG_LAYER);
+    // Set once the page runs (a link's state starts computing before the first frame).
+    const { ctx, page } = await open(DEFAULT_STATE);
+    await waitSettled(page, 60000);
     assert.equal((await runner(page)).mode, 'worker');
+    const before = await runner(page);
+    assert.equal(await page.evaluate((s) => convplay.setState(s), LONG_LAYER), true);
     const trips = [];
     const t0 = performance.now();
     for (;;) {
@@ -60,8 +64,8 @@ test('the layers run in the Worker and the page answers while the longest layer 
     assert.ok(median(trips) < HOOK_MEDIAN_MS, `hooks answered in ${median(trips).toFixed(0)} ms (median) while the layers ran`);
     assert.ok(worst < HOOK_WORST_MS, `every hook answered within ${HOOK_WORST_MS} ms while the layers ran (worst ${worst.toFixed(0)} ms)`);
     const r = await runner(page);
-    assert.equal(r.layersRun, 2, 'the Worker ran each layer once');
-    assert.equal(r.accepted, 2, 'each layer was copied into the app once');
+    assert.equal(r.layersRun - before.layersRun, 2, 'the Worker ran each layer once');
+    assert.equal(r.accepted - before.accepted, 2, 'each layer was copied into the app once');
     for (const h of await hashes(page)) assert.ok(h >= 0, 'every output computed');
     assert.deepEqual(pageErrors, []);
     await ctx.close();
@@ -108,6 +112,54 @@ test('a long layer whose values went stale is abandoned: a fresh Worker computes
     await ctx.close();
     assert.deepEqual(got, await cleanHashes(LIGHT), 'the same outputs as a clean run');
     console.log(`# setState(light) during the long layer -> its outputs: ${took.toFixed(0)} ms`);
+    assert.deepEqual(pageErrors, []);
+});
+
+test("the link's state runs in the Worker before the app asks: the first frame shows its outputs", async () => {
+    const NOISE = DEFAULT_STATE.replace('img=photo', 'img=noise&seed=7');
+    assert.notEqual(NOISE, DEFAULT_STATE);
+    // A broken link loads the default state in the app and in the Worker alike.
+    for (const link of [DEFAULT_STATE, 'v=1&in=3x64x64&net=bogus(']) {
+        // The app's code is held back until the Worker's layers reached the page, so the app's
+        // start cannot come first on a loaded machine (Playwright also holds each Worker until
+        // it attached to it).
+        const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 800 } });
+        let release;
+        const held = new Promise((resolve) => { release = resolve; });
+        await ctx.route('**/convplay_app.wasm', async (route) => { await held; await route.continue(); });
+        const page = await ctx.newPage();
+        page.on('pageerror', (e) => pageErrors.push(String(e)));
+        await page.goto(`${site.url}/#${link}`);
+        await page.waitForFunction(() => window.cpRunner && window.cpRunner.info().preAt > 0, null, { timeout: 60000 });
+        release();
+        await waitReady(page, 60000);
+        await waitSettled(page, 60000);
+        const r = await runner(page);
+        const t = await page.evaluate(() => ({ ready: convplay.readyAt, ...convplay.timing() }));
+        assert.equal(await page.evaluate(() => convplay.state()), DEFAULT_STATE);
+        assert.equal(r.preTaken, 3, `every layer was ready for the app's first request: ${JSON.stringify(r)}`);
+        assert.deepEqual([r.inputsDrawn, r.inputsCopied], [1, 0], 'the Worker drew the input itself');
+        // readyAt is taken by the page after that frame's own timing (frame_presented).
+        assert.ok(t.shown_ms <= t.ready, `the first frame drawn showed the outputs (${t.shown_ms} ms, first frame ${t.ready} ms)`);
+        const inWorker = await hashes(page);
+        // Another image: a new input, drawn again in the Worker.
+        await page.evaluate((s) => convplay.setState(s), NOISE);
+        await waitSettled(page, 60000);
+        const seeded = await hashes(page);
+        assert.equal((await runner(page)).inputsDrawn, 2);
+        await ctx.close();
+
+        const m = await open(DEFAULT_STATE, { withWorker: false });
+        await waitSettled(m.page, 60000);
+        const onPage = await hashes(m.page);
+        await m.page.evaluate((s) => convplay.setState(s), NOISE);
+        await waitSettled(m.page, 60000);
+        const seededOnPage = await hashes(m.page);
+        await m.ctx.close();
+        assert.deepEqual(inWorker, onPage, 'the same outputs as computed on the page');
+        assert.deepEqual(seeded, seededOnPage, 'the same outputs for the other image');
+        assert.notEqual(seeded[0], onPage[0], 'another input');
+    }
     assert.deepEqual(pageErrors, []);
 });
 
