@@ -177,7 +177,8 @@ window.cpRunner = (function () {
             info.pieces++;
             at += PIECE;
         } while (at < total);
-        worker.postMessage({ type: 'recycle', buffer: kept.data.buffer }, [kept.data.buffer]);
+        // Given back like a piece's (not a view of the Worker's shared memory: nothing to give).
+        if (kept.data.buffer instanceof ArrayBuffer) worker.postMessage({ type: 'recycle', buffer: kept.data.buffer }, [kept.data.buffer]);
         arrived(run, layer, kept);
         info.preTaken++;
         info.copyMs += performance.now() - t0;

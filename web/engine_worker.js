@@ -264,8 +264,9 @@ function sendOutput(req, i) {
     let at = 0;
     do {
         const view = plan.outputView(i).subarray(at, at + piece), n = view.length;
-        // The link's layers are kept by the page until the app asks: copies, not views.
-        const shared = !req.pre && typeof SharedArrayBuffer === 'function' && view.buffer instanceof SharedArrayBuffer;
+        // (The link's layers, which the page keeps until the app asks, may be views too: this plan
+        // writes no output again before that request, and the page then copies them at once.)
+        const shared = typeof SharedArrayBuffer === 'function' && view.buffer instanceof SharedArrayBuffer;
         const data = shared ? view : pieceArray(n);
         if (shared) stats.piecesShared++;
         else data.set(view);
