@@ -178,7 +178,7 @@ window.cpRunner = (function () {
             at += PIECE;
         } while (at < total);
         // Given back like a piece's (not a view of the Worker's shared memory: nothing to give).
-        if (kept.data.buffer instanceof ArrayBuffer) worker.postMessage({ type: 'recycle', buffer: kept.data.buffer }, [kept.data.buffer]);
+        if (kept.data.buffer instanceof ArrayBuffer) giveBack.push(kept.data.buffer);
         arrived(run, layer, kept);
         info.preTaken++;
         info.copyMs += performance.now() - t0;
