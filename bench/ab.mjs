@@ -9,12 +9,14 @@
 // the builds relative to the output's largest value (a kernel change must keep it tiny).
 //
 //   --layers id,id   which layers (default: all)     --pairs N     calls per build and pass (200)
+//   --state TEXT     a one-layer state of your own instead of bench/layers.mjs (repeatable), e.g.
+//                    the playground's first layer 'v=1&in=3x512x512&img=noise&net=conv2d(out=16,k=5,s=2,p=2)'
 //   --warmup-ms MS   warm-up per build (1000)   --a-threads N, --b-threads N   (1: the default)
 import path from 'node:path';
 import { loadText, median } from './node-util.mjs';
 import { LAYERS } from './layers.mjs';
 
-const opt = { a: null, b: null, layers: null, pairs: 200, warmupMs: 1000, aThreads: 1, bThreads: 1 };
+const opt = { a: null, b: null, layers: null, states: [], pairs: 200, warmupMs: 1000, aThreads: 1, bThreads: 1 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; ++i) {
     const v = () => argv[++i];
@@ -22,6 +24,7 @@ for (let i = 0; i < argv.length; ++i) {
         case '--a': opt.a = v(); break;
         case '--b': opt.b = v(); break;
         case '--layers': opt.layers = v().split(','); break;
+        case '--state': opt.states.push(v()); break;
         case '--pairs': opt.pairs = Number(v()); break;
         case '--warmup-ms': opt.warmupMs = Number(v()); break;
         case '--a-threads': opt.aThreads = Number(v()); break;
@@ -41,7 +44,9 @@ const engines = { A: await load(opt.a, opt.aThreads), B: await load(opt.b, opt.b
 const timeCall = (plan) => { const t = performance.now(); plan.run(); return performance.now() - t; };
 
 console.log(`A = ${opt.a} (${opt.aThreads} thread(s))\nB = ${opt.b} (${opt.bThreads} thread(s))\nload average before: ${loadText()}`);
-for (const layer of LAYERS.filter((l) => !opt.layers || opt.layers.includes(l.id))) {
+const chosen = opt.states.length ? opt.states.map((state) => ({ id: state, state }))
+                                 : LAYERS.filter((l) => !opt.layers || opt.layers.includes(l.id));
+for (const layer of chosen) {
     const plans = { A: engines.A.plan(layer.state), B: engines.B.plan(layer.state) };
     for (const k of ['A', 'B']) {
         const end = performance.now() + opt.warmupMs;

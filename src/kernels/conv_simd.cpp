@@ -241,11 +241,11 @@ public:
             r += nb;
             const int64_t chan_plane = direct ? g.H * g.W : band_chan();
             if (!direct) pad_.fill_rows(img, scratch, q0, nb + halo_, band_rows_);
-            for (int64_t ry = 0; ry < g.sh; ++ry) {
-                const int64_t rows = std::min(q0 + nb, (g.OH - ry + g.sh - 1) / g.sh);  // q*sh + ry < OH
-                // Rows outer, channel blocks inner: the input rows a phase row reads stay in
-                // cache while every block uses them.
-                for (int64_t q = q0; q < rows; ++q)
+            // Phase rows outer, then their row phases, channel blocks inner: the input rows a
+            // phase row reads stay in cache while every row phase and block uses them.
+            for (int64_t q = q0; q < q0 + nb; ++q)
+                for (int64_t ry = 0; ry < g.sh; ++ry) {
+                    if (q * g.sh + ry >= g.OH) continue;
                     for (int64_t grp = 0; grp < g.groups; ++grp)
                         for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
                             const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
@@ -265,7 +265,7 @@ public:
                             }
                             if (direct) fix_columns(img, q, ry, grp, ob, ocb, bias, orow);
                         }
-            }
+                }
         }
     }
 
