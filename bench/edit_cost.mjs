@@ -61,9 +61,9 @@ const CASES = [
 const kept = new Map();   // plan -> [Float32Array per layer]
 function edit(plan, state, parts, fresh) {
     const t0 = performance.now();
-    const first = plan.update(state);
-    let t = performance.now();
+    let t = t0;
     const lap = (name) => { const now = performance.now(); parts[name] = (parts[name] || 0) + now - t; t = now; };
+    const first = plan.update(state);
     lap('update');
     const bufs = kept.get(plan) || [];
     kept.set(plan, bufs);

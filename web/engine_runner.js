@@ -64,7 +64,8 @@ window.cpRunner = (function () {
     // id of an upload the Worker kept (no copy); rangesTaken: outputs that came with their ranges;
     // pieces: output pieces copied in (a layer of more than PIECE floats comes in several).
     // copyMs: this page's milliseconds taking output pieces in (copies, ranges, the app's calls),
-    // summed; workMs: the Worker's own milliseconds for doneRun (its 'done' message).
+    // summed; workMs / kernelsMs: the Worker's own milliseconds for doneRun, and the part of
+    // them in the kernels (its 'done' message).
     // inputsDrawn: inputs the Worker drew itself (the state's own image: no values sent); preTaken:
     // layers of the link's state that were ready when the app first asked; startedAt / readyAt /
     // preAt: when (performance.now()) the Worker's script began, its engine was loaded, and the
@@ -72,7 +73,7 @@ window.cpRunner = (function () {
     const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0,
                    cancelled: 0, inputsCopied: 0, inputsNamed: 0, inputsDrawn: 0, rangesTaken: 0, pieces: 0, preTaken: 0,
                    startedAt: 0, readyAt: 0, preAt: 0, lastRun: 0, doneRun: 0, worker: null, failure: '',
-                   copyMs: 0, workMs: 0 };
+                   copyMs: 0, workMs: 0, kernelsMs: 0 };
     // Buffers of output pieces copied in, for the Worker's next request (its `recycle`, which
     // keeps a few): not a message each, as every postMessage to the Worker costs the page time.
     let giveBack = [];
@@ -239,6 +240,7 @@ window.cpRunner = (function () {
             info.worker = d.stats;
             info.doneRun = d.run;
             info.workMs = d.work;
+            info.kernelsMs = d.kernels;
             // The spare loads a while after a run ended, not while the page starts nor while the
             // first outputs are drawn (2 cores: compiling its engine would compete with both).
             if (!spare && !spareTimer) spareTimer = setTimeout(() => { spareTimer = 0; if (!spare) spare = spawn(); }, SPARE_DELAY_MS);

@@ -34,8 +34,9 @@
 //   data and ranges are transferred (data may be the start of a larger buffer), or, in the
 //   threaded build, data is a view of this Worker's shared memory (sendOutput says why that is safe);
 //   {type: 'start' | 'end', run, layer} around each layer it runs; {type: 'superseded', run};
-//   {type: 'done', run, ran, work, stats} (work: the run's own milliseconds in this Worker,
-//   waits excluded; stats: its counters and plan.stats(), what re-planning made and kept);
+//   {type: 'done', run, ran, work, kernels, stats} (work: the run's own milliseconds in this
+//   Worker, waits excluded; kernels: the part of it inside the layers' kernels; stats: its
+//   counters and plan.stats(), what re-planning made and kept);
 //   {type: 'refused', run, message} (the engine refused the state: no memory for its
 //   plan, a budget; the page shows the message and keeps this Worker); {type: 'failed', run,
 //   message} (anything else: the page then runs the layers itself).
@@ -186,7 +187,7 @@ async function runRequest(req) {
     if (req.pre) return preRun(req);
     stats.runs++;
     // This run's own time (ms): re-planning, layers, ranges, output copies; not its waits.
-    let work = 0, since = performance.now();
+    let work = 0, kernels = 0, since = performance.now();
     try {
         apply(req);
     } catch (e) {
@@ -207,6 +208,7 @@ async function runRequest(req) {
         if (i >= computed) {
             postMessage({ type: 'start', run: req.run, layer: i });
             ms[i] = plan.runOne(i);
+            kernels += ms[i];
             computed = i + 1;
             ran++;
             stats.layersRun++;
@@ -223,7 +225,7 @@ async function runRequest(req) {
         }
     }
     work += performance.now() - since;
-    postMessage({ type: 'done', run: req.run, ran, work, stats: { ...stats, plan: plan.stats() } });
+    postMessage({ type: 'done', run: req.run, ran, work, kernels, stats: { ...stats, plan: plan.stats() } });
 }
 
 // Buffers the page gave back once it had copied a piece out of them (a request's `recycle`): the

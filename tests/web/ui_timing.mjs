@@ -87,15 +87,17 @@ try {
         const r = await page.evaluate(() => ({ t: convplay.timing(), runner: convplay.runner() }));
         const copy = (r.runner.copyMs || 0) - copyBefore;
         acc.worker.push(r.runner.workMs || 0);
+        acc.kernels.push(r.runner.kernelsMs || 0);
         acc.copy.push(copy);
         acc.frames.push(r.t.edit_parts_ms);
         acc.count.push(r.t.edit_frames);
         acc.total.push((r.runner.workMs || 0) + copy + r.t.edit_parts_ms);
     }
-    const newAcc = () => ({ worker: [], copy: [], frames: [], count: [], total: [] });
+    const newAcc = () => ({ worker: [], kernels: [], copy: [], frames: [], count: [], total: [] });
     function printAcc(acc, threads) {
         console.log(`    app-side work of the edit (the Worker on ${threads} thread(s) + the page):`);
         console.log(`      Worker (re-plan, layers, ranges, copies): ${fmt(acc.worker)}`);
+        console.log(`        of which in the kernels:            ${fmt(acc.kernels)}`);
         console.log(`      page: taking the outputs in:          ${fmt(acc.copy)}`);
         console.log(`      page: app part of ${median(acc.count)} frame(s) (median):    ${fmt(acc.frames)}`);
         console.log(`      sum:                                  ${fmt(acc.total)}`);
