@@ -43,8 +43,12 @@ TEST(PlaneRanges, LongPlanesEveryTailAndNaNSkipped) {
             expect_plain(t);
             t.data[size_t(size - 1 - at)] = std::numeric_limits<float>::quiet_NaN();
             const std::vector<float> r = plane_ranges(t);
-            if (size - 1 - at != at) EXPECT_EQ(r[0], -1000.0f) << size << " " << at;
-            if (size > 1) EXPECT_FALSE(std::isnan(r[0]) || std::isnan(r[2])) << "NaN skipped, size " << size << " at " << at;
+            if (size - 1 - at != at) {
+                EXPECT_EQ(r[0], -1000.0f) << size << " " << at;
+            }
+            if (size > 1) {
+                EXPECT_FALSE(std::isnan(r[0]) || std::isnan(r[2])) << "NaN skipped, size " << size << " at " << at;
+            }
         }
     }
     Tensor nan(Dims{1, 1, 5});
