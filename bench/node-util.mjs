@@ -41,7 +41,7 @@ export function parseArgs(argv) {
             case '--layers': o.bench.layers = next().split(','); break;
             case '--readback': o.bench.readback = true; break;
             case '--no-peers': o.peers = []; break;
-            case '--peers': o.peers = next().split(',').filter((p) => p !== 'none');
+            case '--peers': o.peers = next().split(',').filter((p) => p !== 'none').flatMap((p) => (p === 'both' ? ['xnnpack', 'ort'] : [p]));
                 for (const p of o.peers) if (!['xnnpack', 'ort'].includes(p)) throw new Error(`--peers: unknown peer ${p}\n${USAGE}`);
                 break;
             case '--json': o.json = next(); break;

@@ -49,8 +49,8 @@ if (args.peers.includes('ort')) {
     if (y !== 7) throw new Error(`onnxruntime-web: 1x1 conv self-test gave ${y}, not 7`);
     await s.release();
     details.ort = `${ort.env.versions?.web ?? '?'}, wasm numThreads ${ort.env.wasm.numThreads}, simd ${ort.env.wasm.simd}`;
-    details['wasm loaded by the peers'] = '\n    ' + nameWasm(await wasmLoaded(spy), wasmCandidates(args.build)).join('\n    ');
 }
+if (args.peers.length) details['wasm loaded by the peers'] = '\n    ' + nameWasm(await wasmLoaded(spy), wasmCandidates(args.build)).join('\n    ');
 
 const cpu0 = cpuSnapshot();
 const result = await runBench({ engine, tf, ort, ceiling }, args.bench, (s) => console.error(s));

@@ -76,7 +76,14 @@ window.cpRunner = (function () {
                    copyMs: 0, workMs: 0, kernelsMs: 0 };
     // Buffers of output pieces copied in, for the Worker's next request (its `recycle`, which
     // keeps a few): not a message each, as every postMessage to the Worker costs the page time.
+    // At most RECYCLE_MAX (the largest): the Worker keeps no more (each request says so), and the
+    // page would otherwise hold every piece of a big stack's last run until the next edit.
     let giveBack = [];
+    const RECYCLE_MAX = 6;
+    function keepForWorker(buffer) {
+        giveBack.push(buffer);
+        if (giveBack.length > RECYCLE_MAX) giveBack.splice(giveBack.indexOf(giveBack.reduce((a, b) => (b.byteLength < a.byteLength ? b : a))), 1);
+    }
     let started = null, startedResolve = null;   // whenStarted()'s promise, and its resolve
     let preDone = null, preDoneResolve = null;   // whenPreDone()'s
     const decoding = new Map();     // id -> resolve
@@ -179,7 +186,7 @@ window.cpRunner = (function () {
             at += PIECE;
         } while (at < total);
         // Given back like a piece's (not a view of the Worker's shared memory: nothing to give).
-        if (kept.data.buffer instanceof ArrayBuffer) giveBack.push(kept.data.buffer);
+        if (kept.data.buffer instanceof ArrayBuffer) keepForWorker(kept.data.buffer);
         arrived(run, layer, kept);
         info.preTaken++;
         info.copyMs += performance.now() - t0;
@@ -214,7 +221,7 @@ window.cpRunner = (function () {
             // Its buffer goes back with the next request: the Worker copies later pieces into it
             // (engine_worker.js); a view of the Worker's shared memory (its threaded build) has
             // nothing to give back.
-            if (data.buffer instanceof ArrayBuffer && data.buffer.byteLength) giveBack.push(data.buffer);
+            if (data.buffer instanceof ArrayBuffer && data.buffer.byteLength) keepForWorker(data.buffer);
             const t1 = performance.now();
             info.copyMs += t1 - t0;
             if (!p) { if (last) info.dropped++; return; }
@@ -259,8 +266,10 @@ window.cpRunner = (function () {
             started = new Promise((resolve) => { startedResolve = resolve; });
             worker = typeof Worker === 'function' ? spawn() : null;
             if (!worker) startedResolve();
-            // Not for a page nobody sees (the app runs nothing while it is hidden).
-            if (worker && !document.hidden) {
+            // Not for a page nobody sees (the app runs nothing while it is hidden), nor inside a
+            // frame: an embed may be scrolled out of view, and runs no layers until it is seen
+            // (docs/embed.md; a host page may hold several).
+            if (worker && !document.hidden && window.self === window.top) {
                 preDone = new Promise((resolve) => { preDoneResolve = resolve; });
                 pre = { state: '', layers: [] };
                 worker.postMessage({ type: 'pre', link: location.hash.replace(/^#/, ''), cap: PRE_CAP });
@@ -305,7 +314,7 @@ window.cpRunner = (function () {
                 // Replaced: the app asks the new Worker on its next frame.
                 if (info.restarts !== restarts) return;
             }
-            const msg = { type: 'run', run, state, from, piece: PIECE, inputVersion, recycle: giveBack };
+            const msg = { type: 'run', run, state, from, piece: PIECE, inputVersion, recycle: giveBack, recycleMax: RECYCLE_MAX };
             const transfer = giveBack.slice();
             giveBack = [];
             if (inputVersion !== sentInput) {

@@ -11,10 +11,11 @@
 //   (engine_runner.js); {type: 'start' | 'end', pre: state, layer} around each layer; then
 //   {type: 'predone'} (also when it stopped early). The app's first request supersedes it between
 //   layers like any other; what it computed is kept.
-// page -> worker: {type: 'run', run, state, from, piece, inputVersion, recycle, input? | upload? | sample?}
+// page -> worker: {type: 'run', run, state, from, piece, inputVersion, recycle, recycleMax, input? | upload? | sample?}
 //   compute the layers `from`.. (0-based) of `state` for run `run`, each output sent in pieces of
 //   at most `piece` floats (recycle: the buffers of earlier pieces, transferred back once the page
-//   copied them: later pieces are copied into them, not into new ones); the input comes only when
+//   copied them: later pieces are copied into them, not into new ones; recycleMax: how many to
+//   keep at most); the input comes only when
 //   `inputVersion` is new: `input` (Float32Array, the app's input values), or `upload`: the id of
 //   the last decode below, whose values this worker kept (the input is that image, repeated for
 //   each batch item), so the page need not copy them out of its memory again, or `sample`: the
@@ -230,13 +231,13 @@ async function runRequest(req) {
 
 // Buffers the page gave back once it had copied a piece out of them (a request's `recycle`): the
 // next pieces are copied into them, so an edit does not allocate (and fault in, page by page) a
-// fresh buffer for each layer. At most SPARE_MAX are kept.
+// fresh buffer for each layer. At most the request's recycleMax are kept (the largest).
 const spares = [];
-const SPARE_MAX = 6;
+let spareMax = 0;
 function recycle(buffer) {
     if (!(buffer instanceof ArrayBuffer) || !buffer.byteLength) return;
     spares.push(buffer);
-    if (spares.length > SPARE_MAX) spares.splice(spares.indexOf(spares.reduce((a, b) => (b.byteLength < a.byteLength ? b : a))), 1);
+    while (spares.length > spareMax) spares.splice(spares.indexOf(spares.reduce((a, b) => (b.byteLength < a.byteLength ? b : a))), 1);
 }
 // A Float32Array of n floats: in the smallest kept buffer that holds them, unless that would hand
 // the page more than twice the bytes; else a new one.
@@ -285,12 +286,25 @@ function sendOutput(req, i) {
 
 async function drain() {
     running = true;
-    while (next) {
-        const req = next;
-        next = null;
-        await runRequest(req);
+    try {
+        while (next) {
+            const req = next;
+            next = null;
+            try {
+                await runRequest(req);
+            } catch (e) {
+                // A throw after apply() (a layer, an output's ranges or pieces): as a failed apply,
+                // the plan goes and the page is told (it then runs the layers itself), rather than
+                // this worker staying busy for good and every later request waiting behind it.
+                if (plan) plan.free();
+                plan = null;
+                inputVersion = -1;
+                postMessage({ type: 'failed', run: req.run || 0, message: String(e && e.message || e) });
+            }
+        }
+    } finally {
+        running = false;
     }
-    running = false;
 }
 
 const decodes = [];         // decode requests that came before the engine
@@ -341,6 +355,7 @@ onmessage = (e) => {
     }
     if (d && d.type === 'pre' && !plan && !next) d.pre = true;
     else if (!d || d.type !== 'run') return;
+    if (d.type === 'run') spareMax = Math.max(0, Math.min(64, Number(d.recycleMax) || 0));
     if (Array.isArray(d.recycle)) d.recycle.forEach(recycle);
     // An input nobody has read yet must not be lost when this request supersedes its carrier.
     if (next && (next.input || next.upload) && !d.input && !d.upload && next.inputVersion === d.inputVersion) {

@@ -129,7 +129,7 @@ void App::draw_pairs(Edit& e) {
         }
         ImGui::PopID();
     }
-    if (sr.mismatches.size() > 1 && locked_change(flags_, st, sr.fixed).empty()) {
+    if (fixable_count(sr) > 1 && locked_change(flags_, st, sr.fixed).empty()) {  // else a pair's own button
         if (small_button("fix every pair")) e.replace(sr.fixed);
         hooks().record("pair_fix_all");
     }

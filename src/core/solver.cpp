@@ -272,13 +272,16 @@ SolveReport solve_net(const State& state) {
     return r;
 }
 
+size_t fixable_count(const SolveReport& r) {
+    return size_t(std::count_if(r.mismatches.begin(), r.mismatches.end(), [](const Mismatch& m) { return m.fixable; }));
+}
+
 std::string fix_button_label(const SolveReport& r) {
-    const Mismatch* one = nullptr;
-    size_t fixable = 0;
-    for (const Mismatch& m : r.mismatches)
-        if (m.fixable && !fixable++) one = &m;
+    const size_t fixable = fixable_count(r);
     if (fixable == 0) return "";
-    if (fixable == 1) return "Fix: " + one->fixes.front().label;
+    if (fixable == 1)
+        return "Fix: " + std::find_if(r.mismatches.begin(), r.mismatches.end(), [](const Mismatch& m) { return m.fixable; })
+                             ->fixes.front().label;
     const std::string n = std::to_string(r.mismatches.size());
     return fixable == r.mismatches.size() ? "Fix all " + n : "Fix " + std::to_string(fixable) + " of " + n;
 }

@@ -71,6 +71,8 @@ struct SolveReport {
 // a U-Net) and compares sizes.
 SolveReport solve_net(const State& state);
 
+// How many of r's mismatches have a fix (r.fixed has each one's first).
+size_t fixable_count(const SolveReport& r);
 // The text of the button that applies r.fixed: "" when no mismatch has a fix, "Fix: <its fix>"
 // when one has, "Fix all N" when all N have, "Fix K of N" otherwise (the ones without a fix stay).
 std::string fix_button_label(const SolveReport& r);

@@ -176,7 +176,8 @@ const std::vector<float>& Plan::output_ranges(int i) {
     if (!s.ranges.empty()) return s.ranges;
     const Step* in = i > 0 ? &steps_[size_t(i - 1)] : nullptr;
     if (state_.net[size_t(i)].op == Op::ReLU && in && !in->ranges.empty() && in->serial != 0 && in->serial < s.serial) {
-        // pmax(0, x) as the kernel computes it: NaN stays NaN, -0 and below give 0.
+        // relu of the input's range ends: plane_ranges skips NaN, which relu keeps as NaN (as
+        // torch.relu), so the non-NaN values of the output are the relu of the input's.
         s.ranges.resize(in->ranges.size());
         std::transform(in->ranges.begin(), in->ranges.end(), s.ranges.begin(), [](float v) { return 0.0f < v || v != v ? v : 0.0f; });
     } else {

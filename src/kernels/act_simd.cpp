@@ -52,7 +52,7 @@ public:
             const v128_t x = wasm_v128_load(in + i);
             v128_t y;
             switch (op_) {
-                case Op::ReLU: y = wasm_f32x4_pmax(zero, x); break;  // pmax: NaN stays NaN, as torch.relu
+                case Op::ReLU: y = wasm_f32x4_pmax(x, zero); break;  // x < 0 ? 0 : x: NaN and -0 stay, as torch.relu
                 case Op::LeakyReLU:
                     y = wasm_v128_bitselect(x, wasm_f32x4_mul(x, slope), wasm_f32x4_gt(x, zero));
                     break;
@@ -69,7 +69,7 @@ public:
         for (; i < end; ++i) {  // the last < 4 values
             const float v = in[i];
             switch (op_) {
-                case Op::ReLU: out[i] = v > 0 ? v : (std::isnan(v) ? v : 0.0f); break;
+                case Op::ReLU: out[i] = v < 0 ? 0.0f : v; break;
                 case Op::LeakyReLU: out[i] = v > 0 ? v : v * slope_; break;
                 case Op::Sigmoid: out[i] = float(1.0 / (1.0 + std::exp(-double(v)))); break;
                 default: out[i] = std::tanh(v);

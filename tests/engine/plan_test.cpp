@@ -134,6 +134,39 @@ TEST(Plan, OutputRangesAreEveryPlanesScanAlsoWhenAReluTakesItsInputs) {
     EXPECT_EQ(p->output_ranges(2), scan(2));
 }
 
+TEST(Plan, ReluKeepsNaNAndNegativeZeroAsTorchAndItsRangesFollow) {
+    // torch.relu(nan) = nan and torch.relu(-0.0) = -0.0 (PyTorch 1.13), in the vector lanes and in
+    // the scalar tail alike (planes of 18 values: 4 vectors and 2 more). Plane 0: positive values
+    // and a NaN (its derived minimum must be the positive one, as a scan finds); plane 1: all NaN.
+    std::unique_ptr<cp::Plan> p;
+    ASSERT_NO_FATAL_FAILURE(make("v=1&in=2x3x3&net=upsample(scale=1);relu", p));
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    for (size_t i = 0; i < 9; ++i) p->input().data[i] = float(i) + 2;
+    p->input().data[1] = nan;
+    for (size_t i = 9; i < 18; ++i) p->input().data[i] = nan;
+    p->run();
+    p->output_ranges(0);   // before the ReLU's: its ranges are then derived from these
+    const std::vector<float> r = p->output_ranges(1), s = cp::plane_ranges(p->output(1));
+    ASSERT_EQ(r.size(), s.size());
+    for (size_t k = 0; k < r.size(); ++k)
+        EXPECT_TRUE(r[k] == s[k] || (std::isnan(r[k]) && std::isnan(s[k]))) << "value " << k;
+    EXPECT_EQ(r[0], 2.0f);  // plane 0's minimum: the NaN is not a 0
+    for (size_t i = 9; i < 18; ++i) EXPECT_TRUE(std::isnan(p->output(1).data[i])) << i;
+    EXPECT_TRUE(std::isnan(p->output(1).data[1]));
+    // -0 and negatives, at a vector lane (0) and in the tail (17)
+    for (size_t i : {size_t(0), size_t(17)}) {
+        p->input().data[i] = -0.0f;
+        p->input().data[i == 0 ? 2 : 16] = -3.0f;
+    }
+    p->run();
+    for (size_t i : {size_t(0), size_t(17)}) {
+        EXPECT_EQ(p->output(1).data[i], 0.0f);
+        EXPECT_TRUE(std::signbit(p->output(1).data[i])) << "relu(-0) is -0 at " << i;
+        EXPECT_EQ(p->output(1).data[i == 0 ? 2 : 16], 0.0f);
+        EXPECT_FALSE(std::signbit(p->output(1).data[i == 0 ? 2 : 16]));
+    }
+}
+
 TEST(Plan, UpdateWithNothingChangedReturnsRunnable) {
     std::unique_ptr<cp::Plan> p;
     ASSERT_NO_FATAL_FAILURE(make("v=1&in=3x16x16&net=conv2d(out=4,k=3);relu", p));

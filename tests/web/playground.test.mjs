@@ -70,7 +70,7 @@ test('the one-click fix (a mouse click) sets output_padding and the link follows
 });
 
 test('the fix button also fixes a later pair when the first pair has no fix', async () => {
-    // Layer 3 cannot make 10 from 5 (k=1, s=2: 7, and no output_padding, padding or crop adds 3);
+    // Layer 3 cannot make 10 from 4 (k=1, s=2: 7, and no output_padding, padding or crop adds 3);
     // layer 4 can: size=20x20 (printed size=20). The button offers that one (it once offered nothing here).
     await hooks(() => convplay.setState('v=1&in=1x20x20&net=conv2d(out=1,k=3,s=2,p=1);conv2d(out=1,k=3,s=2);' +
                                         'convT2d(out=1,k=1,s=2);upsample(scale=2)'));
