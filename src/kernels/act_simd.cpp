@@ -52,7 +52,7 @@ public:
             const v128_t x = wasm_v128_load(in + i);
             v128_t y;
             switch (op_) {
-                case Op::ReLU: y = wasm_f32x4_pmax(x, zero); break;  // x < 0 ? 0 : x: NaN and -0 stay, as torch.relu
+                case Op::ReLU: y = wasm_f32x4_pmax(x, zero); break;  // x < 0 ? 0 : x: NaN stays NaN, as torch.relu
                 case Op::LeakyReLU:
                     y = wasm_v128_bitselect(x, wasm_f32x4_mul(x, slope), wasm_f32x4_gt(x, zero));
                     break;

@@ -160,7 +160,7 @@ void activation(Act act, float slope, int64_t n, const float* x, float* y) {
     for (int64_t i = 0; i < n; ++i) {
         const float v = x[i];
         switch (act) {
-            case Act::ReLU: y[i] = v < 0 ? 0.0f : v; break;  // as torch.relu: NaN and -0 stay
+            case Act::ReLU: y[i] = v < 0 ? 0.0f : v; break;  // as torch.relu: NaN stays NaN
             case Act::LeakyReLU: y[i] = v > 0 ? v : v * slope; break;
             case Act::Sigmoid: y[i] = static_cast<float>(1.0 / (1.0 + std::exp(-double(v)))); break;
             case Act::Tanh: y[i] = std::tanh(v); break;
