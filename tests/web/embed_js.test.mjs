@@ -90,6 +90,9 @@ test('iframes: flags from the data- attributes, the state as fragment, lazily', 
     });
     assert.match(src.search, /panels=explain,layers&lock=s,p/, 'commas stay readable');
     assert.equal(src.hash.slice(1), A);
+    // Made when it comes near the view, like every frame: its observer's callback may come after
+    // the first frame's ready on a busy machine (CI of 34e9c95), so wait for it.
+    await page.waitForSelector('#fixed iframe', { state: 'attached', timeout: 10000 });
     assert.equal(new URL(await page.$eval('#fixed iframe', (f) => f.src)).searchParams.get('id'), 'fig-fixed');
     assert.equal(await page.$('#two iframe'), null, 'the embed far below is not loaded');
     assert.equal(await page.$eval('#two', (el) => el.offsetHeight), 420, 'but its place is kept (no scroll jump later)');
