@@ -75,7 +75,10 @@ std::string per_axis(int axes, Get get) {
     bool same = true;
     for (int a = 1; a < axes; ++a) same &= get(a) == get(0);
     std::string t;
-    for (int a = 0; a < (same ? 1 : axes); ++a) t += (a ? "x" : "") + std::to_string(get(a));
+    for (int a = 0; a < (same ? 1 : axes); ++a) {
+        if (a) t += 'x';
+        t += std::to_string(get(a));
+    }
     return t;
 }
 

@@ -25,7 +25,10 @@ struct KLayer {
 
 std::string list_js(const std::vector<int64_t>& v) {
     std::string s = "[";
-    for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (i) s += ',';
+        s += std::to_string(v[i]);
+    }
     return s + "]";
 }
 // Builds one KLayer for a layer with `axes` spatial axes (1-d becomes 2-d of height 1 in tf.layers).

@@ -116,11 +116,13 @@ std::string upsample_module(const Layer& L, const LayerInfo& info) {
     std::ostringstream o;
     o << "nn.Upsample(";
     if (L.up_by_size) {
-        o << "size=" << (L.up_values == 1 ? std::to_string(L.size[0]) : "(" + std::to_string(L.size[0]) + ", " +
-                                                                             std::to_string(L.size[1]) + ")");
+        o << "size=";
+        if (L.up_values == 1) o << L.size[0];
+        else o << "(" << L.size[0] << ", " << L.size[1] << ")";
     } else {
-        o << "scale_factor="
-          << (L.up_values == 1 ? python_double(L.scale[0]) : "(" + python_double(L.scale[0]) + ", " + python_double(L.scale[1]) + ")");
+        o << "scale_factor=";
+        if (L.up_values == 1) o << python_double(L.scale[0]);
+        else o << "(" << python_double(L.scale[0]) << ", " << python_double(L.scale[1]) << ")";
     }
     o << ", mode=\"" << up_mode_name(L.mode) << "\"";
     if (L.align_corners >= 0) o << ", align_corners=" << py_bool(L.align_corners == 1);
