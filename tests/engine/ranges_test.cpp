@@ -77,6 +77,25 @@ TEST(PlaneRanges, PiecesOnThreadsGiveTheSameRanges) {
     }
 }
 
+TEST(PlaneRanges, ExtremesAtPieceEdges) {
+    // The extreme in the first or last value of a piece (k * 16384 and the one before it) of a
+    // plane in the middle: an off-by-one in a piece's start or length misses it.
+    const int64_t size = 3 * 16384 + 5;
+    ThreadPool two(2), three(3);
+    for (int64_t at : {int64_t(0), int64_t(16383), int64_t(16384), int64_t(2 * 16384 - 1), int64_t(2 * 16384),
+                       int64_t(3 * 16384 - 1), int64_t(3 * 16384), size - 1}) {
+        Tensor t(Dims{1, 3, size});
+        for (size_t i = 0; i < t.data.size(); ++i) t.data[i] = float((i * 7919) % 113) - 56.5f;
+        t.data[size_t(size + at)] = -1000.0f;
+        t.data[size_t(size + (size - 1 - at))] = 1000.0f;
+        expect_plain(t);
+        const std::vector<float> one = plane_ranges(t);
+        EXPECT_EQ(one[1], -1000.0f) << "at " << at;
+        EXPECT_EQ(one[4], 1000.0f) << "at " << size - 1 - at;
+        for (ThreadPool* pool : {&two, &three}) EXPECT_EQ(plane_ranges(t, pool), one) << pool->threads() << " threads, at " << at;
+    }
+}
+
 TEST(PlaneRanges, CountsAndSizes) {
     EXPECT_EQ(plane_count({2, 3, 4, 5}), 6);
     EXPECT_EQ(plane_size({2, 3, 4, 5}), 20);
