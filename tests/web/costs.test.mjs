@@ -13,21 +13,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, usePlayground, waitReady, waitSettled, makePng } from './playground_support.mjs';
+import { DEFAULT_STATE, usePlayground, openPage, waitSettled, makePng } from './playground_support.mjs';
 
 const site = usePlayground({ before, after });
 const pageErrors = [];
 
-// withWorker false: a browser without Web Workers (the page runs the layers itself).
+// The page at `state` once it shows its outputs (withWorker false: a browser without Workers).
 async function open(state, { withWorker = true } = {}) {
-    const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 800 } });
-    if (!withWorker) await ctx.addInitScript(() => { window.Worker = undefined; });
-    const page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`${site.url}/#${state}`);
-    await waitReady(page);
-    await waitSettled(page, 60000);
-    return { ctx, page };
+    const opened = await openPage(site, state, { withWorker, errors: pageErrors });
+    await waitSettled(opened.page, 60000);
+    return opened;
 }
 
 // Both sides' counters once the page shows `state`'s outputs and the Worker reported its run.
