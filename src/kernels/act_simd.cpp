@@ -48,32 +48,28 @@ public:
         int64_t i = first * kPart;
         const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f), two = wasm_f32x4_splat(2.0f);
         const v128_t slope = wasm_f32x4_splat(slope_);
-        for (; i + 4 <= end; i += 4) {
-            const v128_t x = wasm_v128_load(in + i);
-            v128_t y;
+        const auto apply = [&](v128_t x) -> v128_t {
             switch (op_) {
-                case Op::ReLU: y = wasm_f32x4_pmax(x, zero); break;  // x < 0 ? 0 : x: NaN stays NaN, as torch.relu
-                case Op::LeakyReLU:
-                    y = wasm_v128_bitselect(x, wasm_f32x4_mul(x, slope), wasm_f32x4_gt(x, zero));
-                    break;
-                case Op::Sigmoid: y = wasm_f32x4_div(one, wasm_f32x4_add(one, exp_f32x4(wasm_f32x4_neg(x)))); break;
+                case Op::ReLU: return wasm_f32x4_pmax(x, zero);  // x < 0 ? 0 : x: NaN and -0 stay, as torch.relu
+                case Op::LeakyReLU: return wasm_v128_bitselect(x, wasm_f32x4_mul(x, slope), wasm_f32x4_gt(x, zero));
+                case Op::Sigmoid: return wasm_f32x4_div(one, wasm_f32x4_add(one, exp_f32x4(wasm_f32x4_neg(x))));
                 default: {
                     // tanh(x) = sign(x) * (1 - 2 / (e^{2|x|} + 1)), no overflow, no cancellation for large |x|
                     const v128_t ax = wasm_f32x4_abs(x);
                     const v128_t t = wasm_f32x4_sub(one, wasm_f32x4_div(two, wasm_f32x4_add(exp_f32x4(wasm_f32x4_add(ax, ax)), one)));
-                    y = wasm_v128_or(t, wasm_v128_and(x, wasm_i32x4_splat(int32_t(0x80000000u))));
+                    return wasm_v128_or(t, wasm_v128_and(x, wasm_i32x4_splat(int32_t(0x80000000u))));
                 }
             }
-            wasm_v128_store(out + i, y);
-        }
-        for (; i < end; ++i) {  // the last < 4 values
-            const float v = in[i];
-            switch (op_) {
-                case Op::ReLU: out[i] = v < 0 ? 0.0f : v; break;
-                case Op::LeakyReLU: out[i] = v > 0 ? v : v * slope_; break;
-                case Op::Sigmoid: out[i] = float(1.0 / (1.0 + std::exp(-double(v)))); break;
-                default: out[i] = std::tanh(v);
-            }
+        };
+        for (; i + 4 <= end; i += 4) wasm_v128_store(out + i, apply(wasm_v128_load(in + i)));
+        if (i < end) {
+            // The last < 4 values through the same lanes, so a value gives the same output wherever
+            // it is (a scalar tail had its own sigmoid and tanh, and the compiler may turn
+            // `v < 0 ? 0 : v` into a max that makes -0 a +0).
+            float buf[4] = {0, 0, 0, 0};
+            std::copy(in + i, in + end, buf);
+            wasm_v128_store(buf, apply(wasm_v128_load(buf)));
+            std::copy(buf, buf + (end - i), out + i);
         }
     }
 

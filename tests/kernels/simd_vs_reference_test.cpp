@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -190,6 +192,31 @@ TEST(SimdActivation, MatchesReferenceIncludingExtremes) {
     EXPECT_NEAR(sg[7], 0.7310585786f, 2e-7);
     const auto& th = (*p)->output(1).data;  // tanh of sigmoid's outputs (all in [0, 1])
     EXPECT_NEAR(th[7], std::tanh(0.7310585786f), 2e-7);
+}
+
+TEST(SimdActivation, AValueGivesTheSameBitsInALaneAndInTheTail) {
+    // 7 values: 4 in a vector and 3 in the tail. Each value sits at lane 0 and at tail position 4,
+    // and the two outputs must be the same bits; -0 stays -0 under relu (torch.relu(-0.) is -0.).
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    for (const char* a : {"relu", "leakyrelu(slope=0.2)", "sigmoid", "tanh"}) {
+        auto st = cp::parse_state(std::string("v=1&in=1x7&net=") + a);
+        ASSERT_TRUE(st.ok()) << a;
+        auto p = cp::Plan::create(*st);
+        ASSERT_TRUE(p.ok()) << a;
+        for (float v : {-0.0f, 0.0f, -3.5f, 0.3f, 7.0f, -1e-30f, nan}) {
+            (*p)->input().data.assign(7, 1.0f);
+            (*p)->input().data[0] = (*p)->input().data[4] = v;
+            (*p)->run();
+            const auto& y = (*p)->output(0).data;
+            uint32_t lane, tail;
+            std::memcpy(&lane, &y[0], 4);
+            std::memcpy(&tail, &y[4], 4);
+            EXPECT_EQ(lane, tail) << a << "(" << v << "): " << y[0] << " in a lane, " << y[4] << " in the tail";
+            if (std::string(a) == "relu" && v == 0.0f) {
+                EXPECT_EQ(std::signbit(y[4]), std::signbit(v)) << "relu(" << v << ")";
+            }
+        }
+    }
 }
 
 // Activations split into parts of 16384 values: a part boundary, one past it, several parts with
