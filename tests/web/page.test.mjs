@@ -1,23 +1,14 @@
 // The shape page (shapes.html; the playground at / has its own test) in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
-// build/site is served by the same `python3 -m http.server` that scripts/serve.sh uses, on a
-// free port. Screenshots go to test-artifacts/ (gitignored) for a human to look at.
+// build/site is served by scripts/serve.py (what scripts/serve.sh runs; here without its
+// cross-origin isolation headers, as an ordinary host serves), on a free port. Screenshots go to
+// test-artifacts/ (gitignored) for a human to look at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { SITE_DIR, ARTIFACTS_DIR, loadEngine, defaultState } from './engine.mjs';
+import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
+import { DEFAULT_STATE, startServer, launch } from './playground_support.mjs';
 
-const CHROMIUM = process.env.CONVPLAY_CHROMIUM ?? '/usr/bin/chromium';
-// Flags checked on this machine kind (docs/toolchain.md): software WebGL2 for the coming ImGui page.
-const CHROMIUM_ARGS = [
-    '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync',
-    '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
-];
-// The state a first visit shows, from the engine the site serves (never a typed copy).
-const DEFAULT_STATE = defaultState(await loadEngine(path.join(SITE_DIR, 'convplay_engine.js')));
 const VALID = 'v=1&in=3x64x64&net=conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=3,k=3,s=2,p=1,op=1)';
 const INVALID = 'v=1&in=3x64x64&net=conv2d(out=16,kk=3)';
 
@@ -25,23 +16,6 @@ let server, baseUrl, browser, page;
 const pageErrors = [];      // uncaught exceptions in the page: any is a failure
 const consoleErrors = [];
 const wasmResponses = [];
-
-// Starts python's http.server on port 0 and reads the port it picked from its first line.
-function startServer() {
-    return new Promise((resolve, reject) => {
-        const proc = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1',
-                                       '--directory', SITE_DIR], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`http.server did not start: ${out}`)), 15000);
-        proc.stdout.on('data', (d) => {
-            out += d;
-            const m = out.match(/port (\d+)/);
-            if (m) { clearTimeout(timer); resolve({ proc, url: `http://127.0.0.1:${m[1]}` }); }
-        });
-        proc.stderr.on('data', () => {});   // one access-log line per request
-        proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`http.server exited (${code}): ${out}`)); });
-    });
-}
 
 // Replaces the state text as a user would (fires 'input'; the page updates synchronously).
 async function typeState(text) {
@@ -52,7 +26,7 @@ before(async () => {
     assert.ok(existsSync(path.join(SITE_DIR, 'index.html')), `${SITE_DIR} is missing: run scripts/build.sh site`);
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     ({ proc: server, url: baseUrl } = await startServer());
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launch();
     page = await browser.newPage({ viewport: { width: 1100, height: 640 } });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
