@@ -24,12 +24,12 @@
 #include "kernels/padded_input.hpp"
 #include "kernels/phase_rows.hpp"
 #include "kernels/simd_kernels.hpp"
+#include "kernels/winograd_gemm.hpp"
 
 namespace cp {
 
 namespace {
 
-constexpr int kOcb = kTileOcb;  // output channels per GEMM tile
 constexpr int64_t kMinCout = 12;  // output channels per group, at least (see init())
 
 // One output phase along one axis: t taps (0..2); c0 the smaller input offset; k[0] reads
@@ -107,21 +107,10 @@ __attribute__((noinline)) void input_transform(const InArgs& a) {
     }
 }
 
-struct OutArgs {
-    const float* m;      // M[pos][oc][TXs]
-    int64_t pos_plane;   // C_out * TXs
-    int64_t txs;
-    int64_t cout;
-    int64_t nvec;
-    const float* bias;   // C_out biases or nullptr
-    float* rows[2];      // phase row a, channel 0 (rowbuf)
-    int64_t row_plane;   // floats between channels in rows[]
-    // FUSE (stride 2, column phase 1): the vectors j < full_vecs of a row with orow[a] set go
-    // straight to the output, interleaved with column phase 0's row prev[a] (rowbuf).
-    const float* prev[2];
-    float* orow[2];      // output row a, channel 0, or nullptr
-    int64_t out_plane;
-    int64_t full_vecs;
+// FUSE (stride 2, column phase 1): the vectors j < full_vecs of a row with orow[a] set go
+// straight to the output, interleaved with column phase 0's row prev[a] (rowbuf).
+struct OutArgs : WinogradOutArgs {
+    const float* prev[2] = {};
 };
 
 template <int TY, int TX, bool FUSE>
@@ -219,24 +208,19 @@ public:
                 const AxisPhase &py = ay_[size_t(ry)], &px = ax_[size_t(rx)];
                 phase_off_[size_t(ry * g.sw + rx)] = int64_t(packed_.size());
                 if (py.t == 0 || px.t == 0) continue;
-                const int NY = py.t == 2 ? 3 : 1, NX = px.t == 2 ? 3 : 2;
-                for (int iy = 0; iy < NY; ++iy)
-                    for (int ix = 0; ix < NX; ++ix)
-                        for (int64_t grp = 0; grp < g.groups; ++grp)
-                            for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
-                                const int64_t n = std::min<int64_t>(kOcb, cout_g - ob);
-                                for (int64_t ic = 0; ic < cin_g; ++ic)
-                                    for (int64_t o = 0; o < n; ++o) {
-                                        // weight[ic][oc_local][ky][kx] of group grp
-                                        const float* src = w + ((grp * cin_g + ic) * cout_g + ob + o) * kv;
-                                        float u = 0.0f;
-                                        for (int i = 0; i < py.t; ++i)
-                                            for (int j = 0; j < px.t; ++j)
-                                                u += coef(py.t, iy, i) * coef(px.t, ix, j) *
-                                                     src[py.k[i] * g.kw + px.k[j]];
-                                        packed_.push_back(u);
-                                    }
-                            }
+                const int NX = px.t == 2 ? 3 : 2;
+                pack_winograd_weights(packed_, npos_y(py.t) * NX, g.groups, cin_g, cout_g,
+                                      [&](int pos, int64_t grp, int64_t o, int64_t ic) {
+                                          const int iy = pos / NX, ix = pos % NX;
+                                          // weight[ic][oc_local][ky][kx] of group grp
+                                          const float* src = w + ((grp * cin_g + ic) * cout_g + o) * kv;
+                                          float u = 0.0f;
+                                          for (int i = 0; i < py.t; ++i)
+                                              for (int j = 0; j < px.t; ++j)
+                                                  u += coef(py.t, iy, i) * coef(px.t, ix, j) *
+                                                       src[py.k[i] * g.kw + px.k[j]];
+                                          return u;
+                                      });
             }
         for (int64_t ry = 0; ry < g.sh; ++ry) {
             const int64_t R = (g.OH - ry + g.sh - 1) / g.sh, MY = ay_[size_t(ry)].t == 2 ? 2 : 1;
@@ -290,12 +274,10 @@ private:
     // the padded copy at the start of scratch.
     void run_rows(float* out, float* scratch, int64_t n, int64_t ry, int64_t q0) const {
         const Geom& g = g_;
-        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
         float* V = scratch + pad_.floats();
         float* M = V + 9 * g.C_in * txs_;
         float* rowbuf = M + 9 * g.C_out * txs_;  // [a][rx][oc][rbp]
         const float* bias = bias_.empty() ? nullptr : bias_.data();
-        static const int32_t zero_tap = 0;
         const AxisPhase& py = ay_[size_t(ry)];
         const int64_t R = (g.OH - ry + g.sh - 1) / g.sh;  // phase rows
         const int64_t MY = py.t == 2 ? 2 : 1;
@@ -333,25 +315,8 @@ private:
             ia.pos_plane = g.C_in * txs_;
             ia.txs = txs_;
             kIn[sel](ia);
-            const float* wph = packed_.data() + phase_off_[size_t(ry * g.sw + rx)];
-            for (int pos = 0; pos < P; ++pos)
-                for (int64_t grp = 0; grp < g.groups; ++grp)
-                    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
-                        const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
-                        const int64_t oc = grp * cout_g + ob;
-                        const TileArgs a{
-                            .in = V + (pos * g.C_in + grp * cin_g) * txs_,
-                            .chan_plane = txs_,
-                            .taps = &zero_tap,
-                            .ntaps = 1,
-                            .cin = int(cin_g),
-                            .w = wph + ((pos * g.groups + grp) * cout_g + ob) * cin_g,
-                            .bias = nullptr,
-                            .out = M + (pos * g.C_out + oc) * txs_,
-                            .out_plane = txs_,
-                        };
-                        conv_row_any(ocb, a, tiles);
-                    }
+            winograd_gemm(P, V, M, packed_.data() + phase_off_[size_t(ry * g.sw + rx)], g.C_in, g.C_out, g.groups, txs_,
+                          tiles);
             OutArgs oa;
             oa.m = M;
             oa.pos_plane = g.C_out * txs_;

@@ -34,15 +34,7 @@ void compare_winograd(const std::string& state_text, WinogradCompare& c) {
 using WinogradSweep = cp::test::ThreadedSweep<WinogradCompare>;
 CP_THREADED_SUITE(DeconvWinogradSweep, WinogradSweep);
 
-std::string kernel_of(const std::string& state_text) {
-    auto st = cp::parse_state(state_text);
-    EXPECT_TRUE(st.ok()) << state_text;
-    if (!st.ok()) return {};
-    auto p = cp::Plan::create(*st);
-    EXPECT_TRUE(p.ok()) << state_text;
-    if (!p.ok() || (*p)->runnable() == 0) return {};
-    return (*p)->kernel(0);
-}
+using cp::test::kernel_of;
 
 TEST_P(DeconvWinogradSweep, SweepMatchesReference) {
     for (int w = 1; w <= 9; ++w)

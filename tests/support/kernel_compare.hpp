@@ -80,6 +80,17 @@ inline void compare_with_reference(const std::string& state_text, KernelCompare&
     ++c.checked;
 }
 
+// The kernel the engine plans for the first layer of `state_text` (empty when nothing runs).
+inline std::string kernel_of(const std::string& state_text) {
+    auto st = parse_state(state_text);
+    EXPECT_TRUE(st.ok()) << state_text;
+    if (!st.ok()) return {};
+    auto p = Plan::create(*st);
+    EXPECT_TRUE(p.ok()) << state_text;
+    if (!p.ok() || (*p)->runnable() == 0) return {};
+    return (*p)->kernel(0);
+}
+
 // A sweep fixture: the sweep runs on one thread (against the reference kernels) and on 2 and 3
 // threads (also against the single-threaded outputs, bit for bit; 3 splits rows and channels
 // unevenly). Builds without threads (wasm without -pthread) skip the threaded runs. The test body

@@ -1,0 +1,243 @@
+// Dense 3x3 stride-1 convolution by Winograd minimal filtering F(2x2, 3x3) (NCHW, float32).
+//
+// The direct kernel (conv_simd.cpp) is bound by multiply-plus-add throughput (no fused
+// multiply-add in SIMD128); F(2x2, 3x3) makes a 2x2 output tile from a 4x4 input tile with 16
+// products per (input, output channel) pair instead of 36 (2.25x fewer), for a few adds per
+// channel in the transforms:
+//   input   V = B^T d B,  B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
+//   weights U = G g G^T,  G   = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]  (once, when planned)
+//   output  Y = A^T M A,  A^T = [1 1 1 0; 0 1 -1 -1],  M[pos] = sum_ic U[pos] V[pos] (per position)
+// Per row of tiles: the input transform writes V[pos][ic][tile], the 16 GEMMs (winograd_gemm.hpp,
+// vectorised over tiles) write M[pos][oc][tile], the output transform (plus bias) writes two output
+// rows. Tiles run 4 to a vector: the padded input copy (PaddedInput) splits columns into 2
+// phases, so input column 2j + e of tiles j.. j+3 is one contiguous vector.
+//
+// Dilation d: output pixels of one residue class (oy mod d, ox mod d) form a stride-1,
+// dilation-1 conv over the input sub-lattice of the same class, so each class runs the same
+// F(2x2, 3x3) on it: 2d column phases (input column d*(2j + e) + rx lies in phase (d*e + rx) mod
+// 2d), padded rows d*(2t + ey) + ry, and the classes' output columns interleaved at the end.
+#include <algorithm>
+#include <vector>
+
+#include "kernels/padded_input.hpp"
+#include "kernels/phase_rows.hpp"
+#include "kernels/simd_kernels.hpp"
+#include "kernels/winograd_gemm.hpp"
+
+namespace cp {
+
+namespace {
+
+constexpr int kPos = 16;  // 4x4 positions per tile
+
+struct InArgs {
+    const float* src;    // padded input, channel 0, tile row's first row, first tile of the chunk
+    int64_t chan_plane;
+    int64_t rowoff[4];   // offsets of the tile's 4 input rows
+    int64_t xoff[4];     // offsets of input column e of tile 0 (tile j adds j)
+    int64_t cin;
+    int64_t nvec;        // vectors of 4 tiles
+    float* v;            // V[pos][ic][txs]
+    int64_t pos_plane;   // cin * txs
+    int64_t txs;
+};
+
+// B^T x for one axis: (x0 - x2, x1 + x2, x2 - x1, x1 - x3).
+inline void bt4(const v128_t x[4], v128_t y[4]) {
+    y[0] = wasm_f32x4_sub(x[0], x[2]);
+    y[1] = wasm_f32x4_add(x[1], x[2]);
+    y[2] = wasm_f32x4_sub(x[2], x[1]);
+    y[3] = wasm_f32x4_sub(x[1], x[3]);
+}
+
+// Kept out of line: V8 tiers a wasm function up only between calls (conv_tile.hpp).
+__attribute__((noinline)) void input_transform(const InArgs& a) {
+    for (int64_t ic = 0; ic < a.cin; ++ic) {
+        const float* s = a.src + ic * a.chan_plane;
+        float* v = a.v + ic * a.txs;
+        for (int64_t j = 0; j < 4 * a.nvec; j += 4) {
+            v128_t h[4][4];
+            for (int ey = 0; ey < 4; ++ey) {
+                v128_t x[4];
+                for (int ex = 0; ex < 4; ++ex) x[ex] = wasm_v128_load(s + a.rowoff[ey] + a.xoff[ex] + j);
+                bt4(x, h[ey]);
+            }
+            for (int px = 0; px < 4; ++px) {
+                const v128_t col[4] = {h[0][px], h[1][px], h[2][px], h[3][px]};
+                v128_t y[4];
+                bt4(col, y);
+                for (int py = 0; py < 4; ++py) wasm_v128_store(v + (py * 4 + px) * a.pos_plane + j, y[py]);
+            }
+        }
+    }
+}
+
+using OutArgs = WinogradOutArgs;  // orow: dilation 1 only
+
+// A^T m for one axis: (m0 + m1 + m2, m1 - m2 - m3).
+inline void at4(const v128_t m[4], v128_t& y0, v128_t& y1) {
+    y0 = wasm_f32x4_add(wasm_f32x4_add(m[0], m[1]), m[2]);
+    y1 = wasm_f32x4_sub(wasm_f32x4_sub(m[1], m[2]), m[3]);
+}
+
+__attribute__((noinline)) void output_transform(const OutArgs& a) {
+    for (int64_t oc = 0; oc < a.cout; ++oc) {
+        const v128_t b = wasm_f32x4_splat(a.bias ? a.bias[oc] : 0.0f);
+        const float* m = a.m + oc * a.txs;
+        for (int64_t j = 0; j < 4 * a.nvec; j += 4) {
+            v128_t s[2][4];  // rows of M reduced along x: s[b][py]
+            for (int py = 0; py < 4; ++py) {
+                v128_t r[4];
+                for (int px = 0; px < 4; ++px) r[px] = wasm_v128_load(m + (py * 4 + px) * a.pos_plane + j);
+                at4(r, s[0][py], s[1][py]);
+            }
+            v128_t y[2][2];  // y[ay][bx]
+            for (int bx = 0; bx < 2; ++bx) at4(s[bx], y[0][bx], y[1][bx]);
+            for (int ay = 0; ay < 2; ++ay) {
+                const v128_t y0 = wasm_f32x4_add(y[ay][0], b), y1 = wasm_f32x4_add(y[ay][1], b);
+                float* dst = a.orow[ay] && j < 4 * a.full_vecs ? a.orow[ay] + oc * a.out_plane + 2 * j
+                                                               : a.rows[ay] + oc * a.row_plane + 2 * j;
+                wasm_v128_store(dst, wasm_i32x4_shuffle(y0, y1, 0, 4, 1, 5));
+                wasm_v128_store(dst + 4, wasm_i32x4_shuffle(y0, y1, 2, 6, 3, 7));
+            }
+        }
+    }
+}
+
+class ConvWinograd final : public LayerKernel {
+public:
+    ConvWinograd(const Geom& g, const float* w, const float* b) : g_(g) {
+        const int64_t dh = g.dh, dw = g.dw;
+        // Output rows/columns of residue class r: (O - r + d - 1) / d; tiles of 2 of them.
+        int64_t need_rows = 0;
+        for (int64_t ry = 0; ry < dh; ++ry) {
+            const int64_t tiles = ((g.OH - ry + dh - 1) / dh + 1) / 2;
+            for (int64_t t = 0; t < tiles; ++t) rows_.emplace_back(ry, t);
+            if (tiles) need_rows = std::max(need_rows, dh * (2 * tiles + 1) + ry + 1);  // last tile's 4th row + 1
+        }
+        // Run order: by tile row, the residue classes of one t together (they read neighbouring rows).
+        std::stable_sort(rows_.begin(), rows_.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+        const int64_t tiles0 = ((g.OW + dw - 1) / dw + 1) / 2;  // tiles of residue class 0, the widest
+        nvec_ = std::max<int64_t>(1, (tiles0 + 3) / 4);
+        chunk_vecs_ = std::clamp<int64_t>(kChunkBytes / (kPos * 16 * (g.C_in + g.C_out)), 1, nvec_);
+        txs_ = 4 * chunk_vecs_ + 4;  // + 4: channel planes not a power of two apart
+        rbp_ = 8 * nvec_ + 8;
+        const int64_t PH = g.H + g.pt + g.pb, PW = g.W + g.pl + g.pr;
+        // Vectors read columns up to phase index 4*nvec (the second half of a tile's inputs).
+        const int64_t cols = (PW + 2 * dw - 1) / (2 * dw);
+        pad_.plan(g.C_in, g.H, g.W, g.pt, g.pb, g.pl, g.pr, 2 * dw, g.mode, 0.0f,
+                  std::max<int64_t>(16, 4 * nvec_ + 1 - cols), std::max<int64_t>(0, need_rows - PH));
+        // A range of parts fills the padded rows it reads, tile rows [t0, t0 + band_t_) at a time.
+        band_t_ = std::max<int64_t>(1, (band_rows_in_cache(g.C_in * pad_.phases * pad_.pcols) - 4 * dh) / (2 * dh) + 1);
+
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
+        pack_winograd_weights(packed_, kPos, g.groups, cin_g, cout_g, [&](int pos, int64_t grp, int64_t o, int64_t ic) {
+            // U = G g G^T at (pos / 4, pos % 4), from weight[oc][ic_local][3][3], summed in double
+            static constexpr double G[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+            const float* src = w + ((grp * cout_g + o) * cin_g + ic) * 9;
+            double u = 0;
+            for (int ky = 0; ky < 3; ++ky)
+                for (int kx = 0; kx < 3; ++kx) u += G[pos / 4][ky] * G[pos % 4][kx] * double(src[ky * 3 + kx]);
+            return float(u);
+        });
+        if (b) bias_.assign(b, b + g.C_out);
+    }
+    const char* name() const override { return "f32_conv2d_winograd_f2x3_4x8" CP_SIMD_SUFFIX; }
+    size_t scratch_floats() const override {
+        return size_t(pad_.floats() + kPos * (g_.C_in + g_.C_out) * txs_ + 2 * g_.dw * g_.C_out * rbp_);
+    }
+    size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
+
+    void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
+    // Parts: the tile rows (two output rows of one residue class) of every image. A run of parts
+    // fills only the padded rows it reads, a band that fits in cache at a time.
+    int64_t parts() const override { return g_.N * int64_t(rows_.size()); }
+    void run_parts(const float* in, float* out, float* scratch, int64_t first, int64_t last) const override {
+        const int64_t G = int64_t(rows_.size()), dh = g_.dh;
+        for (int64_t part = first; part < last;) {
+            const int64_t n = part / G, t_first = rows_[size_t(part % G)].second;
+            int64_t end = part + 1;
+            while (end < last && end / G == n && rows_[size_t(end % G)].second - t_first < band_t_) ++end;
+            // tile row t of class ry reads padded rows dh*(2t + ey) + ry, ey = 0..3
+            const int64_t r0 = 2 * dh * t_first;
+            const int64_t r1 = std::min(pad_.rows, 2 * dh * rows_[size_t((end - 1) % G)].second + 4 * dh);
+            pad_.fill_rows(in + n * g_.C_in * g_.H * g_.W, scratch + r0 * pad_.pcols, r0, r1 - r0, pad_.rows);
+            for (; part < end; ++part) run_row(out, scratch, n, rows_[size_t(part % G)].first, rows_[size_t(part % G)].second);
+        }
+    }
+
+private:
+    // Bytes of V and M per chunk of tiles (both stay in the L2 cache between transform and GEMM).
+    static constexpr int64_t kChunkBytes = 128 << 10;
+
+    // Output rows dh*(2t + a) + ry, a = 0, 1 (while inside the output), of image n.
+    void run_row(float* out, float* scratch, int64_t n, int64_t ry, int64_t t) const {
+        const Geom& g = g_;
+        const int64_t dh = g.dh, dw = g.dw;
+        float* V = scratch + pad_.floats();
+        float* M = V + kPos * g.C_in * txs_;
+        float* rowbuf = M + kPos * g.C_out * txs_;  // [a][rx][oc][rbp]
+        const int64_t R = (g.OH - ry + dh - 1) / dh;
+        const int64_t nrows = std::min<int64_t>(2, R - 2 * t);
+        // dilation 1: whole vectors of 8 output pixels are written in place, the tail interleaved below
+        const int64_t full_vecs = dw == 1 ? g.OW / 8 : 0;
+        for (int64_t rx = 0; rx < dw; ++rx) {
+            const int64_t tiles = ((g.OW - rx + dw - 1) / dw + 1) / 2, nvec = (tiles + 3) / 4;
+            if (tiles <= 0) continue;
+            InArgs ia;
+            ia.src = scratch;
+            ia.chan_plane = pad_.chan_plane;
+            for (int e = 0; e < 4; ++e) {
+                ia.rowoff[e] = (dh * (2 * t + e) + ry) * pad_.pcols;
+                const int64_t col = dw * e + rx;  // input column e of tile 0, in units of the sub-lattice
+                ia.xoff[e] = (col % (2 * dw)) * pad_.phase_plane + col / (2 * dw);
+            }
+            ia.cin = g.C_in;
+            ia.v = V;
+            ia.pos_plane = g.C_in * txs_;
+            ia.txs = txs_;
+            OutArgs oa;
+            oa.m = M;
+            oa.pos_plane = g.C_out * txs_;
+            oa.txs = txs_;
+            oa.cout = g.C_out;
+            oa.bias = bias_.empty() ? nullptr : bias_.data();
+            oa.row_plane = rbp_;
+            oa.out_plane = g.OH * g.OW;
+            for (int64_t v0 = 0; v0 < nvec; v0 += chunk_vecs_) {
+                const int64_t nv = std::min(chunk_vecs_, nvec - v0);
+                ia.src = scratch + 4 * v0;
+                ia.nvec = nv;
+                input_transform(ia);
+                winograd_gemm(kPos, V, M, packed_.data(), g.C_in, g.C_out, g.groups, txs_, 4 * nv);
+                oa.nvec = nv;
+                for (int a = 0; a < 2; ++a) {
+                    oa.rows[a] = rowbuf + (a * dw + rx) * g.C_out * rbp_ + 8 * v0;
+                    oa.orow[a] = a < nrows && v0 < full_vecs
+                                     ? out + (n * g.C_out * g.OH + dh * (2 * t + a) + ry) * g.OW + 8 * v0
+                                     : nullptr;
+                }
+                oa.full_vecs = full_vecs - v0;
+                output_transform(oa);
+            }
+        }
+        for (int64_t a = 0; a < nrows; ++a)
+            interleave_phases(rowbuf + a * dw * g.C_out * rbp_, g.C_out * rbp_, rbp_, g.C_out, dw,
+                              out + (n * g.C_out * g.OH + dh * (2 * t + a) + ry) * g.OW, g.OH * g.OW, g.OW,
+                              8 * full_vecs);
+    }
+
+    Geom g_;
+    std::vector<std::pair<int64_t, int64_t>> rows_;  // (ry, t) of every tile row, in run order (by t)
+    int64_t nvec_ = 0, chunk_vecs_ = 1, txs_ = 0, rbp_ = 0, band_t_ = 1;
+    PaddedInput pad_;
+    std::vector<float> packed_, bias_;
+};
+
+}  // namespace
+
+std::unique_ptr<LayerKernel> make_conv_winograd(const Geom& g, const float* w, const float* b) {
+    return std::make_unique<ConvWinograd>(g, w, b);
+}
+
+}  // namespace cp
