@@ -6,7 +6,7 @@
 // the app runs the layers itself, a few per frame: the same plan, the same numbers.
 //   window.cpRunner.start()          creates the Worker (early: it compiles the engine while the
 //                                    app loads) and has it run the state of the page's link at
-//                                    once (engine_worker.js, 'pre'); false when this browser cannot.
+//                                    once (engine_worker.js, PRE_NAME); false when this browser cannot.
 //                                    Those outputs wait here (PRE_CAP floats at most) for the app's
 //                                    first request, which then gets them within its own frame
 //                                    Called from index.html's head, so the Worker starts (which
@@ -25,8 +25,11 @@
 //   window.cpRunner.decode(bytes, channels, name)   an upload decoded in the Worker (the app's
 //                                    decoder and budget): a promise of {ok, id, data, shape, ranges,
 //                                    notice} or {ok: false, message}; null when there is no Worker.
-//                                    The Worker keeps the last one: while the app's input is that
-//                                    upload (its id, the app's input source) it is not sent back
+//                                    The Worker keeps the last one's values once the page gives
+//                                    them back (keep): while the app's input is that upload (its
+//                                    id, the app's input source) they are not sent again
+//   window.cpRunner.keep(id, data)   decode `id`'s values, copied into the app's memory: back to
+//                                    the Worker (transferred), which keeps them
 //   window.cpRunner.piece            the most floats the page copies into its memory in one task
 //   window.cpRunner.info()           {mode: 'worker' | 'main', running: the layer the Worker
 //                                    runs (0-based) or -1, threads, isolated, build, ...counters}
@@ -40,6 +43,7 @@ window.cpRunner = (function () {
     let mode = 'main';
     let sentInput = -1;             // the input version the Worker has
     let keptUpload = 0;             // the decode id whose values the Worker keeps (0: none)
+    let lastDecoded = 0;            // the id of the Worker's last decode that succeeded (0: none)
     // The layer the Worker is running ({layer, at, stale}); a stale one still running after
     // RESTART_MS is abandoned: the Worker is replaced (a fresh one loads in a few hundred ms and
     // recomputes what the app still lacks), since the kernels cannot stop inside a layer.
@@ -53,6 +57,8 @@ window.cpRunner = (function () {
     // The most floats of the link's outputs kept here for the app's first request, copied into its
     // memory in that request's task (16 MB: a few ms); the layers after them come when it asks.
     const PRE_CAP = 4 * PIECE;
+    // How the Worker's name says that it runs the link's state (engine_worker.js reads it).
+    const PRE_NAME = 'convplay-pre ';
     // The link's state as the Worker ran it before the app asked ({state, layers: [{data, ranges,
     // ms, kernel}]}), until the app's first request takes it; null after.
     let pre = null;
@@ -61,17 +67,19 @@ window.cpRunner = (function () {
     // threads / isolated / build: the Worker's ready message (engine_worker.js).
     const engine = { threads: 1, isolated: false, build: '' };
     // inputsCopied / inputsNamed: inputs sent as values copied out of the app's memory, or as the
-    // id of an upload the Worker kept (no copy); rangesTaken: outputs that came with their ranges;
+    // id of an upload the Worker kept (no copy); uploadsKept: decoded uploads whose values went
+    // back to the Worker once copied in (keep); rangesTaken: outputs that came with their ranges;
     // pieces: output pieces copied in (a layer of more than PIECE floats comes in several).
     // copyMs: this page's milliseconds taking output pieces in (copies, ranges, the app's calls),
     // summed; workMs / kernelsMs: the Worker's own milliseconds for doneRun, and the part of
     // them in the kernels (its 'done' message).
     // inputsDrawn: inputs the Worker drew itself (the state's own image: no values sent); preTaken:
     // layers of the link's state that were ready when the app first asked; startedAt / readyAt /
-    // preAt: when (performance.now()) the Worker's script began, its engine was loaded, and the
-    // last of those layers came.
+    // preAt: when (this page's performance.now() clock, read in the Worker: this thread may hear
+    // of it much later) the Worker's script began, its engine was loaded, and it sent the last of
+    // those layers.
     const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0,
-                   cancelled: 0, inputsCopied: 0, inputsNamed: 0, inputsDrawn: 0, rangesTaken: 0, pieces: 0, preTaken: 0,
+                   cancelled: 0, inputsCopied: 0, inputsNamed: 0, inputsDrawn: 0, uploadsKept: 0, rangesTaken: 0, pieces: 0, preTaken: 0,
                    startedAt: 0, readyAt: 0, preAt: 0, lastRun: 0, doneRun: 0, worker: null, failure: '',
                    copyMs: 0, workMs: 0, kernelsMs: 0 };
     // Buffers of output pieces copied in, for the Worker's next request (its `recycle`, which
@@ -98,6 +106,7 @@ window.cpRunner = (function () {
         giveBack = [];   // the buffers of the Worker that stopped: a new one starts without them
         sentInput = -1;
         keptUpload = 0;
+        lastDecoded = 0;
         for (const resolve of decoding.values()) resolve(null);
         decoding.clear();
     }
@@ -124,10 +133,13 @@ window.cpRunner = (function () {
     }
 
     // A new Worker, or null; it is heard only once it is `worker` (a spare's messages are dropped).
-    function spawn() {
+    // pre: {link, cap}, the state it runs at once (engine_worker.js), in its name: a message to a
+    // new Worker waits until this thread is free to hear that the Worker's script ran, and the
+    // app's start-up holds this thread for a long while.
+    function spawn(pre) {
         let w;
         try {
-            w = new Worker('engine_worker.js');
+            w = new Worker('engine_worker.js', pre ? { name: PRE_NAME + JSON.stringify(pre) } : {});
         } catch (e) {
             info.failure = String(e && e.message || e);
             return null;
@@ -159,6 +171,9 @@ window.cpRunner = (function () {
         if (mode === 'worker' && M) M.ccall('cp_app_set_runner', null, ['number'], [0]);
         mode = 'main';
     }
+
+    // When a Worker's message says it happened (its `when`: ms since the epoch), on this page's clock.
+    const workerTime = (d) => (typeof d.when === 'number' ? d.when - performance.timeOrigin : performance.now());
 
     // A layer's values are all in the app's memory: its ranges (from the Worker) and the news.
     function arrived(run, layer, { ranges, ms, kernel }) {
@@ -197,19 +212,19 @@ window.cpRunner = (function () {
         const d = e.data;
         if (!d || typeof d !== 'object') return;
         if (d.type === 'started') {
-            if (!info.startedAt) info.startedAt = performance.now();
+            if (!info.startedAt) info.startedAt = workerTime(d);
             if (startedResolve) startedResolve();
         } else if (d.type === 'predone') {
             if (preDoneResolve) preDoneResolve();
         } else if (d.type === 'ready') {
             Object.assign(engine, { threads: d.threads, isolated: d.isolated, build: d.build });
-            if (!info.readyAt) info.readyAt = performance.now();
+            if (!info.readyAt) info.readyAt = workerTime(d);
             tellEngine();
         } else if (d.type === 'output' && d.pre) {
             // The link's state, run before the app asked: kept until its first request.
             if (pre && pre.state === d.pre && d.layer === pre.layers.length) {
                 pre.layers.push({ data: d.data, ranges: d.ranges, ms: d.ms, kernel: d.kernel });
-                info.preAt = performance.now();
+                info.preAt = workerTime(d);
             }
         } else if (d.type === 'output' && M) {
             // One piece of the layer's values (engine_worker.js), each in a task of its own; the
@@ -231,7 +246,8 @@ window.cpRunner = (function () {
             info.copyMs += performance.now() - t1;
         } else if (d.type === 'decoded' && decoding.has(d.id)) {
             info.decoded++;
-            if (d.ok) keptUpload = d.id;
+            keptUpload = 0;   // a new decode: the Worker keeps this one's values once they are back (keep)
+            lastDecoded = d.ok ? d.id : 0;
             decoding.get(d.id)(d);
             decoding.delete(d.id);
         } else if (d.type === 'start') {
@@ -264,15 +280,15 @@ window.cpRunner = (function () {
         start() {
             if (started) return !!worker;
             started = new Promise((resolve) => { startedResolve = resolve; });
-            worker = typeof Worker === 'function' ? spawn() : null;
-            if (!worker) startedResolve();
             // Not for a page nobody sees (the app runs nothing while it is hidden), nor inside a
             // frame: an embed may be scrolled out of view, and runs no layers until it is seen
             // (docs/embed.md; a host page may hold several).
-            if (worker && !document.hidden && window.self === window.top) {
+            const early = !document.hidden && window.self === window.top;
+            worker = typeof Worker === 'function' ? spawn(early ? { link: location.hash.replace(/^#/, ''), cap: PRE_CAP } : null) : null;
+            if (!worker) startedResolve();
+            if (worker && early) {
                 preDone = new Promise((resolve) => { preDoneResolve = resolve; });
                 pre = { state: '', layers: [] };
-                worker.postMessage({ type: 'pre', link: location.hash.replace(/^#/, ''), cap: PRE_CAP });
             }
             return !!worker;
         },
@@ -347,6 +363,15 @@ window.cpRunner = (function () {
                 decoding.set(id, resolve);
                 worker.postMessage({ type: 'decode', id, bytes, channels, name }, [bytes.buffer]);
             });
+        },
+        // The values of decode `id` (its data), copied into the app's memory: back to the Worker,
+        // which keeps them (no copy of its own) so that an input that is this upload need not be
+        // sent again. Only for the Worker that decoded them, and the last decode.
+        keep(id, data) {
+            if (!worker || !(data instanceof Float32Array) || !(data.buffer instanceof ArrayBuffer) || id !== lastDecoded) return;
+            worker.postMessage({ type: 'keep', id, data }, [data.buffer]);
+            keptUpload = id;
+            info.uploadsKept++;
         },
         piece: PIECE,
         info: () => ({ mode, ...(mode === 'worker' ? engine : { threads: 1, isolated: false, build: '' }), ...info,

@@ -3,13 +3,13 @@
 // (convplay_engine.js, the build web/engine.mjs wraps) and keeps one plan, re-planned for each
 // state with plan.update() so unchanged layers keep their weights, buffers and outputs.
 //
-// page -> worker: {type: 'pre', link, cap}: sent first, as the page starts: the state the app will
-//   load (`link`: the page's URL fragment, or the default state when it has none or it does not
-//   parse) is planned and run at once, while the app's own code loads, each output (a layer
-//   whole, while they total at most `cap` floats) sent as {type: 'output', pre: state, ...} with
-//   the state's canonical text, which the page keeps for the app's first request
-//   (engine_runner.js); {type: 'start' | 'end', pre: state, layer} around each layer; then
-//   {type: 'predone'} (also when it stopped early). The app's first request supersedes it between
+// page -> worker, in the Worker's name (not a message: see PRE_NAME): {link, cap}, the state the
+//   app will load (`link`: the page's URL fragment, or the default state when it has none or it
+//   does not parse), planned and run as soon as the engine is loaded, while the app's own code
+//   loads, each output (a layer whole, while they total at most `cap` floats) sent as
+//   {type: 'output', pre: state, when, ...} with the state's canonical text, which the page
+//   keeps for the app's first request (engine_runner.js); {type: 'start' | 'end', pre: state,
+//   layer} around each layer; then {type: 'predone', when} (also when it stopped early). The app's first request supersedes it between
 //   layers like any other; what it computed is kept.
 // page -> worker: {type: 'run', run, state, from, piece, inputVersion, recycle, recycleMax, input? | upload? | sample?}
 //   compute the layers `from`.. (0-based) of `state` for run `run`, each output sent in pieces of
@@ -25,7 +25,10 @@
 //   AVIF, which that decoder lacks, by the browser's: browserDecode below);
 //   answered by {type: 'decoded', id, ok, data, shape, ranges, notice} or {type: 'decoded', id,
 //   ok: false, message}.
-// worker -> page: {type: 'started'} as this script begins; {type: 'ready', threads, isolated, build} once the engine is loaded (threads:
+// page -> worker: {type: 'keep', id, data}: decode `id`'s values (its `data`, transferred back once
+//   the page copied them), which this worker keeps as a request's `upload` until the next decode;
+//   the page names that upload in a request only after it gave them back.
+// worker -> page: {type: 'started', when} as this script begins; {type: 'ready', threads, isolated, build, when} once the engine is loaded (threads:
 //   what each layer's kernel splits over; isolated: self.crossOriginIsolated; build: the file);
 //   {type: 'output', run, layer, at, total, data, ranges?, ms?, kernel?} for each layer in order,
 //   in pieces: data holds its values at..at+data.length of total (the page copies each piece
@@ -56,7 +59,17 @@
 // First, before any script loads: the page holds the app's start-up (its GL context, a long
 // synchronous wait on the GPU process) until this Worker runs, since starting a Worker needs a
 // free moment of the page's main thread (engine_runner.js, whenStarted).
-postMessage({ type: 'started' });
+// `when` (here and in 'ready', 'predone' and the link's outputs): in milliseconds since the
+// epoch (performance.timeOrigin + now()), so the page can tell when it happened rather than when
+// its busy main thread heard of it.
+const now = () => performance.timeOrigin + performance.now();
+postMessage({ type: 'started', when: now() });
+
+// The link's state comes in this Worker's name, which it has from its first moment. A message
+// would not: the page's messages to a Worker wait (in the page) until the page's main thread has
+// heard that the Worker's script ran, and the app's start-up holds that thread for 300-800 ms
+// (its GL context), while this Worker would sit idle with its engine loaded.
+const PRE_NAME = 'convplay-pre ';
 
 // A cap, as each thread is a Worker with its own instance of the engine (and its stack, started
 // with the page). 4 is a judgement, not a measurement: the machines here have 2 cores.
@@ -66,7 +79,7 @@ const SINGLE = 'convplay_engine.js', THREADED = 'convplay_engine_mt.js';
 
 // The build this Worker loads: the threaded one only where it can run.
 function loadBuild() {
-    if (ISOLATED && (navigator.hardwareConcurrency || 1) > 1) {
+    if (wantsThreads) {
         try {
             importScripts(THREADED);
             return THREADED;
@@ -77,6 +90,29 @@ function loadBuild() {
     importScripts(SINGLE);
     return SINGLE;
 }
+// The engine's wasm is fetched and compiled from here on, while its scripts load (their fetches
+// would otherwise come one after another: convplay_engine.js, engine.mjs, then the wasm).
+const compiling = new Map();   // script file -> a promise of its compiled module (null: none)
+function compileWasm(file) {
+    if (!compiling.has(file)) {
+        const url = file.replace(/\.js$/, '.wasm');
+        const streamed = typeof WebAssembly.compileStreaming === 'function'
+            ? WebAssembly.compileStreaming(fetch(url, { credentials: 'same-origin' }))
+            : Promise.reject(new Error('no compileStreaming'));
+        // Not served as application/wasm: compiled from its bytes; a failure leaves the loading to
+        // Emscripten's own loader, which reports it.
+        compiling.set(file, streamed
+            .catch(() => fetch(url, { credentials: 'same-origin' })
+                .then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.arrayBuffer(); })
+                .then((bytes) => WebAssembly.compile(bytes)))
+            .catch(() => null));
+    }
+    return compiling.get(file);
+}
+const wantsThreads = ISOLATED && (navigator.hardwareConcurrency || 1) > 1;
+compileWasm(wantsThreads ? THREADED : SINGLE);
+const engineModule = import('./engine.mjs');
+engineModule.catch(() => {});   // reported where it is awaited
 let build = loadBuild();
 
 let engine = null;
@@ -88,6 +124,14 @@ let ms = [];
 let next = null;           // the newest request not started yet
 let kept = null;           // {id, data}: the last upload decoded here (a request's `upload`)
 let running = false;
+if (self.name.startsWith(PRE_NAME)) {
+    try {
+        const { link, cap } = JSON.parse(self.name.slice(PRE_NAME.length));
+        next = { type: 'pre', pre: true, link: String(link), cap: Number(cap) || 0 };
+    } catch (e) {
+        // Not ours: nothing runs before the app asks.
+    }
+}
 // piecesShared: output pieces sent as views of the shared memory; buffersMade / buffersReused:
 // pieces copied into a new buffer / into one the page gave back.
 const stats = { runs: 0, layersRun: 0, superseded: 0, piecesShared: 0, buffersMade: 0, buffersReused: 0 };
@@ -118,7 +162,7 @@ function apply(req) {
         throw new Refusal(String(e && e.message || e));
     }
     if (req.upload) {
-        if (!kept || kept.id !== req.upload) throw new Error(`upload ${req.upload} is not kept here`);
+        if (!kept || kept.id !== req.upload || !kept.data) throw new Error(`upload ${req.upload} is not kept here`);
         // The app's input: the image repeated for each batch item (Session::fill_input).
         const input = plan.input(), item = kept.data;
         for (let at = 0; at < input.length; at += item.length) input.set(item.subarray(0, Math.min(item.length, input.length - at)), at);
@@ -144,7 +188,7 @@ async function preRun(req) {
     try {
         await preLayers(req);
     } finally {
-        if (!req.told) postMessage({ type: 'predone' });
+        if (!req.told) postMessage({ type: 'predone', when: now() });
     }
 }
 
@@ -167,7 +211,7 @@ async function preLayers(req) {
         const n = plan.outputView(i).length;
         if (!req.told && sent + n > req.cap) {
             // This layer and the rest come when the app asks: the page need not wait for them.
-            postMessage({ type: 'predone' });
+            postMessage({ type: 'predone', when: now() });
             req.told = true;
         }
         postMessage({ type: 'start', pre: state, layer: i });
@@ -275,7 +319,7 @@ function sendOutput(req, i) {
         else data.set(view);
         const last = at + n >= total;
         const msg = { type: 'output', run: req.run, layer: i, at, total, data };
-        if (req.pre) msg.pre = req.pre;
+        if (req.pre) Object.assign(msg, { pre: req.pre, when: now() });
         if (last) Object.assign(msg, { ranges, ms: ms[i], kernel: plan.kernel(i) });
         const transfer = shared ? [] : [data.buffer];   // a transferred buffer is empty here from now on
         if (last) transfer.push(ranges.buffer);
@@ -341,8 +385,11 @@ async function decode(d) {
     } catch (e) {
         r = { ok: false, message: `${d.name} could not be decoded (${e && e.message || e})` };
     }
-    // Kept (a copy: the values themselves go to the page) until the next decode.
-    if (r.ok) kept = { id: d.id, data: r.data.slice() };
+    // The values go to the page, which copies them into its memory and gives the buffer back
+    // ({type: 'keep'}): this Worker keeps it until the next decode, with no copy of its own (a
+    // copy here and the page's buffer thrown away were two more of the image's size per upload,
+    // and the page's one came back as a long garbage collection of its main thread).
+    kept = r.ok ? { id: d.id, data: null } : null;
     postMessage({ type: 'decoded', id: d.id, ...r }, r.ok ? [r.data.buffer, r.ranges.buffer] : []);
 }
 
@@ -353,9 +400,12 @@ onmessage = (e) => {
         else decodes.push(d);
         return;
     }
-    if (d && d.type === 'pre' && !plan && !next) d.pre = true;
-    else if (!d || d.type !== 'run') return;
-    if (d.type === 'run') spareMax = Math.max(0, Math.min(64, Number(d.recycleMax) || 0));
+    if (d && d.type === 'keep') {
+        if (kept && kept.id === d.id && d.data instanceof Float32Array) kept.data = d.data;
+        return;
+    }
+    if (!d || d.type !== 'run') return;
+    spareMax = Math.max(0, Math.min(64, Number(d.recycleMax) || 0));
     if (Array.isArray(d.recycle)) d.recycle.forEach(recycle);
     // An input nobody has read yet must not be lost when this request supersedes its carrier.
     if (next && (next.input || next.upload) && !d.input && !d.upload && next.inputVersion === d.inputVersion) {
@@ -384,7 +434,7 @@ async function startEngine(createEngine) {
         try {
             const threads = Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS);
             // The pool's Workers load this script by URL (Emscripten cannot tell it inside a Worker).
-            const moduleArgs = { mainScriptUrlOrBlob: new URL(THREADED, self.location.href).href };
+            const moduleArgs = { mainScriptUrlOrBlob: new URL(THREADED, self.location.href).href, ...await compiled(THREADED) };
             return await Promise.race([createEngine({ factory: self.createConvplayModule, threads, moduleArgs }), failure]);
         } catch (e) {
             console.warn(`convplay: the threaded engine did not start (${e && e.message || e}); one thread`);
@@ -394,19 +444,34 @@ async function startEngine(createEngine) {
             self.removeEventListener('error', threadFailed);
         }
     }
-    return createEngine({ factory: self.createConvplayModule });
+    return createEngine({ factory: self.createConvplayModule, moduleArgs: await compiled(SINGLE) });
+}
+
+// The factory's arguments that hand it the module compiled above (compileWasm); none when that
+// failed (Emscripten then fetches and compiles the wasm itself).
+async function compiled(file) {
+    const module = await compileWasm(file);
+    if (!module) return {};
+    return {
+        instantiateWasm(imports, receive) {
+            // receive(instance, module): the threaded build passes the module on to its threads.
+            WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module),
+                (e) => postMessage({ type: 'failed', run: 0, message: `the engine did not load: ${e && e.message || e}` }));
+            return {};
+        },
+    };
 }
 
 (async () => {
     try {
-        const { createEngine } = await import('./engine.mjs');
+        const { createEngine } = await engineModule;
         engine = await startEngine(createEngine);
     } catch (e) {
         postMessage({ type: 'failed', run: 0, message: `the engine did not load: ${e && e.message || e}` });
         close();
         return;
     }
-    postMessage({ type: 'ready', threads: engine.threads, isolated: ISOLATED, build });
+    postMessage({ type: 'ready', threads: engine.threads, isolated: ISOLATED, build, when: now() });
     decodes.splice(0).forEach(queueDecode);
     if (next) drain();
 })();

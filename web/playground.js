@@ -186,6 +186,10 @@
         }
         const r = d.ranges && d.ranges.length === 2 * c ? call('cp_app_upload_ranges_slot', 'number', [], []) : 0;
         if (r) Module.HEAPF32.set(d.ranges, r >> 2);
+        // Given back before the app hears of it (so before any request that names this upload):
+        // the Worker keeps these values instead of a copy, and this page drops no buffer of the
+        // image's size.
+        window.cpRunner.keep(d.id, d.data);
         return done(1, r ? 1 : 0, d.notice);
     }
 

@@ -136,6 +136,7 @@ void MapCache::reset_gl() {
     for (auto* maps : {&slots_, &thumbs_})
         for (auto& [slot, m] : *maps) m = MapTexture{};
     program_ = 0;
+    pending_program_ = PendingProgram{};
     max_layers_ = max_size_ = 0;
     pending_.clear();
     init_gl();
@@ -143,7 +144,7 @@ void MapCache::reset_gl() {
 
 void MapCache::draw(ImDrawList* dl, const MapTexture& m, const MapStyle& style, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
                     ImVec2 uv1) {
-    if (!m.ready() || !program_) return;
+    if (!m.ready() || !program_ready()) return;
     pending_.push_back({this, style, m.tex, float(m.w), float(m.h)});
     dl->AddCallback(map_callback, &pending_.back());
     // The quad carries ImGui's font texture id: the renderer binds it to unit 0, harmlessly; the
@@ -157,19 +158,28 @@ void MapCache::init_gl() {
     glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size_);
     // The palettes come from the C++ table (core/colormap.cpp), so the page and `convplay run`
     // PNGs agree. Without the program no map is drawn (the log says why).
-    program_ = build_program("colormap", k_imgui_vert, "precision highp float;\n" + colormap_glsl(), k_colormap_frag);
-    if (!program_) return;
-    u_proj_ = glGetUniformLocation(program_, "u_proj");
-    u_maps_ = glGetUniformLocation(program_, "u_maps");
-    u_mode_ = glGetUniformLocation(program_, "u_mode");
-    u_layer_ = glGetUniformLocation(program_, "u_layer");
-    u_range_ = glGetUniformLocation(program_, "u_range");
-    u_size_ = glGetUniformLocation(program_, "u_size");
-    u_grid_ = glGetUniformLocation(program_, "u_grid");
+    program_ = 0;
+    pending_program_ = start_program("colormap", k_imgui_vert, "precision highp float;\n" + colormap_glsl(), k_colormap_frag);
+}
+
+bool MapCache::program_ready() {
+    if (pending_program_.program) {
+        program_ = finish_program(pending_program_);
+        if (program_) {
+            u_proj_ = glGetUniformLocation(program_, "u_proj");
+            u_maps_ = glGetUniformLocation(program_, "u_maps");
+            u_mode_ = glGetUniformLocation(program_, "u_mode");
+            u_layer_ = glGetUniformLocation(program_, "u_layer");
+            u_range_ = glGetUniformLocation(program_, "u_range");
+            u_size_ = glGetUniformLocation(program_, "u_size");
+            u_grid_ = glGetUniformLocation(program_, "u_grid");
+        }
+    }
+    return program_ != 0;
 }
 
 void MapCache::apply(const MapStyle& s, GLuint tex, float w, float h) {
-    if (!program_) return;
+    if (!program_ready()) return;
     // The same orthographic projection ImGui's backend uses.
     const ImDrawData* dd = ImGui::GetDrawData();
     const float L = dd->DisplayPos.x, R = L + dd->DisplaySize.x, T = dd->DisplayPos.y, B = T + dd->DisplaySize.y;

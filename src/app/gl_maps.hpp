@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/gl.hpp"
+#include "app/gl_renderer.hpp"
 #include "core/colormap.hpp"
 #include "engine/tensor.hpp"
 #include "imgui.h"
@@ -77,8 +78,8 @@ public:
     void draw(ImDrawList* dl, const MapTexture& m, const MapStyle& style, ImVec2 p0, ImVec2 p1,
               ImVec2 uv0 = {0, 0}, ImVec2 uv1 = {1, 1});
     void begin_frame();  // frees last frame's callback data (after it was rendered)
-    // Builds the colormap program and reads the GPU's limits (at start-up: it waits for the GPU
-    // once; gl_renderer.hpp).
+    // Compiles and links the colormap program (checked where it is first used: gl_renderer.hpp)
+    // and reads the GPU's limits (at start-up).
     void init_gl();
     // The WebGL context was lost and then restored: every texture and the program are gone.
     // Forgets them and builds the program again; the next frames upload the maps.
@@ -92,6 +93,9 @@ private:
     std::map<int, uint64_t> uploads_by_slot_;
     std::vector<float> small_;  // a thumbnail's values, picked before upload
     std::deque<MapDraw> pending_;  // stable addresses for ImDrawCmd::UserCallbackData
+    // The colormap program, checked and its uniforms found on first use (the first map drawn).
+    bool program_ready();
+    PendingProgram pending_program_;
     GLuint program_ = 0;
     GLint u_proj_ = -1, u_maps_ = -1, u_mode_ = -1, u_layer_ = -1, u_range_ = -1, u_size_ = -1, u_grid_ = -1;
     GLint max_layers_ = 0, max_size_ = 0;

@@ -29,34 +29,41 @@ void print_shader_log(GLuint s, const char* what) {
 
 }  // namespace
 
-GLuint build_program(const char* what, const char* vert_body, const std::string& frag_prefix, const char* frag_body) {
-    GLuint vs = compile(GL_VERTEX_SHADER, "", vert_body);
-    GLuint fs = compile(GL_FRAGMENT_SHADER, frag_prefix, frag_body);
-    GLuint p = vs && fs ? glCreateProgram() : 0;
-    if (p) {
-        glAttachShader(p, vs);
-        glAttachShader(p, fs);
-        glBindAttribLocation(p, kAttribPosition, "Position");
-        glBindAttribLocation(p, kAttribUV, "UV");
-        glBindAttribLocation(p, kAttribColor, "Color");
-        glLinkProgram(p);
-        // Only the link status is asked (one wait for the GPU, which compiles both stages
-        // meanwhile), not each shader's right after its compile.
+PendingProgram start_program(const char* what, const char* vert_body, const std::string& frag_prefix, const char* frag_body) {
+    PendingProgram p{0, compile(GL_VERTEX_SHADER, "", vert_body), compile(GL_FRAGMENT_SHADER, frag_prefix, frag_body), what};
+    p.program = p.vs && p.fs ? glCreateProgram() : 0;
+    if (p.program) {
+        glAttachShader(p.program, p.vs);
+        glAttachShader(p.program, p.fs);
+        glBindAttribLocation(p.program, kAttribPosition, "Position");
+        glBindAttribLocation(p.program, kAttribUV, "UV");
+        glBindAttribLocation(p.program, kAttribColor, "Color");
+        glLinkProgram(p.program);
+    }
+    return p;
+}
+
+GLuint finish_program(PendingProgram& p) {
+    GLuint program = p.program;
+    if (program) {
+        // Only the link status is asked (one wait for the GPU, which compiled both stages
+        // meanwhile), not each shader's after its compile.
         GLint ok = 0;
-        glGetProgramiv(p, GL_LINK_STATUS, &ok);
+        glGetProgramiv(program, GL_LINK_STATUS, &ok);
         if (!ok) {
-            print_shader_log(vs, what);
-            print_shader_log(fs, what);
+            print_shader_log(p.vs, p.what);
+            print_shader_log(p.fs, p.what);
             char log[1024] = {};
-            glGetProgramInfoLog(p, sizeof log, nullptr, log);
-            std::fprintf(stderr, "%s program did not link: %s\n", what, log);
-            glDeleteProgram(p);
-            p = 0;
+            glGetProgramInfoLog(program, sizeof log, nullptr, log);
+            std::fprintf(stderr, "%s program did not link: %s\n", p.what, log);
+            glDeleteProgram(program);
+            program = 0;
         }
     }
-    if (vs) glDeleteShader(vs);
-    if (fs) glDeleteShader(fs);
-    return p;
+    if (p.vs) glDeleteShader(p.vs);
+    if (p.fs) glDeleteShader(p.fs);
+    p = PendingProgram{};
+    return program;
 }
 
 namespace imgui_gl {
@@ -65,13 +72,25 @@ namespace {
 
 GLuint g_program = 0, g_vao = 0, g_vbo = 0, g_ibo = 0, g_font = 0;
 GLint g_u_proj = -1, g_u_tex = -1;
+PendingProgram g_pending;  // the program until its first render
+
+// The program, checked (and its uniforms found) on first use.
+bool program_ready() {
+    if (g_pending.program) {
+        g_program = finish_program(g_pending);
+        if (g_program) {
+            g_u_proj = glGetUniformLocation(g_program, "u_proj");
+            g_u_tex = glGetUniformLocation(g_program, "u_tex");
+        }
+    }
+    return g_program != 0;
+}
 
 }  // namespace
 
 void init() {
-    g_program = build_program("ImGui", k_imgui_vert, "precision mediump float;\n", k_imgui_frag);
-    g_u_proj = glGetUniformLocation(g_program, "u_proj");
-    g_u_tex = glGetUniformLocation(g_program, "u_tex");
+    g_program = 0;
+    g_pending = start_program("ImGui", k_imgui_vert, "precision mediump float;\n", k_imgui_frag);
     glGenVertexArrays(1, &g_vao);
     glGenBuffers(1, &g_vbo);
     glGenBuffers(1, &g_ibo);
@@ -93,6 +112,7 @@ void init() {
 
 void forget() {
     g_program = g_vao = g_vbo = g_ibo = g_font = 0;
+    g_pending = PendingProgram{};
     ImGui::GetIO().Fonts->SetTexID(nullptr);
 }
 
@@ -134,7 +154,7 @@ void setup_state(const ImDrawData* dd) {
 
 void render(const ImDrawData* dd) {
     const int fb_w = int(dd->DisplaySize.x * dd->FramebufferScale.x), fb_h = int(dd->DisplaySize.y * dd->FramebufferScale.y);
-    if (fb_w <= 0 || fb_h <= 0 || !g_program) return;
+    if (fb_w <= 0 || fb_h <= 0 || !program_ready()) return;
     setup_state(dd);
     const ImVec2 off = dd->DisplayPos, scale = dd->FramebufferScale;
     for (int n = 0; n < dd->CmdListsCount; ++n) {

@@ -4,8 +4,10 @@
 // a synchronous round trip to the GPU process that waits for all the work queued before it: with
 // software GL (SwiftShader) that was most of a frame's main-thread time, and seconds at start-up.
 // Nothing else draws into this context, so this renderer sets the whole state it needs and reads
-// nothing back during a frame. The programs (ImGui's and the feature maps') are built and checked
-// at start-up, where one wait covers them all.
+// nothing back during a frame. The programs (ImGui's and the feature maps') are compiled and
+// linked at start-up, and their link status is read only where they are first used (in the first
+// frame, after its widgets were laid out): the GPU process compiles them meanwhile, rather than
+// the page's main thread waiting for it (SwiftShader: 15-100 ms a program).
 #pragma once
 #include <string>
 
@@ -18,16 +20,25 @@ namespace cp::app {
 // ImGui's own and the feature maps' (gl_maps.cpp), so one vertex setup feeds both.
 inline constexpr GLuint kAttribPosition = 0, kAttribUV = 1, kAttribColor = 2;
 
-// Builds and links a program from GLSL ES 3.0 bodies (shaders/*.vert|frag; `#version 300 es` is
-// prepended, and `frag_prefix` before the fragment body) with the attribute locations above.
-// 0 when it did not link: the logs go to stderr, naming it `what`. Waits for the GPU once (the
-// link status; then its uniform locations cost nothing more): call it at start-up, not in a frame.
-GLuint build_program(const char* what, const char* vert_body, const std::string& frag_prefix, const char* frag_body);
+// A program whose link was asked for and whose status was not read yet.
+struct PendingProgram {
+    GLuint program = 0, vs = 0, fs = 0;
+    const char* what = "";
+};
+
+// Compiles and links a program from GLSL ES 3.0 bodies (shaders/*.vert|frag; `#version 300 es`
+// is prepended, and `frag_prefix` before the fragment body) with the attribute locations above,
+// without waiting for the GPU: nothing is read back. Call it at start-up, then finish_program.
+PendingProgram start_program(const char* what, const char* vert_body, const std::string& frag_prefix, const char* frag_body);
+// The program once linked, or 0 when it did not link (the logs go to stderr, naming it `what`);
+// deletes its shaders and empties `p`. Waits for the GPU once (the link status; then its uniform
+// locations cost nothing more). 0 for an empty `p`.
+GLuint finish_program(PendingProgram& p);
 
 namespace imgui_gl {
 
-// Makes the program, buffers and vertex array (after the GL context exists, and again after a
-// context loss: forget() first).
+// Makes the program (linked, checked at the first render), buffers and vertex array (after the
+// GL context exists, and again after a context loss: forget() first).
 void init();
 // The GL context was lost: its objects are gone. Forgets their names (deleting them would only
 // warn).

@@ -220,7 +220,8 @@ int main(int, char**) {
     style.GrabRounding = 3;
     g_base_style = style;
     ImGui_ImplSDL2_InitForOpenGL(g_window, g_gl);
-    // Every program is built here, before the first frame (one wait for the GPU in all).
+    // Every program is compiled and linked here; their link status is read in the first frame,
+    // where they are first used (gl_renderer.hpp), so nothing here waits for the GPU to compile.
     cp::app::imgui_gl::init();
     cp::platform::init_bridge();
     cp::platform::app().maps().init_gl();

@@ -98,6 +98,7 @@ test('an upload costs the page no copy back and no range scan; outputs and range
             const d = delta(c.runner, after.runner);
             assert.equal(after.runner.mode, 'worker');
             assert.deepEqual([d.inputsCopied, d.inputsNamed], [0, 1], `the Worker's own decode is the input, not a copy: ${JSON.stringify(d)}`);
+            assert.equal(d.uploadsKept, 1, "the decoded values went back to the Worker, which keeps them (no copy of its own)");
             assert.equal(d.rangesTaken, 3, 'each of the 3 layers came with its ranges');
             // Each layer in pieces of at most cpRunner.piece floats, a task each (layer 1: 16x240x320, 2 pieces).
             const pieces = await page.evaluate(() => convplay.shapes().layers.reduce(

@@ -163,6 +163,32 @@ test("the link's state runs in the Worker before the app asks: the first frame s
     assert.deepEqual(pageErrors, []);
 });
 
+test("the Worker runs the link's state while the page's main thread is held (its name carries the link)", async () => {
+    // The app's start-up holds the main thread for hundreds of ms (its GL context). A message to
+    // the new Worker would wait in the page until that thread is free; the Worker's name does not.
+    // Here the thread is held for 3 s once the Worker's script ran: the link's layers must be
+    // ready (on the Worker's own clock) before it is free again.
+    const HOLD_MS = 3000;
+    const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 800 } });
+    await ctx.addInitScript((ms) => document.addEventListener('DOMContentLoaded', () => {
+        window.cpRunner.whenStarted(60000).then(() => {
+            const t = performance.now();
+            while (performance.now() - t < ms);
+            window.heldUntil = performance.now();
+        });
+    }), HOLD_MS);
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${site.url}/#${DEFAULT_STATE}`);
+    await waitReady(page, 60000);
+    await waitSettled(page, 60000);
+    const r = await runner(page), heldUntil = await page.evaluate(() => window.heldUntil);
+    assert.ok(heldUntil > 0 && r.startedAt > 0);
+    assert.equal(r.preTaken, 3, JSON.stringify(r));
+    assert.ok(r.preAt < heldUntil, `the link's layers were sent at ${r.preAt} ms, before the page's thread was free at ${heldUntil} ms`);
+    await ctx.close();
+});
+
 test('without Web Workers the page runs the layers itself, with the same outputs', async () => {
     for (const state of [DEFAULT_STATE, HEAVY.replace(/;conv2d\(out=256,k=3,p=1\)$/, '')]) {
         const w = await open(state);
