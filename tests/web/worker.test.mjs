@@ -97,9 +97,13 @@ test('a newer state supersedes the run in progress; the outputs equal a clean ru
 
 test('a long layer whose values went stale is abandoned: a fresh Worker computes the new state', async () => {
     const LIGHT = 'v=1&in=3x64x64&img=photo&net=conv2d(out=8,k=3,p=1);relu';
-    const { ctx, page } = await open(LONG_LAYER);
-    // Layer 1 arrived: layer 2 (seconds) runs now.
-    await page.waitForFunction(() => convplay.runner().accepted >= 1, null, { timeout: 60000 });
+    // Not the page's link: the Worker runs a link's layers from the page's first moment, so its
+    // long layer may be over by the time the page can be asked anything.
+    const { ctx, page } = await open(DEFAULT_STATE);
+    await waitSettled(page, 60000);
+    await page.evaluate((s) => convplay.setState(s), LONG_LAYER);
+    // Layer 2 (seconds) runs now.
+    await page.waitForFunction(() => convplay.runner().running === 1, null, { timeout: 60000, polling: 20 });
     await page.waitForTimeout(100);
     const t0 = performance.now();
     await page.evaluate((s) => convplay.setState(s), LIGHT);
