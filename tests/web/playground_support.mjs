@@ -16,6 +16,10 @@ export const CHROMIUM_ARGS = [
     '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync',
     '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+    // Each new context is a new browser window here, and Chromium 156 builds each window's omnibox
+    // popup as a WebUI page in a renderer of its own: about 700 ms of CPU on the 2 cores while the
+    // page loads (docs/toolchain.md). A visitor's page opens in a window that has it already.
+    '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
 ];
 // The state a first visit shows, from the engine the site serves (never a typed copy).
 export const DEFAULT_STATE = defaultState(await loadEngine(path.join(SITE_DIR, 'convplay_engine.js')));
