@@ -5,14 +5,19 @@
 // prints the same report as bench/node.mjs. --serve only serves (open the printed URL yourself).
 // --threads N: every response carries COOP/COEP (the page is cross-origin isolated, so it has
 // SharedArrayBuffer and the peers may start threads) and the page runs the threaded table.
+// --spin (with --threads N; --layers picks the layer, default the 1x1 conv): instead of the table,
+// how much CPU each engine's Worker threads use in the moments after its call has returned, read
+// from /proc for the browser's own processes (bench/spin.html).
 import http from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, statSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, parseArgs, wasmCandidates, nameWasm, loadText, cpuModel, cpuSnapshot, cpuBusyText, finishRun } from './node-util.mjs';
 
 const argv = process.argv.slice(2);
 const serveOnly = argv.includes('--serve');
-const args = parseArgs(argv.filter((a) => a !== '--serve'));
+const spin = argv.includes('--spin');
+const args = parseArgs(argv.filter((a) => a !== '--serve' && a !== '--spin'));
+if (spin && args.threads < 2) throw new Error('--spin needs --threads N (N >= 2)');
 
 // URL prefix -> folder. Nothing else is served.
 const ROUTES = [
@@ -58,9 +63,79 @@ if (o.warmup) q.set('warmup', o.warmup);
 if (o.warmupMs) q.set('warmupMs', o.warmupMs);
 if (o.layers) q.set('layers', o.layers.join(','));
 if (o.readback) q.set('readback', '1');
+if (o.settleMs != null) q.set('settleMs', o.settleMs);
 if (args.peers.length < 2) q.set('peers', args.peers.join(',') || '0');
 if (args.threads > 1) q.set('threads', args.threads);
 const pageUrl = `${base}/bench/page.html?${q}`;
+
+// --spin: the processes under the browser, and the CPU time (ns, /proc/PID/task/TID/schedstat)
+// their Worker threads have used so far.
+function descendants(root) {
+    const kids = new Map();
+    for (const p of readdirSync('/proc')) {
+        if (!/^\d+$/.test(p)) continue;
+        try {
+            const st = readFileSync(`/proc/${p}/stat`, 'utf8');
+            const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+            if (!kids.has(ppid)) kids.set(ppid, []);
+            kids.get(ppid).push(Number(p));
+        } catch {}  // gone meanwhile
+    }
+    const out = [], todo = [root];
+    while (todo.length) { const x = todo.pop(); out.push(x); todo.push(...(kids.get(x) ?? [])); }
+    return out;
+}
+function workerCpuNs(pids) {
+    let ns = 0, threads = 0;
+    for (const pid of pids) {
+        let tids = [];
+        try { tids = readdirSync(`/proc/${pid}/task`); } catch {}
+        for (const t of tids) {
+            try {
+                if (!readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').startsWith('DedicatedWorker')) continue;
+                ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+                ++threads;
+            } catch {}
+        }
+    }
+    return { ns, threads };
+}
+const SPIN_WINDOWS_MS = [10, 30, 100, 300];
+async function spinRun(page) {
+    const { LAYERS } = await import('./layers.mjs');
+    const L = LAYERS.find((l) => l.id === (o.layers?.[0] ?? 'conv1x1-64-64_128'));
+    if (!L) throw new Error(`--spin: no layer ${o.layers?.[0]}`);
+    await page.goto(`${base}/bench/spin.html?${new URLSearchParams({ threads: args.threads, state: L.state })}`);
+    await page.waitForFunction(() => window.__spin || window.__spinError, null, { timeout: 300000, polling: 200 });
+    const err = await page.evaluate(() => window.__spinError ?? null);
+    if (err) throw new Error(`the page failed: ${err}`);
+    const names = await page.evaluate(() => window.__spin.names);
+    const mark = `--convplay-bench=${process.pid}`;
+    const root = readdirSync('/proc').find((p) => {
+        try { return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(mark); } catch { return false; }
+    });
+    if (!root) throw new Error('--spin: the browser process was not found in /proc');
+    const pids = descendants(Number(root));
+    const reps = Math.max(5, o.runs ?? 9), used = Object.fromEntries(names.map((n) => [n, SPIN_WINDOWS_MS.map(() => [])]));
+    console.log(`${L.id} (${L.desc}), ${args.threads} threads; ${workerCpuNs(pids).threads} Worker threads in the browser's processes; ` +
+                `${reps} rounds, engines in turn; load average ${loadText()}`);
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    for (let r = 0; r < reps; ++r)
+        for (const n of names) {
+            await page.evaluate((x) => window.__spin.call(x), n);  // 3 calls back to back, returned
+            const t0 = performance.now(), c0 = workerCpuNs(pids).ns;
+            for (let i = 0; i < SPIN_WINDOWS_MS.length; ++i) {
+                await sleep(Math.max(0, SPIN_WINDOWS_MS[i] - (performance.now() - t0)));
+                used[n][i].push((workerCpuNs(pids).ns - c0) / 1e6);
+            }
+            await sleep(200);  // quiet again before the next engine
+        }
+    const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+    console.log('CPU used by the Worker threads after the call returned (ms, median of the rounds; the page idles meanwhile):');
+    console.log(`  ${'engine'.padEnd(8)} ${SPIN_WINDOWS_MS.map((w) => `first ${w} ms`.padStart(15)).join('')}`);
+    for (const n of names) console.log(`  ${n.padEnd(8)} ${used[n].map((u) => med(u).toFixed(1).padStart(15)).join('')}`);
+    console.log(`load average after: ${loadText()}`);
+}
 
 if (serveOnly) {
     console.log(`serving on ${base}; open ${pageUrl}  (Ctrl-C stops)`);
@@ -71,7 +146,9 @@ if (serveOnly) {
         executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
         args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
                '--disable-component-update', '--disable-sync',
-               '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+               '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+               // A switch Chromium ignores, so --spin can find this browser's processes in /proc.
+               `--convplay-bench=${process.pid}`],
     });
     let code = 0;
     try {
@@ -80,27 +157,30 @@ if (serveOnly) {
         page.on('console', (m) => console.error(m.text()));
         page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
         page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmRequests.push(`${r.status()} ${r.url().replace(base, '')}`); });
-        const cpu0 = cpuSnapshot();
-        await page.goto(pageUrl);
-        await page.waitForFunction(() => window.__benchResult || window.__benchError, null, { timeout: 60 * 60 * 1000, polling: 500 });
-        const err = await page.evaluate(() => window.__benchError ?? null);
-        if (err) throw new Error(`the page failed: ${err}`);
-        const cpu1 = cpuSnapshot();
-        const result = await page.evaluate(() => window.__benchResult);
-        const cands = wasmCandidates(args.build);
-        const envInfo = {
-            name: `headless Chromium ${browser.version()} (playwright-core)`,
-            details: {
-                cpu: cpuModel(), 'load average before': loadBefore, 'load average after': loadText(),
-                'machine CPU busy during the page run (incl. page load)': `${cpuBusyText(cpu0, cpu1, { self: false })} ` +
-                    '(one busy Chromium renderer thread is ~50% of 2 cores)',
-                ...result.pageDetails,
-                'wasm fetched over HTTP': '\n    ' + wasmRequests.join('\n    '),
-                'wasm compiled by the peers': '\n    ' + nameWasm(result.wasm.peers, cands).join('\n    '),
-                'wasm compiled by ours + ceiling': '\n    ' + nameWasm(result.wasm.ours, cands).join('\n    '),
-            },
-        };
-        if (finishRun(result, envInfo, args)) code = 1;
+        if (spin) await spinRun(page);
+        else {
+            const cpu0 = cpuSnapshot();
+            await page.goto(pageUrl);
+            await page.waitForFunction(() => window.__benchResult || window.__benchError, null, { timeout: 60 * 60 * 1000, polling: 500 });
+            const err = await page.evaluate(() => window.__benchError ?? null);
+            if (err) throw new Error(`the page failed: ${err}`);
+            const cpu1 = cpuSnapshot();
+            const result = await page.evaluate(() => window.__benchResult);
+            const cands = wasmCandidates(args.build);
+            const envInfo = {
+                name: `headless Chromium ${browser.version()} (playwright-core)`,
+                details: {
+                    cpu: cpuModel(), 'load average before': loadBefore, 'load average after': loadText(),
+                    'machine CPU busy during the page run (incl. page load)': `${cpuBusyText(cpu0, cpu1, { self: false })} ` +
+                        '(one busy Chromium renderer thread is ~50% of 2 cores)',
+                    ...result.pageDetails,
+                    'wasm fetched over HTTP': '\n    ' + wasmRequests.join('\n    '),
+                    'wasm compiled by the peers': '\n    ' + nameWasm(result.wasm.peers, cands).join('\n    '),
+                    'wasm compiled by ours + ceiling': '\n    ' + nameWasm(result.wasm.ours, cands).join('\n    '),
+                },
+            };
+            if (finishRun(result, envInfo, args)) code = 1;
+        }
     } catch (e) {
         console.error(e?.stack ?? e);
         code = 1;

@@ -32,7 +32,15 @@ export const DEFAULTS = {
     ceilingMs: 150,    // length of one ceiling measurement
     tolerance: 1e-4,   // max |ours - reference| / max |reference|
     peerTolerance: 1e-4,
+    // A pause after every engine's call in the timed rounds (and after its warm-up), so threads
+    // that keep a core after the call returned (ORT's workers spin) have stopped before the next
+    // engine is timed; null: THREAD_SETTLE_MS in threaded runs, 0 otherwise.
+    settleMs: null,
 };
+// How long a pause the threaded rounds make between calls (see settleMs): ORT's workers keep a
+// core for up to about 100 ms after its run returns (`node bench/browser.mjs --threads 2 --spin`
+// reads it from /proc: bench/README.md, "The threaded table"), ours and XNNPACK's for none.
+export const THREAD_SETTLE_MS = 120;
 
 // ---- small helpers ---------------------------------------------------------------------------
 function quantile(sorted, q) {
@@ -358,7 +366,11 @@ async function benchLayer(L0, mods, opts, log, ceilingBest) {
         const probes = [probe, bw];
         engines.push(probe, bw);
         res.warmup = {};
-        for (const e of engines) res.warmup[e.name] = await warm(e, e.quickWarmup ? { warmup: 3, warmupMs: e === bw ? 200 : 0 } : opts);
+        const settle = async (e) => { if (opts.settleMs > 0 && !probes.includes(e)) await sleep(opts.settleMs); };
+        for (const e of engines) {
+            res.warmup[e.name] = await warm(e, e.quickWarmup ? { warmup: 3, warmupMs: e === bw ? 200 : 0 } : opts);
+            await settle(e);
+        }
         ours.resetInternal();
         // Calls shorter than opts.sampleMs are timed in back-to-back batches (same count in every
         // round), so the browser's coarse performance.now() (0.1 ms without cross-origin
@@ -370,6 +382,7 @@ async function benchLayer(L0, mods, opts, log, ceilingBest) {
             for (let j = 0; j < engines.length; ++j) {
                 const e = engines[(r + j) % engines.length];
                 times[e.name].push(await timeCall(e.run, res.batch[e.name]));
+                await settle(e);
             }
             await sleep(0);  // let the event loop breathe (browser: keeps the page responsive)
         }
@@ -399,6 +412,7 @@ async function benchLayer(L0, mods, opts, log, ceilingBest) {
  */
 export async function runBench(mods, userOpts = {}, log = console.log) {
     const opts = { ...DEFAULTS, ...userOpts };
+    opts.settleMs ??= (mods.engine.threads ?? 1) > 1 ? THREAD_SETTLE_MS : 0;
     if (opts.runs < 10) throw new Error('runs must be >= 10');
     if (opts.warmup < 3) throw new Error('warmup must be >= 3');
     const out = { opts, started: new Date().toISOString(), engineVersion: mods.engine.version, layers: [],

@@ -6,6 +6,7 @@ import { loadavg, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatReport, correctnessProblems } from './report.mjs';
+import { THREAD_SETTLE_MS } from './harness.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,7 +27,11 @@ export const USAGE = `options:
                      (COOP/COEP); ours is the threaded build (convplay_engine_mt.js from
                      --threads-build, default build/wasm-threads, made by scripts/build.sh site)
                      on N threads beside our single-thread build, tfjs-backend-wasm's threaded
-                     SIMD build with setThreadsCount(N), onnxruntime-web with numThreads = N`;
+                     SIMD build with setThreadsCount(N), onnxruntime-web with numThreads = N
+  --settle-ms MS     the pause after every call in the threaded rounds (default ${THREAD_SETTLE_MS}: longer than
+                     ORT's workers spin after a run; 0: none, to see one engine's threads slow another)
+  --spin             (browser.mjs, with --threads N) not the table: the CPU each engine's Worker
+                     threads use after its call returned (--layers: which layer, --runs: rounds)`;
 
 export function parseArgs(argv) {
     const o = { build: process.env.CONVPLAY_BENCH_BUILD || 'build/wasm-bench', bench: {}, peers: ['xnnpack', 'ort'], json: null,
@@ -47,6 +52,9 @@ export function parseArgs(argv) {
             case '--json': o.json = next(); break;
             case '--threads': o.threads = Number(next()); break;
             case '--threads-build': o.threadsBuild = next(); break;
+            case '--settle-ms': o.bench.settleMs = Number(next());
+                if (!(o.bench.settleMs >= 0)) throw new Error('--settle-ms needs a number >= 0');
+                break;
             case '-h': case '--help': console.log(USAGE); process.exit(0); break;
             default: throw new Error(`unknown option ${a}\n${USAGE}`);
         }

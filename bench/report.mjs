@@ -143,41 +143,48 @@ export function evaluateThreaded(result) {
         const speedup = one == null ? null : one / ours;
         // The fastest call of each (the moments the machine had a core free for the second thread).
         const minSpeedup = one == null ? null : r.engines.ours1.min / r.engines.ours.min;
+        // Median over rounds of ours 1T / ours NT within the same round (the same load for both).
+        const pairedSpeedup = r.paired?.ours1 == null ? null : 1 / r.paired.ours1;
         const peers = PEERS.map(([k, name]) => ({ k, name, ms: m(k) }));
         const checks = [];
         if (r.big) checks.push({ target: 'speedup', met: speedup == null ? null : speedup >= THREAD_TARGETS.bigSpeedup, value: speedup });
         for (const p of peers)
             checks.push({ target: `vs ${p.name}`, met: p.ms == null ? null : ours < p.ms, value: p.ms == null ? null : ours / p.ms });
         const met = checks.some((c) => c.met === false) ? false : checks.every((c) => c.met === true) ? true : null;
-        return { r, ours, one, speedup, minSpeedup, peers, checks, met };
+        return { r, ours, one, speedup, minSpeedup, pairedSpeedup, peers, checks, met };
     });
 }
 
 function formatThreaded(result) {
     const T = result.threads;
     const ev = evaluateThreaded(result);
+    const x = (v) => (v == null ? '-' : `${fmt.ratio(v)}x`);
     const rows = ev.map((e) => {
-        if (e.failed) return [e.r.id, '-', '-', '-', '-', '-', '-', '-', '-', `FAILED: ${e.failed.slice(0, 60)}`];
+        if (e.failed) return [e.r.id, '-', '-', '-', '-', '-', '-', '-', '-', '-', `FAILED: ${e.failed.slice(0, 60)}`];
         const verdict = (e.met === true ? 'yes' : e.met === false ? 'NO' : 'n/a') + ': ' + e.checks.map((c) =>
             c.target === 'speedup' ? `speed-up ${c.value == null ? '-' : near(c.value, THREAD_TARGETS.bigSpeedup, 2)}x (>=${THREAD_TARGETS.bigSpeedup})`
                                    : `ours/${c.target.slice(3)} ${c.value == null ? '-' : near(c.value, 1, 2)} (<1)`).join('; ');
-        const p = Object.fromEntries(e.peers.map((x) => [x.k, x.ms]));
-        return [e.r.id + (e.r.big ? ' (big)' : ''), fmt.ms(e.ours), fmt.ms(e.one), e.speedup == null ? '-' : `${fmt.ratio(e.speedup)}x`,
-                e.minSpeedup == null ? '-' : `${fmt.ratio(e.minSpeedup)}x`,
-                fmt.ms(p.xnnpack), fmt.ms(p.ort), p.xnnpack == null ? '-' : fmt.ratio(e.ours / p.xnnpack),
-                p.ort == null ? '-' : fmt.ratio(e.ours / p.ort), verdict];
+        const p = Object.fromEntries(e.peers.map((q) => [q.k, q.ms]));
+        const vs = (k) => (p[k] == null ? '-' : fmt.ratio(e.ours / p[k]));
+        return [e.r.id + (e.r.big ? ' (big)' : ''), fmt.ms(e.ours), fmt.ms(e.one), x(e.speedup), x(e.pairedSpeedup), x(e.minSpeedup),
+                fmt.ms(p.xnnpack), fmt.ms(p.ort), vs('xnnpack'), vs('ort'), verdict];
     });
+    const settle = result.opts.settleMs;
     const lines = [`threads: ${T} for every engine (ours: the threaded build; XNNPACK: tfjs-backend-wasm's threaded SIMD build, ` +
-                   `setThreadsCount(${T}); ORT: ort.env.wasm.numThreads = ${T}); "ours 1T": our single-thread build in the same rounds`, ''];
-    lines.push(table(['layer', `ours ${T}T ms`, 'ours 1T ms', 'speed-up', 'speed-up of the mins', `XNNPACK ${T}T ms`, `ORT ${T}T ms`,
+                   `setThreadsCount(${T}); ORT: ort.env.wasm.numThreads = ${T}); "ours 1T": our single-thread build in the same rounds; ` +
+                   (settle > 0 ? `a ${settle} ms pause after every call, so threads still spinning after one engine's call (ORT's) are not timed in the next one's`
+                               : 'no pause between calls (--settle-ms 0): threads still spinning after one engine\'s call (ORT\'s) run during the next one\'s'), ''];
+    lines.push(table(['layer', `ours ${T}T ms`, 'ours 1T ms', 'speed-up', 'paired', 'of the mins', `XNNPACK ${T}T ms`, `ORT ${T}T ms`,
                       'ours/XNN', 'ours/ORT', 'target met?'],
-                     rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
-    lines.push('(medians; "speed-up of the mins": ours 1T fastest call / ours NT fastest call, the rounds where a second core was free)');
+                     rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
+    lines.push('(medians; "speed-up" = ours 1T median / ours NT median (judged); "paired": median over rounds of ours 1T / ours NT in the same round; ' +
+               '"of the mins": ours 1T fastest call / ours NT fastest call, the rounds where a second core was free)');
     const ok = ev.filter((e) => !e.failed);
     const big = ok.filter((e) => e.r.big && e.speedup != null);
     const sum = ['', 'summary (threaded):'];
     sum.push(`  big layers, >= ${THREAD_TARGETS.bigSpeedup}x our single-thread speed: ${big.filter((e) => e.speedup >= THREAD_TARGETS.bigSpeedup).length} of ${big.length} met` +
-             (big.length ? ` (speed-ups ${big.map((e) => `${e.r.id} ${fmt.ratio(e.speedup)}x`).join(', ')})` : ''));
+             (big.length ? ` (speed-ups ${big.map((e) => `${e.r.id} ${fmt.ratio(e.speedup)}x`).join(', ')}; ` +
+                           `paired ${big.map((e) => `${fmt.ratio(e.pairedSpeedup)}x`).join(', ')})` : ''));
     for (const [k, name] of PEERS) {
         const have = ok.filter((e) => e.peers.find((p) => p.k === k).ms != null);
         const faster = have.filter((e) => e.ours < e.peers.find((p) => p.k === k).ms);
