@@ -147,6 +147,8 @@ if (serveOnly) {
         args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
                '--disable-component-update', '--disable-sync',
                '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+               // A WebUI omnibox popup renderer per window otherwise (docs/toolchain.md).
+               '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
                // A switch Chromium ignores, so --spin can find this browser's processes in /proc.
                `--convplay-bench=${process.pid}`],
     });
