@@ -57,15 +57,19 @@ __attribute__((noinline)) void input_transform(const InArgs& a) {
         float* v = a.v + ic * a.txs;
         for (int64_t j = 0; j < 4 * a.nvec; j += 4) {
             v128_t h[4][4];
+            CP_UNROLL
             for (int ey = 0; ey < 4; ++ey) {
                 v128_t x[4];
+                CP_UNROLL
                 for (int ex = 0; ex < 4; ++ex) x[ex] = wasm_v128_load(s + a.rowoff[ey] + a.xoff[ex] + j);
                 bt4(x, h[ey]);
             }
+            CP_UNROLL
             for (int px = 0; px < 4; ++px) {
                 const v128_t col[4] = {h[0][px], h[1][px], h[2][px], h[3][px]};
                 v128_t y[4];
                 bt4(col, y);
+                CP_UNROLL
                 for (int py = 0; py < 4; ++py) wasm_v128_store(v + (py * 4 + px) * a.pos_plane + j, y[py]);
             }
         }
@@ -86,13 +90,17 @@ __attribute__((noinline)) void output_transform(const OutArgs& a) {
         const float* m = a.m + oc * a.txs;
         for (int64_t j = 0; j < 4 * a.nvec; j += 4) {
             v128_t s[2][4];  // rows of M reduced along x: s[b][py]
+            CP_UNROLL
             for (int py = 0; py < 4; ++py) {
                 v128_t r[4];
+                CP_UNROLL
                 for (int px = 0; px < 4; ++px) r[px] = wasm_v128_load(m + (py * 4 + px) * a.pos_plane + j);
                 at4(r, s[0][py], s[1][py]);
             }
             v128_t y[2][2];  // y[ay][bx]
+            CP_UNROLL
             for (int bx = 0; bx < 2; ++bx) at4(s[bx], y[0][bx], y[1][bx]);
+            CP_UNROLL
             for (int ay = 0; ay < 2; ++ay) {
                 const v128_t y0 = wasm_f32x4_add(y[ay][0], b), y1 = wasm_f32x4_add(y[ay][1], b);
                 float* dst = a.orow[ay] && j < 4 * a.full_vecs ? a.orow[ay] + oc * a.out_plane + 2 * j
@@ -127,8 +135,10 @@ public:
         const int64_t cols = (PW + 2 * dw - 1) / (2 * dw);
         pad_.plan(g.C_in, g.H, g.W, g.pt, g.pb, g.pl, g.pr, 2 * dw, g.mode, 0.0f,
                   std::max<int64_t>(16, 4 * nvec_ + 1 - cols), std::max<int64_t>(0, need_rows - PH));
-        // A range of parts fills the padded rows it reads, tile rows [t0, t0 + band_t_) at a time.
+        // A range of parts copies the padded rows it reads into a band buffer, tile rows
+        // [t0, t0 + band_t_) at a time: rows [2*dh*t0, 2*dh*(t0 + band_t_ - 1) + 4*dh).
         band_t_ = std::max<int64_t>(1, (band_rows_in_cache(g.C_in * pad_.phases * pad_.pcols) - 4 * dh) / (2 * dh) + 1);
+        band_rows_ = std::min(pad_.rows, 2 * dh * band_t_ + 2 * dh);
 
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
         pack_winograd_weights(packed_, kPos, g.groups, cin_g, cout_g, [&](int pos, int64_t grp, int64_t o, int64_t ic) {
@@ -144,7 +154,7 @@ public:
     }
     const char* name() const override { return "f32_conv2d_winograd_f2x3_4x8" CP_SIMD_SUFFIX; }
     size_t scratch_floats() const override {
-        return size_t(pad_.floats() + kPos * (g_.C_in + g_.C_out) * txs_ + 2 * g_.dw * g_.C_out * rbp_);
+        return size_t(g_.C_in * band_chan() + kPos * (g_.C_in + g_.C_out) * txs_ + 2 * g_.dw * g_.C_out * rbp_);
     }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
 
@@ -161,8 +171,9 @@ public:
             // tile row t of class ry reads padded rows dh*(2t + ey) + ry, ey = 0..3
             const int64_t r0 = 2 * dh * t_first;
             const int64_t r1 = std::min(pad_.rows, 2 * dh * rows_[size_t((end - 1) % G)].second + 4 * dh);
-            pad_.fill_rows(in + n * g_.C_in * g_.H * g_.W, scratch + r0 * pad_.pcols, r0, r1 - r0, pad_.rows);
-            for (; part < end; ++part) run_row(out, scratch, n, rows_[size_t(part % G)].first, rows_[size_t(part % G)].second);
+            pad_.fill_rows(in + n * g_.C_in * g_.H * g_.W, scratch, r0, r1 - r0, band_rows_);
+            for (; part < end; ++part)
+                run_row(out, scratch, r0, n, rows_[size_t(part % G)].first, rows_[size_t(part % G)].second);
         }
     }
 
@@ -171,10 +182,11 @@ private:
     static constexpr int64_t kChunkBytes = 128 << 10;
 
     // Output rows dh*(2t + a) + ry, a = 0, 1 (while inside the output), of image n.
-    void run_row(float* out, float* scratch, int64_t n, int64_t ry, int64_t t) const {
+    // The band in scratch starts at padded row r0.
+    void run_row(float* out, float* scratch, int64_t r0, int64_t n, int64_t ry, int64_t t) const {
         const Geom& g = g_;
         const int64_t dh = g.dh, dw = g.dw;
-        float* V = scratch + pad_.floats();
+        float* V = scratch + g.C_in * band_chan();
         float* M = V + kPos * g.C_in * txs_;
         float* rowbuf = M + kPos * g.C_out * txs_;  // [a][rx][oc][rbp]
         const int64_t R = (g.OH - ry + dh - 1) / dh;
@@ -186,11 +198,11 @@ private:
             if (tiles <= 0) continue;
             InArgs ia;
             ia.src = scratch;
-            ia.chan_plane = pad_.chan_plane;
+            ia.chan_plane = band_chan();
             for (int e = 0; e < 4; ++e) {
-                ia.rowoff[e] = (dh * (2 * t + e) + ry) * pad_.pcols;
+                ia.rowoff[e] = (dh * (2 * t + e) + ry - r0) * pad_.pcols;
                 const int64_t col = dw * e + rx;  // input column e of tile 0, in units of the sub-lattice
-                ia.xoff[e] = (col % (2 * dw)) * pad_.phase_plane + col / (2 * dw);
+                ia.xoff[e] = (col % (2 * dw)) * band_rows_ * pad_.pcols + col / (2 * dw);
             }
             ia.cin = g.C_in;
             ia.v = V;
@@ -227,9 +239,12 @@ private:
                               8 * full_vecs);
     }
 
+    int64_t band_chan() const { return pad_.phases * band_rows_ * pad_.pcols; }
+
     Geom g_;
     std::vector<std::pair<int64_t, int64_t>> rows_;  // (ry, t) of every tile row, in run order (by t)
-    int64_t nvec_ = 0, chunk_vecs_ = 1, txs_ = 0, rbp_ = 0, band_t_ = 1;
+    int64_t nvec_ = 0, chunk_vecs_ = 1, txs_ = 0, rbp_ = 0;
+    int64_t band_t_ = 1, band_rows_ = 1;  // tile rows per band, padded rows in the band buffer
     PaddedInput pad_;
     std::vector<float> packed_, bias_;
 };
