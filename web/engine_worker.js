@@ -119,7 +119,7 @@ let engine = null;
 let plan = null;
 let computed = 0;          // layers of `plan` whose outputs match its state and input
 let inputVersion = -1;
-const PRE = 'pre';         // inputVersion of a plan the 'pre' message made (its input: the state's image)
+const PRE = 'pre';         // inputVersion of a plan the link's early run made (its input: the state's image)
 let ms = [];
 let next = null;           // the newest request not started yet
 let kept = null;           // {id, data}: the last upload decoded here (a request's `upload`)
@@ -182,7 +182,7 @@ function apply(req) {
     ms.length = plan.runnable;
 }
 
-// The 'pre' message: the state the app is about to load, run before it asks (see the top). A
+// The link's early run (the Worker's name, PRE_NAME): the state the app is about to load, run before it asks (see the top). A
 // state the engine refuses is left for the app's request to report.
 async function preRun(req) {
     try {
