@@ -77,28 +77,15 @@ int64_t chunk_parts(int64_t parts, int threads) {
     return std::max<int64_t>(1, parts / (int64_t(threads) * 8));
 }
 
-int64_t next_chunk(int64_t remaining, int64_t parts, int threads) {
-    return std::clamp<int64_t>(remaining / (int64_t(threads) * 2), 1, chunk_parts(parts, threads));
-}
-
 void run_kernel(const LayerKernel& k, const float* in, float* out, float* scratch, ThreadPool* pool) {
     const int64_t parts = k.parts();
     if (!pool || pool->threads() == 1 || parts < 2) return k.run(in, out, scratch);
-    const int threads = pool->threads();
+    const int64_t chunk = chunk_parts(parts, pool->threads());
     const size_t per = k.scratch_floats();
     std::atomic<int64_t> next{0};
     pool->run([&](int t) {
-        int64_t first = next.load(std::memory_order_relaxed), n;
-        for (;;) {
-            // Take [first, first + n) unless another thread moved the counter first (then retry
-            // from where it left it).
-            do {
-                if (first >= parts) return;
-                n = next_chunk(parts - first, parts, threads);
-            } while (!next.compare_exchange_weak(first, first + n, std::memory_order_relaxed));
-            k.run_parts(in, out, scratch + size_t(t) * per, first, first + n);
-            first = next.load(std::memory_order_relaxed);
-        }
+        for (int64_t first; (first = next.fetch_add(chunk, std::memory_order_relaxed)) < parts;)
+            k.run_parts(in, out, scratch + size_t(t) * per, first, std::min(parts, first + chunk));
     });
 }
 

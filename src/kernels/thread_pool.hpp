@@ -59,18 +59,12 @@ private:
     bool stop_ = false;
 };
 
-// The parts one chunk of run_kernel holds at most: about 8 chunks per thread, so a thread that
-// starts late or is interrupted leaves at most an eighth of its share to the others.
+// The parts one chunk of run_kernel holds: about 8 chunks per thread, so a thread that starts
+// late or is interrupted leaves at most an eighth of its share to the others.
 int64_t chunk_parts(int64_t parts, int threads);
-// The next chunk when `remaining` of `parts` parts are not yet taken: chunk_parts(), but no more
-// than remaining / (2 * threads) (at least 1), so the chunks shrink towards the end. The threads
-// then finish within about one part of each other instead of one chunk: with 2 threads and
-// 16 equal chunks, the thread that took the last chunk ran on for half a chunk on average while
-// the other waited (about 3 % of the layer's time).
-int64_t next_chunk(int64_t remaining, int64_t parts, int threads);
 
 // Runs k on in -> out. Without a pool (or a kernel of one part) it is k.run(in, out, scratch).
-// With one, each thread t takes chunks of next_chunk() parts in order from a shared counter and
+// With one, each thread t takes chunks of chunk_parts() parts in order from a shared counter and
 // computes them with the scratch at scratch + t * k.scratch_floats(): scratch must hold
 // pool->threads() * k.scratch_floats() floats.
 void run_kernel(const LayerKernel& k, const float* in, float* out, float* scratch, ThreadPool* pool);

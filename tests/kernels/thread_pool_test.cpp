@@ -1,6 +1,5 @@
 // The pool's sharing protocol (kernels/thread_pool.hpp): run_kernel computes every part exactly
-// once whatever the part and thread counts, with each thread's own scratch, in chunks that
-// shrink towards the end; workers that wake
+// once whatever the part and thread counts, with each thread's own scratch; workers that wake
 // while the work lasts join it; and many short runs in a row neither hang nor lose a part. The
 // kernels' outputs under threads are checked by the threaded sweeps (simd_vs_reference_test).
 #include <gtest/gtest.h>
@@ -67,31 +66,6 @@ TEST(ThreadPool, ChunksAreSmallEnoughToBalanceAndNeverEmpty) {
     EXPECT_EQ(cp::chunk_parts(64, 2), 4);    // 16 chunks: 8 per thread
     EXPECT_EQ(cp::chunk_parts(256, 2), 16);
     EXPECT_EQ(cp::chunk_parts(256, 4), 8);
-}
-
-TEST(ThreadPool, ChunksShrinkTowardsTheEnd) {
-    // 64 parts on 2 threads: chunks of 4 while more than 16 remain, then a quarter of what is left.
-    EXPECT_EQ(cp::next_chunk(64, 64, 2), 4);
-    EXPECT_EQ(cp::next_chunk(16, 64, 2), 4);
-    EXPECT_EQ(cp::next_chunk(15, 64, 2), 3);
-    EXPECT_EQ(cp::next_chunk(7, 64, 2), 1);
-    EXPECT_EQ(cp::next_chunk(1, 64, 2), 1);
-    // Whatever the counts: never empty, never above chunk_parts, and the whole sequence covers
-    // every part with the last chunks of one part.
-    for (int threads : {2, 3, 4, 8})
-        for (int64_t parts : {1, 2, 5, 16, 63, 64, 256, 1000, 4096}) {
-            std::vector<int64_t> seq;
-            for (int64_t done = 0; done < parts;) {
-                const int64_t n = cp::next_chunk(parts - done, parts, threads);
-                ASSERT_GE(n, 1);
-                ASSERT_LE(n, cp::chunk_parts(parts, threads));
-                ASSERT_LE(done + n, parts);
-                seq.push_back(n);
-                done += n;
-            }
-            for (size_t i = 1; i < seq.size(); ++i) EXPECT_LE(seq[i], seq[i - 1]) << parts << " parts, " << threads << " threads";
-            EXPECT_EQ(seq.back(), 1);
-        }
 }
 
 TEST(ThreadPool, AWorkerJoinsWhileTheWorkLasts) {
