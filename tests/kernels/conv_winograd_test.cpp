@@ -52,9 +52,9 @@ TEST_P(ConvWinogradSweep, ChannelsGroupsModesAndChunks) {
     compare("v=1&in=8x3x3&net=conv2d(out=16,k=3)", c);           // one output pixel
     compare("v=1&in=8x3x40&net=conv2d(out=16,k=3,p=0x1)", c);    // one output row: half a tile row
     // rows wider than a chunk of tiles (several chunks, a partial last one), several bands of rows
-    compare("v=1&in=64x6x300&net=conv2d(out=64,k=3,p=1)", c);
-    compare("v=1&in=16x40x290&n=2&net=conv2d(out=16,k=3,p=2,d=2,pm=reflect)", c);
-    compare("v=1&in=32x37x70&net=conv2d(out=32,k=3,p=3,d=3)", c);
+    compare("v=1&in=64x4x100&net=conv2d(out=64,k=3,p=1)", c);
+    compare("v=1&in=16x20x150&n=2&net=conv2d(out=16,k=3,p=2,d=2,pm=reflect)", c);
+    compare("v=1&in=32x19x40&net=conv2d(out=32,k=3,p=3,d=3)", c);
     compare("v=1&in=12x9x20&net=conv2d(out=12,k=3,p=2,d=2x1)", c);  // dilation differs per axis
     EXPECT_EQ(c.checked, 16 + 23 + 8);  // p=-1 (a crop) is refused in zeros mode, as PyTorch does
 }
