@@ -7,10 +7,12 @@
 // SharedArrayBuffer and the peers may start threads) and the page runs the threaded table.
 // --spin (with --threads N; --layers picks the layer, default the 1x1 conv): instead of the table,
 // how much CPU each engine's Worker threads use in the moments after its call has returned, read
-// from /proc for the browser's own processes (bench/spin.html).
+// from /proc for the browser's own processes (bench/spin.html), and how much slower our call is
+// right after each engine's than after the threaded table's pause.
 import http from 'node:http';
 import { createReadStream, statSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { THREAD_SETTLE_MS } from './harness.mjs';
 import { ROOT, parseArgs, wasmCandidates, nameWasm, loadText, cpuModel, cpuSnapshot, cpuBusyText, finishRun } from './node-util.mjs';
 
 const argv = process.argv.slice(2);
@@ -134,6 +136,18 @@ async function spinRun(page) {
     console.log('CPU used by the Worker threads after the call returned (ms, median of the rounds; the page idles meanwhile):');
     console.log(`  ${'engine'.padEnd(8)} ${SPIN_WINDOWS_MS.map((w) => `first ${w} ms`.padStart(15)).join('')}`);
     for (const n of names) console.log(`  ${n.padEnd(8)} ${used[n].map((u) => med(u).toFixed(1).padStart(15)).join('')}`);
+    // Our call's time right after each engine's calls / after THREAD_SETTLE_MS of pause, the two
+    // alternating (which first alternates too), median of the per-pair ratios.
+    const ratios = Object.fromEntries(names.map((n) => [n, []]));
+    for (let r = 0; r < 2 * reps; ++r)
+        for (const n of names) {
+            const order = r % 2 ? [0, THREAD_SETTLE_MS] : [THREAD_SETTLE_MS, 0];
+            const t = {};
+            for (const pause of order) t[pause] = await page.evaluate(([x, ms]) => window.__spin.oursAfter(x, ms), [n, pause]);
+            ratios[n].push(t[0] / t[THREAD_SETTLE_MS]);
+        }
+    console.log(`our call right after each engine's calls / after a ${THREAD_SETTLE_MS} ms pause (median of ${2 * reps} pairs):`);
+    for (const n of names) console.log(`  ${n.padEnd(8)} ${med(ratios[n]).toFixed(2)}`);
     console.log(`load average after: ${loadText()}`);
 }
 

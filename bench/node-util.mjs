@@ -31,7 +31,8 @@ export const USAGE = `options:
   --settle-ms MS     the pause after every call in the threaded rounds (default ${THREAD_SETTLE_MS}: longer than
                      ORT's workers spin after a run; 0: none, to see one engine's threads slow another)
   --spin             (browser.mjs, with --threads N) not the table: the CPU each engine's Worker
-                     threads use after its call returned (--layers: which layer, --runs: rounds)`;
+                     threads use after its call returned, and our call's time right after each
+                     engine's calls against after the pause (--layers: which layer, --runs: rounds)`;
 
 export function parseArgs(argv) {
     const o = { build: process.env.CONVPLAY_BENCH_BUILD || 'build/wasm-bench', bench: {}, peers: ['xnnpack', 'ort'], json: null,

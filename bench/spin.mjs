@@ -2,7 +2,8 @@
 // layer (ours on N threads, XNNPACK with setThreadsCount(N), ORT with numThreads = N as it comes
 // and with the session option session.intra_op.allow_spinning = 0), each callable from the
 // runner (window.__spin.call(name)). The runner reads how much CPU the page's Worker threads use after each call has returned: a thread
-// that keeps a core while nothing runs is what the threaded table's pause between calls is for.
+// that keeps a core while nothing runs is what the threaded table's pause between calls is for;
+// then how long our call takes right after each engine's calls, against after a pause.
 import { convModel } from './onnx.mjs';
 import { loadThreadedEngine, loadTf, loadOrt } from './page-util.mjs';
 
@@ -42,7 +43,16 @@ async function main() {
     // Warm up (V8 tiers the hot wasm up) and let every Worker start.
     for (let i = 0; i < 20; ++i) for (const c of Object.values(calls)) await c();
     log(`ready: ${Object.keys(calls).join(', ')} on ${threads} threads, ${state}`);
-    return { names: Object.keys(calls), call: async (name) => { for (let i = 0; i < 3; ++i) await calls[name](); } };
+    const call = async (name) => { for (let i = 0; i < 3; ++i) await calls[name](); };
+    // The same in time: our call right after `name`'s calls, or after a pause of `pauseMs` (ms).
+    const oursAfter = async (name, pauseMs) => {
+        await call(name);
+        if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+        const t = performance.now();
+        plan.run();
+        return performance.now() - t;
+    };
+    return { names: Object.keys(calls), call, oursAfter };
 }
 
 main().then((api) => { window.__spin = api; }, (e) => { log(`FAILED: ${e?.stack ?? e}`); window.__spinError = String(e?.stack ?? e); });
