@@ -154,18 +154,10 @@ async function spinRun(page) {
 if (serveOnly) {
     console.log(`serving on ${base}; open ${pageUrl}  (Ctrl-C stops)`);
 } else {
-    const { chromium } = await import('playwright-core');
+    const { launch } = await import('../tests/web/chromium.mjs');
     const loadBefore = loadText();
-    const browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
-        args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-               '--disable-component-update', '--disable-sync',
-               '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
-               // A WebUI omnibox popup renderer per window otherwise (docs/toolchain.md).
-               '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
-               // A switch Chromium ignores, so --spin can find this browser's processes in /proc.
-               `--convplay-bench=${process.pid}`],
-    });
+    // A switch Chromium ignores, so --spin can find this browser's processes in /proc.
+    const browser = await launch([`--convplay-bench=${process.pid}`]);
     let code = 0;
     try {
         const page = await browser.newPage();

@@ -3,7 +3,6 @@
 // page's test hooks (window.convplay), and small PNG files made in memory.
 import { spawn } from 'node:child_process';
 import { deflateSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,16 +10,7 @@ import { SITE_DIR, ARTIFACTS_DIR, loadEngine, defaultState } from './engine.mjs'
 
 const SERVE_PY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/serve.py');
 
-export const CHROMIUM = process.env.CONVPLAY_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-    '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync',
-    '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
-    // Each new context is a new browser window here, and Chromium 156 builds each window's omnibox
-    // popup as a WebUI page in a renderer of its own: about 700 ms of CPU on the 2 cores while the
-    // page loads (docs/toolchain.md). A visitor's page opens in a window that has it already.
-    '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
-];
+export { CHROMIUM, CHROMIUM_ARGS, launch } from './chromium.mjs';
 // The state a first visit shows, from the engine the site serves (never a typed copy).
 export const DEFAULT_STATE = defaultState(await loadEngine(path.join(SITE_DIR, 'convplay_engine.js')));
 
@@ -43,9 +33,6 @@ export function startServer(dir = SITE_DIR, { isolated = false } = {}) {
     });
 }
 
-export function launch() {
-    return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-}
 
 // A test file's before/after hooks (node:test's, passed in): build/site served on a free port and
 // one browser for the file. Returns { url, browser }, filled in once `before` ran.
