@@ -2,6 +2,8 @@
 // the reference kernel, kernels/reference.cpp).
 #include "kernels/registry.hpp"
 
+#include <algorithm>
+
 #include "kernels/reference.hpp"
 #include "kernels/simd_kernels.hpp"
 
@@ -18,9 +20,15 @@ namespace {
 // 8->16 0.92-1.00, 16->8 0.87-0.91, 12->12 0.65-0.97; 16->16 at 256x256 0.84-0.95, 32->32 d2 at
 // 128x128 0.69-0.75, 64->64 at 64x64 0.52-0.65. The rule cin*cout >= 5*(cin + cout) takes 8->16
 // and above and leaves 8->8 and below (and 3-channel inputs) on the direct kernel.
+// A dilated conv costs more around the GEMMs (2d column phases copied one value at a time, d
+// residue classes interleaved), so it needs more channels (same A/B, 128x128, load 1.5): d=2
+// 8->16 1.08-1.09, 16->8 1.12-1.46, 12->12 1.07-1.11, 16->16 0.93-0.95, 24->24 0.76-0.79, 16->32
+// 0.76-0.88; d=3 16->16 1.31-1.43, 32->32 0.83-1.08. The factor 5 becomes 7*(d - 1) for d >= 2
+// (d the larger of the two dilations).
 bool winograd_pays(const Geom& g) {
-    const int64_t ci = g.cin_g(), co = g.cout_g();
-    return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && ci * co >= 5 * (ci + co);
+    const int64_t ci = g.cin_g(), co = g.cout_g(), d = std::max(g.dh, g.dw);
+    const int64_t factor = d == 1 ? 5 : 7 * (d - 1);
+    return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && ci * co >= factor * (ci + co);
 }
 
 }  // namespace

@@ -32,8 +32,10 @@ TEST_P(ConvWinogradSweep, SizesPaddingDilation) {
         for (int p : {0, 1, 2})
             for (int d : {1, 2, 3}) {
                 const int h = (w * 5) % 9 + 1;  // H != W mostly, odd and even
-                compare("v=1&in=12x" + std::to_string(h) + "x" + std::to_string(w) + (w % 2 ? "&n=2" : "") +
-                            "&net=conv2d(out=" + std::to_string(w % 3 ? 12 : 13) + ",k=3,p=" + std::to_string(p) +
+                const int ch = d == 1 ? 12 : d == 2 ? 16 : 28;  // enough for the registry's rule at d
+                compare("v=1&in=" + std::to_string(ch) + "x" + std::to_string(h) + "x" + std::to_string(w) +
+                            (w % 2 ? "&n=2" : "") + "&net=conv2d(out=" + std::to_string(w % 3 ? ch : ch + 1) +
+                            ",k=3,p=" + std::to_string(p) +
                             ",d=" + std::to_string(d) + (w % 4 == 1 ? ",bias=0" : "") + ")",
                         c);
             }
@@ -55,21 +57,24 @@ TEST_P(ConvWinogradSweep, ChannelsGroupsModesAndChunks) {
     compare("v=1&in=64x4x100&net=conv2d(out=64,k=3,p=1)", c);
     compare("v=1&in=16x20x150&n=2&net=conv2d(out=16,k=3,p=2,d=2,pm=reflect)", c);
     compare("v=1&in=32x19x40&net=conv2d(out=32,k=3,p=3,d=3)", c);
-    compare("v=1&in=12x9x20&net=conv2d(out=12,k=3,p=2,d=2x1)", c);  // dilation differs per axis
+    compare("v=1&in=16x9x20&net=conv2d(out=16,k=3,p=2,d=2x1)", c);  // dilation differs per axis
     EXPECT_EQ(c.checked, 16 + 23 + 8);  // p=-1 (a crop) is refused in zeros mode, as PyTorch does
 }
 
 TEST(ConvWinograd, ChosenWhereItPays) {
     // the benchmark's dense 3x3 stride-1 convs (bench/layers.mjs) and the playground's sizes
     for (const char* s : {"v=1&in=16x256x256&net=conv2d(out=16,k=3,p=1)", "v=1&in=64x64x64&net=conv2d(out=64,k=3,p=1)",
-                          "v=1&in=32x128x128&net=conv2d(out=32,k=3,p=2,d=2)", "v=1&in=8x20x20&net=conv2d(out=16,k=3)",
+                          "v=1&in=32x128x128&net=conv2d(out=32,k=3,p=2,d=2)",
+                          "v=1&in=16x64x64&net=conv2d(out=16,k=3,p=2,d=2)", "v=1&in=32x64x64&net=conv2d(out=32,k=3,p=3,d=3)", "v=1&in=8x20x20&net=conv2d(out=16,k=3)",
                           "v=1&in=16x20x20&net=conv2d(out=32,k=3,p=1,g=2,pm=reflect)"})
         EXPECT_EQ(kernel_of(s), kWinograd) << s;
     // too few channels per group, another kernel size, a stride, 1-d, depthwise: not Winograd
     for (const char* s : {"v=1&in=3x64x64&net=conv2d(out=16,k=3,p=1)", "v=1&in=8x64x64&net=conv2d(out=8,k=3,p=1)", "v=1&in=16x64x64&net=conv2d(out=4,k=3,p=1)",
                           "v=1&in=16x64x64&net=conv2d(out=16,k=3,p=1,g=4)", "v=1&in=16x64x64&net=conv2d(out=16,k=5,p=2)",
                           "v=1&in=16x64x64&net=conv2d(out=16,k=3,s=2,p=1)", "v=1&in=16x64&net=conv1d(out=16,k=3,p=1)",
-                          "v=1&in=16x64x64&net=conv2d(out=16,k=3x1,p=1)", "v=1&in=16x64x64&net=conv2d(out=16,k=3,p=1,g=16)"}) {
+                          "v=1&in=16x64x64&net=conv2d(out=16,k=3x1,p=1)", "v=1&in=16x64x64&net=conv2d(out=16,k=3,p=1,g=16)",
+                          // dilated: more channels needed (12->12 at d=2, 16->16 at d=3 measured slower)
+                          "v=1&in=12x64x64&net=conv2d(out=12,k=3,p=2,d=2)", "v=1&in=16x64x64&net=conv2d(out=16,k=3,p=3,d=3)"}) {
         const std::string k = kernel_of(s);
         EXPECT_NE(k, kWinograd) << s;
         EXPECT_EQ(k.rfind("f32_", 0), 0u) << s << " " << k;

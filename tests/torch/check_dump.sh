@@ -47,7 +47,7 @@ STATES=(
   'v=1&in=3x16x16&net=conv2d(out=4,k=3,p=1);leakyrelu(slope=0.2);conv2d(out=4,k=1);sigmoid;conv2d(out=4,k=3,p=1,bias=0);tanh;relu;leakyrelu'
   # dense 3x3 stride-1 convs with enough channels for the Winograd kernel: dilation 1-3, padding
   # modes, groups, odd sizes, batch 2
-  'v=1&in=8x37x29&n=2&net=conv2d(out=16,k=3,p=1);relu;conv2d(out=16,k=3,p=2,d=2,pm=reflect);conv2d(out=32,k=3,p=same,g=2,pm=circular,bias=0);conv2d(out=9,k=3,d=3)'
+  'v=1&in=8x37x29&n=2&net=conv2d(out=16,k=3,p=1);relu;conv2d(out=16,k=3,p=2,d=2,pm=reflect);conv2d(out=32,k=3,p=same,g=2,pm=circular,bias=0);conv2d(out=32,k=3,d=3)'
   # a deeper encoder-decoder with a pool and an upsample
   'v=1&in=1x32x24&n=3&net=conv2d(out=8,k=3,p=1,pm=replicate);relu;maxpool2d(k=2);conv2d(out=16,k=3,s=2,p=1);relu;convT2d(out=8,k=4,s=2,p=1);relu;upsample(scale=2,mode=bilinear);conv2d(out=1,k=1)'
 )
