@@ -84,6 +84,8 @@ try {
 
     // The app-side work of the edit just shown (see the top): pushed onto `acc`.
     async function appSide(acc, copyBefore) {
+        // The Worker's 'done' (its workMs / kernelsMs) follows its last output: wait for this run's.
+        await page.waitForFunction(() => { const r = convplay.runner(); return r.mode !== 'worker' || r.doneRun === r.lastRun; });
         const r = await page.evaluate(() => ({ t: convplay.timing(), runner: convplay.runner() }));
         const copy = (r.runner.copyMs || 0) - copyBefore;
         acc.worker.push(r.runner.workMs || 0);
