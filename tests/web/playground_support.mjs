@@ -10,7 +10,9 @@ import { SITE_DIR, ARTIFACTS_DIR, loadEngine, defaultState } from './engine.mjs'
 
 const SERVE_PY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/serve.py');
 
-export { CHROMIUM, CHROMIUM_ARGS, launch } from './chromium.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, launch } from './chromium.mjs';
+
+export { CHROMIUM, CHROMIUM_ARGS, launch };
 // The state a first visit shows, from the engine the site serves (never a typed copy).
 export const DEFAULT_STATE = defaultState(await loadEngine(path.join(SITE_DIR, 'convplay_engine.js')));
 
