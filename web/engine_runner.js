@@ -78,7 +78,7 @@ window.cpRunner = (function () {
     // preAt: when (this page's performance.now() clock, read in the Worker: this thread may hear
     // of it much later) the Worker's script began, its engine was loaded, and it sent the last of
     // those layers.
-    const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0,
+    const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0, resent: 0,
                    cancelled: 0, inputsCopied: 0, inputsNamed: 0, inputsDrawn: 0, uploadsKept: 0, rangesTaken: 0, pieces: 0, preTaken: 0,
                    startedAt: 0, readyAt: 0, preAt: 0, lastRun: 0, doneRun: 0, worker: null, failure: '',
                    copyMs: 0, workMs: 0, kernelsMs: 0 };
@@ -246,7 +246,8 @@ window.cpRunner = (function () {
             info.copyMs += performance.now() - t1;
         } else if (d.type === 'decoded' && decoding.has(d.id)) {
             info.decoded++;
-            keptUpload = 0;   // a new decode: the Worker keeps this one's values once they are back (keep)
+            // keptUpload stays until keep() gives this one's values back: the Worker keeps the
+            // earlier upload until then, and the app's input is still that one.
             lastDecoded = d.ok ? d.id : 0;
             decoding.get(d.id)(d);
             decoding.delete(d.id);
@@ -271,6 +272,13 @@ window.cpRunner = (function () {
             info.refused++;
             sentInput = -1;   // a refused request's input was not taken
             M.ccall('cp_app_run_refused', null, ['number', 'string'], [d.run, String(d.message)]);
+        } else if (d.type === 'resend') {
+            // The request named an upload the Worker does not keep: the app asks again, and the
+            // input goes as values (nothing was computed for it).
+            info.resent++;
+            sentInput = -1;
+            keptUpload = 0;
+            M.ccall('cp_app_set_runner', null, ['number'], [1]);
         } else if (d.type === 'failed') {
             fallBack(d.message);
         }

@@ -17,7 +17,7 @@
 //   copied them: later pieces are copied into them, not into new ones; recycleMax: how many to
 //   keep at most); the input comes only when
 //   `inputVersion` is new: `input` (Float32Array, the app's input values), or `upload`: the id of
-//   the last decode below, whose values this worker kept (the input is that image, repeated for
+//   the upload whose values this worker keeps ('keep' below; the input is that image, repeated for
 //   each batch item), so the page need not copy them out of its memory again, or `sample`: the
 //   state's built-in image, drawn here (plan.drawSample: the function the app draws it with).
 // page -> worker: {type: 'decode', id, bytes, channels, name}: an uploaded file decoded by the
@@ -26,8 +26,9 @@
 //   answered by {type: 'decoded', id, ok, data, shape, ranges, notice} or {type: 'decoded', id,
 //   ok: false, message}.
 // page -> worker: {type: 'keep', id, data}: decode `id`'s values (its `data`, transferred back once
-//   the page copied them), which this worker keeps as a request's `upload` until the next decode;
-//   the page names that upload in a request only after it gave them back.
+//   the page copied them), which this worker keeps as a request's `upload` until the next keep;
+//   the page names that upload in a request only after it gave them back. A request takes the
+//   kept values it names when it arrives (a decode or keep after it changes nothing for it).
 // worker -> page: {type: 'started', when} as this script begins; {type: 'ready', threads, isolated, build, when} once the engine is loaded (threads:
 //   what each layer's kernel splits over; isolated: self.crossOriginIsolated; build: the file);
 //   {type: 'output', run, layer, at, total, data, ranges?, ms?, kernel?} for each layer in order,
@@ -42,7 +43,9 @@
 //   Worker, waits excluded; kernels: the part of it inside the layers' kernels; stats: its
 //   counters and plan.stats(), what re-planning made and kept);
 //   {type: 'refused', run, message} (the engine refused the state: no memory for its
-//   plan, a budget; the page shows the message and keeps this Worker); {type: 'failed', run,
+//   plan, a budget; the page shows the message and keeps this Worker); {type: 'resend', run}
+//   (the request named an upload this worker does not keep: the page asks again with the input's
+//   values; nothing was computed); {type: 'failed', run,
 //   message} (anything else: the page then runs the layers itself).
 // A newer request supersedes the one running: the worker looks for it between layers (it yields
 // to its event loop after each layer). Inside a layer it cannot stop (the kernels run a layer in
@@ -122,12 +125,13 @@ let inputVersion = -1;
 const PRE = 'pre';         // inputVersion of a plan the link's early run made (its input: the state's image)
 let ms = [];
 let next = null;           // the newest request not started yet
-let kept = null;           // {id, data}: the last upload decoded here (a request's `upload`)
+let kept = null;           // {id, data}: the upload whose values came back last (keep), a request's `upload`
+let awaitingKeep = 0;      // the last decode whose values went to the page: the only id a keep may bring
 let running = false;
 if (self.name.startsWith(PRE_NAME)) {
     try {
         const { link, cap } = JSON.parse(self.name.slice(PRE_NAME.length));
-        next = { type: 'pre', pre: true, link: String(link), cap: Number(cap) || 0 };
+        next = { pre: true, link: String(link), cap: Number(cap) || 0 };
     } catch (e) {
         // Not ours: nothing runs before the app asks.
     }
@@ -146,8 +150,12 @@ const yieldTurn = () => new Promise((resolve) => { turns.push(resolve); channel.
 // message in place of the outputs and keeps asking this Worker. An update that is refused leaves
 // the plan at its previous state.
 class Refusal extends Error {}
+// A request naming an upload this worker does not keep (it was swapped in, or the page named one
+// it never gave back): nothing is changed, and the page sends the input's values instead.
+class Resend extends Error {}
 
 function apply(req) {
+    if (req.upload && !req.uploadData) throw new Resend(`upload ${req.upload} is not kept here`);
     let fresh = false, first = 0;
     try {
         if (!plan) {
@@ -162,9 +170,8 @@ function apply(req) {
         throw new Refusal(String(e && e.message || e));
     }
     if (req.upload) {
-        if (!kept || kept.id !== req.upload || !kept.data) throw new Error(`upload ${req.upload} is not kept here`);
         // The app's input: the image repeated for each batch item (Session::fill_input).
-        const input = plan.input(), item = kept.data;
+        const input = plan.input(), item = req.uploadData;
         for (let at = 0; at < input.length; at += item.length) input.set(item.subarray(0, Math.min(item.length, input.length - at)), at);
     }
     if (req.input) plan.setInput(req.input);
@@ -239,6 +246,10 @@ async function runRequest(req) {
         if (e instanceof Refusal) {
             // The request's input, if it had one, was not taken: the page sends it again.
             postMessage({ type: 'refused', run: req.run, message: e.message });
+            return;
+        }
+        if (e instanceof Resend) {
+            postMessage({ type: 'resend', run: req.run });
             return;
         }
         // The plan is dropped: the next request starts from a fresh one.
@@ -386,10 +397,12 @@ async function decode(d) {
         r = { ok: false, message: `${d.name} could not be decoded (${e && e.message || e})` };
     }
     // The values go to the page, which copies them into its memory and gives the buffer back
-    // ({type: 'keep'}): this Worker keeps it until the next decode, with no copy of its own (a
-    // copy here and the page's buffer thrown away were two more of the image's size per upload,
-    // and the page's one came back as a long garbage collection of its main thread).
-    kept = r.ok ? { id: d.id, data: null } : null;
+    // ({type: 'keep'}): this Worker keeps it, with no copy of its own (a copy here and the page's
+    // buffer thrown away were two more of the image's size per upload, and the page's one came
+    // back as a long garbage collection of its main thread). Until then the upload kept before
+    // stays: the page's input is that one, and may be named, until the new one is back; a decode
+    // that fails changes nothing.
+    if (r.ok) awaitingKeep = d.id;
     postMessage({ type: 'decoded', id: d.id, ...r }, r.ok ? [r.data.buffer, r.ranges.buffer] : []);
 }
 
@@ -401,16 +414,23 @@ onmessage = (e) => {
         return;
     }
     if (d && d.type === 'keep') {
-        if (kept && kept.id === d.id && d.data instanceof Float32Array) kept.data = d.data;
+        if (d.id === awaitingKeep && d.data instanceof Float32Array) {
+            kept = { id: d.id, data: d.data };
+            awaitingKeep = 0;
+        }
         return;
     }
     if (!d || d.type !== 'run') return;
     spareMax = Math.max(0, Math.min(64, Number(d.recycleMax) || 0));
     if (Array.isArray(d.recycle)) d.recycle.forEach(recycle);
+    // The upload's values as of now: a decode or keep that comes while this request waits or runs
+    // does not change the input it names.
+    if (d.upload) d.uploadData = kept && kept.id === d.upload ? kept.data : null;
     // An input nobody has read yet must not be lost when this request supersedes its carrier.
     if (next && (next.input || next.upload) && !d.input && !d.upload && next.inputVersion === d.inputVersion) {
         d.input = next.input;
         d.upload = next.upload;
+        d.uploadData = next.uploadData;
     }
     next = d;
     if (engine && !running) drain();
@@ -434,8 +454,9 @@ async function startEngine(createEngine) {
         try {
             const threads = Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS);
             // The pool's Workers load this script by URL (Emscripten cannot tell it inside a Worker).
-            const moduleArgs = { mainScriptUrlOrBlob: new URL(THREADED, self.location.href).href, ...await compiled(THREADED) };
-            return await Promise.race([createEngine({ factory: self.createConvplayModule, threads, moduleArgs }), failure]);
+            const c = await compiled(THREADED);
+            const moduleArgs = { mainScriptUrlOrBlob: new URL(THREADED, self.location.href).href, ...c.args };
+            return await Promise.race([createEngine({ factory: self.createConvplayModule, threads, moduleArgs }), failure, c.failed]);
         } catch (e) {
             console.warn(`convplay: the threaded engine did not start (${e && e.message || e}); one thread`);
             importScripts(SINGLE);
@@ -444,21 +465,31 @@ async function startEngine(createEngine) {
             self.removeEventListener('error', threadFailed);
         }
     }
-    return createEngine({ factory: self.createConvplayModule, moduleArgs: await compiled(SINGLE) });
+    const c = await compiled(SINGLE);
+    return Promise.race([createEngine({ factory: self.createConvplayModule, moduleArgs: c.args }), c.failed]);
 }
 
-// The factory's arguments that hand it the module compiled above (compileWasm); none when that
-// failed (Emscripten then fetches and compiles the wasm itself).
+// {args, failed}: the factory's arguments that hand it the module compiled above (compileWasm;
+// none when that failed: Emscripten then fetches and compiles the wasm itself), and a promise
+// rejected if instantiating it fails. Emscripten's factory never settles then (it leaves the
+// failure to instantiateWasm), so startEngine races the two: a threaded build that fails gives way
+// to the single-thread one, as when its threads fail.
 async function compiled(file) {
     const module = await compileWasm(file);
-    if (!module) return {};
+    let fail;
+    const failed = new Promise((resolve, reject) => { fail = reject; });
+    failed.catch(() => {});   // settled only on failure; raced where it matters
+    if (!module) return { args: {}, failed };
     return {
-        instantiateWasm(imports, receive) {
-            // receive(instance, module): the threaded build passes the module on to its threads.
-            WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module),
-                (e) => postMessage({ type: 'failed', run: 0, message: `the engine did not load: ${e && e.message || e}` }));
-            return {};
+        args: {
+            instantiateWasm(imports, receive) {
+                // receive(instance, module): the threaded build passes the module on to its threads.
+                WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module),
+                    (e) => fail(new Error(`${file.replace(/\.js$/, '.wasm')} did not instantiate: ${e && e.message || e}`)));
+                return {};
+            },
         },
+        failed,
     };
 }
 
