@@ -252,8 +252,10 @@ window.cpRunner = (function () {
             decoding.get(d.id)(d);
             decoding.delete(d.id);
         } else if (d.type === 'start') {
-            // pre: the link's state, run before the app asked (of use to a request for that state)
-            running = { layer: d.layer, at: performance.now(), stale: false, pre: d.pre || null };
+            // pre: the link's state, run before the app asked (of use to a request for that state).
+            // at: when the layer started in the Worker, not when this busy page heard of it (after
+            // the outputs before it and a frame): RESTART_MS counts from the layer's real start.
+            running = { layer: d.layer, at: workerTime(d), stale: false, pre: d.pre || null };
             if (d.pre && pre && pre.state !== d.pre) pre = { state: d.pre, layers: [] };
         } else if (d.type === 'end') {
             running = null;

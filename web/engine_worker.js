@@ -9,7 +9,7 @@
 //   loads, each output (a layer whole, while they total at most `cap` floats) sent as
 //   {type: 'output', pre: state, when, ...} with the state's canonical text, which the page
 //   keeps for the app's first request (engine_runner.js); {type: 'start' | 'end', pre: state,
-//   layer} around each layer; then {type: 'predone', when} (also when it stopped early). The app's first request supersedes it between
+//   layer, when (start)} around each layer; then {type: 'predone', when} (also when it stopped early). The app's first request supersedes it between
 //   layers like any other; what it computed is kept.
 // page -> worker: {type: 'run', run, state, from, piece, inputVersion, recycle, recycleMax, input? | upload? | sample?}
 //   compute the layers `from`.. (0-based) of `state` for run `run`, each output sent in pieces of
@@ -38,7 +38,7 @@
 //   colormap needs and would otherwise scan the values for on its main thread), ms and kernel;
 //   data and ranges are transferred (data may be the start of a larger buffer), or, in the
 //   threaded build, data is a view of this Worker's shared memory (sendOutput says why that is safe);
-//   {type: 'start' | 'end', run, layer} around each layer it runs; {type: 'superseded', run};
+//   {type: 'start' | 'end', run, layer, when (start)} around each layer it runs; {type: 'superseded', run};
 //   {type: 'done', run, ran, work, kernels, stats} (work: the run's own milliseconds in this
 //   Worker, waits excluded; kernels: the part of it inside the layers' kernels; stats: its
 //   counters and plan.stats(), what re-planning made and kept);
@@ -62,7 +62,7 @@
 // First, before any script loads: the page holds the app's start-up (its GL context, a long
 // synchronous wait on the GPU process) until this Worker runs, since starting a Worker needs a
 // free moment of the page's main thread (engine_runner.js, whenStarted).
-// `when` (here and in 'ready', 'predone' and the link's outputs): in milliseconds since the
+// `when` (here and in 'ready', 'predone', 'start' and the link's outputs): in milliseconds since the
 // epoch (performance.timeOrigin + now()), so the page can tell when it happened rather than when
 // its busy main thread heard of it.
 const now = () => performance.timeOrigin + performance.now();
@@ -221,7 +221,7 @@ async function preLayers(req) {
             postMessage({ type: 'predone', when: now() });
             req.told = true;
         }
-        postMessage({ type: 'start', pre: state, layer: i });
+        postMessage({ type: 'start', pre: state, layer: i, when: now() });
         ms[i] = plan.runOne(i);
         computed = i + 1;
         stats.layersRun++;
@@ -262,7 +262,7 @@ async function runRequest(req) {
     let ran = 0;
     for (let i = Math.min(req.from, computed); i < plan.runnable; i++) {
         if (i >= computed) {
-            postMessage({ type: 'start', run: req.run, layer: i });
+            postMessage({ type: 'start', run: req.run, layer: i, when: now() });
             ms[i] = plan.runOne(i);
             kernels += ms[i];
             computed = i + 1;
