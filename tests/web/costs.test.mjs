@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, usePlayground, openPage, waitSettled, makePng } from './playground_support.mjs';
+import { DEFAULT_STATE, LONG_LAYER, longLayerWith, usePlayground, openPage, waitSettled, makePng } from './playground_support.mjs';
 
 const site = usePlayground({ before, after });
 const pageErrors = [];
@@ -132,19 +132,18 @@ test('an upload costs the page no copy back and no range scan; outputs and range
 });
 
 test('a cancelled layer leaves the previous outputs as they were', async () => {
-    // Layer 2 alone takes seconds (15 billion multiply-adds): editing it, then editing it again
-    // while it runs, abandons that run (its Worker is replaced after 250 ms). Layer 1 is not
-    // touched by either edit: its output stays the one shown before, never copied again.
-    const LONG = 'v=1&in=3x80x80&img=photo&net=conv2d(out=512,k=3,p=1);conv2d(out=512,k=3,p=1)';
-    const { ctx, page } = await open(LONG);
+    // Layer 2 of LONG_LAYER alone takes seconds: editing it, then editing it again while it
+    // runs, abandons that run (its Worker is replaced after 250 ms). Layer 1 is not touched by
+    // either edit: its output stays the one shown before, never copied again.
+    const { ctx, page } = await open(LONG_LAYER);
     const hash = (i) => page.evaluate((k) => convplay.outputHash(k), i);
     const before = [await hash(-1), await hash(0)];
     const accepted = (await page.evaluate(() => convplay.runner())).accepted;
-    assert.ok(await page.evaluate((s) => convplay.setState(s), LONG.replace(/p=1\)$/, 'p=1,w=box)')));
+    assert.ok(await page.evaluate((s) => convplay.setState(s), longLayerWith('box')));
     // The second edit comes once the Worker has started layer 2 (on a loaded machine 100 ms
     // after the first edit may be before it: the newer request then simply replaces the first).
     await page.waitForFunction(() => convplay.runner().running === 1, null, { timeout: 30000 });
-    assert.ok(await page.evaluate((s) => convplay.setState(s), LONG.replace(/p=1\)$/, 'p=1,w=gauss)')));
+    assert.ok(await page.evaluate((s) => convplay.setState(s), longLayerWith('gauss')));
     // While the replacement Worker works: layer 1 and the input as before, layer 2 not current.
     await page.waitForFunction(() => convplay.runner().restarts >= 1, null, { timeout: 30000 });
     assert.deepEqual([await hash(-1), await hash(0)], before, 'the input and layer 1 kept their values');
@@ -160,11 +159,10 @@ test('a cancelled layer leaves the previous outputs as they were', async () => {
 });
 
 test('Stop ends a long run at once: the outputs stay as they were, and "run again" computes the rest', async () => {
-    const LONG = 'v=1&in=3x80x80&img=photo&net=conv2d(out=512,k=3,p=1);conv2d(out=512,k=3,p=1)';
-    const { ctx, page } = await open(LONG);
+    const { ctx, page } = await open(LONG_LAYER);
     const hash = (i) => page.evaluate((k) => convplay.outputHash(k), i);
     const before = [await hash(-1), await hash(0), await hash(1)];
-    const BOX = LONG.replace(/p=1\)$/, 'p=1,w=box)');
+    const BOX = longLayerWith('box');
     assert.ok(await page.evaluate((s) => convplay.setState(s), BOX));
     // A run longer than a moment shows its progress and a Stop button.
     await page.waitForFunction(() => { convplay.redraw(1); return convplay.runner().running === 1 && !!convplay.rect('stop'); },

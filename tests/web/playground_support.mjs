@@ -16,6 +16,17 @@ export { CHROMIUM, CHROMIUM_ARGS, launch };
 // The state a first visit shows, from the engine the site serves (never a typed copy).
 export const DEFAULT_STATE = defaultState(await loadEngine(path.join(SITE_DIR, 'convplay_engine.js')));
 
+// The long layer the tests lean on (a layer still running when a busy page reacts: cancelling,
+// abandoning, Stop). Layer 2 alone is 14.8 billion multiply-adds (the run budget is 16) on the
+// direct 7x7 kernel: about 5 s on one thread here, and no faster kernel applies (Winograd takes
+// only 3x3). Layer 1's output is small (2.4 MB), so its copy into the page stays short. The 3x3
+// layer used before ran 1.3 s once the Winograd kernel came, and two tests turned flaky.
+export const LONG_LAYER = 'v=1&in=3x34x34&img=photo&net=conv2d(out=512,k=7,p=3);conv2d(out=512,k=7,p=3)';
+// LONG_LAYER with layer 2's weights from a preset (box, gauss, ...): only layer 2 changes.
+export const longLayerWith = (preset) => LONG_LAYER.replace(/\)$/, `,w=${preset})`);
+// The shortest LONG_LAYER run the tests accept: below it the layer may end before the page reacts.
+export const LONG_LAYER_MIN_MS = 2500;
+
 // scripts/serve.py (what scripts/serve.sh runs) serving `dir` on a free port; resolves
 // { proc, url }. isolated: with its COOP/COEP headers, so the page is cross-origin isolated (the
 // threaded engine); by default without them, as an ordinary host serves (one thread).
