@@ -6,7 +6,7 @@
 // the app runs the layers itself, a few per frame: the same plan, the same numbers.
 //   window.cpRunner.start()          creates the Worker (early: it compiles the engine while the
 //                                    app loads) and has it run the state of the page's link at
-//                                    once (engine_worker.js, PRE_NAME); false when this browser cannot.
+//                                    once (in the Worker's name); false when this browser cannot.
 //                                    Those outputs wait here (PRE_CAP floats at most) for the app's
 //                                    first request, which then gets them within its own frame
 //                                    Called from index.html's head, so the Worker starts (which
@@ -57,8 +57,6 @@ window.cpRunner = (function () {
     // The most floats of the link's outputs kept here for the app's first request, copied into its
     // memory in that request's task (16 MB: a few ms); the layers after them come when it asks.
     const PRE_CAP = 4 * PIECE;
-    // How the Worker's name says that it runs the link's state (engine_worker.js reads it).
-    const PRE_NAME = 'convplay-pre ';
     // The link's state as the Worker ran it before the app asked ({state, layers: [{data, ranges,
     // ms, kernel}]}), until the app's first request takes it; null after.
     let pre = null;
@@ -139,7 +137,7 @@ window.cpRunner = (function () {
     function spawn(pre) {
         let w;
         try {
-            w = new Worker('engine_worker.js', pre ? { name: PRE_NAME + JSON.stringify(pre) } : {});
+            w = new Worker('engine_worker.js', pre ? { name: JSON.stringify(pre) } : {});
         } catch (e) {
             info.failure = String(e && e.message || e);
             return null;

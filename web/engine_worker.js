@@ -3,7 +3,7 @@
 // (convplay_engine.js, the build web/engine.mjs wraps) and keeps one plan, re-planned for each
 // state with plan.update() so unchanged layers keep their weights, buffers and outputs.
 //
-// page -> worker, in the Worker's name (not a message: see PRE_NAME): {link, cap}, the state the
+// page -> worker, in the Worker's name (not a message: see below), as JSON: {link, cap}, the state the
 //   app will load (`link`: the page's URL fragment, or the default state when it has none or it
 //   does not parse), planned and run as soon as the engine is loaded, while the app's own code
 //   loads, each output (a layer whole, while they total at most `cap` floats) sent as
@@ -71,8 +71,8 @@ postMessage({ type: 'started', when: now() });
 // The link's state comes in this Worker's name, which it has from its first moment. A message
 // would not: the page's messages to a Worker wait (in the page) until the page's main thread has
 // heard that the Worker's script ran, and the app's start-up holds that thread for 300-800 ms
-// (its GL context), while this Worker would sit idle with its engine loaded.
-const PRE_NAME = 'convplay-pre ';
+// (its GL context), while this Worker would sit idle with its engine loaded. Only that Worker
+// has a name (the JSON of {link, cap}); the page's other Workers have none.
 
 // A cap, as each thread is a Worker with its own instance of the engine (and its stack, started
 // with the page). 4 is a judgement, not a measurement: the machines here have 2 cores.
@@ -128,9 +128,9 @@ let next = null;           // the newest request not started yet
 let kept = null;           // {id, data}: the upload whose values came back last (keep), a request's `upload`
 let awaitingKeep = 0;      // the last decode whose values went to the page: the only id a keep may bring
 let running = false;
-if (self.name.startsWith(PRE_NAME)) {
+if (self.name !== '') {
     try {
-        const { link, cap } = JSON.parse(self.name.slice(PRE_NAME.length));
+        const { link, cap } = JSON.parse(self.name);
         next = { pre: true, link: String(link), cap: Number(cap) || 0 };
     } catch (e) {
         // Not ours: nothing runs before the app asks.
@@ -189,7 +189,7 @@ function apply(req) {
     ms.length = plan.runnable;
 }
 
-// The link's early run (the Worker's name, PRE_NAME): the state the app is about to load, run before it asks (see the top). A
+// The link's early run (the Worker's name): the state the app is about to load, run before it asks (see the top). A
 // state the engine refuses is left for the app's request to report.
 async function preRun(req) {
     try {
