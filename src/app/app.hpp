@@ -211,6 +211,7 @@ private:
     EmbedFlags flags_;
     float preferred_h_ = 0, posted_h_ = -1;
     float status_extra_h_ = 0;  // the status line's wrapped lines beyond the first, measured while drawing
+    float buttons_extra_h_ = 0;  // the page buttons' lines beyond the first (a narrow bar), measured while drawing
     float content_h_ = 0;  // the shown panel's content height (tabbed), measured while drawing
     void apply(const Edit& e);
     void publish();

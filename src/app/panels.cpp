@@ -31,7 +31,7 @@ void App::compute_layout() {
     Layout L;
     L.tabbed = flags_.embed || ds.x < kTabbedBelow;
     if (!L.tabbed) {
-        const float top_h = ImGui::GetFrameHeight() * 2 + style.ItemSpacing.y + style.WindowPadding.y * 2 + status_extra_h_;
+        const float top_h = ImGui::GetFrameHeight() * 2 + style.ItemSpacing.y + style.WindowPadding.y * 2 + status_extra_h_ + buttons_extra_h_;
         // The stack column scales with the font (main.cpp scales the font with the window).
         const float unit = ImGui::GetFontSize() / 13.0f;
         const float left_w = std::clamp(ds.x * 0.36f, std::min(ds.x, 340.0f * unit), 500.0f * unit);
@@ -45,7 +45,7 @@ void App::compute_layout() {
         // Rows of the bar: the page's title, state and status (an embed: the status only), and
         // the tabs when there are several panels.
         const int rows = (flags_.embed ? 1 : 3) + (tab_panels().size() > 1 ? 1 : 0);
-        const float top_h = std::floor(rows * row - style.ItemSpacing.y + style.WindowPadding.y * 2 + status_extra_h_);
+        const float top_h = std::floor(rows * row - style.ItemSpacing.y + style.WindowPadding.y * 2 + status_extra_h_ + buttons_extra_h_);
         L.top_pos = {0, 0}, L.top_size = {ds.x, top_h};
         L.body_pos = {0, top_h}, L.body_size = {ds.x, std::max(1.0f, ds.y - top_h)};
         L.layers_pos = L.outputs_pos = L.view_pos = L.body_pos;

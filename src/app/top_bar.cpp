@@ -53,34 +53,42 @@ void App::draw_top_bar(Edit& e) {
 }
 
 void App::draw_page_buttons(Edit& e, bool with_default) {
+    // The line the buttons start on (the title's, or the state field's): lines they wrap to
+    // make the bar taller from the next frame on (compute_layout).
+    const float y0 = ImGui::GetItemRectMin().y;
     if (!layout.tabbed) draw_undo_buttons(e);  // tabbed: on the status line (draw_compact_bar)
     if (!flags_.hidden("share")) {
-        ImGui::SameLine();
+        same_line_if_fits("Copy link");
         if (ImGui::Button("Copy link")) {
             host_.copy_text(host_.page_url() + "#" + session_.text());
             session_.notice = {Notice::Info, "Link copied."};
         }
-        ImGui::SameLine();
+        same_line_if_fits("Embed...");
         if (ImGui::Button("Embed...")) ImGui::OpenPopup("embed_code");
         hooks().record("embed_code");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy the code that puts this state in a web page (an iframe, or embed.js).");
         draw_embed_code_popup();
     }
     if (with_default) {
-        ImGui::SameLine();
+        same_line_if_fits("Default");
         if (ImGui::Button("Default") && !flags_.lock_all) {
             auto st = parse_state(kDefaultState);
             e.replace(*st);
         }
     }
-    ImGui::SameLine();
+    same_line_if_fits("Tutorial");
     if (ImGui::Button("Tutorial")) host_.open_url("tutorial.html", false);
     hooks().record("tutorial");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("An article on conv and transposed-conv shapes, with live playgrounds.");
-    ImGui::SameLine();
+    same_line_if_fits("Export");
     if (ImGui::Button("Export")) show_export = !show_export;
     hooks().record("export");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("PyTorch / Keras code, an ONNX model, tensors as NPY or PNG, the shape table.");
+    const float extra = ImGui::GetItemRectMin().y - y0;
+    if (std::abs(extra - buttons_extra_h_) > 0.5f) {
+        buttons_extra_h_ = extra;
+        request_frames(2);
+    }
 }
 
 void App::draw_state_field(Edit& e) {

@@ -229,6 +229,16 @@ test('a decoder that overshoots: the crop fix, later pairs computed after the ea
 test('phone: undo / redo arrows, and every view fits', async () => {
     await page.setViewportSize(PHONE);
     await page.waitForFunction(() => { convplay.redraw(2); return convplay.view().tabbed; });
+    // The page's buttons wrap under the title when they do not fit beside it (Export was cut off
+    // at the right edge), and the bar grows so the state field comes below them.
+    await hooks(() => convplay.redraw(3));
+    const rect = (n) => page.evaluate((k) => convplay.rect(k), n);
+    for (const name of ['embed_code', 'tutorial', 'export']) {
+        const r = await rect(name);
+        assert.ok(r && r.x >= 0 && r.x + r.w <= PHONE.width, `${name} is on screen: ${JSON.stringify(r)}`);
+    }
+    const [exp, field] = [await rect('export'), await rect('state_text')];
+    assert.ok(field.y >= exp.y + exp.h, `the state field (${JSON.stringify(field)}) is below the buttons (${JSON.stringify(exp)})`);
     await load('v=1&in=1x64x64&img=photo&net=conv2d(out=4,k=3,s=2,p=1);relu;convT2d(out=1,k=3,s=2,p=1)');
     await load('v=1&in=1x64x64&img=photo&net=conv2d(out=4,k=3,s=2,p=1);relu;convT2d(out=1,k=3,s=2,p=1,op=1)');
     await click('undo');
