@@ -1,15 +1,8 @@
-// Loading the engines in a benchmark page (bench/page.mjs, bench/spin.mjs): classic scripts, our
-// threaded build, and the peers set up as the tables run them.
+// Loading the engines in a benchmark page (bench/page.mjs, bench/spin.mjs): classic scripts (the
+// page's own loader, web/engine.mjs), our threaded build, and the peers set up as the tables run them.
+import { loadScript } from '/web/engine.mjs';
 
-export function loadScript(src) {
-    return new Promise((resolve, reject) => {
-        const s = document.createElement('script');
-        s.src = src;
-        s.onload = resolve;
-        s.onerror = () => reject(new Error(`could not load ${src}`));
-        document.head.appendChild(s);
-    });
-}
+export { loadScript };
 
 // Our threaded build (/build-threads/, a cross-origin isolated page) on `threads` threads.
 export async function loadThreadedEngine(createEngine, threads) {

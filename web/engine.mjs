@@ -44,15 +44,21 @@ async function loadFactory(opts) {
     }
     if (!globalThis.createConvplayModule) {
         const url = opts.moduleUrl ?? new URL('./convplay_engine.js', import.meta.url).href;
-        await new Promise((resolve, reject) => {
-            const s = document.createElement('script');
-            s.src = url;
-            s.onload = resolve;
-            s.onerror = () => reject(new Error(`could not load ${url}`));
-            document.head.appendChild(s);
-        });
+        await loadScript(url);
     }
     return { factory: globalThis.createConvplayModule, args: {} };
+}
+
+// Loads a classic script into the page (Emscripten's non-module builds define a global factory);
+// also used by the benchmark page for its peers' scripts.
+export function loadScript(url) {
+    return new Promise((resolve, reject) => {
+        const s = document.createElement('script');
+        s.src = url;
+        s.onload = resolve;
+        s.onerror = () => reject(new Error(`could not load ${url}`));
+        document.head.appendChild(s);
+    });
 }
 
 // cp_shapes_json(text) -> JSON text on an instantiated module. The text is copied in through
