@@ -16,6 +16,12 @@
 // dilation-1 conv over the input sub-lattice of the same class, so each class runs the same
 // F(2x2, 3x3) on it: 2d column phases (input column d*(2j + e) + rx lies in phase (d*e + rx) mod
 // 2d), padded rows d*(2t + ey) + ry, and the classes' output columns interleaved at the end.
+//
+// Infinite, NaN or huge inputs (winograd_gemm.hpp): a tile row whose padded input rows hold a
+// value above the kernel's limit is computed by the direct kernel instead, row by row, so its
+// outputs are the direct sums PyTorch's are (inf stays inf). The check reads the band of padded
+// rows just copied (still in cache), the decision is per tile row, so outputs stay the same
+// whatever the split over threads.
 #include <algorithm>
 #include <vector>
 
@@ -112,9 +118,15 @@ __attribute__((noinline)) void output_transform(const OutArgs& a) {
     }
 }
 
+// Growth of F(2x2, 3x3)'s transforms (rows of B^T sum to 2 in absolute value, of G to at most
+// 1.5, of A^T to at most 3; squared for the two axes): |V| <= 4 max|x|, |U| <= 2.25 max|w|,
+// |M| <= cin_g * 9 max|w| max|x|, |Y| <= 9 max|M|.
+constexpr WinogradGrowth kGrowth{4, 2.25, 81};
+
 class ConvWinograd final : public LayerKernel {
 public:
-    ConvWinograd(const Geom& g, const float* w, const float* b) : g_(g) {
+    ConvWinograd(const Geom& g, const float* w, const float* b, float limit)
+        : g_(g), limit_(limit), direct_(make_conv_simd(g, w, b)) {
         const int64_t dh = g.dh, dw = g.dw;
         // Output rows/columns of residue class r: (O - r + d - 1) / d; tiles of 2 of them.
         int64_t need_rows = 0;
@@ -153,10 +165,12 @@ public:
         if (b) bias_.assign(b, b + g.C_out);
     }
     const char* name() const override { return "f32_conv2d_winograd_f2x3_4x8" CP_SIMD_SUFFIX; }
+    // [flags: 5 floats a band row][band, V, M, row buffer], or the direct kernel's scratch after the flags
     size_t scratch_floats() const override {
-        return size_t(g_.C_in * band_chan() + kPos * (g_.C_in + g_.C_out) * txs_ + 2 * g_.dw * g_.C_out * rbp_);
+        const size_t own = size_t(g_.C_in * band_chan() + kPos * (g_.C_in + g_.C_out) * txs_ + 2 * g_.dw * g_.C_out * rbp_);
+        return size_t(kFlagFloats * band_rows_) + std::max(own, direct_->scratch_floats());
     }
-    size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
+    size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4 + direct_->packed_bytes(); }
 
     void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
     // Parts: the tile rows (two output rows of one residue class) of every image. A run of parts
@@ -171,9 +185,26 @@ public:
             // tile row t of class ry reads padded rows dh*(2t + ey) + ry, ey = 0..3
             const int64_t r0 = 2 * dh * t_first;
             const int64_t r1 = std::min(pad_.rows, 2 * dh * rows_[size_t((end - 1) % G)].second + 4 * dh);
-            pad_.fill_rows(in + n * g_.C_in * g_.H * g_.W, scratch, r0, r1 - r0, band_rows_);
-            for (; part < end; ++part)
-                run_row(out, scratch, r0, n, rows_[size_t(part % G)].first, rows_[size_t(part % G)].second);
+            float* flags = scratch;  // 1 where a band row holds a value above limit_
+            float* band = scratch + kFlagFloats * band_rows_;
+            pad_.fill_rows(in + n * g_.C_in * g_.H * g_.W, band, r0, r1 - r0, band_rows_);
+            flag_rows(band, r1 - r0, flags);
+            bool fallback = false;
+            for (int64_t p = part; p < end; ++p) {
+                const auto [ry, t] = rows_[size_t(p % G)];
+                if (tile_row_ok(flags, r0, r1, ry, t)) run_row(out, band, r0, n, ry, t);
+                else fallback = true;
+            }
+            // The direct kernel's part is an output row of every channel; it reuses the band's scratch.
+            for (; fallback && part < end; ++part) {
+                const auto [ry, t] = rows_[size_t(part % G)];
+                if (tile_row_ok(flags, r0, r1, ry, t)) continue;
+                for (int64_t a = 0; a < 2; ++a) {
+                    const int64_t oy = dh * (2 * t + a) + ry;
+                    if (oy < g_.OH) direct_->run_parts(in, out, band, n * g_.OH + oy, n * g_.OH + oy + 1);
+                }
+            }
+            part = end;
         }
     }
 
@@ -182,6 +213,7 @@ private:
     // bench/ab.mjs against 64 and 256 KiB (load 1.5, min and median of both orders): 64 KiB took
     // 1.00-1.06x this one's time, 256 KiB 0.99-1.04x (conv 64->64 0.94-0.98x: one chunk a row).
     static constexpr int64_t kChunkBytes = 128 << 10;
+    static constexpr int64_t kFlagFloats = 5;  // scratch per band row for flag_rows
 
     // Output rows dh*(2t + a) + ry, a = 0, 1 (while inside the output), of image n.
     // The band in scratch starts at padded row r0.
@@ -243,7 +275,31 @@ private:
 
     int64_t band_chan() const { return pad_.phases * band_rows_ * pad_.pcols; }
 
+    // flags[i] = 1 when band row i (padded row r0 + i, every channel and phase) holds a value
+    // whose magnitude exceeds limit_ (or NaN), else 0. The largest magnitudes go through `acc`
+    // (4 floats a row, after the flags); a phase row has pcols >= 16 floats.
+    void flag_rows(const float* band, int64_t nrows, float* flags) const {
+        float* acc = flags + band_rows_;
+        std::fill(acc, acc + 4 * nrows, 0.0f);
+        for (int64_t c = 0; c < g_.C_in * pad_.phases; ++c)
+            for (int64_t i = 0; i < nrows; ++i) {
+                const float* row = band + c * band_rows_ * pad_.pcols + i * pad_.pcols;
+                wasm_v128_store(acc + 4 * i, max_magnitude_bits(wasm_v128_load(acc + 4 * i), row, pad_.pcols));
+            }
+        for (int64_t i = 0; i < nrows; ++i) flags[i] = magnitudes_within(wasm_v128_load(acc + 4 * i), limit_) ? 0.0f : 1.0f;
+    }
+    // Tile row t of class ry reads padded rows dh*(2t + e) + ry, e = 0..3 (those in the band).
+    bool tile_row_ok(const float* flags, int64_t r0, int64_t r1, int64_t ry, int64_t t) const {
+        for (int64_t e = 0; e < 4; ++e) {
+            const int64_t r = g_.dh * (2 * t + e) + ry;
+            if (r < r1 && flags[r - r0] != 0) return false;
+        }
+        return true;
+    }
+
     Geom g_;
+    float limit_;  // inputs up to this magnitude cannot overflow (winograd_input_limit)
+    std::unique_ptr<LayerKernel> direct_;  // for tile rows whose inputs exceed it
     std::vector<std::pair<int64_t, int64_t>> rows_;  // (ry, t) of every tile row, in run order (by t)
     int64_t nvec_ = 0, chunk_vecs_ = 1, txs_ = 0, rbp_ = 0;
     int64_t band_t_ = 1, band_rows_ = 1;  // tile rows per band, padded rows in the band buffer
@@ -254,7 +310,9 @@ private:
 }  // namespace
 
 std::unique_ptr<LayerKernel> make_conv_winograd(const Geom& g, const float* w, const float* b) {
-    return std::make_unique<ConvWinograd>(g, w, b);
+    const double limit = winograd_input_limit(kGrowth, g.cin_g(), w, g.C_out * g.cin_g() * 9, b, g.C_out);
+    if (limit < 0) return nullptr;
+    return std::make_unique<ConvWinograd>(g, w, b, float(limit));
 }
 
 }  // namespace cp

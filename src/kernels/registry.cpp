@@ -39,7 +39,8 @@ std::unique_ptr<LayerKernel> select_kernel(const KernelRequest& req) {
         switch (req.layer->op) {
             case Op::Conv:
                 if (g.groups == g.C_in && g.groups > 1) return make_depthwise_simd(g, req.weight, req.bias);
-                if (winograd_pays(g)) return make_conv_winograd(g, req.weight, req.bias);
+                if (winograd_pays(g))
+                    if (auto k = make_conv_winograd(g, req.weight, req.bias)) return k;
                 return make_conv_simd(g, req.weight, req.bias);
             case Op::ConvT:
                 if (auto k = make_convt_winograd(g, req.weight, req.bias)) return k;

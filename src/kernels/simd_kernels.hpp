@@ -10,7 +10,7 @@ namespace cp {
 // w and b in PyTorch's layout; b may be nullptr.
 std::unique_ptr<LayerKernel> make_conv_simd(const Geom& g, const float* w, const float* b);
 // 3x3 stride-1 convs (any dilation, padding mode, groups) by Winograd F(2x2, 3x3); the registry
-// decides where it pays.
+// decides where it pays. nullptr when the weights or bias are not finite or too large for it.
 std::unique_ptr<LayerKernel> make_conv_winograd(const Geom& g, const float* w, const float* b);
 std::unique_ptr<LayerKernel> make_convt_simd(const Geom& g, const float* w, const float* b);
 // Winograd F(2,2) on the sub-pixel phases; nullptr unless d == 1 and k <= 2s on both axes and

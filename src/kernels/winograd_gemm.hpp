@@ -3,14 +3,69 @@
 // M[pos][oc][tile] = sum_ic U[pos][oc][ic] V[pos][ic][tile], run on the convolution microkernel
 // (conv_tile.hpp) with one tap and the tiles as its pixels. The transformed weights U are packed
 // as [pos][group][block of kTileOcb output channels][ic][oc in block].
+//
+// Both add and subtract inputs before they multiply, so an infinite input gives inf - inf = NaN
+// where the direct sum (and PyTorch) gives inf, and a finite input near the float limit can
+// overflow inside a transform where the direct sum stays finite. winograd_input_limit bounds what
+// they may take; a part whose inputs exceed it runs on the direct kernel instead.
 #pragma once
 #include <algorithm>
+#include <cfloat>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "kernels/conv_tile.hpp"
 
 namespace cp {
+
+// How much a Winograd kernel's transforms can grow magnitudes (the sums of absolute values of a
+// transform matrix's rows, per axis, multiplied over both axes): |V| <= input * max|x| (input
+// transform), |U| <= weights * max|w| (weight transform), and every output and partial sum
+// <= total * cin_g * max|w| * max|x| + max|b| (total = input * weights * output transform).
+struct WinogradGrowth {
+    double input, weights, total;
+};
+
+// The largest input magnitude for which no value a Winograd kernel computes can overflow, or a
+// negative value when the weights alone rule the kernel out (not finite, or so large that a
+// transformed weight, or a finite bias, leaves no room). Half the float range is kept as margin for
+// rounding (a sum of k terms is within (1 + k * 2^-24) of its exact bound). For such inputs the
+// direct sums cannot overflow either (their growth is 9 * cin_g, below every `total`), so both
+// kernels give finite outputs that agree to rounding, as PyTorch's do.
+inline double winograd_input_limit(const WinogradGrowth& grow, int64_t cin_g, const float* w, int64_t nw,
+                                   const float* b, int64_t nb) {
+    double wmax = 0, bmax = 0;
+    for (int64_t i = 0; i < nw; ++i) {
+        if (!std::isfinite(w[i])) return -1;
+        wmax = std::max(wmax, double(std::fabs(w[i])));
+    }
+    // A bias is added after the output transform, as the direct kernel adds it: one that is not
+    // finite gives the same inf or NaN either way, and only finite ones take room.
+    for (int64_t i = 0; b && i < nb; ++i)
+        if (std::isfinite(b[i])) bmax = std::max(bmax, double(std::fabs(b[i])));
+    const double room = double(FLT_MAX) / 2;
+    if (grow.weights * wmax > room || bmax > room / 2) return -1;
+    double x = room / grow.input;
+    if (wmax > 0) x = std::min(x, (room - bmax) / (grow.total * double(std::max<int64_t>(1, cin_g)) * wmax));
+    return x;
+}
+
+// The largest |p[i]| of n >= 4 floats and acc, as the bits of a float's magnitude in each lane:
+// compared as unsigned integers these order like magnitudes, with inf above every finite value and
+// NaN above inf (two operations a vector: the comparison waits for the end). The last vector
+// overlaps the one before when n is not a multiple of 4.
+inline v128_t max_magnitude_bits(v128_t acc, const float* p, int64_t n) {
+    const v128_t mag = wasm_i32x4_splat(0x7fffffff);
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) acc = wasm_u32x4_max(acc, wasm_v128_and(wasm_v128_load(p + i), mag));
+    if (i < n) acc = wasm_u32x4_max(acc, wasm_v128_and(wasm_v128_load(p + n - 4), mag));
+    return acc;
+}
+// True when every lane of max_magnitude_bits' result is at most `limit` (finite).
+inline bool magnitudes_within(v128_t bits, float limit) {
+    return wasm_i32x4_all_true(wasm_u32x4_le(bits, wasm_f32x4_splat(limit)));
+}
 
 // What an output transform reads and writes for one row of tiles (each kernel's own transform;
 // a kernel may add fields).

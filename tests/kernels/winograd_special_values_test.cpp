@@ -1,0 +1,97 @@
+// The Winograd conv on +inf, -inf, NaN and near-limit inputs against PyTorch
+// (tests/fixtures/special_outputs.jsonl, from gen_fixtures.py), on 1 and 2 threads: the engine's
+// kernel must be the Winograd one (so its fallback to direct sums is what is tested), and every
+// output must be PyTorch's: NaN where it is NaN, the same infinity where it is infinite, and
+// otherwise within 1e-5 of that output's sum of |weight * input| (the fixture's `bound`).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/codec.hpp"
+#include "core/shapes.hpp"
+#include "engine/weights.hpp"
+#include "kernels/registry.hpp"
+#include "kernels/simd.hpp"  // CP_SIMD_SUFFIX
+#include "kernels/thread_pool.hpp"
+#include "support/json_lite.hpp"
+
+namespace {
+
+constexpr const char* kWinograd = "f32_conv2d_winograd_f2x3_4x8" CP_SIMD_SUFFIX;
+
+TEST(WinogradSpecialValues, MatchPyTorch) {
+    const auto rows = jl::read_jsonl(std::string(CONVPLAY_FIXTURES) + "/special_outputs.jsonl");
+    ASSERT_GE(rows.size(), 4u);
+    int nonfinite = 0;
+    for (const auto& row : rows) {
+        const std::string text = row["state"].str;
+        auto state = cp::parse_state(text);
+        ASSERT_TRUE(state.ok()) << text;
+        cp::Layer L = state->net[0];
+        const cp::LayerInfo info = cp::layer_info(L, cp::input_dims(*state), 0);
+        ASSERT_TRUE(info.status.ok) << text;
+        ASSERT_EQ(info.out, row["shape"].ints()) << text;
+        L.weight_values = row["weight"].floats();
+        if (row.has("bias")) L.bias_values = row["bias"].floats();
+        const cp::LayerWeights w = cp::make_weights(L, info, 0);
+        cp::KernelRequest req;
+        req.layer = &L;
+        req.info = &info;
+        req.weight = w.weight.ptr();
+        req.bias = w.bias.data.empty() ? nullptr : w.bias.ptr();
+        const auto k = cp::select_kernel(req);
+        ASSERT_EQ(std::string(k->name()), kWinograd) << text;
+        const std::vector<float> in = row["input"].floats(), want = row["output"].floats();
+        std::vector<double> bound;
+        for (const auto& v : row["bound"].arr) bound.push_back(v.num);
+        ASSERT_EQ(want.size(), bound.size());
+        for (int threads : {1, 2}) {
+            if (cp::usable_threads(threads) < threads) continue;  // a build without threads
+            cp::ThreadPool pool(threads);
+            std::vector<float> out(want.size(), 0.0f), scratch(size_t(threads) * k->scratch_floats());
+            cp::run_kernel(*k, in.data(), out.data(), scratch.data(), &pool);
+            for (size_t i = 0; i < want.size(); ++i) {
+                const std::string at = text + " at " + std::to_string(i) + ", " + std::to_string(threads) + " thread(s)";
+                if (std::isnan(want[i])) {
+                    EXPECT_TRUE(std::isnan(out[i])) << at << ": " << out[i] << ", PyTorch NaN";
+                } else if (std::isinf(want[i])) {
+                    EXPECT_EQ(out[i], want[i]) << at;
+                } else {
+                    ASSERT_TRUE(std::isfinite(bound[i])) << at;
+                    EXPECT_NEAR(out[i], want[i], 1e-5 * std::max(1.0, bound[i])) << at;
+                }
+                if (threads == 1 && !std::isfinite(want[i])) ++nonfinite;
+            }
+        }
+    }
+    EXPECT_GT(nonfinite, 500);  // the fixture's inf and NaN reach many outputs
+}
+
+// Weights that are not finite never go to the Winograd kernel (its weight transform would mix
+// them); the direct kernel serves the layer. A bias that is not finite is no reason.
+TEST(WinogradSpecialValues, NonFiniteWeightsStayDirect) {
+    auto state = cp::parse_state("v=1&in=16x8x8&net=conv2d(out=16,k=3,p=1)");
+    ASSERT_TRUE(state.ok());
+    cp::Layer L = state->net[0];
+    const cp::LayerInfo info = cp::layer_info(L, cp::input_dims(*state), 0);
+    cp::LayerWeights w = cp::make_weights(L, info, 1);
+    cp::KernelRequest req;
+    req.layer = &L;
+    req.info = &info;
+    req.weight = w.weight.ptr();
+    req.bias = w.bias.ptr();
+    EXPECT_EQ(std::string(cp::select_kernel(req)->name()), kWinograd);
+    for (float bad : {INFINITY, -INFINITY, NAN}) {
+        w.weight.data[37] = bad;
+        EXPECT_NE(std::string(cp::select_kernel(req)->name()), kWinograd) << bad;
+    }
+    // a bias is added after the output transform, as the direct kernel adds it: inf stays inf
+    w.weight.data[37] = 0.5f;
+    w.bias.data[3] = INFINITY;
+    EXPECT_EQ(std::string(cp::select_kernel(req)->name()), kWinograd);
+}
+
+}  // namespace
