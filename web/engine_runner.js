@@ -126,8 +126,15 @@ window.cpRunner = (function () {
         M.ccall('cp_app_set_runner', null, ['number'], [1]);
     }
 
+    // Restarts once the stale layer has run RESTART_MS, else checks again when it will have. A
+    // timer may fire a little before performance.now() says its delay passed (seen: 0.5 ms), so
+    // the check is made again rather than trusted to the timer.
     function abandonIfStale() {
-        if (running && running.stale && performance.now() - running.at >= RESTART_MS) restart();
+        if (!running || !running.stale) return;
+        const left = running.at + RESTART_MS - performance.now();
+        clearTimeout(restartTimer);
+        if (left > 0) restartTimer = setTimeout(abandonIfStale, left + 1);
+        else restart();
     }
 
     // A new Worker, or null; it is heard only once it is `worker` (a spare's messages are dropped).
@@ -331,8 +338,6 @@ window.cpRunner = (function () {
             if (running && running.layer >= changedFrom && !(running.pre && running.pre === state && sample)) {
                 // The layer being computed is of no use to this request.
                 running.stale = true;
-                clearTimeout(restartTimer);
-                restartTimer = setTimeout(abandonIfStale, Math.max(0, running.at + RESTART_MS - performance.now()));
                 const restarts = info.restarts;
                 abandonIfStale();
                 // Replaced: the app asks the new Worker on its next frame.
