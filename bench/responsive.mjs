@@ -91,6 +91,10 @@ async function freshPage(fragment, { viewport = { width: 1400, height: 900 }, se
     return { ctx, page };
 }
 const longTasks = (page, from = 0) => page.evaluate((t) => window.__long.filter((e) => e.start >= t).map((e) => e.ms), from);
+// The page's long tasks so far, added to `before` and `after` by whether they started before `t`.
+async function splitLongTasks(page, t, before, after) {
+    for (const e of await page.evaluate(() => window.__long)) (e.start < t ? before : after).push(e.ms);
+}
 
 try {
     console.log(`responsiveness of ${url}/ (headless Chromium, ${RUNS} runs)`);
@@ -102,9 +106,7 @@ try {
             await page.waitForTimeout(300);
             const r = await page.evaluate(() => ({ ready: convplay.readyAt, shown: convplay.timing().shown_ms }));
             shown.push(r.shown);
-            const all = await page.evaluate(() => window.__long);
-            before.push(...all.filter((e) => e.start < r.ready).map((e) => e.ms));
-            after.push(...all.filter((e) => e.start >= r.ready).map((e) => e.ms));
+            await splitLongTasks(page, r.ready, before, after);
             await ctx.close();
         }
         line('first frame with the outputs', shown);
@@ -130,9 +132,7 @@ try {
             shown.push(await page.evaluate(() => convplay.timing().shown_ms));
             // Split at the first frame: before it the page starts (navigation, the app's GL
             // context, its first frame); after it the layers' outputs arrive, one per layer.
-            const all = await page.evaluate(() => window.__long);
-            before.push(...all.filter((e) => e.start < readyAt).map((e) => e.ms));
-            after.push(...all.filter((e) => e.start >= readyAt).map((e) => e.ms));
+            await splitLongTasks(page, readyAt, before, after);
             await ctx.close();
         }
         line('first frame drawn', ready);
