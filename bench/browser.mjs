@@ -13,6 +13,7 @@ import http from 'node:http';
 import { createReadStream, statSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { THREAD_SETTLE_MS } from './harness.mjs';
+import { descendants } from './proc_cpu.mjs';
 import { ROOT, parseArgs, wasmCandidates, nameWasm, loadText, cpuModel, cpuSnapshot, cpuBusyText, finishRun } from './node-util.mjs';
 
 const argv = process.argv.slice(2);
@@ -70,23 +71,8 @@ if (args.peers.length < 2) q.set('peers', args.peers.join(',') || '0');
 if (args.threads > 1) q.set('threads', args.threads);
 const pageUrl = `${base}/bench/page.html?${q}`;
 
-// --spin: the processes under the browser, and the CPU time (ns, /proc/PID/task/TID/schedstat)
-// their Worker threads have used so far.
-function descendants(root) {
-    const kids = new Map();
-    for (const p of readdirSync('/proc')) {
-        if (!/^\d+$/.test(p)) continue;
-        try {
-            const st = readFileSync(`/proc/${p}/stat`, 'utf8');
-            const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
-            if (!kids.has(ppid)) kids.set(ppid, []);
-            kids.get(ppid).push(Number(p));
-        } catch {}  // gone meanwhile
-    }
-    const out = [], todo = [root];
-    while (todo.length) { const x = todo.pop(); out.push(x); todo.push(...(kids.get(x) ?? [])); }
-    return out;
-}
+// --spin: the CPU time (ns, /proc/PID/task/TID/schedstat) the Worker threads of the browser's
+// processes (proc_cpu.mjs: descendants) have used so far.
 function workerCpuNs(pids) {
     let ns = 0, threads = 0;
     for (const pid of pids) {

@@ -33,6 +33,22 @@ bool App::wants_frame() const {
     return frames_left_ > 0 || (session_.busy() && (!session_.external() || host_.now_ms() >= busy_tick_ms_)) || view_.play;
 }
 
+bool App::hold_frame() {
+    if (!ready_posted_ || !session_.external() || !session_.busy()) {
+        held_since_ms_ = -1;
+        return false;
+    }
+    const double now = host_.now_ms();
+    if (held_since_ms_ < 0) held_since_ms_ = now;
+    if (now - held_since_ms_ >= kHoldMs) {
+        held_since_ms_ = -1;
+        return false;
+    }
+    // A frame is due when the hold ends, if the run has not ended by then (wants_frame).
+    busy_tick_ms_ = std::min(busy_tick_ms_, held_since_ms_ + kHoldMs);
+    return true;
+}
+
 void App::set_external_runner(bool on) {
     session_.set_external(on);
     requested_run_ = 0;

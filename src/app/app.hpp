@@ -69,6 +69,10 @@ struct Layout {
 inline constexpr float kTabbedBelow = 720;  // CSS px: narrower pages show their panels as tabs
 // A run longer than kStopAfterMs shows its seconds (ticked every kBusyTickMs) and a Stop button.
 inline constexpr double kStopAfterMs = 300, kBusyTickMs = 250;
+// While the engine Worker computes, frames are built (input is handled) but drawn at most one per
+// kHoldMs, and at once when the run ends: an edit's run that ends within it shows in one frame,
+// with its outputs (App::hold_frame).
+inline constexpr double kHoldMs = 100;
 
 class App {
 public:
@@ -127,6 +131,15 @@ public:
     ViewState& view() { return view_; }
     Host& host() { return host_; }
     uint64_t frames() const { return frames_; }
+    // Whether the frame just built is not to be drawn yet: the engine Worker computes a run and
+    // the first frame held since the last one drawn is less than kHoldMs old (never before the
+    // first frame). Drawing it would show the edit without its outputs, and with software GL
+    // (SwiftShader: about 100 ms of CPU a frame at 1400x900) it takes the cores the Worker's kernels
+    // need: they waited for a core 2-4x their own time (docs/architecture.md, "Frames").
+    bool hold_frame();
+    // Frames built but not drawn: held, or they would have drawn what was on screen (imgui_gl::same_as_last).
+    uint64_t frames_not_drawn() const { return frames_not_drawn_; }
+    void frame_not_drawn() { ++frames_not_drawn_; }
     // Timing for the test hooks (ms, Host::now_ms clock): when the last state was applied; when
     // the first frame showing all its outputs began and when it was rendered; which edit it showed.
     double edit_ms = 0, shown_ms = 0, shown_frame_start_ms = 0;
@@ -198,6 +211,7 @@ private:
     // when the next frame is due to tick those seconds (a Worker run draws no frames of its own).
     uint64_t busy_run_ = 0;
     double busy_since_ms_ = 0, busy_tick_ms_ = 0;
+    double held_since_ms_ = -1;  // the first frame held since the last drawn one (hold_frame); -1: none
     void stop_run();
     void resume_run();
     Status use_upload(const Status& st);  // after an upload was decoded (or refused)
@@ -219,7 +233,7 @@ private:
     Session session_;
     MapCache maps_;
     ViewState view_;
-    uint64_t frames_ = 0;
+    uint64_t frames_ = 0, frames_not_drawn_ = 0;
     int frames_left_ = 3;
     uint64_t published_edit_ = ~uint64_t(0);
     bool show_pending_ = false;

@@ -130,6 +130,16 @@ void MapCache::forget_from(int slot) {
 
 void MapCache::begin_frame() { pending_.clear(); }
 
+std::string MapCache::frame_key() const {
+    std::string key = std::to_string(uploads_);
+    for (const MapDraw& d : pending_) {
+        const float f[5] = {d.style.lo, d.style.hi, d.w, d.h, d.style.grid ? 1.0f : 0.0f};
+        const int64_t i[3] = {int64_t(d.style.mode), d.style.layer, int64_t(d.tex)};
+        key.append(reinterpret_cast<const char*>(f), sizeof f).append(reinterpret_cast<const char*>(i), sizeof i);
+    }
+    return key;
+}
+
 void MapCache::reset_gl() {
     // The old names are not deleted: their objects died with the context, and WebGL warns about
     // deleting them (an entry each stays in Emscripten's id tables).

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "app/gl.hpp"
@@ -78,6 +79,9 @@ public:
     void draw(ImDrawList* dl, const MapTexture& m, const MapStyle& style, ImVec2 p0, ImVec2 p1,
               ImVec2 uv0 = {0, 0}, ImVec2 uv1 = {1, 1});
     void begin_frame();  // frees last frame's callback data (after it was rendered)
+    // What this frame's maps look like besides ImGui's vertices: each one's style, texture and
+    // size, and the uploads so far (a texture's values changed). For imgui_gl::same_as_last.
+    std::string frame_key() const;
     // Compiles and links the colormap program (checked where it is first used: gl_renderer.hpp)
     // and reads the GPU's limits (at start-up).
     void init_gl();

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <vector>
 
 #include "shaders.gen.hpp"
 
@@ -71,6 +73,9 @@ namespace imgui_gl {
 namespace {
 
 GLuint g_program = 0, g_vao = 0, g_vbo = 0, g_ibo = 0, g_font = 0;
+// What the last frame drawn drew (same_as_last), and this frame's, as bytes.
+std::vector<unsigned char> g_last, g_this;
+bool g_forget_last = true;
 GLint g_u_proj = -1, g_u_tex = -1;
 PendingProgram g_pending;  // the program until its first render
 
@@ -112,6 +117,7 @@ void init() {
 
 void forget() {
     g_program = g_vao = g_vbo = g_ibo = g_font = 0;
+    g_forget_last = true;
     g_pending = PendingProgram{};
     ImGui::GetIO().Fonts->SetTexID(nullptr);
 }
@@ -129,8 +135,49 @@ void upload_fonts() {
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+    g_forget_last = true;   // new glyphs under the same texture name
     io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(g_font)));
 }
+
+namespace {
+
+template <class T>
+void put(std::vector<unsigned char>& out, const T* p, size_t n) {
+    const auto* b = reinterpret_cast<const unsigned char*>(p);
+    out.insert(out.end(), b, b + n * sizeof(T));
+}
+
+}  // namespace
+
+bool same_as_last(const ImDrawData* dd, const std::string& extra) {
+    g_this.clear();
+    const float view[6] = {dd->DisplayPos.x, dd->DisplayPos.y, dd->DisplaySize.x, dd->DisplaySize.y, dd->FramebufferScale.x,
+                           dd->FramebufferScale.y};
+    put(g_this, view, 6);
+    for (int n = 0; n < dd->CmdListsCount; ++n) {
+        const ImDrawList* list = dd->CmdLists[n];
+        const int sizes[3] = {list->VtxBuffer.Size, list->IdxBuffer.Size, list->CmdBuffer.Size};
+        put(g_this, sizes, 3);
+        put(g_this, list->VtxBuffer.Data, size_t(list->VtxBuffer.Size));
+        put(g_this, list->IdxBuffer.Data, size_t(list->IdxBuffer.Size));
+        for (const ImDrawCmd& cmd : list->CmdBuffer) {
+            // Field by field (no padding bytes); a callback's data pointer is new each frame: what it
+            // draws with is in `extra`.
+            const float clip[4] = {cmd.ClipRect.x, cmd.ClipRect.y, cmd.ClipRect.z, cmd.ClipRect.w};
+            const uint64_t rest[5] = {uint64_t(reinterpret_cast<uintptr_t>(cmd.TextureId)), cmd.VtxOffset, cmd.IdxOffset,
+                                      cmd.ElemCount, uint64_t(reinterpret_cast<uintptr_t>(cmd.UserCallback))};
+            put(g_this, clip, 4);
+            put(g_this, rest, 5);
+        }
+    }
+    put(g_this, extra.data(), extra.size());
+    const bool same = !g_forget_last && g_this.size() == g_last.size() && std::memcmp(g_this.data(), g_last.data(), g_last.size()) == 0;
+    g_forget_last = false;
+    g_last.swap(g_this);
+    return same;
+}
+
+void forget_last() { g_forget_last = true; }
 
 void setup_state(const ImDrawData* dd) {
     const int fb_w = int(dd->DisplaySize.x * dd->FramebufferScale.x), fb_h = int(dd->DisplaySize.y * dd->FramebufferScale.y);

@@ -48,6 +48,16 @@ void upload_fonts();
 // Draws `dd` into the default framebuffer; leaves the scissor test off, so a glClear before the
 // next frame clears everything.
 void render(const ImDrawData* dd);
+// Whether drawing `dd` now would give exactly the pixels of the frame drawn last: the same draw
+// lists (vertices, indices, commands, clip rectangles, textures) and the same `extra` (whatever
+// else those pixels depend on: the feature maps' styles and uploads, MapCache::frame_key). Keeps
+// this frame's for the next call. The app redraws for a few frames after any input or change, to
+// let ImGui settle (hover, active widgets, sizes that follow the last frame's); most of them draw
+// what is on screen already, and with software GL (SwiftShader) each costs about 100 ms of CPU at
+// 1400x900 on the cores the engine Worker computes on (docs/architecture.md, "Frames").
+bool same_as_last(const ImDrawData* dd, const std::string& extra);
+// The next same_as_last is false (the GL context was restored: nothing is on screen).
+void forget_last();
 // ImGui's state for its vertices (program, projection, blending, scissor, vertex array): the
 // renderer sets it before drawing and again where a draw list asks (ImDrawCallback_ResetRenderState,
 // after a feature map's own program drew).

@@ -164,13 +164,24 @@ void main_loop(void*) {
     app.frame();
     ImGui::Render();
 
-    const ImGuiIO& io = ImGui::GetIO();
-    // HiDPI: the viewport covers the whole drawing buffer (DisplaySize is in CSS pixels).
-    glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x), int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-    glClearColor(0.08f, 0.08f, 0.1f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    cp::app::imgui_gl::render(ImGui::GetDrawData());
-    SDL_GL_SwapWindow(g_window);
+    // Not drawn: a frame while the engine Worker computes, for a moment (App::hold_frame; the
+    // browser keeps showing the last one), and a frame that would draw what is on screen already
+    // (imgui_gl::same_as_last).
+    if (app.hold_frame()) {
+        app.frame_not_drawn();
+        return;
+    }
+    if (cp::app::imgui_gl::same_as_last(ImGui::GetDrawData(), app.maps().frame_key())) {
+        app.frame_not_drawn();
+    } else {
+        const ImGuiIO& io = ImGui::GetIO();
+        // HiDPI: the viewport covers the whole drawing buffer (DisplaySize is in CSS pixels).
+        glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x), int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
+        glClearColor(0.08f, 0.08f, 0.1f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        cp::app::imgui_gl::render(ImGui::GetDrawData());
+        SDL_GL_SwapWindow(g_window);
+    }
     cp::platform::frame_done();
 }
 

@@ -19,13 +19,19 @@
 //      (re-planning, layers, ranges, output copies: its 'done' message), the page's tasks taking
 //      the outputs in (copies into the app's memory), and the app's part of every frame from the
 //      edit to the one showing all outputs (uploads and windows of each layer as it arrived),
-//      and their sum. Not SwiftShader's raster, nor waiting for frames.
+//      and their sum. Not SwiftShader's raster, nor waiting for frames. Beside it, from /proc
+//      (bench/proc_cpu.mjs): the Worker threads' time on a CPU and waiting for one (runnable: the
+//      wall time the Worker reports counts both, and here the cores are shared with SwiftShader's
+//      raster), SwiftShader's CPU, and the frames the app built and drew for the edit (frames
+//      that would show nothing new, or come while the Worker computes, are built but not drawn:
+//      docs/architecture.md, "Frames").
 // Headless Chromium renders with SwiftShader (software GL) here: real GPUs upload and draw faster.
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { SITE_DIR } from './engine.mjs';
 import { startServer, launch, waitReady, waitSettled, widgetRect, DEFAULT_STATE } from './playground_support.mjs';
+import { cpuMark, browserCpu, cpuMs } from '../../bench/proc_cpu.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
@@ -54,7 +60,8 @@ for (const f of ['index.html', 'playground.css', 'playground.js', 'convplay_app.
 console.log(`  ${'total'.padEnd(20)} ${(raw / 1024).toFixed(1).padStart(8)} KiB   gzip ${(gz / 1024).toFixed(1).padStart(7)} KiB`);
 
 const { proc: server, url } = await startServer(SITE, { isolated: ISOLATED });
-const browser = await launch();
+const MARK = cpuMark();
+const browser = await launch([MARK]);
 try {
     // 1. First frame.
     console.log('== first frame after navigation (fresh context each run)');
@@ -82,8 +89,12 @@ try {
     const edits = () => page.evaluate(() => convplay.timing().edits);
     const copyMs = () => page.evaluate(() => convplay.runner().copyMs || 0);
 
+    // What to read before an edit, for appSide.
+    const before = async () => ({ copy: await copyMs(), cpu: browserCpu(MARK),
+                                  frames: await page.evaluate(() => { const t = convplay.timing(); return t.frames - (t.not_drawn || 0); }) });
     // The app-side work of the edit just shown (see the top): pushed onto `acc`.
-    async function appSide(acc, copyBefore) {
+    async function appSide(acc, b) {
+        const copyBefore = b.copy;
         // The Worker's 'done' (its workMs / kernelsMs) follows its last output: wait for this run's.
         await page.waitForFunction(() => { const r = convplay.runner(); return r.mode !== 'worker' || r.doneRun === r.lastRun; });
         const r = await page.evaluate(() => ({ t: convplay.timing(), runner: convplay.runner() }));
@@ -94,8 +105,13 @@ try {
         acc.frames.push(r.t.edit_parts_ms);
         acc.count.push(r.t.edit_frames);
         acc.total.push((r.runner.workMs || 0) + copy + r.t.edit_parts_ms);
+        const c = browserCpu(MARK);
+        acc.onCpu.push(cpuMs(b.cpu, c, 'worker', 'run'));
+        acc.waiting.push(cpuMs(b.cpu, c, 'worker', 'wait'));
+        acc.raster.push(cpuMs(b.cpu, c, 'raster', 'run'));
+        acc.drawn.push(r.t.frames - (r.t.not_drawn || 0) - b.frames);
     }
-    const newAcc = () => ({ worker: [], kernels: [], copy: [], frames: [], count: [], total: [] });
+    const newAcc = () => ({ worker: [], kernels: [], copy: [], frames: [], count: [], total: [], onCpu: [], waiting: [], raster: [], drawn: [] });
     function printAcc(acc, threads) {
         console.log(`    app-side work of the edit (the Worker on ${threads} thread(s) + the page):`);
         console.log(`      Worker (re-plan, layers, ranges, copies): ${fmt(acc.worker)}`);
@@ -103,6 +119,11 @@ try {
         console.log(`      page: taking the outputs in:          ${fmt(acc.copy)}`);
         console.log(`      page: app part of ${median(acc.count)} frame(s) (median):    ${fmt(acc.frames)}`);
         console.log(`      sum:                                  ${fmt(acc.total)}`);
+        console.log(`    from /proc, the request to the Worker's 'done' having been read:`);
+        console.log(`      Worker threads on a CPU:              ${fmt(acc.onCpu)}`);
+        console.log(`      Worker threads waiting for a CPU:     ${fmt(acc.waiting)}`);
+        console.log(`      SwiftShader on a CPU:                 ${fmt(acc.raster)}`);
+        console.log(`      frames drawn (median): ${median(acc.drawn)}`);
     }
     const threads = await page.evaluate(() => convplay.runner().threads);
 
@@ -113,11 +134,11 @@ try {
             const v = values[i % 2];
             // Read again each time: fixing a size mismatch removes lines and moves widgets up.
             const r = await widgetRect(page, hook);
-            const before = await edits();
-            const copyBefore = await copyMs();
+            const editsBefore = await edits();
+            const b = await before();
             const x = r.x + r.w * ((v - lo + 0.5) / (hi - lo + 1));
             await page.mouse.click(x, r.y + r.h / 2);
-            await page.waitForFunction((n) => convplay.timing().edits > n, before, { timeout: 5000 }).catch(async (e) => {
+            await page.waitForFunction((n) => convplay.timing().edits > n, editsBefore, { timeout: 5000 }).catch(async (e) => {
                 await page.screenshot({ path: '/tmp/shots/timing-fail.png' });
                 throw new Error(`${hook}: clicking value ${v} changed nothing (${await page.evaluate(() => convplay.state())})`);
             });
@@ -126,7 +147,7 @@ try {
             total.push(t.shown_ms - t.down);
             work.push(t.shown_ms - t.shown_frame_start_ms);
             cpu.push(t.step_ms + t.outputs_ms + t.view_ms);
-            await appSide(acc, copyBefore);
+            await appSide(acc, b);
             await page.waitForTimeout(60);
         }
         console.log(`  ${name}`);
@@ -142,14 +163,14 @@ try {
     const hookTotal = [], hookWork = [], hookCpu = [], hookAcc = newAcc();
     for (let i = 0; i < RUNS; i++) {
         const next = STATE_512.replace('out=16', i % 2 ? 'out=16' : 'out=17');
-        const copyBefore = await copyMs();
+        const b = await before();
         const t0 = await page.evaluate((s) => { const t = performance.now(); convplay.setState(s); return t; }, next);
         await waitSettled(page);
         const t = await page.evaluate(() => convplay.timing());
         hookTotal.push(t.shown_ms - t0);
         hookWork.push(t.shown_ms - t.shown_frame_start_ms);
         hookCpu.push(t.step_ms + t.outputs_ms + t.view_ms);
-        await appSide(hookAcc, copyBefore);
+        await appSide(hookAcc, b);
         await page.waitForTimeout(60);
     }
     console.log('  test hook, first layer (out_channels 16 <-> 17; every layer reruns)');
