@@ -58,7 +58,11 @@ TEST_P(ConvWinogradSweep, ChannelsGroupsModesAndChunks) {
     compare("v=1&in=16x20x150&n=2&net=conv2d(out=16,k=3,p=2,d=2,pm=reflect)", c);
     compare("v=1&in=32x19x40&net=conv2d(out=32,k=3,p=3,d=3)", c);
     compare("v=1&in=16x9x20&net=conv2d(out=16,k=3,p=2,d=2x1)", c);  // dilation differs per axis
-    EXPECT_EQ(c.checked, 16 + 23 + 8);  // p=-1 (a crop) is refused in zeros mode, as PyTorch does
+    // dilated with several column chunks per residue class: 128 KiB / (16 positions * 16 bytes *
+    // 96 channels) = 5 vectors of 4 tiles a chunk; a class of 100 columns has 50 tiles, 13 vectors:
+    // chunks of 5, 5 and 3
+    compare("v=1&in=48x10x200&net=conv2d(out=48,k=3,p=2,d=2)", c);
+    EXPECT_EQ(c.checked, 16 + 23 + 9);  // p=-1 (a crop) is refused in zeros mode, as PyTorch does
 }
 
 TEST(ConvWinograd, ChosenWhereItPays) {
