@@ -26,24 +26,97 @@ std::string bytes_text(int64_t bytes) {
     return buf;
 }
 
-int64_t layer_kept_bytes(const LayerInfo& info) {
-    // Output, weights as made and as packed.
-    return sat_add(sat_mul(sat_count(info.out), 4), sat_mul(info.params, 8));
+namespace {
+
+// A dense 3x3 stride-1 2-d conv: the registry may give it the Winograd kernel.
+bool winograd_shape(const Layer& L, const LayerInfo& info) {
+    if (L.op != Op::Conv || info.axes != 2) return false;
+    const AxisInfo &y = info.axis[0], &x = info.axis[1];
+    return y.kernel == 3 && x.kernel == 3 && y.stride == 1 && x.stride == 1;
+}
+
+// Weights as made (4 bytes each) and as packed: at most 25/9 floats per weight for a 3x3
+// stride-1 conv (the Winograd kernel's 16 positions per 9 taps, plus the direct kernel it falls
+// back to), 3 for a transposed conv (Winograd on its phases: along x a 1-tap phase makes 2
+// positions, along y a 2-tap phase 3; the product per tap is at most 2 x 1.5), else 1.
+int64_t layer_weight_bytes(const Layer& L, const LayerInfo& info) {
+    const int64_t made = sat_mul(info.params, 4);
+    if (winograd_shape(L, info)) return sat_add(made, sat_mul(made, 25) / 9);
+    if (L.op == Op::ConvT) return sat_add(made, sat_mul(made, 3));
+    return sat_add(made, made);
+}
+
+}  // namespace
+
+int64_t layer_kept_bytes(const Layer& L, const LayerInfo& info) {
+    return sat_add(sat_mul(sat_count(info.out), 4), layer_weight_bytes(L, info));
+}
+
+WinogradConvBuffers winograd_conv_buffers(int64_t c_in, int64_t c_out, int64_t pw, int64_t ow, int64_t rows,
+                                          int64_t dh, int64_t dw) {
+    // Bytes of V and M per chunk of tiles (both stay in the L2 cache between transform and GEMM).
+    // bench/ab.mjs against 64 and 256 KiB (load 1.5, min and median of both orders): 64 KiB took
+    // 1.00-1.06x this one's time, 256 KiB 0.99-1.04x (conv 64->64 0.94-0.98x: one chunk a row).
+    constexpr int64_t kChunkBytes = 128 << 10;
+    WinogradConvBuffers b;
+    const int64_t tiles0 = ((ow + dw - 1) / dw + 1) / 2;  // tiles of residue class 0, the widest
+    b.nvec = std::max<int64_t>(1, (tiles0 + 3) / 4);
+    b.chunk_vecs = std::clamp<int64_t>(kChunkBytes / (16 * 16 * (c_in + c_out)), 1, b.nvec);
+    b.txs = 4 * b.chunk_vecs + 4;  // + 4: channel planes not a power of two apart
+    b.rbp = 8 * b.nvec + 8;
+    // Vectors read phase columns up to 4*nvec (the second half of a tile's inputs).
+    const int64_t cols = (std::max<int64_t>(0, pw) + 2 * dw - 1) / (2 * dw);
+    b.extra_cols = std::max<int64_t>(16, 4 * b.nvec + 1 - cols);
+    b.phase_cols = cols + b.extra_cols;
+    // A band holds tile rows [t0, t0 + band_t) of every residue class: padded rows
+    // [2*dh*t0, 2*dh*(t0 + band_t - 1) + 4*dh).
+    const int64_t row = sat_mul(c_in, sat_mul(2 * dw, b.phase_cols));
+    b.band_t = std::max<int64_t>(1, (band_rows_in_cache(row) - 4 * dh) / (2 * dh) + 1);
+    b.band_rows = std::min(std::max<int64_t>(1, rows), 2 * dh * b.band_t + 2 * dh);
+    b.band_floats = sat_mul(b.band_rows, row);
+    b.vm_floats = sat_mul(16 * (c_in + c_out), b.txs);
+    b.row_floats = sat_mul(2 * dw * c_out, b.rbp);
+    return b;
 }
 
 int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
     if (L.is_activation() || L.op == Op::Crop || info.in.size() < 3) return 0;  // no padded copy
     // The padded copy of one batch item the kernels slide over, with room for column margins
-    // and stride phases; a transposed conv's buffers also hold a kernel's reach around the input.
+    // (16 floats past every stride phase's row) and ceil-mode windows; a transposed conv's
+    // buffers also hold a kernel's reach around the input.
     int64_t floats = info.in[1];
     for (int a = 0; a < info.axes; ++a) {
         const AxisInfo& x = info.axis[size_t(a)];
         int64_t span = sat_add(sat_add(x.in, std::llabs(x.pad_before)), std::llabs(x.pad_after));
-        span = sat_add(span, sat_add(sat_mul(2, x.eff_kernel), sat_add(x.stride, 16)));
+        span = sat_add(span, sat_add(sat_mul(2, x.eff_kernel), sat_mul(x.stride, 17)));
         floats = sat_mul(floats, span);
     }
     if (L.op == Op::ConvT) floats = sat_add(floats, sat_mul(info.out_channels, sat_mul(info.out.back() + 16, 32)));
+    if (L.is_pool()) floats = sat_add(floats, info.out.back() + 8);  // average pooling's divisors of a row
+    // A 1x1 conv copies chunks of 256 pixels of every input channel (268 floats apart), whatever the image.
+    if (L.op == Op::Conv) floats = sat_add(floats, sat_mul(info.in[1], 268));
+    if (winograd_shape(L, info)) {
+        // The Winograd kernel: 5 floats of flags per band row, then either its own buffers (band,
+        // V and M, row buffer) or the direct kernel's (the padded copy above). Its padded copy has
+        // at most 4*dh rows past the padded height (the last tiles' reads); fewer rows make no
+        // bigger band.
+        const AxisInfo &y = info.axis[0], &x = info.axis[1];
+        const int64_t pw = x.in + x.pad_before + x.pad_after;
+        const int64_t rows = sat_add(std::max<int64_t>(0, y.in + y.pad_before + y.pad_after), 4 * y.dilation);
+        const WinogradConvBuffers b =
+            winograd_conv_buffers(info.in[1], info.out_channels, pw, x.out, rows, y.dilation, x.dilation);
+        floats = sat_add(floats, sat_add(sat_add(5 * b.band_rows, b.band_floats), sat_add(b.vm_floats, b.row_floats)));
+    }
     return sat_mul(floats, 4);
+}
+
+int64_t run_scratch_bytes(const State& state, const NetInfo& info, int first, int threads) {
+    int64_t scratch = 0;
+    for (size_t i = size_t(std::max(0, first)); i < info.layers.size() && i < state.net.size(); ++i) {
+        if (!info.layers[i].status.ok) break;
+        scratch = std::max(scratch, layer_scratch_bytes(state.net[i], info.layers[i]));
+    }
+    return sat_mul(scratch, std::max(1, threads));
 }
 
 namespace {
@@ -60,28 +133,25 @@ int64_t layer_work(const Layer& L, const LayerInfo& info) {
 
 }  // namespace
 
-RunCost run_cost(const State& state, const NetInfo& info) {
+RunCost run_cost(const State& state, const NetInfo& info, int threads) {
     RunCost c;
     c.input_bytes = sat_mul(sat_count(info.input), 4);
-    int64_t scratch = 0;
     for (size_t i = 0; i < info.layers.size() && i < state.net.size(); ++i) {
         const LayerInfo& L = info.layers[i];
         if (!L.status.ok) break;
-        const int64_t kept = layer_kept_bytes(L);
-        const int64_t s = layer_scratch_bytes(state.net[i], L);
-        const int64_t b = sat_add(kept, s);
+        const int64_t kept = layer_kept_bytes(state.net[i], L);
+        const int64_t b = sat_add(kept, sat_mul(layer_scratch_bytes(state.net[i], L), std::max(1, threads)));
         c.total_bytes = sat_add(c.total_bytes, kept);
-        scratch = std::max(scratch, s);
         c.macs = sat_add(c.macs, layer_work(state.net[i], L));
         if (b > c.worst_layer_bytes) c.worst_layer_bytes = b, c.worst_layer = int(i);
         if (sat_mul(sat_count(L.out), 4) > c.largest_output_bytes)
             c.largest_output_bytes = sat_mul(sat_count(L.out), 4), c.largest_output = int(i);
     }
-    c.total_bytes = sat_add(sat_add(c.total_bytes, c.input_bytes), scratch);
+    c.total_bytes = sat_add(sat_add(c.total_bytes, c.input_bytes), run_scratch_bytes(state, info, 0, threads));
     return c;
 }
 
-Status check_run_budget(const State& state, const NetInfo& info, int64_t max_plan_bytes) {
+Status check_run_budget(const State& state, const NetInfo& info, int64_t max_plan_bytes, int threads) {
     const std::string hint = "use a smaller input, fewer channels or fewer layers";
     int64_t pixels = 1;
     for (size_t a = 2; a < info.input.size(); ++a) pixels = sat_mul(pixels, info.input[a]);
@@ -89,7 +159,7 @@ Status check_run_budget(const State& state, const NetInfo& info, int64_t max_pla
         return Status::error("the input is " + shape_text(info.input) + ": " + std::to_string(pixels) +
                                  " pixels per channel (at most " + std::to_string(Limits::max_input_pixels) + ")",
                              "use a smaller input");
-    const RunCost c = run_cost(state, info);
+    const RunCost c = run_cost(state, info, threads);
     if (c.input_bytes > Limits::max_tensor_bytes)
         return Status::error("the input " + shape_text(info.input) + " needs " + bytes_text(c.input_bytes) +
                                  " (at most " + bytes_text(Limits::max_tensor_bytes) + " per tensor)",
@@ -108,8 +178,9 @@ Status check_run_budget(const State& state, const NetInfo& info, int64_t max_pla
         return Status::error("layer " + std::to_string(c.worst_layer + 1) + " (" + print_layer(layer) + ") needs " +
                                  bytes_text(c.worst_layer_bytes) + ": output " + shape_text(L.out) + " " +
                                  bytes_text(sat_mul(sat_count(L.out), 4)) + ", weights " +
-                                 bytes_text(sat_mul(L.params, 8)) + ", scratch " +
-                                 bytes_text(layer_scratch_bytes(layer, L)) + " (at most " +
+                                 bytes_text(layer_weight_bytes(layer, L)) + ", scratch " +
+                                 bytes_text(sat_mul(layer_scratch_bytes(layer, L), std::max(1, threads))) +
+                                 " (at most " +
                                  bytes_text(Limits::max_layer_bytes) + " per layer)",
                              hint);
     }

@@ -2,6 +2,7 @@
 // planned stack from its shape arithmetic alone, before anything is allocated. The README's
 // limits table explains each number; messages quote the numbers and the limit.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -54,23 +55,60 @@ inline int64_t sat_add(int64_t a, int64_t b) {
 }
 int64_t sat_count(const Dims& d);  // the number of elements of a shape, saturated
 
-// What running the valid layers of `info` needs. Scratch is an upper bound of what the kernels
-// ask for (the padded input of one batch item), so a plan that passes never exceeds the budget.
+// Padded rows per band when a kernel makes its padded input copy a band at a time: rows of
+// `row_floats` floats (every channel and phase of one padded row) that fit in about 256 KiB, so a
+// band is still in cache when the tiles read it. At least 1.
+inline int64_t band_rows_in_cache(int64_t row_floats) {
+    return std::max<int64_t>(1, (int64_t(256) << 10) / 4 / std::max<int64_t>(1, row_floats));
+}
+
+// The buffers of the Winograd 3x3 conv kernel (kernels/conv_winograd.cpp), from its shape: the
+// kernel sizes them with this, and layer_scratch_bytes bounds its scratch with it, so the two
+// cannot drift apart. A tile makes 2 output columns of one residue class of columns (dilation
+// dw); tiles go 4 to a vector; the transformed tiles V and products M are made a chunk of
+// vectors at a time; the row buffer holds 2 output rows of every class and channel.
+struct WinogradConvBuffers {
+    int64_t nvec = 1;        // vectors of tiles in the widest residue class
+    int64_t chunk_vecs = 1;  // vectors per chunk of V and M
+    int64_t txs = 0;         // floats between channels in V and M
+    int64_t rbp = 0;         // floats between channels in the row buffer
+    int64_t extra_cols = 0;  // columns past a padded phase row that its vectors may read
+    int64_t phase_cols = 0;  // floats per padded phase row (2*dw phases), extra_cols included
+    int64_t band_t = 1;      // tile rows per band of padded rows
+    int64_t band_rows = 1;   // padded rows in the band buffer
+    int64_t band_floats = 0; // the band buffer: band_rows rows of every channel and phase
+    int64_t vm_floats = 0;   // V and M: 16 positions of every channel, a chunk of tiles
+    int64_t row_floats = 0;  // the row buffer
+};
+// c_in, c_out: all channels; pw: the padded width (input + padding per side); ow: output width;
+// rows: padded rows in all (the kernel's copy, with rows past the input its last tiles read).
+WinogradConvBuffers winograd_conv_buffers(int64_t c_in, int64_t c_out, int64_t pw, int64_t ow, int64_t rows,
+                                          int64_t dh, int64_t dw);
+
+// What running the valid layers of `info` on `threads` threads needs. Scratch is an upper bound of
+// what the kernels ask for per thread (layer_scratch_bytes), times the threads (each has its own),
+// so a plan that passes never exceeds the budget.
 struct RunCost {
     int64_t input_bytes = 0;
-    int64_t total_bytes = 0;  // input, every output and weights, and the largest scratch (shared)
+    int64_t total_bytes = 0;  // input, every output and weights, and the largest scratch (shared by layers)
     int64_t macs = 0;  // conv multiply-adds plus pool/upsample window reads
     int largest_output = -1;
     int64_t largest_output_bytes = 0;
     int worst_layer = -1;
     int64_t worst_layer_bytes = 0;
 };
-RunCost run_cost(const State& state, const NetInfo& info);
-int64_t layer_scratch_bytes(const Layer& layer, const LayerInfo& info);  // an upper bound
-int64_t layer_kept_bytes(const LayerInfo& info);  // output + weights as made and as packed
+RunCost run_cost(const State& state, const NetInfo& info, int threads = 1);
+// Per thread: an upper bound of every kernel's scratch_floats() * 4 for this layer.
+int64_t layer_scratch_bytes(const Layer& layer, const LayerInfo& info);
+// The largest layer_scratch_bytes of the valid layers from `first` on, times `threads`: the
+// scratch a plan allocates (run_cost and the engine's memory check both read it).
+int64_t run_scratch_bytes(const State& state, const NetInfo& info, int first, int threads);
+// Output + weights as made and as packed (an upper bound of every kernel's packed_bytes()).
+int64_t layer_kept_bytes(const Layer& layer, const LayerInfo& info);
 
 // Ok, or the first budget the run breaks, with the numbers and the limit.
-Status check_run_budget(const State& state, const NetInfo& info, int64_t max_plan_bytes = Limits::max_plan_bytes);
+Status check_run_budget(const State& state, const NetInfo& info, int64_t max_plan_bytes = Limits::max_plan_bytes,
+                        int threads = 1);
 
 // "12 MiB", "3.2 GiB": a byte count as a person reads it.
 std::string bytes_text(int64_t bytes);

@@ -15,17 +15,19 @@ namespace cp {
 namespace {
 
 // What planning `state` from layer `first` on allocates at most: those layers' outputs and
-// weights, the largest scratch, and the input when it is made anew. Asked of the allocator
-// before anything changes (engine/memory.hpp), so running out leaves the plan as it was.
-Status check_fresh_memory(const State& state, const NetInfo& info, int first, bool new_input) {
-    int64_t bytes = new_input ? sat_mul(sat_count(info.input), 4) : 0, scratch = 0;
+// weights, the largest scratch for every thread, and the input when it is made anew. Asked of the
+// allocator before anything changes (engine/memory.hpp), so running out leaves the plan as it was.
+Status check_fresh_memory(const State& state, const NetInfo& info, int first, bool new_input, int threads) {
+    int64_t bytes = new_input ? sat_mul(sat_count(info.input), 4) : 0;
     for (size_t i = size_t(first); i < info.layers.size() && i < state.net.size(); ++i) {
         if (!info.layers[i].status.ok) break;
-        bytes = sat_add(bytes, layer_kept_bytes(info.layers[i]));
-        scratch = std::max(scratch, layer_scratch_bytes(state.net[i], info.layers[i]));
+        bytes = sat_add(bytes, layer_kept_bytes(state.net[i], info.layers[i]));
     }
-    return check_memory(sat_add(bytes, scratch), "this stack");
+    return check_memory(sat_add(bytes, run_scratch_bytes(state, info, first, threads)), "this stack");
 }
+
+// The threads a plan with these options runs on.
+int plan_threads(const PlanOptions& opt) { return opt.pool ? opt.pool->threads() : usable_threads(opt.threads); }
 
 }  // namespace
 
@@ -34,8 +36,8 @@ Result<std::unique_ptr<Plan>> Plan::create(const State& state, const PlanOptions
     p->state_ = state;
     p->info_ = net_info(state);
     // The budget first, from the shape arithmetic alone, before allocating anything.
-    if (auto st = check_run_budget(state, p->info_, opt.max_bytes); !st) return st;
-    if (auto st = check_fresh_memory(state, p->info_, 0, true); !st) return st;
+    if (auto st = check_run_budget(state, p->info_, opt.max_bytes, plan_threads(opt)); !st) return st;
+    if (auto st = check_fresh_memory(state, p->info_, 0, true, plan_threads(opt)); !st) return st;
     p->input_ = Tensor(p->info_.input);
     p->reference_only_ = opt.reference_only;
     if (auto st = p->plan_from(0, opt); !st) return st;
@@ -95,7 +97,7 @@ Status Plan::plan_from(int first, const PlanOptions& opt, const State* prev_stat
                                        sat_mul(sat_count(info_.layers[i].out), 4) +
                                            (s.weights.weight.numel() + s.weights.bias.numel()) * 4));
     }
-    const int threads = opt.pool ? opt.pool->threads() : usable_threads(opt.threads);
+    const int threads = plan_threads(opt);
     scratch *= size_t(threads);
     bytes = sat_add(bytes, sat_mul(static_cast<int64_t>(scratch), 4));
     if (bytes > opt.max_bytes) {
@@ -129,9 +131,9 @@ Status Plan::plan_from(int first, const PlanOptions& opt, const State* prev_stat
 
 Result<int> Plan::update(const State& next, const PlanOptions& opt) {
     NetInfo info = net_info(next);
-    if (auto st = check_run_budget(next, info, opt.max_bytes); !st) return st;
+    if (auto st = check_run_budget(next, info, opt.max_bytes, plan_threads(opt)); !st) return st;
     const int first = first_change(state_, info_, next, info, runnable());
-    if (auto st = check_fresh_memory(next, info, first, info.input != info_.input); !st) return st;
+    if (auto st = check_fresh_memory(next, info, first, info.input != info_.input, plan_threads(opt)); !st) return st;
     if (info.input != info_.input) input_ = Tensor(info.input);
     // The steps from `first` on are offered to the new plan for reuse.
     std::vector<Step> prev(std::make_move_iterator(steps_.begin() + std::min<int>(first, runnable())),

@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "kernels/padded_input.hpp"
 #include "kernels/phase_rows.hpp"
 #include "kernels/simd_kernels.hpp"
@@ -137,20 +138,16 @@ public:
         }
         // Run order: by tile row, the residue classes of one t together (they read neighbouring rows).
         std::stable_sort(rows_.begin(), rows_.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
-        const int64_t tiles0 = ((g.OW + dw - 1) / dw + 1) / 2;  // tiles of residue class 0, the widest
-        nvec_ = std::max<int64_t>(1, (tiles0 + 3) / 4);
-        chunk_vecs_ = std::clamp<int64_t>(kChunkBytes / (kPos * 16 * (g.C_in + g.C_out)), 1, nvec_);
-        txs_ = 4 * chunk_vecs_ + 4;  // + 4: channel planes not a power of two apart
-        rbp_ = 8 * nvec_ + 8;
+        // The sizes of V, M and the row buffer come from core (layer_scratch_bytes bounds them too).
         const int64_t PH = g.H + g.pt + g.pb, PW = g.W + g.pl + g.pr;
-        // Vectors read columns up to phase index 4*nvec (the second half of a tile's inputs).
-        const int64_t cols = (PW + 2 * dw - 1) / (2 * dw);
-        pad_.plan(g.C_in, g.H, g.W, g.pt, g.pb, g.pl, g.pr, 2 * dw, g.mode, 0.0f,
-                  std::max<int64_t>(16, 4 * nvec_ + 1 - cols), std::max<int64_t>(0, need_rows - PH));
+        const int64_t extra_rows = std::max<int64_t>(0, need_rows - PH);
+        const WinogradConvBuffers wb = winograd_conv_buffers(g.C_in, g.C_out, PW, g.OW, PH + extra_rows, dh, dw);
+        nvec_ = wb.nvec, chunk_vecs_ = wb.chunk_vecs, txs_ = wb.txs, rbp_ = wb.rbp;
+        vm_floats_ = wb.vm_floats, row_floats_ = wb.row_floats;
+        pad_.plan(g.C_in, g.H, g.W, g.pt, g.pb, g.pl, g.pr, 2 * dw, g.mode, 0.0f, wb.extra_cols, extra_rows);
         // A range of parts copies the padded rows it reads into a band buffer, tile rows
         // [t0, t0 + band_t_) at a time: rows [2*dh*t0, 2*dh*(t0 + band_t_ - 1) + 4*dh).
-        band_t_ = std::max<int64_t>(1, (band_rows_in_cache(g.C_in * pad_.phases * pad_.pcols) - 4 * dh) / (2 * dh) + 1);
-        band_rows_ = std::min(pad_.rows, 2 * dh * band_t_ + 2 * dh);
+        band_t_ = wb.band_t, band_rows_ = wb.band_rows;
 
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
         pack_winograd_weights(packed_, kPos, g.groups, cin_g, cout_g, [&](int pos, int64_t grp, int64_t o, int64_t ic) {
@@ -167,7 +164,7 @@ public:
     const char* name() const override { return "f32_conv2d_winograd_f2x3_4x8" CP_SIMD_SUFFIX; }
     // [flags: 5 floats a band row][band, V, M, row buffer], or the direct kernel's scratch after the flags
     size_t scratch_floats() const override {
-        const size_t own = size_t(g_.C_in * band_chan() + kPos * (g_.C_in + g_.C_out) * txs_ + 2 * g_.dw * g_.C_out * rbp_);
+        const size_t own = size_t(g_.C_in * band_chan() + vm_floats_ + row_floats_);
         return size_t(kFlagFloats * band_rows_) + std::max(own, direct_->scratch_floats());
     }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4 + direct_->packed_bytes(); }
@@ -209,10 +206,6 @@ public:
     }
 
 private:
-    // Bytes of V and M per chunk of tiles (both stay in the L2 cache between transform and GEMM).
-    // bench/ab.mjs against 64 and 256 KiB (load 1.5, min and median of both orders): 64 KiB took
-    // 1.00-1.06x this one's time, 256 KiB 0.99-1.04x (conv 64->64 0.94-0.98x: one chunk a row).
-    static constexpr int64_t kChunkBytes = 128 << 10;
     static constexpr int64_t kFlagFloats = 5;  // scratch per band row for flag_rows
 
     // Output rows dh*(2t + a) + ry, a = 0, 1 (while inside the output), of image n.
@@ -301,7 +294,7 @@ private:
     float limit_;  // inputs up to this magnitude cannot overflow (winograd_input_limit)
     std::unique_ptr<LayerKernel> direct_;  // for tile rows whose inputs exceed it
     std::vector<std::pair<int64_t, int64_t>> rows_;  // (ry, t) of every tile row, in run order (by t)
-    int64_t nvec_ = 0, chunk_vecs_ = 1, txs_ = 0, rbp_ = 0;
+    int64_t nvec_ = 0, chunk_vecs_ = 1, txs_ = 0, rbp_ = 0, vm_floats_ = 0, row_floats_ = 0;
     int64_t band_t_ = 1, band_rows_ = 1;  // tile rows per band, padded rows in the band buffer
     PaddedInput pad_;
     std::vector<float> packed_, bias_;

@@ -9,15 +9,9 @@
 #include <vector>
 
 #include "core/layer.hpp"
+#include "core/limits.hpp"  // band_rows_in_cache
 
 namespace cp {
-
-// Padded rows per band when the copy is made a band at a time: rows of `row_floats` floats (every
-// channel and phase of one padded row) that fit in about 256 KiB, so a band is still in cache when
-// the tiles read it. At least 1.
-inline int64_t band_rows_in_cache(int64_t row_floats) {
-    return std::max<int64_t>(1, (int64_t(256) << 10) / 4 / std::max<int64_t>(1, row_floats));
-}
 
 struct PaddedInput {
     int64_t C = 0, H = 0, W = 0;       // the input

@@ -1,0 +1,81 @@
+// The memory budget's bounds hold for the kernels the engine picks: layer_scratch_bytes bounds
+// every kernel's scratch_floats() * 4 and layer_kept_bytes its packed weights (core/limits.hpp,
+// checked before anything is allocated), over every valid state of tests/fixtures/shapes.jsonl
+// and Winograd convs with wide rows and many output channels (whose row buffer and transformed
+// tiles outgrow the padded input copy); and the scratch a plan allocates is counted once per thread.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/codec.hpp"
+#include "core/limits.hpp"
+#include "engine/plan.hpp"
+#include "engine/weights.hpp"
+#include "kernels/registry.hpp"
+#include "kernels/thread_pool.hpp"
+#include "support/json_lite.hpp"
+
+namespace {
+
+// Plans the state's first layer on the engine's kernel and checks it against the bounds; false
+// when the state has no runnable first layer within the budget.
+bool check_bounds(const std::string& text, std::string* kernel = nullptr) {
+    auto state = cp::parse_state(text);
+    if (!state.ok() || state->net.empty()) return false;
+    const cp::NetInfo net = cp::net_info(*state);
+    if (net.layers.empty() || !net.layers[0].status.ok || !cp::check_run_budget(*state, net).ok) return false;
+    const cp::Layer& L = state->net[0];
+    const cp::LayerInfo& info = net.layers[0];
+    const cp::LayerWeights w = L.has_weights() ? cp::make_weights(L, info, 1) : cp::LayerWeights{};
+    cp::KernelRequest req;
+    req.layer = &L;
+    req.info = &info;
+    req.weight = w.weight.data.empty() ? nullptr : w.weight.ptr();
+    req.bias = w.bias.data.empty() ? nullptr : w.bias.ptr();
+    const auto k = cp::select_kernel(req);
+    if (kernel) *kernel = k->name();
+    EXPECT_LE(int64_t(k->scratch_floats()) * 4, cp::layer_scratch_bytes(L, info)) << text << " on " << k->name();
+    const int64_t weights = (w.weight.numel() + w.bias.numel()) * 4 + int64_t(k->packed_bytes());
+    EXPECT_LE(cp::sat_count(info.out) * 4 + weights, cp::layer_kept_bytes(L, info)) << text << " on " << k->name();
+    return true;
+}
+
+TEST(ScratchBound, EveryKernelOfTheShapesFixture) {
+    const auto rows = jl::read_jsonl(std::string(CONVPLAY_FIXTURES) + "/shapes.jsonl");
+    int checked = 0;
+    for (const auto& row : rows)
+        if (!row.has("error") && check_bounds(row["state"].str)) ++checked;
+    EXPECT_GT(checked, 1500);
+}
+
+TEST(ScratchBound, WinogradWideRowsAndManyOutputs) {
+    for (const char* s : {"v=1&in=8x3x2000&net=conv2d(out=512,k=3,p=1)",       // row buffer 2 x 512 x 2008
+                          "v=1&in=16x1x4000&net=conv2d(out=256,k=3,p=2,d=2)",  // 2 residue classes of columns
+                          "v=1&in=512x3x8&net=conv2d(out=512,k=3,p=1)",        // V and M of 1024 channels
+                          "v=1&in=64x64x64&net=conv2d(out=64,k=3,p=1)", "v=1&in=32x5x300&n=3&net=conv2d(out=96,k=3,p=2,d=2x1,g=2)"}) {
+        std::string kernel;
+        ASSERT_TRUE(check_bounds(s, &kernel)) << s;
+        EXPECT_EQ(kernel.rfind("f32_conv2d_winograd", 0), 0u) << s << " ran on " << kernel;
+    }
+}
+
+// A plan on 2 threads has 2 scratch buffers: the budget counts both before anything is made.
+TEST(ScratchBound, CountedOncePerThread) {
+    if (cp::usable_threads(2) < 2) GTEST_SKIP() << "this build has no threads";
+    auto s = cp::parse_state("v=1&in=8x3x2000&net=conv2d(out=512,k=3,p=1)");
+    ASSERT_TRUE(s.ok());
+    const cp::NetInfo info = cp::net_info(*s);
+    const int64_t one = cp::run_cost(*s, info, 1).total_bytes, two = cp::run_cost(*s, info, 2).total_bytes;
+    EXPECT_EQ(two - one, cp::run_scratch_bytes(*s, info, 0, 1));
+    EXPECT_EQ(cp::run_scratch_bytes(*s, info, 0, 2), 2 * cp::run_scratch_bytes(*s, info, 0, 1));
+    cp::PlanOptions opt;
+    opt.max_bytes = (one + two) / 2;
+    ASSERT_TRUE(cp::Plan::create(*s, opt).ok());
+    opt.threads = 2;
+    auto p = cp::Plan::create(*s, opt);
+    ASSERT_FALSE(p.ok());
+    // refused by the budget from the shapes (before weights are made), not after planning
+    EXPECT_NE(p.status().message.find("for the input and every layer"), std::string::npos) << p.status().message;
+}
+
+}  // namespace
