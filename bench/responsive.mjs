@@ -18,7 +18,7 @@
 //           the light state's outputs
 //   drag    the default stack at 512x512: the first layer's kernel_size slider dragged with the
 //           mouse (every layer reruns on each value): the intervals between animation frames
-//           during the drag, and long tasks during it
+//           and between the frames the app drew during the drag, and long tasks during it
 //   upload  a 10 MB PNG (1850x1850 noise, downscaled to the pixel budget) chosen with the file
 //           input on the default state: from the input's change event (Playwright's own work to
 //           make the File comes before it) to the frame showing its outputs, and the long tasks
@@ -53,15 +53,23 @@ function observe() {
     // first (10 MB from base64, seconds of main thread), which is the harness's cost, not the page's.
     window.__changeAt = 0;
     document.addEventListener('change', () => { window.__changeAt = performance.now(); }, true);
+    // Animation frames, and the app's frames drawn among them (it builds a frame on an animation
+    // frame and draws it only when the picture changes and no Worker run holds it: docs/architecture.md,
+    // "Frames"), as intervals.
     window.__frames = null;
     window.__recordFrames = (on) => {
-        if (!on) { const f = window.__frames; window.__frames = null; return f; }
+        if (!on) { const f = { all: window.__frames, drawn: window.__drawn }; window.__frames = null; return f; }
         window.__frames = [];
-        let last = performance.now();
+        window.__drawn = [];
+        const drawnCount = () => { const t = window.convplay.timing(); return t.frames - (t.not_drawn || 0); };
+        let last = performance.now(), lastDrawn = last, drawn = drawnCount();
         const tick = (t) => {
             if (!window.__frames) return;
             window.__frames.push(t - last);
             last = t;
+            // Read on the next animation frame: the app's frame of this one may run after this callback.
+            const d = drawnCount();
+            if (d !== drawn) window.__drawn.push(t - lastDrawn), lastDrawn = t, drawn = d;
             requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);
@@ -157,7 +165,7 @@ try {
     }
     if (ONLY.has('drag')) {
         console.log(`== drag: ${STATE_512}, L1 kernel_size dragged 1 -> 11 -> 1`);
-        const frames = [], long = [], edits = [];
+        const frames = [], drawn = [], long = [], edits = [];
         for (let i = 0; i < RUNS; i++) {
             const { ctx, page } = await freshPage(STATE_512, { viewport: { width: 1400, height: 1500 } });
             await waitSettled(page, 60000);
@@ -176,13 +184,15 @@ try {
             }
             await page.mouse.up();
             const f = await page.evaluate(() => window.__recordFrames(false));
-            frames.push(...f.slice(1));
+            frames.push(...f.all.slice(1));
+            drawn.push(...f.drawn.slice(1));
             long.push(...await longTasks(page, t0));
             edits.push(await page.evaluate(() => convplay.timing().edits) - e0);
             await waitSettled(page, 60000);
             await ctx.close();
         }
-        line('frame interval during the drag', frames);
+        line('animation frame interval during the drag', frames);
+        line('drawn frame interval during the drag', drawn);
         line('long tasks during the drag', long);
         console.log(`  edits applied per drag: ${edits.join(', ')}`);
     }

@@ -24,7 +24,8 @@
 //      wall time the Worker reports counts both, and here the cores are shared with SwiftShader's
 //      raster), SwiftShader's CPU, and the frames the app built and drew for the edit (frames
 //      that would show nothing new, or come while the Worker computes, are built but not drawn:
-//      docs/architecture.md, "Frames").
+//      docs/architecture.md, "Frames"), and the sum again with the Worker threads' CPU time in
+//      place of its wall time (its own work without the waits; with N threads, the N summed).
 // Headless Chromium renders with SwiftShader (software GL) here: real GPUs upload and draw faster.
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -110,8 +111,9 @@ try {
         acc.waiting.push(cpuMs(b.cpu, c, 'worker', 'wait'));
         acc.raster.push(cpuMs(b.cpu, c, 'raster', 'run'));
         acc.drawn.push(r.t.frames - (r.t.not_drawn || 0) - b.frames);
+        acc.cpuTotal.push(acc.onCpu.at(-1) + copy + r.t.edit_parts_ms);
     }
-    const newAcc = () => ({ worker: [], kernels: [], copy: [], frames: [], count: [], total: [], onCpu: [], waiting: [], raster: [], drawn: [] });
+    const newAcc = () => ({ worker: [], kernels: [], copy: [], frames: [], count: [], total: [], onCpu: [], waiting: [], raster: [], drawn: [], cpuTotal: [] });
     function printAcc(acc, threads) {
         console.log(`    app-side work of the edit (the Worker on ${threads} thread(s) + the page):`);
         console.log(`      Worker (re-plan, layers, ranges, copies): ${fmt(acc.worker)}`);
@@ -124,6 +126,8 @@ try {
         console.log(`      Worker threads waiting for a CPU:     ${fmt(acc.waiting)}`);
         console.log(`      SwiftShader on a CPU:                 ${fmt(acc.raster)}`);
         console.log(`      frames drawn (median): ${median(acc.drawn)}`);
+        console.log(`    sum with the Worker threads' CPU in place of the Worker's wall time (no waits; ${threads} thread(s) summed):`);
+        console.log(`                                          ${fmt(acc.cpuTotal)}`);
     }
     const threads = await page.evaluate(() => convplay.runner().threads);
 
