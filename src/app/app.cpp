@@ -40,12 +40,15 @@ bool App::hold_frame() {
     }
     const double now = host_.now_ms();
     if (held_since_ms_ < 0) held_since_ms_ = now;
-    if (now - held_since_ms_ >= kHoldMs) {
+    // Only in a run's first kHoldMs (a long run's progress frames are not held), and never more
+    // than kHoldMs in a row (a slider dragged faster than the runs end still shows).
+    const double until = std::min(held_since_ms_, busy_since_ms_) + kHoldMs;
+    if (now >= until) {
         held_since_ms_ = -1;
         return false;
     }
     // A frame is due when the hold ends, if the run has not ended by then (wants_frame).
-    busy_tick_ms_ = std::min(busy_tick_ms_, held_since_ms_ + kHoldMs);
+    busy_tick_ms_ = std::min(busy_tick_ms_, until);
     return true;
 }
 
