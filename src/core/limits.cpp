@@ -37,12 +37,13 @@ bool winograd_shape(const Layer& L, const LayerInfo& info) {
 
 // Weights as made (4 bytes each) and as packed: at most 25/9 floats per weight for a 3x3
 // stride-1 conv (the Winograd kernel's 16 positions per 9 taps, plus the direct kernel it falls
-// back to), 3 for a transposed conv (Winograd on its phases: along x a 1-tap phase makes 2
-// positions, along y a 2-tap phase 3; the product per tap is at most 2 x 1.5), else 1.
+// back to), 4 for a transposed conv (Winograd on its phases: along x a 1-tap phase makes 2
+// positions, along y a 2-tap phase 3, at most 2 x 1.5 per tap; plus the weights as given, which
+// its fallback reads), else 1.
 int64_t layer_weight_bytes(const Layer& L, const LayerInfo& info) {
     const int64_t made = sat_mul(info.params, 4);
     if (winograd_shape(L, info)) return sat_add(made, sat_mul(made, 25) / 9);
-    if (L.op == Op::ConvT) return sat_add(made, sat_mul(made, 3));
+    if (L.op == Op::ConvT) return sat_add(made, sat_mul(made, 4));
     return sat_add(made, made);
 }
 

@@ -185,7 +185,7 @@ public:
             float* flags = scratch;  // 1 where a band row holds a value above limit_
             float* band = scratch + kFlagFloats * band_rows_;
             pad_.fill_rows(in + n * g_.C_in * g_.H * g_.W, band, r0, r1 - r0, band_rows_);
-            flag_rows(band, r1 - r0, flags);
+            flag_rows(band, g_.C_in * pad_.phases, band_rows_ * pad_.pcols, r1 - r0, pad_.pcols, limit_, flags);
             bool fallback = false;
             for (int64_t p = part; p < end; ++p) {
                 const auto [ry, t] = rows_[size_t(p % G)];
@@ -206,7 +206,6 @@ public:
     }
 
 private:
-    static constexpr int64_t kFlagFloats = 5;  // scratch per band row for flag_rows
 
     // Output rows dh*(2t + a) + ry, a = 0, 1 (while inside the output), of image n.
     // The band in scratch starts at padded row r0.
@@ -268,19 +267,6 @@ private:
 
     int64_t band_chan() const { return pad_.phases * band_rows_ * pad_.pcols; }
 
-    // flags[i] = 1 when band row i (padded row r0 + i, every channel and phase) holds a value
-    // whose magnitude exceeds limit_ (or NaN), else 0. The largest magnitudes go through `acc`
-    // (4 floats a row, after the flags); a phase row has pcols >= 16 floats.
-    void flag_rows(const float* band, int64_t nrows, float* flags) const {
-        float* acc = flags + band_rows_;
-        std::fill(acc, acc + 4 * nrows, 0.0f);
-        for (int64_t c = 0; c < g_.C_in * pad_.phases; ++c)
-            for (int64_t i = 0; i < nrows; ++i) {
-                const float* row = band + c * band_rows_ * pad_.pcols + i * pad_.pcols;
-                wasm_v128_store(acc + 4 * i, max_magnitude_bits(wasm_v128_load(acc + 4 * i), row, pad_.pcols));
-            }
-        for (int64_t i = 0; i < nrows; ++i) flags[i] = magnitudes_within(wasm_v128_load(acc + 4 * i), limit_) ? 0.0f : 1.0f;
-    }
     // Tile row t of class ry reads padded rows dh*(2t + e) + ry, e = 0..3 (those in the band).
     bool tile_row_ok(const float* flags, int64_t r0, int64_t r1, int64_t ry, int64_t t) const {
         for (int64_t e = 0; e < 4; ++e) {

@@ -17,6 +17,10 @@
 // only the rows' tails (and larger strides) go through interleave_phases() (phase_rows.hpp). The input copy is
 // split into even/odd columns (PaddedInput with 2 column phases) so that x[2j + e] over tiles j is
 // a contiguous vector.
+//
+// Infinite, NaN or huge inputs (winograd_gemm.hpp): a pass whose padded input rows hold a value
+// above the kernel's limit computes its output rows by direct sums instead (one output at a time
+// from the weights as given: such inputs are rare), so they are the sums PyTorch makes.
 #include <algorithm>
 #include <vector>
 
@@ -170,12 +174,21 @@ constexpr OutFn kOut[8] = {output_transform<1, 1, false>, output_transform<1, 2,
                            output_transform<1, 1, true>,  output_transform<1, 2, true>,
                            output_transform<2, 1, true>,  output_transform<2, 2, true>};
 
+// Growth of the transforms per axis (rows' absolute sums): V = (x0 - x1, x1, x2 - x1) 2,
+// U = (g0, g0 + g1, g1) 2, y = (m0 + m1, m1 + m2) 2; squared for the two axes.
+constexpr WinogradGrowth kGrowth{4, 4, 64};
+
 class ConvTWinograd final : public LayerKernel {
 public:
-    // Fills the phases; false when the layer does not fit the scheme.
+    // Fills the phases; false when the layer does not fit the scheme, or its weights do not
+    // (winograd_input_limit).
     bool init(const Geom& g, const float* w, const float* b) {
         g_ = g;
         if (g.dh != 1 || g.dw != 1 || g.mode != PadMode::Zeros) return false;
+        const int64_t nw = g.C_in * g.cout_g() * g.kh * g.kw;
+        const double limit = winograd_input_limit(kGrowth, g.cin_g(), w, nw, b, g.C_out);
+        if (limit < 0) return false;
+        limit_ = float(limit);
         // The input transform costs per input channel what the GEMM saves per output channel:
         // measured in V8 (wasm) against the sub-pixel kernel: 16 -> 3 runs 0.7x, 16 -> 8 1.0x,
         // 16 -> 16 1.2x, 32 -> 16 1.3x. It is used from kMinCout = 12 output channels per group,
@@ -241,13 +254,13 @@ public:
             }
         band_q_ = std::max<int64_t>(1, band_rows_in_cache(g.C_in * pad_.phases * pad_.pcols) - (fill_hi_ - fill_lo_));
         if (b) bias_.assign(b, b + g.C_out);
+        w_.assign(w, w + nw);
         return true;
     }
     const char* name() const override { return "f32_deconv2d_winograd2x2_4x8" CP_SIMD_SUFFIX; }
-    size_t scratch_floats() const override {
-        return size_t(pad_.floats() + 9 * (g_.C_in + g_.C_out) * txs_ + 2 * g_.sw * g_.C_out * rbp_);
-    }
-    size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
+    // [padded copy, V, M, row buffer][flags: kFlagFloats a padded row]
+    size_t scratch_floats() const override { return size_t(flags_at() + kFlagFloats * pad_.rows); }
+    size_t packed_bytes() const override { return (packed_.size() + bias_.size() + w_.size()) * 4; }
 
     void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
     // Parts: the groups of phase rows one pass makes (rows_: (ry, first q), 1 or 2 rows each)
@@ -263,9 +276,20 @@ public:
             while (end < last && end / G == n && rows_[size_t(end % G)].second - q_first < band_q_) ++end;
             const int64_t r0 = q_first + fill_lo_;
             const int64_t r1 = std::min(pad_.rows, rows_[size_t((end - 1) % G)].second + fill_hi_);
-            if (fill_hi_ > fill_lo_ && r1 > r0)  // (none when no tap reaches any phase: bias only)
+            float* flags = scratch + flags_at();
+            if (fill_hi_ > fill_lo_ && r1 > r0) {  // (none when no tap reaches any phase: bias only)
                 pad_.fill_rows(in + n * g_.C_in * g_.H * g_.W, scratch + r0 * pad_.pcols, r0, r1 - r0, pad_.rows);
-            for (; part < end; ++part) run_rows(out, scratch, n, rows_[size_t(part % G)].first, rows_[size_t(part % G)].second);
+                flag_rows(scratch + r0 * pad_.pcols, g_.C_in * pad_.phases, pad_.phase_plane, r1 - r0, pad_.pcols, limit_,
+                          flags);
+            }
+            for (; part < end; ++part) {
+                const auto [ry, q0] = rows_[size_t(part % G)];
+                // pass (ry, q0) reads padded rows within [q0 + fill_lo_, q0 + fill_hi_)
+                bool ok = true;
+                for (int64_t r = std::max(r0, q0 + fill_lo_); r < std::min(r1, q0 + fill_hi_); ++r) ok = ok && flags[r - r0] == 0;
+                if (ok) run_rows(out, scratch, n, ry, q0);
+                else direct_rows(in + n * g_.C_in * g_.H * g_.W, out, n, ry, q0);
+            }
         }
     }
 
@@ -342,7 +366,41 @@ private:
                               16 * full_vecs);
     }
 
+    int64_t flags_at() const { return pad_.floats() + 9 * (g_.C_in + g_.C_out) * txs_ + 2 * g_.sw * g_.C_out * rbp_; }
+
+    // The output rows of pass (ry, q0) of image n (img: its input) by direct sums, as PyTorch
+    // makes them: output (oy, ox) meets input (iy, ix) through tap (oy + pt - iy*sh, ox + pl - ix*sw).
+    void direct_rows(const float* img, float* out, int64_t n, int64_t ry, int64_t q0) const {
+        const Geom& g = g_;
+        const int64_t R = (g.OH - ry + g.sh - 1) / g.sh, nrows = std::min<int64_t>(ay_[size_t(ry)].t == 2 ? 2 : 1, R - q0);
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
+        for (int64_t a = 0; a < nrows; ++a) {
+            const int64_t oy = (q0 + a) * g.sh + ry;
+            for (int64_t oc = 0; oc < g.C_out; ++oc) {
+                const int64_t grp = oc / cout_g, o = oc % cout_g;
+                float* dst = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW;
+                for (int64_t ox = 0; ox < g.OW; ++ox) {
+                    float acc = bias_.empty() ? 0.0f : bias_[size_t(oc)];
+                    for (int64_t ic = grp * cin_g; ic < (grp + 1) * cin_g; ++ic)
+                        for (int64_t ky = 0; ky < g.kh; ++ky) {
+                            const int64_t ty = oy + g.pt - ky;
+                            if (ty < 0 || ty % g.sh || ty / g.sh >= g.H) continue;
+                            for (int64_t kx = 0; kx < g.kw; ++kx) {
+                                const int64_t tx = ox + g.pl - kx;
+                                if (tx < 0 || tx % g.sw || tx / g.sw >= g.W) continue;
+                                acc += w_[size_t(((ic * cout_g + o) * g.kh + ky) * g.kw + kx)] *
+                                       img[(ic * g.H + ty / g.sh) * g.W + tx / g.sw];
+                            }
+                        }
+                    dst[ox] = acc;
+                }
+            }
+        }
+    }
+
     Geom g_;
+    float limit_ = 0;            // inputs up to this magnitude cannot overflow (winograd_input_limit)
+    std::vector<float> w_;       // the weights as given, for direct_rows
     std::vector<AxisPhase> ay_, ax_;
     std::vector<std::pair<int64_t, int64_t>> rows_;  // (ry, q0) of every pass, in run order (by q0)
     int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0, nvec_ = 0, txs_ = 0, rbp_ = 0;

@@ -67,6 +67,24 @@ inline bool magnitudes_within(v128_t bits, float limit) {
     return wasm_i32x4_all_true(wasm_u32x4_le(bits, wasm_f32x4_splat(limit)));
 }
 
+// Scratch floats flag_rows needs per row.
+constexpr int64_t kFlagFloats = 5;
+// For rows [0, nrows) of a padded copy whose `planes` planes (channels times column phases) are
+// plane_floats apart, each row `cols` >= 4 floats from rows0 on (row i at rows0 + i * cols):
+// flags[i] = 1 when row i of some plane holds a magnitude above `limit` (or NaN), else 0.
+// flags holds kFlagFloats * nrows floats (the largest magnitudes go through its tail).
+inline void flag_rows(const float* rows0, int64_t planes, int64_t plane_floats, int64_t nrows, int64_t cols,
+                      float limit, float* flags) {
+    float* acc = flags + nrows;
+    std::fill(acc, acc + 4 * nrows, 0.0f);
+    for (int64_t c = 0; c < planes; ++c)
+        for (int64_t i = 0; i < nrows; ++i) {
+            const float* row = rows0 + c * plane_floats + i * cols;
+            wasm_v128_store(acc + 4 * i, max_magnitude_bits(wasm_v128_load(acc + 4 * i), row, cols));
+        }
+    for (int64_t i = 0; i < nrows; ++i) flags[i] = magnitudes_within(wasm_v128_load(acc + 4 * i), limit) ? 0.0f : 1.0f;
+}
+
 // What an output transform reads and writes for one row of tiles (each kernel's own transform;
 // a kernel may add fields).
 struct WinogradOutArgs {
