@@ -8,11 +8,51 @@
 import { installWasmSpy, wasmLoaded, runBench } from './harness.mjs';
 import { formatReport } from './report.mjs';
 import { loadScript, loadThreadedEngine, loadTf, loadOrt } from './page-util.mjs';
+import { LAYERS } from './layers.mjs';
 
 const logEl = document.getElementById('log');
 const lines = [];
 const show = (s) => { lines.push(s); logEl.textContent = lines.join('\n'); };
 const log = (s) => { console.log(s); show(s); };  // progress: also to the console (browser.mjs forwards it)
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[s.length >> 1] : NaN; };
+
+// How our threads shared each big layer's calls (engine.runTrace), after the table's pause (a
+// worker that has slept that long must be woken) and back-to-back (the pool's workers spin a
+// little before they sleep): when the last worker took its first chunk, and how far apart the
+// threads took their last ones, ms from the call's start, medians of `calls` calls. A worker that
+// joins late or threads that end far apart are time the second core gave nothing.
+async function traceThreads(engine, layers, settleMs, calls = 15) {
+    const fmt = (x) => x.toFixed(3);
+    log(`how our ${engine.threads} threads shared the big layers' calls (medians of ${calls} calls, ms from the call's start):`);
+    for (const L of LAYERS.filter((l) => l.big && (!layers || layers.includes(l.id)))) {
+        const plan = engine.plan(L.state);
+        try {
+            for (let i = 0; i < 5; ++i) plan.run();
+            const parts = [];
+            for (const pause of [settleMs, 0]) {
+                const call = [], join = [], apart = [];
+                let missed = 0;
+                for (let i = 0; i < calls; ++i) {
+                    if (pause) await sleep(pause);
+                    engine.runTrace(true);
+                    const t0 = performance.now();
+                    plan.run();
+                    call.push(performance.now() - t0);
+                    const joined = engine.runTrace(false).threads.filter((t) => t.chunks > 0);
+                    missed += engine.threads - joined.length;
+                    join.push(Math.max(...joined.map((t) => t.join)));
+                    apart.push(Math.max(...joined.map((t) => t.end)) - Math.min(...joined.map((t) => t.end)));
+                }
+                parts.push(`${pause ? `after a ${pause} ms pause` : 'back-to-back'}: call ${fmt(median(call))}, last worker joined at ` +
+                           `${fmt(median(join))} (${missed} of ${calls * (engine.threads - 1)} never did), threads ended ${fmt(median(apart))} apart`);
+            }
+            log(`  ${L.id}: ${parts.join('; ')}`);
+        } finally {
+            plan.free();
+        }
+    }
+}
 
 async function main() {
     const q = new URLSearchParams(location.search);
@@ -68,6 +108,8 @@ async function main() {
     const peerWasm = await wasmLoaded(spy);
     if (threads > 1) details.ours = `threaded build on ${engine.threads} threads, single-thread build beside it`;
     const result = await runBench({ engine, engine1, tf, ort, ceiling }, opts, log);
+    // (an older threaded build, e.g. --threads-build of another commit, may lack the trace)
+    if (threads > 1 && engine.module._cp_run_trace) await traceThreads(engine, opts.layers, result.opts.settleMs);
     result.wasm = { ours, peers: peerWasm };
     result.pageDetails = details;
     result.userAgent = navigator.userAgent;

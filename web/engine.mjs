@@ -126,6 +126,7 @@ export async function createEngine(opts = {}) {
         imageMessage: M.cwrap('cp_image_message', 'string', []),
         imageRanges: M.cwrap('cp_image_ranges', 'number', []),
         imageBrowserFormat: M.cwrap('cp_image_browser_format', 'string', []),
+        runTrace: M.cwrap('cp_run_trace', 'string', ['number']),
     };
     // Views into wasm memory must be made after any growth: always build them fresh.
     const view = (ptr, n) => new Float32Array(M.HEAPF32.buffer, ptr, n);
@@ -229,6 +230,11 @@ export async function createEngine(opts = {}) {
         // The classic cases and odd-size examples (core/gallery): [{id, group, title, note, state}]
         gallery: () => JSON.parse(api.gallery()),
         plan,
+        // The benchmark's view of the threads (cp_run_trace): runTrace(true) records every
+        // threaded kernel call from then on, runTrace(false) stops; both return the last call
+        // recorded, {chunks, threads: [{join, end, chunks}]} (ms from the call's start; thread 0
+        // is the caller; a thread of 0 chunks never joined).
+        runTrace: (on) => JSON.parse(api.runTrace(on ? 1 : 0)),
         // An image file's bytes (Uint8Array) decoded as the playground decodes an upload (its pixel
         // budget, downscaled beyond it) to `channels` (1, 3, 4) planes in [0, 1]:
         // { ok: true, data: Float32Array, shape: [1, C, H, W], ranges, notice } or

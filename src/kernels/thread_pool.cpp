@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 
 namespace cp {
 
@@ -37,39 +38,63 @@ ThreadPool::~ThreadPool() {
     for (std::thread& w : workers_) w.join();
 }
 
+namespace {
+
+// Spins until done() or for ThreadPool::kSpin; true when done() came true. The clock is read
+// every 64 checks (in wasm it is a call out to JavaScript).
+template <class Done>
+bool spin_until(Done done) {
+    const auto end = std::chrono::steady_clock::now() + ThreadPool::kSpin;
+    for (int n = 1;; ++n) {
+        if (done()) return true;
+        if (n % 64 == 0 && std::chrono::steady_clock::now() >= end) return done();
+    }
+}
+
+}  // namespace
+
 void ThreadPool::work(int t) {
     long seen = 0;
     for (;;) {
+        spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
         const std::function<void(int)>* job;
         {
             std::unique_lock<std::mutex> lock(m_);
-            start_.wait(lock, [&] { return stop_ || generation_ != seen; });
+            ++sleeping_;
+            start_.wait(lock, [&] { return stop_ || generation_.load(std::memory_order_relaxed) != seen; });
+            --sleeping_;
             if (stop_) return;
-            seen = generation_;
+            seen = generation_.load(std::memory_order_relaxed);
             if (!open_) continue;  // woke after the caller finished: nothing left to share
-            ++active_;
+            active_.fetch_add(1, std::memory_order_relaxed);
             job = job_;
         }
         (*job)(t);
         std::lock_guard<std::mutex> lock(m_);
-        if (--active_ == 0 && !open_) done_.notify_one();
+        if (active_.fetch_sub(1, std::memory_order_release) == 1 && !open_) done_.notify_one();
     }
 }
 
 void ThreadPool::run(const std::function<void(int)>& fn) {
     if (workers_.empty()) return fn(0);
+    bool notify;
     {
         std::lock_guard<std::mutex> lock(m_);
         job_ = &fn;
         open_ = true;
-        ++generation_;
+        generation_.fetch_add(1, std::memory_order_release);
+        notify = sleeping_ > 0;
     }
-    start_.notify_all();
+    if (notify) start_.notify_all();
     fn(0);
     // fn(0) returned: every chunk is taken. Wait only for the workers computing one.
+    {
+        std::lock_guard<std::mutex> lock(m_);
+        open_ = false;  // from here no worker joins, so active_ only falls
+    }
+    spin_until([&] { return active_.load(std::memory_order_acquire) == 0; });
     std::unique_lock<std::mutex> lock(m_);
-    open_ = false;
-    done_.wait(lock, [&] { return active_ == 0; });
+    done_.wait(lock, [&] { return active_.load(std::memory_order_acquire) == 0; });
     job_ = nullptr;
 }
 
@@ -77,15 +102,33 @@ int64_t chunk_parts(int64_t parts, int threads) {
     return std::max<int64_t>(1, parts / (int64_t(threads) * 8));
 }
 
+namespace {
+RunTrace* g_trace = nullptr;
+}
+
+void set_run_trace(RunTrace* trace) { g_trace = trace; }
+
 void run_kernel(const LayerKernel& k, const float* in, float* out, float* scratch, ThreadPool* pool) {
     const int64_t parts = k.parts();
     if (!pool || pool->threads() == 1 || parts < 2) return k.run(in, out, scratch);
     const int64_t chunk = chunk_parts(parts, pool->threads());
     const size_t per = k.scratch_floats();
     std::atomic<int64_t> next{0};
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    const auto ms = [&] { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); };
+    RunTrace* trace = g_trace;
+    if (trace) {
+        trace->threads.assign(size_t(pool->threads()), ThreadTrace{});
+        trace->total_chunks = (parts + chunk - 1) / chunk;
+    }
     pool->run([&](int t) {
-        for (int64_t first; (first = next.fetch_add(chunk, std::memory_order_relaxed)) < parts;)
+        ThreadTrace* me = trace ? &trace->threads[size_t(t)] : nullptr;
+        for (int64_t first; (first = next.fetch_add(chunk, std::memory_order_relaxed)) < parts;) {
+            if (me && me->chunks++ == 0) me->join_ms = ms();
             k.run_parts(in, out, scratch + size_t(t) * per, first, std::min(parts, first + chunk));
+            if (me) me->end_ms = ms();
+        }
     });
 }
 

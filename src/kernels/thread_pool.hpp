@@ -10,9 +10,21 @@
 // (seen: a depthwise layer 0.41x of one thread at load 6-9). With chunks the threads that run do
 // the work, and a thread that starts after the last chunk is taken is not waited for at all.
 //
+// Why a worker spins a little before it sleeps, and the caller before it waits: waking a thread
+// blocked in the kernel (a futex natively, Atomics.wait in a browser's Worker) takes from tens of
+// microseconds to a millisecond on a virtual machine whose other core has gone idle, and a layer
+// pays it twice, once for the worker to start and once for the caller to hear the last chunk is
+// done. A worker that finished a call watches for the next one for kSpin before it blocks, so
+// back-to-back calls (a layer and its range scan, a benchmark's batch) find it awake; the caller
+// watches for its workers' last chunks the same way (measured: bench/README.md, "Threads without
+// a browser"). A spinning thread only reads one atomic, and stops after kSpin (short: on a
+// shared machine a spinning thread takes a core from someone else): an idle pool holds no core.
+//
 // Builds without threads (wasm without -pthread: no SharedArrayBuffer, no Worker per thread)
 // get a pool of one: thread_support() says how many threads this build can start.
 #pragma once
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -46,16 +58,21 @@ public:
     // call that started have returned; a worker that wakes later does not call fn at all.
     void run(const std::function<void(int)>& fn);
 
+    // How long a thread spins for the next call (a worker) or its workers' last chunks (the
+    // caller) before it blocks.
+    static constexpr std::chrono::microseconds kSpin{200};
+
 private:
     void work(int t);
 
     std::vector<std::thread> workers_;
     std::mutex m_;
     std::condition_variable start_, done_;
-    const std::function<void(int)>* job_ = nullptr;
-    long generation_ = 0;
-    bool open_ = false;  // workers may still join job_
-    int active_ = 0;     // workers inside job_
+    const std::function<void(int)>* job_ = nullptr;  // guarded by m_, like open_ and stop_
+    std::atomic<long> generation_{0};  // calls so far: spinning workers watch it without the lock
+    std::atomic<int> active_{0};       // workers inside job_: the caller watches it
+    bool open_ = false;   // workers may still join job_
+    int sleeping_ = 0;    // workers blocked on start_ (run notifies only when there are some)
     bool stop_ = false;
 };
 
@@ -68,5 +85,20 @@ int64_t chunk_parts(int64_t parts, int threads);
 // computes them with the scratch at scratch + t * k.scratch_floats(): scratch must hold
 // pool->threads() * k.scratch_floats() floats.
 void run_kernel(const LayerKernel& k, const float* in, float* out, float* scratch, ThreadPool* pool);
+
+// How the threads shared run_kernel's calls while a trace is set (the benchmark's
+// bench/threads.cpp; nothing is recorded otherwise): per thread, when it took its first chunk and
+// finished its last one (ms from the call's start) and how many chunks it computed, of the last
+// threaded call.
+struct ThreadTrace {
+    double join_ms = 0, end_ms = 0;
+    int64_t chunks = 0;
+};
+struct RunTrace {
+    std::vector<ThreadTrace> threads;
+    int64_t total_chunks = 0;
+};
+// Not thread-safe: set it from the thread that runs the plans, between calls.
+void set_run_trace(RunTrace* trace);
 
 }  // namespace cp

@@ -49,6 +49,23 @@ int cp_set_threads(int threads) {
     return g_pool ? g_pool->threads() : 1;
 }
 
+// How the threads shared the last threaded kernel call (kernels/thread_pool.hpp, RunTrace), for
+// the benchmark: cp_run_trace(1) starts recording, cp_run_trace(0) stops. Returns, as JSON, the
+// last call recorded: {"chunks": N, "threads": [{"join": ms, "end": ms, "chunks": n}, ...]}
+// (ms from the call's start; thread 0 is the caller; a thread of 0 chunks never joined).
+const char* cp_run_trace(int on) {
+    static cp::RunTrace trace;
+    static std::string text;
+    cp::set_run_trace(on ? &trace : nullptr);
+    cp::JsonWriter j;
+    j.begin_object().key("chunks").value(trace.total_chunks).key("threads").begin_array();
+    for (const cp::ThreadTrace& t : trace.threads)
+        j.begin_object().key("join").value(t.join_ms).key("end").value(t.end_ms).key("chunks").value(t.chunks).end_object();
+    j.end_array().end_object();
+    text = j.str();
+    return text.c_str();
+}
+
 // flags: bit 0 = reference kernels only. The input starts as the state's built-in image (zeros
 // for img=upload). Returns a handle, or 0 when the state does not parse or needs too much memory.
 int cp_plan_create(const char* state_text, int flags) {

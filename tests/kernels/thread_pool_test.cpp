@@ -1,7 +1,8 @@
 // The pool's sharing protocol (kernels/thread_pool.hpp): run_kernel computes every part exactly
 // once whatever the part and thread counts, with each thread's own scratch; workers that wake
-// while the work lasts join it; and many short runs in a row neither hang nor lose a part. The
-// kernels' outputs under threads are checked by the threaded sweeps (simd_vs_reference_test).
+// while the work lasts join it; and many short runs in a row, or spaced to find the workers
+// spinning or asleep, neither hang nor lose a part. The kernels' outputs under threads are
+// checked by the threaded sweeps (simd_vs_reference_test).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -94,6 +95,23 @@ TEST(ThreadPool, ManyShortRunsInARow) {
         std::vector<float> scratch(size_t(pool.threads()) * k.scratch_floats());
         cp::run_kernel(k, nullptr, nullptr, scratch.data(), &pool);
         for (int64_t p = 0; p < 5; ++p) ASSERT_EQ(k.count(p), 1) << "run " << i << " part " << p;
+    }
+}
+
+TEST(ThreadPool, RunsFindTheWorkersSpinningOrAsleep) {
+    // Gaps around ThreadPool::kSpin catch the workers still spinning after the previous call,
+    // just going to sleep, and asleep; each pool is destroyed right after its last call, while
+    // its workers still spin.
+    const auto spin = cp::ThreadPool::kSpin;
+    for (const auto gap : {spin * 0, spin / 2, spin, spin * 3 / 2, spin * 3}) {
+        cp::ThreadPool pool(3);
+        for (int i = 0; i < 100; ++i) {
+            CountingKernel k(64);
+            std::vector<float> scratch(size_t(pool.threads()) * k.scratch_floats());
+            cp::run_kernel(k, nullptr, nullptr, scratch.data(), &pool);
+            for (int64_t p = 0; p < 64; ++p) ASSERT_EQ(k.count(p), 1) << "gap " << gap.count() << " us, run " << i;
+            std::this_thread::sleep_for(gap);
+        }
     }
 }
 
