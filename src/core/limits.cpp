@@ -26,6 +26,8 @@ std::string bytes_text(int64_t bytes) {
     return buf;
 }
 
+std::string threads_text(int threads) { return threads > 1 ? " on " + std::to_string(threads) + " threads" : ""; }
+
 namespace {
 
 // A dense 3x3 stride-1 2-d conv: the registry may give it the Winograd kernel.
@@ -154,6 +156,7 @@ RunCost run_cost(const State& state, const NetInfo& info, int threads) {
 
 Status check_run_budget(const State& state, const NetInfo& info, int64_t max_plan_bytes, int threads) {
     const std::string hint = "use a smaller input, fewer channels or fewer layers";
+    const std::string on_threads = threads_text(threads);
     int64_t pixels = 1;
     for (size_t a = 2; a < info.input.size(); ++a) pixels = sat_mul(pixels, info.input[a]);
     if (pixels > Limits::max_input_pixels)
@@ -180,13 +183,13 @@ Status check_run_budget(const State& state, const NetInfo& info, int64_t max_pla
                                  bytes_text(c.worst_layer_bytes) + ": output " + shape_text(L.out) + " " +
                                  bytes_text(sat_mul(sat_count(L.out), 4)) + ", weights " +
                                  bytes_text(layer_weight_bytes(layer, L)) + ", scratch " +
-                                 bytes_text(sat_mul(layer_scratch_bytes(layer, L), std::max(1, threads))) +
+                                 bytes_text(sat_mul(layer_scratch_bytes(layer, L), std::max(1, threads))) + on_threads +
                                  " (at most " +
                                  bytes_text(Limits::max_layer_bytes) + " per layer)",
                              hint);
     }
     if (c.total_bytes > max_plan_bytes)
-        return Status::error("this stack needs " + bytes_text(c.total_bytes) + " (at most " + bytes_text(max_plan_bytes) +
+        return Status::error("this stack needs " + bytes_text(c.total_bytes) + on_threads + " (at most " + bytes_text(max_plan_bytes) +
                                  " for the input and every layer)",
                              hint);
     if (c.macs > Limits::max_run_macs)

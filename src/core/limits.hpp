@@ -112,5 +112,8 @@ Status check_run_budget(const State& state, const NetInfo& info, int64_t max_pla
 
 // "12 MiB", "3.2 GiB": a byte count as a person reads it.
 std::string bytes_text(int64_t bytes);
+// " on N threads" when N > 1, else "": scratch is counted once per thread, so a memory refusal
+// on several threads names them (one thread, as in the CLI or an ordinary page, may pass).
+std::string threads_text(int threads);
 
 }  // namespace cp

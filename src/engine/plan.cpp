@@ -102,7 +102,7 @@ Status Plan::plan_from(int first, const PlanOptions& opt, const State* prev_stat
     bytes = sat_add(bytes, sat_mul(static_cast<int64_t>(scratch), 4));
     if (bytes > opt.max_bytes) {
         steps_.clear();
-        return Status::error("this stack needs " + bytes_text(bytes) + " (at most " + bytes_text(opt.max_bytes) + ")");
+        return Status::error("this stack needs " + bytes_text(bytes) + threads_text(threads) + " (at most " + bytes_text(opt.max_bytes) + ")");
     }
     for (size_t i = size_t(first); i < steps_.size(); ++i) {
         Tensor& out = steps_[i].out;

@@ -76,6 +76,8 @@ TEST(ScratchBound, CountedOncePerThread) {
     ASSERT_FALSE(p.ok());
     // refused by the budget from the shapes (before weights are made), not after planning
     EXPECT_NE(p.status().message.find("for the input and every layer"), std::string::npos) << p.status().message;
+    // and says why one thread would have done
+    EXPECT_NE(p.status().message.find(" on 2 threads (at most "), std::string::npos) << p.status().message;
 }
 
 }  // namespace
