@@ -115,9 +115,10 @@ void run_kernel(const LayerKernel& k, const float* in, float* out, float* scratc
     const size_t per = k.scratch_floats();
     std::atomic<int64_t> next{0};
     using Clock = std::chrono::steady_clock;
-    const auto t0 = Clock::now();
-    const auto ms = [&] { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); };
     RunTrace* trace = g_trace;
+    // The clock only for a trace: in wasm each read is a call out to JavaScript.
+    const auto t0 = trace ? Clock::now() : Clock::time_point{};
+    const auto ms = [&] { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); };
     if (trace) {
         trace->threads.assign(size_t(pool->threads()), ThreadTrace{});
         trace->total_chunks = (parts + chunk - 1) / chunk;

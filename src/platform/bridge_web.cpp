@@ -346,10 +346,10 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_timing() {
     std::snprintf(buf, sizeof buf,
                   "{\"edit_ms\":%.3f,\"shown_ms\":%.3f,\"shown_frame_start_ms\":%.3f,\"edits\":%llu,\"shown_edit\":%llu,"
                   "\"frames\":%llu,\"not_drawn\":%llu,\"uploads\":%llu,\"step_ms\":%.3f,\"outputs_ms\":%.3f,\"view_ms\":%.3f,"
-                  "\"edit_parts_ms\":%.3f,\"edit_frames\":%llu}",
+                  "\"edit_parts_ms\":%.3f,\"edit_frames\":%llu,\"hold_ms\":%.0f}",
                   a.edit_ms, a.shown_ms, a.shown_frame_start_ms, (unsigned long long)a.session().edits(), (unsigned long long)a.shown_edit,
                   (unsigned long long)a.frames(), (unsigned long long)a.frames_not_drawn(), (unsigned long long)a.maps().uploads(), a.step_ms, a.outputs_ms, a.view_ms,
-                  a.edit_parts_ms, (unsigned long long)a.edit_frames);
+                  a.edit_parts_ms, (unsigned long long)a.edit_frames, cp::app::kHoldMs);
     return ret(buf);
 }
 

@@ -11,8 +11,6 @@ import { ARTIFACTS_DIR } from './engine.mjs';
 import { DEFAULT_STATE, usePlayground, openPage, waitSettled } from './playground_support.mjs';
 
 const site = usePlayground({ before, after });
-// The app's hold (App::hold_frame, kHoldMs in src/app/app.hpp).
-const HOLD_MS = 100;
 const counts = (page) => page.evaluate(() => { const t = convplay.timing(); return { built: t.frames, drawn: t.frames - (t.not_drawn ?? 0) }; });
 // The Worker's run for the last edit reported its end, and the frames asked for since came.
 async function settled(page) {
@@ -54,6 +52,9 @@ test('an edit whose run ends within the hold is drawn once, with its outputs', a
     const { ctx, page } = await openPage(site, small);
     try {
         await settled(page);
+        // The app's hold (App::hold_frame, kHoldMs in src/app/app.hpp), as the app reports it.
+        const HOLD_MS = (await page.evaluate(() => convplay.timing())).hold_ms;
+        assert.ok(HOLD_MS > 0, `hold_ms ${HOLD_MS}`);
         let checked = 0;
         for (let i = 0; i < 6; i++) {
             const c0 = await counts(page);
