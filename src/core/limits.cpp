@@ -40,8 +40,8 @@ bool winograd_shape(const Layer& L, const LayerInfo& info) {
 // Weights as made (4 bytes each) and as packed: at most 25/9 floats per weight for a 3x3
 // stride-1 conv (the Winograd kernel's 16 positions per 9 taps, plus the direct kernel it falls
 // back to), 4 for a transposed conv (Winograd on its phases: along x a 1-tap phase makes 2
-// positions, along y a 2-tap phase 3, at most 2 x 1.5 per tap; plus the weights as given, which
-// its fallback reads), else 1.
+// positions, along y a 2-tap phase 3, at most 2 x 1.5 per tap; plus one more float per weight:
+// the weights packed per phase for its fallback's direct sums), else 1.
 int64_t layer_weight_bytes(const Layer& L, const LayerInfo& info) {
     const int64_t made = sat_mul(info.params, 4);
     if (winograd_shape(L, info)) return sat_add(made, sat_mul(made, 25) / 9);

@@ -22,18 +22,6 @@ namespace {
 
 constexpr int kOcb = kTileOcb;  // output channels per tile
 
-// Packs weights for one group: blocks of up to kOcb output channels, each [tap][ic][ocb].
-// get(oc_local, ic_local, tap) reads the source weight.
-template <class Get>
-void pack_group(std::vector<float>& dst, int64_t cout_g, int64_t cin_g, int ntaps, Get get) {
-    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
-        const int64_t n = std::min<int64_t>(kOcb, cout_g - ob);
-        for (int t = 0; t < ntaps; ++t)
-            for (int64_t ic = 0; ic < cin_g; ++ic)
-                for (int64_t o = 0; o < n; ++o) dst.push_back(get(ob + o, ic, t));
-    }
-}
-
 class ConvSimd final : public LayerKernel {
 public:
     ConvSimd(const Geom& g, const float* w, const float* b) : g_(g) {

@@ -5,6 +5,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "kernels/simd.hpp"
 
@@ -99,6 +100,19 @@ inline void conv_row_any(int ocb, const TileArgs& a, int64_t width) {
         case 2: conv_row<2>(a, width); break;
         case 3: conv_row<3>(a, width); break;
         default: conv_row<kTileOcb>(a, width); break;
+    }
+}
+
+// Packs weights for one group as conv_tile reads them: blocks of up to kTileOcb output channels,
+// each [tap][ic][ocb] (block ob starts ob * ntaps * cin_g floats in). get(oc_local, ic_local, tap)
+// reads the source weight.
+template <class Get>
+void pack_group(std::vector<float>& dst, int64_t cout_g, int64_t cin_g, int ntaps, Get get) {
+    for (int64_t ob = 0; ob < cout_g; ob += kTileOcb) {
+        const int64_t n = std::min<int64_t>(kTileOcb, cout_g - ob);
+        for (int t = 0; t < ntaps; ++t)
+            for (int64_t ic = 0; ic < cin_g; ++ic)
+                for (int64_t o = 0; o < n; ++o) dst.push_back(get(ob + o, ic, t));
     }
 }
 

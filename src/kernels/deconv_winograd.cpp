@@ -19,8 +19,10 @@
 // a contiguous vector.
 //
 // Infinite, NaN or huge inputs (winograd_gemm.hpp): a pass whose padded input rows hold a value
-// above the kernel's limit computes its output rows by direct sums instead (one output at a time
-// from the weights as given: such inputs are rare), so they are the sums PyTorch makes.
+// above the kernel's limit computes its output rows by direct sums instead (direct_rows: the
+// sub-pixel kernel's tiles, conv_tile.hpp, on the same padded rows, with the weights packed per
+// phase in place of the weights as given), so they are the sums PyTorch makes: no transform adds
+// or subtracts inputs before they are multiplied.
 #include <algorithm>
 #include <vector>
 
@@ -253,14 +255,25 @@ public:
                 reads = true;
             }
         band_q_ = std::max<int64_t>(1, band_rows_in_cache(g.C_in * pad_.phases * pad_.pcols) - (fill_hi_ - fill_lo_));
+        // The fallback's weights, per phase (ry, rx): [group][block of kTileOcb][tap][ic][oc in
+        // block], taps in the order direct_rows lists them. Every weight is in exactly one phase.
+        direct_off_.assign(size_t(g.sh * g.sw), 0);
+        for (int64_t ry = 0; ry < g.sh; ++ry)
+            for (int64_t rx = 0; rx < g.sw; ++rx) {
+                const AxisPhase &py = ay_[size_t(ry)], &px = ax_[size_t(rx)];
+                direct_off_[size_t(ry * g.sw + rx)] = int64_t(direct_w_.size());
+                for (int64_t grp = 0; grp < g.groups; ++grp)
+                    pack_group(direct_w_, cout_g, cin_g, py.t * px.t, [&](int64_t o, int64_t ic, int t) {
+                        return w[((grp * cin_g + ic) * cout_g + o) * kv + py.k[t / px.t] * g.kw + px.k[t % px.t]];
+                    });
+            }
         if (b) bias_.assign(b, b + g.C_out);
-        w_.assign(w, w + nw);
         return true;
     }
     const char* name() const override { return "f32_deconv2d_winograd2x2_4x8" CP_SIMD_SUFFIX; }
     // [padded copy, V, M, row buffer][flags: kFlagFloats a padded row]
     size_t scratch_floats() const override { return size_t(flags_at() + kFlagFloats * pad_.rows); }
-    size_t packed_bytes() const override { return (packed_.size() + bias_.size() + w_.size()) * 4; }
+    size_t packed_bytes() const override { return (packed_.size() + bias_.size() + direct_w_.size()) * 4; }
 
     void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
     // Parts: the groups of phase rows one pass makes (rows_: (ry, first q), 1 or 2 rows each)
@@ -288,7 +301,7 @@ public:
                 bool ok = true;
                 for (int64_t r = std::max(r0, q0 + fill_lo_); r < std::min(r1, q0 + fill_hi_); ++r) ok = ok && flags[r - r0] == 0;
                 if (ok) run_rows(out, scratch, n, ry, q0);
-                else direct_rows(in + n * g_.C_in * g_.H * g_.W, out, n, ry, q0);
+                else direct_rows(out, scratch, n, ry, q0);
             }
         }
     }
@@ -368,46 +381,71 @@ private:
 
     int64_t flags_at() const { return pad_.floats() + 9 * (g_.C_in + g_.C_out) * txs_ + 2 * g_.sw * g_.C_out * rbp_; }
 
-    // The output rows of pass (ry, q0) of image n (img: its input) by direct sums, as PyTorch
-    // makes them: output (oy, ox) meets input (iy, ix) through tap (oy + pt - iy*sh, ox + pl - ix*sw).
-    void direct_rows(const float* img, float* out, int64_t n, int64_t ry, int64_t q0) const {
+    // The output rows of pass (ry, q0) of image n by direct sums, from the padded rows at the start
+    // of scratch: phase pixel (q, qx) of phase (ry, rx) is the bias plus, tap by tap, the sum over
+    // input channels of weight * padded input (q + cy, qx + cx) (padding adds zeros: the weights are
+    // finite, winograd_input_limit). The copy splits columns by parity, so the phase columns
+    // qx = 2j + e read a contiguous run over j for each e; conv_row_zip2 computes e = 0 and 1 side
+    // by side and zips them into the phase row, which goes into the row buffer and then into the
+    // output as run_rows' rows do.
+    void direct_rows(float* out, float* scratch, int64_t n, int64_t ry, int64_t q0) const {
         const Geom& g = g_;
-        const int64_t R = (g.OH - ry + g.sh - 1) / g.sh, nrows = std::min<int64_t>(ay_[size_t(ry)].t == 2 ? 2 : 1, R - q0);
+        float* rowbuf = scratch + pad_.floats() + 9 * (g.C_in + g.C_out) * txs_;  // as in run_rows
+        const AxisPhase& py = ay_[size_t(ry)];
+        const int64_t R = (g.OH - ry + g.sh - 1) / g.sh, nrows = std::min<int64_t>(py.t == 2 ? 2 : 1, R - q0);
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
         for (int64_t a = 0; a < nrows; ++a) {
-            const int64_t oy = (q0 + a) * g.sh + ry;
-            for (int64_t oc = 0; oc < g.C_out; ++oc) {
-                const int64_t grp = oc / cout_g, o = oc % cout_g;
-                float* dst = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW;
-                for (int64_t ox = 0; ox < g.OW; ++ox) {
-                    float acc = bias_.empty() ? 0.0f : bias_[size_t(oc)];
-                    for (int64_t ic = grp * cin_g; ic < (grp + 1) * cin_g; ++ic)
-                        for (int64_t ky = 0; ky < g.kh; ++ky) {
-                            const int64_t ty = oy + g.pt - ky;
-                            if (ty < 0 || ty % g.sh || ty / g.sh >= g.H) continue;
-                            for (int64_t kx = 0; kx < g.kw; ++kx) {
-                                const int64_t tx = ox + g.pl - kx;
-                                if (tx < 0 || tx % g.sw || tx / g.sw >= g.W) continue;
-                                acc += w_[size_t(((ic * cout_g + o) * g.kh + ky) * g.kw + kx)] *
-                                       img[(ic * g.H + ty / g.sh) * g.W + tx / g.sw];
-                            }
-                        }
-                    dst[ox] = acc;
+            const float* row = scratch + (q0 + a + my_) * pad_.pcols;  // padded row of phase row q0 + a
+            for (int64_t rx = 0; rx < g.sw; ++rx) {
+                const AxisPhase& px = ax_[size_t(rx)];
+                const int64_t cols = (g.OW - rx + g.sw - 1) / g.sw;
+                float* dst = rowbuf + (a * g.sw + rx) * g.C_out * rbp_;
+                if (cols <= 0) continue;
+                if (py.t == 0 || px.t == 0) {  // no tap reaches this phase: bias only
+                    for (int64_t oc = 0; oc < g.C_out; ++oc)
+                        std::fill(dst + oc * rbp_, dst + oc * rbp_ + cols, bias_.empty() ? 0.0f : bias_[size_t(oc)]);
+                    continue;
                 }
+                int32_t taps[2][4];  // [e][tap]: at most 2 x 2 taps (axis_phase)
+                const int nt = py.t * px.t;
+                for (int t = 0; t < nt; ++t)
+                    for (int e = 0; e < 2; ++e) {
+                        const int64_t col = e + px.c0 + t % px.t + mx_;
+                        taps[e][t] = int32_t((py.c0 + t / px.t) * pad_.pcols + (col % 2) * pad_.phase_plane + col / 2);
+                    }
+                const float* w = direct_w_.data() + direct_off_[size_t(ry * g.sw + rx)];
+                for (int64_t grp = 0; grp < g.groups; ++grp)
+                    for (int64_t ob = 0; ob < cout_g; ob += kTileOcb) {
+                        const int64_t oc = grp * cout_g + ob;
+                        TileArgs t0{
+                            .in = row + grp * cin_g * pad_.chan_plane,
+                            .chan_plane = pad_.chan_plane,
+                            .taps = taps[0],
+                            .ntaps = nt,
+                            .cin = int(cin_g),
+                            .w = w + (grp * cout_g + ob) * nt * cin_g,
+                            .bias = bias_.empty() ? nullptr : bias_.data() + oc,
+                        };
+                        TileArgs t1 = t0;
+                        t1.taps = taps[1];
+                        conv_row_zip2_any(int(std::min<int64_t>(kTileOcb, cout_g - ob)), t0, t1, dst + oc * rbp_, rbp_, cols);
+                    }
             }
         }
+        for (int64_t a = 0; a < nrows; ++a)
+            interleave_phases(rowbuf + a * g.sw * g.C_out * rbp_, g.C_out * rbp_, rbp_, g.C_out, g.sw,
+                              out + (n * g.C_out * g.OH + (q0 + a) * g.sh + ry) * g.OW, g.OH * g.OW, g.OW);
     }
 
     Geom g_;
     float limit_ = 0;            // inputs up to this magnitude cannot overflow (winograd_input_limit)
-    std::vector<float> w_;       // the weights as given, for direct_rows
     std::vector<AxisPhase> ay_, ax_;
     std::vector<std::pair<int64_t, int64_t>> rows_;  // (ry, q0) of every pass, in run order (by q0)
     int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0, nvec_ = 0, txs_ = 0, rbp_ = 0;
     int64_t fill_lo_ = 0, fill_hi_ = 0, band_q_ = 1;  // padded rows a pass reads (from its q0); phase rows per band
     PaddedInput pad_;
-    std::vector<int64_t> phase_off_;
-    std::vector<float> packed_, bias_;
+    std::vector<int64_t> phase_off_, direct_off_;  // per phase (ry, rx): its weights in packed_, direct_w_
+    std::vector<float> packed_, bias_, direct_w_;
 };
 
 }  // namespace

@@ -90,6 +90,24 @@ TEST_P(DeconvWinogradSweep, ChannelsGroupsBatchAnd1d) {
     EXPECT_EQ(c.winograd, c.checked);
 }
 
+// Inputs with +inf, -inf and NaN planted: the passes that read one take the fallback (direct
+// sums, direct_rows), densely (every pass) and sparsely (next to Winograd passes), on every phase
+// shape, groups, odd widths, 1-d, bias-only phases; NaN and inf exactly where the reference has them.
+TEST_P(DeconvWinogradSweep, FallbackOnNonFiniteInputs) {
+    for (int plant : {5, 151}) {
+        c.plant = plant;
+        for (const char* L : {"k=4,s=2,p=1", "k=3,s=2,p=1,op=1", "k=2x3,s=2,p=1,op=1", "k=2,s=2", "k=2,s=1",
+                              "k=5,s=3,p=2,op=2", "k=1,s=3,op=2", "k=3x2,s=2x3,p=1,op=1,g=2"})
+            for (int w : {1, 9, 33})
+                compare_winograd(std::string("v=1&in=8x7x") + std::to_string(w) + "&n=2&net=convT2d(out=24," + L + ")", c);
+        compare_winograd("v=1&in=16x19x40&net=convT2d(out=13,k=4,s=2,p=1,bias=0)", c);
+        compare_winograd("v=1&in=4x6x6&net=convT2d(out=12,k=2,s=4,op=3)", c);  // bias-only phases
+        compare_winograd("v=1&in=4x37&n=2&net=convT1d(out=12,k=3,s=2,p=1,op=1)", c);
+    }
+    EXPECT_EQ(c.winograd, c.checked);
+    EXPECT_EQ(c.checked, 2 * (8 * 3 + 3));
+}
+
 TEST(DeconvWinograd, DispatchOnlyForEligibleLayers) {
     EXPECT_EQ(kernel_of("v=1&in=32x128x128&net=convT2d(out=16,k=4,s=2,p=1)"), kWinograd);
     EXPECT_EQ(kernel_of("v=1&in=16x256x256&net=convT2d(out=16,k=3,s=2,p=1,op=1)"), kWinograd);

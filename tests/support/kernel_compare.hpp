@@ -1,5 +1,7 @@
 // Shared by the kernel tests: run a state with the fast kernels and with the reference kernels
-// on the same random input, and compare every layer's output (2e-5 of the largest magnitude).
+// on the same random input, and compare every layer's output (2e-5 of the largest finite magnitude;
+// NaN where the reference gives NaN, the same infinity where it gives one). `plant` makes every
+// plant-th input value +inf, -inf or NaN in turn: the Winograd kernels then take their fallback.
 // A sweep names the kernel family it means to test (`expect`, a name prefix such as "f32_conv2d"):
 // every layer of every state must then be planned on it, so a sweep can never pass quietly on the
 // reference kernel.
@@ -24,6 +26,7 @@ namespace cp::test {
 struct KernelCompare {
     int threads = 1;                     // > 1: also compare a threaded plan, bit for bit
     int checked = 0, skipped = 0;        // states compared / states with no runnable layer
+    int plant = 0;                       // > 0: every plant-th input value is +inf, -inf or NaN
     std::string last_kernel;             // the fast kernel of the last layer compared
     std::map<std::string, int> kernels;  // how many layers each fast kernel served
 };
@@ -42,7 +45,12 @@ inline void compare_with_reference(const std::string& state_text, KernelCompare&
         return;
     }
     Rng rng(uint64_t(state_text.size()) * 7919u + salt);
-    for (auto& v : (*pf)->input().data) v = rng.uniform(-1, 1);
+    auto& input = (*pf)->input().data;
+    for (auto& v : input) v = rng.uniform(-1, 1);
+    for (size_t j = 0; c.plant > 0 && j < input.size(); j += size_t(c.plant)) {
+        const float special[3] = {INFINITY, -INFINITY, NAN};
+        input[j] = special[(j / size_t(c.plant)) % 3];
+    }
     (*pr)->input().data = (*pf)->input().data;
     for (int i = 0; i < (*pf)->runnable() && !expect.empty(); ++i)
         ASSERT_EQ(std::string((*pf)->kernel(i)).rfind(expect, 0), 0u)
@@ -54,10 +62,17 @@ inline void compare_with_reference(const std::string& state_text, KernelCompare&
         const auto& b = (*pr)->output(i).data;
         ASSERT_EQ(a.size(), b.size());
         float scale = 1;
-        for (float v : b) scale = std::max(scale, std::fabs(v));
-        for (size_t j = 0; j < a.size(); ++j)
-            ASSERT_NEAR(a[j], b[j], 2e-5f * scale) << state_text << " layer " << i << " kernel " << (*pf)->kernel(i)
-                                                   << " at " << j << " of " << a.size();
+        for (float v : b)
+            if (std::isfinite(v)) scale = std::max(scale, std::fabs(v));
+        for (size_t j = 0; j < a.size(); ++j) {
+            const auto at = [&] {
+                return state_text + " layer " + std::to_string(i) + " kernel " + (*pf)->kernel(i) + " at " +
+                       std::to_string(j) + " of " + std::to_string(a.size());
+            };
+            if (std::isnan(b[j])) ASSERT_TRUE(std::isnan(a[j])) << at() << ": " << a[j] << ", reference NaN";
+            else if (std::isinf(b[j])) ASSERT_EQ(a[j], b[j]) << at();
+            else ASSERT_NEAR(a[j], b[j], 2e-5f * scale) << at();
+        }
         c.last_kernel = (*pf)->kernel(i);
         ++c.kernels[c.last_kernel];
     }
