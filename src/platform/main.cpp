@@ -169,7 +169,7 @@ void main_loop(void*) {
     // (imgui_gl::same_as_last).
     if (app.hold_frame()) {
         app.frame_not_drawn();
-        return;
+        return;  // not frame_done(): what this frame built is not on screen (a same frame's is)
     }
     if (cp::app::imgui_gl::same_as_last(ImGui::GetDrawData(), app.maps().frame_key())) {
         app.frame_not_drawn();
