@@ -15,13 +15,19 @@ namespace cp::app {
 
 namespace {
 
-// A status message, wrapped at the bar's edge (long messages used to be cut off).
+// A status message, wrapped at the bar's edge (long messages used to be cut off). After buttons
+// on the same line (SameLine) it starts a line of its own when it would otherwise wrap into a
+// narrow leftover: on a phone the arrows and the Fix button left it about 70 px, where it broke
+// words a few letters a line and the bar's height cap cut off its end.
 void message(ImU32 color, const std::string& text) {
+    const float avail = ImGui::GetContentRegionAvail().x;
+    if (avail < ImGui::CalcTextSize(text.c_str()).x && avail < 16 * ImGui::GetFontSize()) ImGui::NewLine();
     ImGui::PushStyleColor(ImGuiCol_Text, color);
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopStyleColor();
+    hooks().record("status_message");
 }
 
 // The state text field's buffer: refreshed from the state whenever the field is not being typed in.

@@ -240,6 +240,17 @@ test('phone: undo / redo arrows, and every view fits', async () => {
     const [exp, field] = [await rect('export'), await rect('state_text')];
     assert.ok(field.y >= exp.y + exp.h, `the state field (${JSON.stringify(field)}) is below the buttons (${JSON.stringify(exp)})`);
     await load('v=1&in=1x64x64&img=photo&net=conv2d(out=4,k=3,s=2,p=1);relu;convT2d(out=1,k=3,s=2,p=1)');
+    // The size check's message starts a line of its own under the arrows and the Fix button: it
+    // was squeezed into the ~70 px beside them, a few letters a line, its end hidden by the tabs.
+    // (The bar grows to the message's lines a frame after it is drawn: wait for that.)
+    await page.waitForFunction(() => {
+        convplay.redraw(2);
+        const [m, t] = [convplay.rect('status_message'), convplay.rect('tab.layers')];
+        return m && t && m.y + m.h <= t.y;
+    }, null, { timeout: 5000 }).catch(() => {});
+    const [msg, tabs] = [await rect('status_message'), await rect('tab.layers')];
+    assert.ok(msg && msg.w >= PHONE.width / 2, `the message spans the bar: ${JSON.stringify(msg)}`);
+    assert.ok(msg.y + msg.h <= tabs.y, `the message (${JSON.stringify(msg)}) ends above the tabs (${JSON.stringify(tabs)})`);
     await load('v=1&in=1x64x64&img=photo&net=conv2d(out=4,k=3,s=2,p=1);relu;convT2d(out=1,k=3,s=2,p=1,op=1)');
     await click('undo');
     await page.waitForFunction(() => convplay.state().endsWith('convT2d(out=1,k=3,s=2,p=1)'));
