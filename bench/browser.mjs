@@ -10,10 +10,10 @@
 // from /proc for the browser's own processes (bench/spin.html), and how much slower our call is
 // right after each engine's than after the threaded table's pause.
 import http from 'node:http';
-import { createReadStream, statSync, readFileSync, readdirSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { THREAD_SETTLE_MS } from './harness.mjs';
-import { descendants } from './proc_cpu.mjs';
+import { browserPids, threadsCpu, cpuMark } from './proc_cpu.mjs';
 import { ROOT, parseArgs, wasmCandidates, nameWasm, loadText, cpuModel, cpuSnapshot, cpuBusyText, finishRun } from './node-util.mjs';
 
 const argv = process.argv.slice(2);
@@ -71,23 +71,6 @@ if (args.peers.length < 2) q.set('peers', args.peers.join(',') || '0');
 if (args.threads > 1) q.set('threads', args.threads);
 const pageUrl = `${base}/bench/page.html?${q}`;
 
-// --spin: the CPU time (ns, /proc/PID/task/TID/schedstat) the Worker threads of the browser's
-// processes (proc_cpu.mjs: descendants) have used so far.
-function workerCpuNs(pids) {
-    let ns = 0, threads = 0;
-    for (const pid of pids) {
-        let tids = [];
-        try { tids = readdirSync(`/proc/${pid}/task`); } catch {}
-        for (const t of tids) {
-            try {
-                if (!readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').startsWith('DedicatedWorker')) continue;
-                ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
-                ++threads;
-            } catch {}
-        }
-    }
-    return { ns, threads };
-}
 const SPIN_WINDOWS_MS = [10, 30, 100, 300];
 async function spinRun(page) {
     const { LAYERS } = await import('./layers.mjs');
@@ -98,23 +81,21 @@ async function spinRun(page) {
     const err = await page.evaluate(() => window.__spinError ?? null);
     if (err) throw new Error(`the page failed: ${err}`);
     const names = await page.evaluate(() => window.__spin.names);
-    const mark = `--convplay-bench=${process.pid}`;
-    const root = readdirSync('/proc').find((p) => {
-        try { return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(mark); } catch { return false; }
-    });
-    if (!root) throw new Error('--spin: the browser process was not found in /proc');
-    const pids = descendants(Number(root));
+    const pids = browserPids(cpuMark());
+    if (!pids.length) throw new Error('--spin: the browser process was not found in /proc');
+    // The CPU time (ns, /proc/PID/task/TID/schedstat) the Worker threads of the browser's processes have used so far.
+    const workerCpu = () => threadsCpu(pids).worker;
     const reps = Math.max(5, o.runs ?? 9), used = Object.fromEntries(names.map((n) => [n, SPIN_WINDOWS_MS.map(() => [])]));
-    console.log(`${L.id} (${L.desc}), ${args.threads} threads; ${workerCpuNs(pids).threads} Worker threads in the browser's processes; ` +
+    console.log(`${L.id} (${L.desc}), ${args.threads} threads; ${workerCpu().threads} Worker threads in the browser's processes; ` +
                 `${reps} rounds, engines in turn; load average ${loadText()}`);
     const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     for (let r = 0; r < reps; ++r)
         for (const n of names) {
             await page.evaluate((x) => window.__spin.call(x), n);  // 3 calls back to back, returned
-            const t0 = performance.now(), c0 = workerCpuNs(pids).ns;
+            const t0 = performance.now(), c0 = workerCpu().run;
             for (let i = 0; i < SPIN_WINDOWS_MS.length; ++i) {
                 await sleep(Math.max(0, SPIN_WINDOWS_MS[i] - (performance.now() - t0)));
-                used[n][i].push((workerCpuNs(pids).ns - c0) / 1e6);
+                used[n][i].push((workerCpu().run - c0) / 1e6);
             }
             await sleep(200);  // quiet again before the next engine
         }
@@ -143,7 +124,7 @@ if (serveOnly) {
     const { launch } = await import('../tests/web/chromium.mjs');
     const loadBefore = loadText();
     // A switch Chromium ignores, so --spin can find this browser's processes in /proc.
-    const browser = await launch([`--convplay-bench=${process.pid}`]);
+    const browser = await launch([cpuMark()]);
     let code = 0;
     try {
         const page = await browser.newPage();

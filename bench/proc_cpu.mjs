@@ -40,10 +40,15 @@ export function browserPids(mark) {
 
 const kindOf = (comm) => (comm.startsWith('DedicatedWorker') ? 'worker' : /^Thread<\d+>/.test(comm) ? 'raster' : 'other');
 
-// {worker|raster|other: {run, wait} (ns so far), names: Map('name (pid P)' -> run ns)}.
-export function browserCpu(mark) {
-    const sum = { worker: { run: 0, wait: 0 }, raster: { run: 0, wait: 0 }, other: { run: 0, wait: 0 }, names: new Map() };
-    for (const pid of browserPids(mark)) {
+// {worker|raster|other: {run, wait (ns so far), threads}, names: Map('name (pid P)' -> run ns)}.
+export const browserCpu = (mark) => threadsCpu(browserPids(mark));
+
+// The same for the threads of processes `pids` (a list taken once: reading /proc for the
+// process tree costs a few milliseconds, too much for samples 10 ms apart).
+export function threadsCpu(pids) {
+    const kind = () => ({ run: 0, wait: 0, threads: 0 });
+    const sum = { worker: kind(), raster: kind(), other: kind(), names: new Map() };
+    for (const pid of pids) {
         let tids = [];
         try { tids = readdirSync(`/proc/${pid}/task`); } catch {}
         for (const t of tids) {
@@ -53,6 +58,7 @@ export function browserCpu(mark) {
                 const s = sum[kindOf(comm)];
                 s.run += run;
                 s.wait += wait;
+                ++s.threads;
                 const key = `${comm} (pid ${pid})`;
                 sum.names.set(key, (sum.names.get(key) || 0) + run);
             } catch {}  // gone meanwhile
