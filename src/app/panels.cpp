@@ -21,7 +21,14 @@ bool App::begin_panel(const char* name, ImVec2 pos, ImVec2 size, ImGuiWindowFlag
                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
     // Untitled: the tiled page's top bar and viewer (its tabs name it); every tabbed panel.
     if (layout.tabbed || name[0] == '#') f |= ImGuiWindowFlags_NoTitleBar;
-    return ImGui::Begin(name, nullptr, f);
+    // No background: the panels tile the canvas, which is cleared to the windows' colour
+    // (platform/main.cpp). Under software GL (headless Chromium's SwiftShader, a browser without
+    // GPU access) every pixel a frame covers costs CPU the engine Worker needs, and the panels'
+    // backgrounds were more than half of the pixels a frame drew (docs/architecture.md, "Frames").
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 0));
+    const bool open = ImGui::Begin(name, nullptr, f);
+    ImGui::PopStyleColor();
+    return open;
 }
 
 void App::compute_layout() {

@@ -177,7 +177,9 @@ void main_loop(void*) {
         const ImGuiIO& io = ImGui::GetIO();
         // HiDPI: the viewport covers the whole drawing buffer (DisplaySize is in CSS pixels).
         glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x), int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-        glClearColor(0.08f, 0.08f, 0.1f, 1.0f);
+        // The windows' background colour: the tiled panels draw none of their own (App::begin_panel).
+        const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         cp::app::imgui_gl::render(ImGui::GetDrawData());
         SDL_GL_SwapWindow(g_window);
@@ -229,6 +231,9 @@ int main(int, char**) {
     style.WindowRounding = 0;
     style.FrameRounding = 3;
     style.GrabRounding = 3;
+    // Opaque: the canvas is cleared to it under the tiled panels (App::begin_panel), and a
+    // floating window (Export, a popup) shows nothing through itself.
+    style.Colors[ImGuiCol_WindowBg].w = 1.0f;
     g_base_style = style;
     ImGui_ImplSDL2_InitForOpenGL(g_window, g_gl);
     // Every program is compiled and linked here; their link status is read in the first frame,
