@@ -5,6 +5,7 @@
 // otherwise within 1e-5 of that output's sum of |weight * input| (the fixture's `bound`).
 #include <gtest/gtest.h>
 
+#include <cfloat>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -92,6 +93,53 @@ TEST(WinogradSpecialValues, NonFiniteWeightsStayDirect) {
     w.weight.data[37] = 0.5f;
     w.bias.data[3] = INFINITY;
     EXPECT_EQ(std::string(cp::select_kernel(req)->name()), kWinograd);
+}
+
+// The limit itself (winograd_input_limit), beyond the fixture's values: a checkerboard of +-m
+// makes both kernels' input transforms grow it 4x (2x on each axis: x0 - x1 with neighbours of
+// opposite signs), so at m = FLT_MAX / 2 a Winograd pass would compute inf, while the direct sums
+// with small weights stay finite. With the limit as it is (FLT_MAX / 8 for these weights) such
+// inputs go to the direct sums and every output is the reference kernel's; a limit 4x or more too
+// generous lets them into the transforms and gives inf or NaN.
+TEST(WinogradSpecialValues, LimitKeepsTransformsFinite) {
+    for (const char* text : {"v=1&in=16x10x10&net=conv2d(out=16,k=3,p=1)", "v=1&in=16x8x8&net=convT2d(out=16,k=4,s=2,p=1)"}) {
+        auto state = cp::parse_state(text);
+        ASSERT_TRUE(state.ok()) << text;
+        const cp::Layer& L = state->net[0];
+        const cp::LayerInfo info = cp::layer_info(L, cp::input_dims(*state), 0);
+        ASSERT_TRUE(info.status.ok) << text;
+        cp::LayerWeights w = cp::make_weights(L, info, 1);
+        for (float& v : w.weight.data) v *= 1e-3f;  // the direct sums stay far below the float limit
+        cp::KernelRequest req;
+        req.layer = &L;
+        req.info = &info;
+        req.weight = w.weight.ptr();
+        req.bias = w.bias.ptr();
+        const auto k = cp::select_kernel(req);
+        ASSERT_NE(std::string(k->name()).find("winograd"), std::string::npos) << text << " ran on " << k->name();
+        req.reference_only = true;
+        const auto ref = cp::select_kernel(req);
+        const cp::Dims in_dims = cp::input_dims(*state);
+        int64_t n_in = 1, n_out = 1;
+        for (int64_t d : in_dims) n_in *= d;
+        for (int64_t d : info.out) n_out *= d;
+        const int64_t W = in_dims.back(), H = in_dims[in_dims.size() - 2];
+        std::vector<float> in(static_cast<size_t>(n_in));
+        for (int64_t i = 0; i < n_in; ++i) in[size_t(i)] = ((i % W + i / W % H) % 2 ? -1.0f : 1.0f) * (FLT_MAX / 2);
+        std::vector<float> want(static_cast<size_t>(n_out)), out(static_cast<size_t>(n_out));
+        std::vector<float> rs(ref->scratch_floats()), ks(k->scratch_floats());
+        ref->run(in.data(), want.data(), rs.data());
+        k->run(in.data(), out.data(), ks.data());
+        double top = 0;
+        for (float v : want) {
+            ASSERT_TRUE(std::isfinite(v)) << text << ": the reference overflowed; the test's weights are too large";
+            top = std::max(top, double(std::fabs(v)));
+        }
+        int64_t bad = -1;  // the first output off the reference (NaN counts as off)
+        for (int64_t i = 0; i < n_out && bad < 0; ++i)
+            if (!(std::fabs(double(out[size_t(i)]) - want[size_t(i)]) <= 1e-5 * top)) bad = i;
+        EXPECT_EQ(bad, -1) << text << ": output " << bad << " is " << out[size_t(bad)] << ", the reference's " << want[size_t(bad)];
+    }
 }
 
 }  // namespace
