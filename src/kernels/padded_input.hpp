@@ -50,4 +50,26 @@ private:
     void fill_row_stride2(const float* src_row, float* phase0_row, float* phase1_row) const;
 };
 
+// Rows per channel plane of a band buffer, at least `rows` (the rows it holds): a few more where
+// that keeps the planes' starts apart in the L1 cache. A tile reads the same columns of every
+// channel at once; when the channel planes are a multiple of 4 KiB apart (or nearly: 15 rows of
+// 273 floats are 16380 bytes), all of them fall in the same sets of x86's L1 (64-byte lines,
+// 4 KiB a way) and evict each other before the next tile reads them: convT 16->3 k3 s2 on
+// 256x256 ran 1.3x slower so. `row_floats`: floats per row of a plane (pcols times the column
+// phases that share the plane's rows). Counts the lines each channel's first two lines fall on,
+// over 4 KiB, for up to 64 channels, and takes the first pitch of the next 8 whose most crowded
+// line holds the fewest.
+inline int64_t band_pitch_rows(int64_t rows, int64_t row_floats, int64_t channels) {
+    const int64_t n = std::min<int64_t>(channels, 64);
+    int64_t best = rows, best_worst = n + 1;
+    for (int64_t r = rows; r < rows + 8 && best_worst > 2; ++r) {
+        int count[64] = {};
+        int worst = 0;
+        for (int64_t c = 0; c < n; ++c)
+            for (int64_t l = 0; l < 2; ++l) worst = std::max(worst, ++count[(c * r * row_floats * 4 / 64 + l) % 64]);
+        if (worst < best_worst) best_worst = worst, best = r;
+    }
+    return best;
+}
+
 }  // namespace cp

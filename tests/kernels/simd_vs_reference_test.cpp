@@ -14,6 +14,7 @@
 #include "core/codec.hpp"
 #include "engine/plan.hpp"
 #include "engine/rng.hpp"
+#include "kernels/padded_input.hpp"  // band_pitch_rows
 #include "kernels/simd.hpp"  // CP_SIMD_SUFFIX
 #include "support/kernel_compare.hpp"
 
@@ -121,6 +122,20 @@ TEST_P(SimdConvT, DirectRowsAndTheirEdges) {
     compare("v=1&in=8x9x40&n=2&net=convT2d(out=4,k=3,s=2,p=1,op=1,g=2)", c, "f32_deconv2d");
     compare("v=1&in=6x7x41&n=2&net=convT2d(out=9,k=3,s=3,p=2,g=3,bias=0)", c, "f32_deconv2d");
     EXPECT_GT(c.checked, 120);  // 134: k=3,s=2,p=4 leaves no output at the smallest sizes
+}
+
+// The sub-pixel kernel's band of padded rows gets a few more rows per channel plane where its
+// planes would otherwise start on the same L1 sets (band_pitch_rows): 16 channels of 256 columns
+// hold 15 rows of 273 floats, 4 bytes short of 16 KiB. The copy is written and read with that
+// pitch; several bands per image, margins before the input (p=0), odd widths and batches.
+TEST_P(SimdConvT, BandPitchApartFromRows) {
+    EXPECT_EQ(cp::band_pitch_rows(15, 273, 16), 16);  // 16380 bytes a plane would alias
+    EXPECT_EQ(cp::band_pitch_rows(16, 273, 16), 16);  // 17472: 17 lines apart, already spread
+    EXPECT_EQ(cp::band_pitch_rows(7, 100, 1), 7);     // one channel: nothing to spread
+    for (const char* in : {"16x40x256", "16x31x255", "24x19x250"})
+        for (const char* l : {"k=3,s=2,p=1,op=1", "k=3,s=2,p=0", "k=4,s=2,p=1", "k=3,s=3,p=1"})
+            compare(std::string("v=1&in=") + in + "&n=2&net=convT2d(out=3," + l + ")", c, "f32_deconv2d_subpixel");
+    EXPECT_EQ(c.checked, 12);
 }
 
 }  // namespace
