@@ -166,7 +166,7 @@ void App::draw_status_line(Edit& e) {
             ImGui::TextDisabled("computing layer %d of %d on %s...", session_.computed() + 1,
                                 session_.runnable(), engine_text().c_str());
         } else if (session_.info().ok()) {
-            ImGui::TextColored(ImVec4(0.5f, 0.8f, 0.55f, 1), "Every layer is valid; decoder sizes match their encoders.");
+            message(kColOk, "Every layer is valid; decoder sizes match their encoders.");  // wraps in a narrow embed
         } else {
             const LayerInfo& bad = session_.info().layers[size_t(session_.info().first_error)];
             message(kColError, "Layer " + std::to_string(bad.index + 1) + " (" + bad.name + "): " + bad.status.message);
