@@ -42,11 +42,18 @@ bool winograd_shape(const Layer& L, const LayerInfo& info) {
 // back to), 4 for a transposed conv (Winograd on its phases: along x a 1-tap phase makes 2
 // positions, along y a 2-tap phase 3, at most 2 x 1.5 per tap; plus one more float per weight:
 // the weights packed per phase for its fallback's direct sums), else 1.
+// A conv also keeps one int32 offset per (tap, input channel of a group) for the direct kernel's
+// flat tiles (kernels/conv_tile.hpp, conv_tile_flat; the Winograd kernel's fallback has them too).
 int64_t layer_weight_bytes(const Layer& L, const LayerInfo& info) {
     const int64_t made = sat_mul(info.params, 4);
-    if (winograd_shape(L, info)) return sat_add(made, sat_mul(made, 25) / 9);
+    int64_t offsets = 0;
+    if (L.op == Op::Conv) {
+        offsets = sat_mul(4, info.in_channels / std::max<int64_t>(1, L.groups));
+        for (int a = 0; a < info.axes; ++a) offsets = sat_mul(offsets, info.axis[size_t(a)].kernel);
+    }
+    if (winograd_shape(L, info)) return sat_add(sat_add(made, sat_mul(made, 25) / 9), offsets);
     if (L.op == Op::ConvT) return sat_add(made, sat_mul(made, 4));
-    return sat_add(made, made);
+    return sat_add(sat_add(made, made), offsets);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // SIMD128 convolution and transposed convolution (NCHW, float32), built on conv_tile.hpp.
 //
 // Conv: the input is copied once per image into a PaddedInput (padding mode resolved, columns
-// split by stride phase), then every output row is a run of tiles over taps (ky, kx).
+// split by stride phase), then every output row is a run of flat tiles (conv_row_flat) over the
+// (tap, input channel) pairs; a 1x1 conv runs conv_row_any's tiles over chunks of pixels.
 // Transposed conv: never multiplies by inserted zeros. Output pixel (qy*sh + ry, qx*sw + rx)
 // only meets the taps with k*d = r + p (mod s), at input q + (r + p - k*d)/s: each of the sh*sw
 // output phases is a small stride-1 convolution of the zero-padded input ("sub-pixel"
@@ -20,7 +21,7 @@ namespace cp {
 
 namespace {
 
-constexpr int kOcb = kTileOcb;  // output channels per tile
+constexpr int kOcb = kTileOcb;  // output channels per tile (the 1x1 conv and ConvTSimd; other convs: kFlatOcb)
 
 class ConvSimd final : public LayerKernel {
 public:
@@ -29,9 +30,8 @@ public:
         // long row of H*W pixels (a plain GEMM), no padded copy.
         pointwise_ = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pb == 0 && g.pl == 0 &&
                      g.pr == 0;
-        if (pointwise_) {
-            taps_.push_back(0);
-        } else {
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
+        if (!pointwise_) {
             pad_.plan(g.C_in, g.H, g.W, g.pt, g.pb, g.pl, g.pr, g.sw, g.mode, 0.0f);
             // The padded copy is made a band of output rows at a time, sized to stay in cache
             // between being written and being read.
@@ -39,24 +39,30 @@ public:
             band_out_ = std::max<int64_t>(1, (fits - (g.kh - 1) * g.dh - 1) / std::max<int64_t>(1, g.sh) + 1);
             band_out_ = std::min(band_out_, g.OH);
             band_rows_ = (band_out_ - 1) * g.sh + (g.kh - 1) * g.dh + 1;
+            // The flat tiles' offsets into the band: every tap (ky, kx), and inside it every input
+            // channel of a group, the order of the packed weights.
             for (int64_t ky = 0; ky < g.kh; ++ky)
                 for (int64_t kx = 0; kx < g.kw; ++kx)
-                    taps_.push_back(int32_t(pad_.band_offset(ky * g.dh, kx * g.dw, band_rows_)));
+                    for (int64_t ic = 0; ic < cin_g; ++ic)
+                        offsets_.push_back(int32_t(pad_.band_offset(ky * g.dh, kx * g.dw, band_rows_) + ic * band_chan()));
         }
-        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
+        // 1x1: the 4 x 8 tiles of conv_row_any over chunks. The flat 2 x 16 tiles were no faster
+        // there (engine A/B, conv 1x1 64->64 at 128x128, CPU time, load 5-7: 1.09x with channel
+        // blocks outer, 1.02x with places outer; chunks of 1024 or 4096 pixels 1.02-1.06x).
         for (int64_t grp = 0; grp < g.groups; ++grp)
-            pack_group(packed_, cout_g, cin_g, int(kv), [&](int64_t o, int64_t i, int t) {
-                return w[((grp * cout_g + o) * cin_g + i) * kv + t];
-            });
+            pack_group(
+                packed_, cout_g, cin_g, int(kv),
+                [&](int64_t o, int64_t i, int t) { return w[((grp * cout_g + o) * cin_g + i) * kv + t]; },
+                pointwise_ ? kOcb : kFlatOcb);
         if (b) bias_.assign(b, b + g.C_out);
     }
     const char* name() const override {
-        return pointwise_ ? "f32_conv2d_1x1_4x8" CP_SIMD_SUFFIX : "f32_conv2d_4x8" CP_SIMD_SUFFIX;
+        return pointwise_ ? "f32_conv2d_1x1_4x8" CP_SIMD_SUFFIX : "f32_conv2d_2x16" CP_SIMD_SUFFIX;
     }
     size_t scratch_floats() const override {
         return pointwise_ ? size_t(g_.cin_g() * kChunkStride) : size_t(band_chan() * g_.C_in);
     }
-    size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
+    size_t packed_bytes() const override { return (packed_.size() + bias_.size() + offsets_.size()) * 4; }
 
     void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
     // Parts: output rows of every image (1x1: chunks of pixels of every image and group).
@@ -64,36 +70,29 @@ public:
     void run_parts(const float* in, float* out, float* scratch, int64_t first, int64_t last) const override {
         if (pointwise_) return run_pointwise(in, out, scratch, first, last);
         const Geom& g = g_;
-        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), ntaps = int64_t(taps_.size());
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
         for (int64_t r = first; r < last;) {
             const int64_t n = r / g.OH, oy0 = r % g.OH;
             const int64_t nb = std::min({band_out_, g.OH - oy0, last - r});
             r += nb;
             pad_.fill_rows(in + n * g.C_in * g.H * g.W, scratch, oy0 * g.sh, (nb - 1) * g.sh + (g.kh - 1) * g.dh + 1,
                            band_rows_);
-            // Output rows outer, channel blocks inner: a row's input (every channel, kh rows)
-            // stays in cache while all the blocks that need it run.
+            // Output rows outer: a row's input (every channel, kh rows) stays in cache while all
+            // the output channels that need it run.
             for (int64_t grp = 0; grp < g.groups; ++grp)
                 for (int64_t oy = oy0; oy < oy0 + nb; ++oy) {
-                    const float* w = packed_.data() + grp * cout_g * cin_g * ntaps;
-                    for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
-                        const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
-                        const int64_t oc = grp * cout_g + ob;
-                        const TileArgs a{
-                            // output row oy reads band rows (oy - oy0)*sh + ky*dh (the taps add ky*dh)
-                            .in = scratch + grp * cin_g * band_chan() + (oy - oy0) * g.sh * pad_.pcols,
-                            .chan_plane = band_chan(),
-                            .taps = taps_.data(),
-                            .ntaps = int(ntaps),
-                            .cin = int(cin_g),
-                            .w = w,
-                            .bias = bias_.empty() ? nullptr : bias_.data() + oc,
-                            .out = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW,
-                            .out_plane = g.OH * g.OW,
-                        };
-                        conv_row_any(ocb, a, g.OW);
-                        w += ocb * cin_g * ntaps;
-                    }
+                    const int64_t oc = grp * cout_g;
+                    const TileArgs a{
+                        // output row oy reads band rows (oy - oy0)*sh + ky*dh (the offsets add ky*dh)
+                        .in = scratch + grp * cin_g * band_chan() + (oy - oy0) * g.sh * pad_.pcols,
+                        .taps = offsets_.data(),
+                        .ntaps = int(offsets_.size()),
+                        .w = packed_.data() + oc * cin_g * kv,
+                        .bias = bias_.empty() ? nullptr : bias_.data() + oc,
+                        .out = out + ((n * g.C_out + oc) * g.OH + oy) * g.OW,
+                        .out_plane = g.OH * g.OW,
+                    };
+                    conv_row_flat(a, cout_g, g.OW);
                 }
         }
     }
@@ -109,6 +108,7 @@ private:
     void run_pointwise(const float* in, float* out, float* scratch, int64_t first, int64_t last) const {
         const Geom& g = g_;
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), hw = g.H * g.W;
+        static const int32_t zero_tap = 0;
         for (int64_t part = first; part < last; ++part) {
             const int64_t n = part / (g.groups * chunks()), grp = part / chunks() % g.groups;
             const int64_t x0 = part % chunks() * kChunk, len = std::min(kChunk, hw - x0);
@@ -125,7 +125,7 @@ private:
                 const TileArgs a{
                     .in = scratch,
                     .chan_plane = kChunkStride,
-                    .taps = taps_.data(),
+                    .taps = &zero_tap,
                     .ntaps = 1,
                     .cin = int(cin_g),
                     .w = w,
@@ -145,7 +145,7 @@ private:
     bool pointwise_ = false;
     int64_t band_out_ = 1, band_rows_ = 1;  // output rows per band, padded rows they read
     PaddedInput pad_;
-    std::vector<int32_t> taps_;
+    std::vector<int32_t> offsets_;  // the flat tiles' (tap, input channel) offsets
     std::vector<float> packed_, bias_;
 };
 

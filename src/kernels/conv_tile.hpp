@@ -25,39 +25,56 @@ struct TileArgs {
     int64_t out_plane = 0;            // floats between output channels
 };
 
-// n_valid: pixels to store (4*XV for a full tile, fewer at the end of a row).
+// The parts every tile shares, always inlined so the accumulators stay in registers.
+// Accumulators start at the bias (or 0).
 template <int OCB, int XV>
-inline void conv_tile(const TileArgs& a, int n_valid) {
-    v128_t acc[OCB][XV];
+__attribute__((always_inline)) inline void tile_init(v128_t (&acc)[OCB][XV], const float* bias) {
     for (int o = 0; o < OCB; ++o) {
-        const v128_t b = a.bias ? wasm_f32x4_splat(a.bias[o]) : wasm_f32x4_splat(0.0f);
+        const v128_t b = bias ? wasm_f32x4_splat(bias[o]) : wasm_f32x4_splat(0.0f);
         for (int v = 0; v < XV; ++v) acc[o][v] = b;
     }
-    // Taps outer, channels inner: the inner loop only strides through channel planes.
-    const float* w = a.w;
-    const int64_t plane = a.chan_plane;
-    for (int t = 0; t < a.ntaps; ++t) {
-        const float* p = a.in + a.taps[t];
-        for (int ic = 0; ic < a.cin; ++ic, p += plane, w += OCB) {
-            v128_t x[XV];
-            for (int v = 0; v < XV; ++v) x[v] = wasm_v128_load(p + 4 * v);
-            for (int o = 0; o < OCB; ++o) {
-                const v128_t wv = wasm_v128_load32_splat(w + o);
-                for (int v = 0; v < XV; ++v) acc[o][v] = wasm_f32x4_add(acc[o][v], wasm_f32x4_mul(x[v], wv));
-            }
-        }
+}
+
+// One input channel at one tap: 4*XV pixels from p, times OCB weights from w.
+template <int OCB, int XV>
+__attribute__((always_inline)) inline void tile_madd(v128_t (&acc)[OCB][XV], const float* p, const float* w) {
+    v128_t x[XV];
+    for (int v = 0; v < XV; ++v) x[v] = wasm_v128_load(p + 4 * v);
+    for (int o = 0; o < OCB; ++o) {
+        const v128_t wv = wasm_v128_load32_splat(w + o);
+        for (int v = 0; v < XV; ++v) acc[o][v] = wasm_f32x4_add(acc[o][v], wasm_f32x4_mul(x[v], wv));
     }
+}
+
+// n_valid: pixels to store (4*XV for a full tile, fewer at the end of a row).
+template <int OCB, int XV>
+__attribute__((always_inline)) inline void tile_store(const v128_t (&acc)[OCB][XV], float* out, int64_t out_plane,
+                                                      int n_valid) {
     if (n_valid == 4 * XV) {
         for (int o = 0; o < OCB; ++o)
-            for (int v = 0; v < XV; ++v) wasm_v128_store(a.out + o * a.out_plane + 4 * v, acc[o][v]);
+            for (int v = 0; v < XV; ++v) wasm_v128_store(out + o * out_plane + 4 * v, acc[o][v]);
     } else {
         for (int o = 0; o < OCB; ++o)
             for (int v = 0; v < XV; ++v) {
                 const int n = n_valid - 4 * v;
                 if (n <= 0) break;
-                simd::store_lanes(a.out + o * a.out_plane + 4 * v, acc[o][v], n > 4 ? 4 : n);
+                simd::store_lanes(out + o * out_plane + 4 * v, acc[o][v], n > 4 ? 4 : n);
             }
     }
+}
+
+template <int OCB, int XV>
+inline void conv_tile(const TileArgs& a, int n_valid) {
+    v128_t acc[OCB][XV];
+    tile_init(acc, a.bias);
+    // Taps outer, channels inner: the inner loop only strides through channel planes.
+    const float* w = a.w;
+    const int64_t plane = a.chan_plane;
+    for (int t = 0; t < a.ntaps; ++t) {
+        const float* p = a.in + a.taps[t];
+        for (int ic = 0; ic < a.cin; ++ic, p += plane, w += OCB) tile_madd(acc, p, w);
+    }
+    tile_store(acc, a.out, a.out_plane, n_valid);
 }
 
 // One output row of OCB channels: full tiles of 8 pixels, then 4, then a partial tile.
@@ -103,17 +120,73 @@ inline void conv_row_any(int ocb, const TileArgs& a, int64_t width) {
     }
 }
 
-// Packs weights for one group as conv_tile reads them: blocks of up to kTileOcb output channels,
-// each [tap][ic][ocb] (block ob starts ob * ntaps * cin_g floats in). get(oc_local, ic_local, tap)
-// reads the source weight.
+// Packs weights for one group as conv_tile reads them: blocks of up to `block` (kTileOcb unless
+// given) output channels, each [tap][ic][ocb] (block ob starts ob * ntaps * cin_g floats in).
+// get(oc_local, ic_local, tap) reads the source weight.
 template <class Get>
-void pack_group(std::vector<float>& dst, int64_t cout_g, int64_t cin_g, int ntaps, Get get) {
-    for (int64_t ob = 0; ob < cout_g; ob += kTileOcb) {
-        const int64_t n = std::min<int64_t>(kTileOcb, cout_g - ob);
+void pack_group(std::vector<float>& dst, int64_t cout_g, int64_t cin_g, int ntaps, Get get, int block = kTileOcb) {
+    for (int64_t ob = 0; ob < cout_g; ob += block) {
+        const int64_t n = std::min<int64_t>(block, cout_g - ob);
         for (int t = 0; t < ntaps; ++t)
             for (int64_t ic = 0; ic < cin_g; ++ic)
                 for (int64_t o = 0; o < n; ++o) dst.push_back(get(ob + o, ic, t));
     }
+}
+
+// The dense conv's tiles (ConvSimd): every (tap, input channel) pair is one entry of a list of
+// offsets (a.taps, a.ntaps entries: tap offset + channel * plane, in the order the weights are
+// packed), so one flat loop runs over them; a.cin and a.chan_plane are not read. With few input
+// channels conv_tile's inner loop ran 3 channels per tap, and the loops' overhead took ~12 % of
+// conv 3->16 k3 (a wasm microbenchmark of both at 4 x 8, CPU time). Same order of summation as
+// conv_tile (taps outer, channels inner), so the same outputs bit for bit.
+template <int OCB, int XV>
+inline void conv_tile_flat(const TileArgs& a, int n_valid) {
+    v128_t acc[OCB][XV];
+    tile_init(acc, a.bias);
+    const float* w = a.w;
+    for (const int32_t *o = a.taps, *end = a.taps + a.ntaps; o != end; ++o, w += OCB) tile_madd(acc, a.in + *o, w);
+    tile_store(acc, a.out, a.out_plane, n_valid);
+}
+
+// Output channels per flat tile, and its main tile: 2 channels x 16 pixels, the same 8
+// accumulators and 6 loads per (tap, channel) as 4 x 8, but 4 vector loads and 2 splats instead of
+// 2 and 4. Engine A/B against the 4 x 8 nested tiles (CPU time, Node, AMD EPYC, load 5-9): conv
+// 3->16 k3 on 512x512 0.85-0.90x; conv 16->32 k3 s2 on 256x256 1.00x (the tiles ran at the
+// ceiling already; the padded copy takes the rest). The 1x1 conv keeps 4 x 8 (conv_simd.cpp).
+// Wider shapes (3 x 12, 6 x 8, 4 x 12) need more than the 15 vector registers V8 allocates on
+// x86-64 and spill (bench/ceiling.cpp's tiles; V8's --print-wasm-code).
+constexpr int kFlatOcb = 2;
+
+// The flat tiles at one place of a row, for every output channel of a group: blocks of kFlatOcb
+// channels, the last one smaller. a.w, a.bias, a.out: the group's channel 0 (block ob's weights
+// start ob * a.ntaps floats in, as pack_group packs them with block = kFlatOcb).
+template <int XV>
+__attribute__((always_inline)) inline void conv_column_flat(const TileArgs& a, int64_t cout, int n_valid) {
+    static_assert(kFlatOcb == 2, "one case per block size below kFlatOcb");
+    TileArgs t = a;
+    const auto at = [&](int64_t ob) {
+        t.w = a.w + ob * a.ntaps, t.bias = a.bias ? a.bias + ob : nullptr, t.out = a.out + ob * a.out_plane;
+    };
+    int64_t ob = 0;
+    for (; ob + kFlatOcb <= cout; ob += kFlatOcb) at(ob), conv_tile_flat<kFlatOcb, XV>(t, n_valid);
+    if (ob < cout) at(ob), conv_tile_flat<1, XV>(t, n_valid);
+}
+
+// One output row of every output channel of a group with flat tiles: places of 16 pixels, then 8,
+// then 4, then a partial one; at each place every block of channels (conv_column_flat), so the
+// input the place reads (one vector of 16 pixels per tap and channel) stays in L1 while every
+// block reads it: a row's input for all its taps may not fit (conv 16->32 k3 s2 on 256x256: 55
+// KB), and with blocks outer each block read it again from L2 (there: blocks outer 1.04x the time
+// of places outer, engine A/B). Out of line, like conv_row.
+__attribute__((noinline)) inline void conv_row_flat(TileArgs a, int64_t cout, int64_t width) {
+    int64_t x = 0;
+    const float* in0 = a.in;
+    float* out0 = a.out;
+    const auto at = [&](int64_t px) { a.in = in0 + px, a.out = out0 + px; };
+    for (; x + 16 <= width; x += 16) at(x), conv_column_flat<4>(a, cout, 16);
+    if (x + 8 <= width) at(x), conv_column_flat<2>(a, cout, 8), x += 8;
+    if (x + 4 <= width) at(x), conv_column_flat<1>(a, cout, 4), x += 4;
+    if (x < width) at(x), conv_column_flat<1>(a, cout, int(width - x));
 }
 
 // Stride-2 transposed convs: the two column phases of the same 4*XV phase columns computed in

@@ -72,6 +72,18 @@ TEST_P(SimdConv, PaddingModesGroupsAndShapes) {
     EXPECT_GT(c.checked, 100);
 }
 
+// The dense conv's flat tiles (conv_row_flat: 16, then 8, then 4 pixels, then a partial tile;
+// blocks of 2 output channels and a last one of 1) at every combination of row tails, with one,
+// a few and many input channels (each a (tap, channel) offset of its own), strides and dilation.
+TEST_P(SimdConv, FlatTilesEveryRowTail) {
+    for (int w : {12, 20, 23, 24, 28, 29, 31, 33, 47})
+        for (const char* in_c : {"1", "3", "17"})
+            for (const char* net : {"out=1,k=3,p=1", "out=2,k=3,s=2,p=1", "out=5,k=2x3,d=2,p=1"})
+                compare(std::string("v=1&in=") + in_c + "x7x" + std::to_string(w) + "&net=conv2d(" + net + ")", c,
+                        "f32_conv2d_2x16");
+    EXPECT_EQ(c.checked, 81);
+}
+
 TEST_P(SimdConvT, SweepMatchesReference) {
     for (int w : {1, 2, 3, 4, 5, 8, 9})
         for (int k : {1, 2, 3, 4, 5})
@@ -251,9 +263,9 @@ TEST_P(SimdWidths, EveryPathAroundItsVectorWidth) {
         const char* expect;   // its kernel
     };
     const Path paths[] = {
-        {"3", "conv2d(out=5,k=3,p=1)", "f32_conv2d_4x8"},
+        {"3", "conv2d(out=5,k=3,p=1)", "f32_conv2d_2x16"},
         {"8", "conv2d(out=6,k=1)", "f32_conv2d_1x1_4x8"},
-        {"3", "conv2d(out=4,k=3,s=2,p=1)", "f32_conv2d_4x8"},
+        {"3", "conv2d(out=4,k=3,s=2,p=1)", "f32_conv2d_2x16"},
         {"6", "conv2d(out=6,k=3,p=1,g=6)", "f32_dwconv2d_3x3s1p1_direct"},
         {"6", "conv2d(out=6,k=3,p=1,g=6,pm=reflect)", "f32_dwconv2d_3x3s1_rows"},
         {"6", "conv2d(out=12,k=5,p=2,g=6)", "f32_dwconv2d_4x8"},
