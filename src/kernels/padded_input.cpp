@@ -33,7 +33,25 @@ void PaddedInput::plan(int64_t c, int64_t h, int64_t w, int64_t pt, int64_t pb, 
         int64_t hi = last - ph <= 0 ? 0 : (last - ph + phases - 1) / phases;
         q_lo[size_t(ph)] = std::min(lo, hi), q_hi[size_t(ph)] = hi;
     }
+    q_pad.assign(size_t(phases), 0);
+    for (int64_t ph = 0; ph < phases; ++ph) {
+        int64_t q = pcols;
+        while (q > q_hi[size_t(ph)] && col_src[size_t((q - 1) * phases + ph)] < 0) --q;
+        q_pad[size_t(ph)] = q;
+    }
 }
+
+namespace {
+
+// d[0, n) = v, four at a time.
+void fill_floats(float* d, int64_t n, float v) {
+    const v128_t x = wasm_f32x4_splat(v);
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) wasm_v128_store(d + i, x);
+    for (; i < n; ++i) d[i] = v;
+}
+
+}  // namespace
 
 // Both phase rows of a stride-2 padded row at once: borders through the tables, the interior
 // de-interleaved with shuffles (even input columns to one phase, odd to the other).
@@ -44,17 +62,28 @@ void PaddedInput::fill_row_stride2(const float* s, float* d0, float* d1) const {
             const int32_t sc = col_src[size_t(q * 2 + ph)];
             d[ph][q] = sc < 0 ? pad_value : s[sc];
         }
-        for (int64_t q = q_hi[size_t(ph)]; q < pcols; ++q) {
+        for (int64_t q = q_hi[size_t(ph)]; q < q_pad[size_t(ph)]; ++q) {
             const int32_t sc = col_src[size_t(q * 2 + ph)];
             d[ph][q] = sc < 0 ? pad_value : s[sc];
         }
+        fill_floats(d[ph] + q_pad[size_t(ph)], pcols - q_pad[size_t(ph)], pad_value);
     }
     // Interior: phase 0 reads s[2q - pl] and phase 1 s[2q + 1 - pl], neighbours. Where both
     // phases are interior, de-interleave 8 input columns into 4 + 4 with two shuffles.
     const int64_t lo = std::max(q_lo[0], q_lo[1]), hi = std::min(q_hi[0], q_hi[1]);
     int64_t q = lo;
+    const float* src = s - pl;  // a local: the stores below cannot change it (they might change this->pl)
+    for (; q + 8 <= hi; q += 8) {
+        const float* p = src + 2 * q;
+        const v128_t a = wasm_v128_load(p), b = wasm_v128_load(p + 4);
+        const v128_t c = wasm_v128_load(p + 8), e = wasm_v128_load(p + 12);
+        wasm_v128_store(d0 + q, wasm_i32x4_shuffle(a, b, 0, 2, 4, 6));
+        wasm_v128_store(d1 + q, wasm_i32x4_shuffle(a, b, 1, 3, 5, 7));
+        wasm_v128_store(d0 + q + 4, wasm_i32x4_shuffle(c, e, 0, 2, 4, 6));
+        wasm_v128_store(d1 + q + 4, wasm_i32x4_shuffle(c, e, 1, 3, 5, 7));
+    }
     for (; q + 4 <= hi; q += 4) {
-        const float* p = s + 2 * q - pl;
+        const float* p = src + 2 * q;
         const v128_t a = wasm_v128_load(p), b = wasm_v128_load(p + 4);
         wasm_v128_store(d0 + q, wasm_i32x4_shuffle(a, b, 0, 2, 4, 6));
         wasm_v128_store(d1 + q, wasm_i32x4_shuffle(a, b, 1, 3, 5, 7));
@@ -96,10 +125,11 @@ void PaddedInput::fill_rows(const float* in, float* dst, int64_t r0, int64_t n, 
                 if (phases == 1) simd::copy_floats(d + lo, s + lo + shift, hi - lo);
                 else
                     for (int64_t q = lo; q < hi; ++q) d[q] = s[q * phases + shift];
-                for (int64_t q = hi; q < pcols; ++q) {  // right border and margin
+                for (int64_t q = hi; q < q_pad[size_t(ph)]; ++q) {  // right border
                     const int32_t sc = col_src[size_t(q * phases + ph)];
                     d[q] = sc < 0 ? pad_value : s[sc];
                 }
+                fill_floats(d + q_pad[size_t(ph)], pcols - q_pad[size_t(ph)], pad_value);  // padding, margin
             }
         }
     }

@@ -26,6 +26,9 @@ struct PaddedInput {
     // Per phase, the phase columns [q_lo, q_hi) that read input columns q*phases + phase - pl
     // directly (a plain or strided copy); the others go through col_src.
     std::vector<int64_t> q_lo, q_hi;
+    // Per phase, the first column from which every column to the row's end (margin included) is
+    // padding: stored with vector stores instead of a table lookup per column.
+    std::vector<int64_t> q_pad;
     int64_t pl = 0;
 
     // rows/cols before and after (negative = crop, reflect/replicate/circular read the input).
