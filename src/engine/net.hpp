@@ -17,7 +17,7 @@ struct LayerRun {
     LayerInfo info;
     LayerWeights weights;  // conv / convT only
     Tensor output;         // empty when the layer did not run
-    std::string kernel;       // which kernel computed it ("f32_conv2d_4x8__wasmsimd" in wasm, "...__simde" natively, "ref::...")
+    std::string kernel;       // which kernel computed it ("f32_conv2d_2x16__wasmsimd" in wasm, "...__simde" natively, "ref::...")
     std::string kernel_note;  // why a fallback kernel ran (empty on the fast path)
     int64_t bytes = 0;        // memory held for this layer (output, weights, packed weights, scratch)
     double ms = 0;

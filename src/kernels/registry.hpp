@@ -15,7 +15,7 @@ namespace cp {
 class LayerKernel {
 public:
     virtual ~LayerKernel() = default;
-    virtual const char* name() const = 0;     // e.g. "ref::conv2d", "f32_conv2d_4x8" CP_SIMD_SUFFIX
+    virtual const char* name() const = 0;     // e.g. "ref::conv2d", "f32_conv2d_2x16" CP_SIMD_SUFFIX
     virtual size_t scratch_floats() const { return 0; }
     // in: the layer's input [N, C, ...], out: its output; scratch: scratch_floats() floats.
     virtual void run(const float* in, float* out, float* scratch) const = 0;
