@@ -302,22 +302,17 @@ private:
     void fill_band(const float* img, float* dst, int64_t r0, int64_t n) const {
         const Geom& g = g_;
         const int64_t pc = pad_.pcols;
-        const auto zero = [](float* d, int64_t len) {
-            int64_t i = 0;
-            for (; i + 4 <= len; i += 4) wasm_v128_store(d + i, wasm_f32x4_splat(0.0f));
-            for (; i < len; ++i) d[i] = 0.0f;
-        };
         for (int64_t c = 0; c < g.C_in; ++c)
             for (int64_t r = r0; r < r0 + n; ++r) {
                 float* d = dst + c * band_chan() + (r - r0) * pc;
                 const int64_t sr = r - my_;
                 if (sr < 0 || sr >= g.H) {
-                    zero(d, pc);
+                    simd::fill_floats(d, pc, 0.0f);
                     continue;
                 }
-                zero(d, mx_);
+                simd::fill_floats(d, mx_, 0.0f);
                 simd::copy_floats(d + mx_, img + (c * g.H + sr) * g.W, g.W);
-                zero(d + mx_ + g.W, pc - mx_ - g.W);
+                simd::fill_floats(d + mx_ + g.W, pc - mx_ - g.W, 0.0f);
             }
     }
 

@@ -41,18 +41,6 @@ void PaddedInput::plan(int64_t c, int64_t h, int64_t w, int64_t pt, int64_t pb, 
     }
 }
 
-namespace {
-
-// d[0, n) = v, four at a time.
-void fill_floats(float* d, int64_t n, float v) {
-    const v128_t x = wasm_f32x4_splat(v);
-    int64_t i = 0;
-    for (; i + 4 <= n; i += 4) wasm_v128_store(d + i, x);
-    for (; i < n; ++i) d[i] = v;
-}
-
-}  // namespace
-
 // Both phase rows of a stride-2 padded row at once: borders through the tables, the interior
 // de-interleaved with shuffles (even input columns to one phase, odd to the other).
 void PaddedInput::fill_row_stride2(const float* s, float* d0, float* d1) const {
@@ -66,7 +54,7 @@ void PaddedInput::fill_row_stride2(const float* s, float* d0, float* d1) const {
             const int32_t sc = col_src[size_t(q * 2 + ph)];
             d[ph][q] = sc < 0 ? pad_value : s[sc];
         }
-        fill_floats(d[ph] + q_pad[size_t(ph)], pcols - q_pad[size_t(ph)], pad_value);
+        simd::fill_floats(d[ph] + q_pad[size_t(ph)], pcols - q_pad[size_t(ph)], pad_value);
     }
     // Interior: phase 0 reads s[2q - pl] and phase 1 s[2q + 1 - pl], neighbours. Where both
     // phases are interior, de-interleave 8 input columns into 4 + 4 with two shuffles.
@@ -129,7 +117,7 @@ void PaddedInput::fill_rows(const float* in, float* dst, int64_t r0, int64_t n, 
                     const int32_t sc = col_src[size_t(q * phases + ph)];
                     d[q] = sc < 0 ? pad_value : s[sc];
                 }
-                fill_floats(d + q_pad[size_t(ph)], pcols - q_pad[size_t(ph)], pad_value);  // padding, margin
+                simd::fill_floats(d + q_pad[size_t(ph)], pcols - q_pad[size_t(ph)], pad_value);  // padding, margin
             }
         }
     }

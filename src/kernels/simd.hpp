@@ -41,6 +41,15 @@ CP_NO_BUILTIN_MEMCPY inline void copy_floats(float* dst, const float* src, int64
     for (; i < n; ++i) dst[i] = src[i];
 }
 
+// d[0, n) = v with vector stores (the padded copies' borders and margins: often a few floats, so
+// no call into memset).
+inline void fill_floats(float* d, int64_t n, float v) {
+    const v128_t x = wasm_f32x4_splat(v);
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) wasm_v128_store(d + i, x);
+    for (; i < n; ++i) d[i] = v;
+}
+
 // Stores the first n (0..4) lanes of v.
 inline void store_lanes(float* p, v128_t v, int n) {
     alignas(16) float tmp[4];
