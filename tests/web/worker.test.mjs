@@ -10,9 +10,10 @@ import path from 'node:path';
 import { ARTIFACTS_DIR } from './engine.mjs';
 import { DEFAULT_STATE, LONG_LAYER, LONG_LAYER_MIN_MS, usePlayground, openPage, waitReady, waitSettled, makePng } from './playground_support.mjs';
 
-// About 7.5 billion multiply-adds in 3 layers, layers 2 and 3 each 1-2 s on one thread here (the
-// direct 7x7 kernel): a newer state comes while one of them runs, whatever the load.
-const HEAVY = 'v=1&in=3x34x34&img=photo&net=' + Array(3).fill('conv2d(out=256,k=7,p=3)').join(';');
+// About 12.5 billion multiply-adds in 3 layers, layers 2 and 3 each 6.2 billion on the direct 7x7
+// kernel (0.6-1 s on one thread here since the 2x16 tiles; at 34x34 they took 0.4 s): a newer state
+// comes while one of them runs, whatever the load.
+const HEAVY = 'v=1&in=3x44x44&img=photo&net=' + Array(3).fill('conv2d(out=256,k=7,p=3)').join(';');
 // Three 3x3 convs of 256 channels at 80x80 (the Winograd kernel), about 7.6 billion.
 const WINOGRAD3 = 'v=1&in=3x80x80&img=photo&net=' + Array(3).fill('conv2d(out=256,k=3,p=1)').join(';');
 // A test hook's round trip (Playwright -> page -> back) while the layers run: the median, and the
