@@ -20,8 +20,10 @@ namespace {
 // narrow leftover: on a phone the arrows and the Fix button left it about 70 px, where it broke
 // words a few letters a line and the bar's height cap cut off its end.
 void message(ImU32 color, const std::string& text) {
+    // (Only after a button: at a line's start in a narrow embed it would only add an empty line.)
     const float avail = ImGui::GetContentRegionAvail().x;
-    if (avail < ImGui::CalcTextSize(text.c_str()).x && avail < 16 * ImGui::GetFontSize()) ImGui::NewLine();
+    const bool after_item = ImGui::GetCursorPosX() > ImGui::GetCursorStartPos().x + 1.0f;
+    if (after_item && avail < ImGui::CalcTextSize(text.c_str()).x && avail < 16 * ImGui::GetFontSize()) ImGui::NewLine();
     ImGui::PushStyleColor(ImGuiCol_Text, color);
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(text.c_str());
