@@ -65,107 +65,117 @@ __attribute__((noinline)) void dw_rows(DwArgs a, int64_t width) {
     }
 }
 
-// 3x3, stride 1, dilation 1: RB output rows x 4*XV pixels. rows[i] + x is padded column x of
-// padded row (first output row + i), in the padded copy or in the input itself. Per input row and
-// kx, XV vectors are loaded at the shifted column (loads, not shuffles: on x86 shuffles share the
-// ports of the multiplies and adds) and feed each output row that reads that row. Per pixel the
-// sum runs bias, then taps in (ky, kx) order as in dw_tile, so every tile kind gives the same bits.
-// EDGE (in place, one zero column each side): kLeft, the tile at output column 0, whose padded
-// column 0 is the zero before the row; kRight, a 4-pixel tile ending at the row's end, whose last
-// padded column is the zero after it. Those vectors are shuffled from an in-row load and a zero,
-// so no read leaves the row.
-enum Edge { kNone, kLeft, kRight };
+// 3x3, stride 1, dilation 1: RB output rows x 4 pixels, the rows of one input channel streamed
+// through registers. r[i] is padded row (first output row + i) at the padded column of output
+// column 0 (r[i][x + kx - 1] is tap kx of output column x); w holds the 9 weights splatted once
+// per call. Each input row is read as 3 unaligned vectors (columns x - 1, x, x + 1), and each
+// serves every output row that reads it, so RB accumulators, 9 weights and an input vector or
+// two are live: with RB = 2 about 13 of x86-64's 16 vector registers (V8 keeps one as scratch;
+// it still hoists some loads and spills ~3 vectors per tile). Measured in V8 (a stand-alone wasm
+// of the variants, 32 channels at 128x128, one process): RB = 1 took 1.16x the time of RB = 2,
+// RB = 3 1.10x, RB = 4 1.23x (spills); shifted vectors shuffled from aligned loads 1.15x (the
+// shuffles share the ports of the multiplies and adds, loads do not). The tile this replaced,
+// 2 rows x 8 pixels with a weight splat per multiply, held 24 loaded vectors and V8 spilled about
+// half of them: 1.45x this one's time in the engine (bench/ab.mjs). Per pixel the sum runs
+// bias, then taps in (ky, kx) order as in dw_tile, so every tile kind gives the same bits.
+// EDGE, for reading the input in place with one zero column each side: kLeft, the tile at output
+// column 0, whose column -1 is the zero before the row; kRight, a tile ending at the row's last
+// column, whose column + 1 is the zero after it; kBoth, a row of exactly 4. Those vectors are
+// shuffled from an in-row load and a zero, so no read leaves the row. N_VALID < 4: a tile of the
+// padded copy at the end of its row stores only N_VALID lanes (the copy's margin covers its reads).
+enum Edge { kNone, kLeft, kRight, kBoth };
 
-template <int RB, int XV, Edge EDGE = kNone>
-inline void dw3x3_tile(const float* const* rows, int64_t x, const float* w, v128_t bias, float* out, int64_t out_row,
-                       int n_valid) {
+template <int RB, Edge EDGE = kNone, int N_VALID = 4>
+inline void dw3x3_vec(const float* const (&r)[RB + 2], int64_t x, const v128_t (&w)[9], v128_t bias, float* out,
+                      int64_t out_row) {
     const v128_t zero = wasm_f32x4_splat(0.0f);
-    v128_t acc[RB][XV];
-    for (int r = 0; r < RB; ++r)
-        for (int v = 0; v < XV; ++v) acc[r][v] = bias;
-    // Fully unrolled, so that every acc[r][v] index is a constant: left as a loop, clang kept the
-    // accumulators in memory (on the wasm stack), which made this tile several times slower.
+    v128_t acc[RB];
+    CP_UNROLL
+    for (int o = 0; o < RB; ++o) acc[o] = bias;
     CP_UNROLL
     for (int i = 0; i < RB + 2; ++i) {
-        const float* p = rows[i] + x;
         CP_UNROLL
         for (int kx = 0; kx < 3; ++kx) {
-            v128_t xv[XV];
-            for (int v = 0; v < XV; ++v) {
-                if (EDGE == kLeft && v == 0 && kx == 0)  // padded columns 0..3: zero, input 0..2
-                    xv[v] = wasm_i32x4_shuffle(zero, wasm_v128_load(p + 1), 3, 4, 5, 6);
-                else if (EDGE == kRight && v == XV - 1 && kx == 2)  // the row's last 3 columns, zero
-                    xv[v] = wasm_i32x4_shuffle(wasm_v128_load(p + 1 + 4 * v), zero, 1, 2, 3, 4);
-                else
-                    xv[v] = wasm_v128_load(p + kx + 4 * v);
-            }
+            v128_t t;
+            if ((EDGE == kLeft || EDGE == kBoth) && kx == 0)  // columns -1 .. 2: the zero, then 0 .. 2
+                t = wasm_i32x4_shuffle(zero, wasm_v128_load(r[i] + x), 3, 4, 5, 6);
+            else if ((EDGE == kRight || EDGE == kBoth) && kx == 2)  // the row's last 3 columns, the zero
+                t = wasm_i32x4_shuffle(wasm_v128_load(r[i] + x), zero, 1, 2, 3, 4);
+            else
+                t = wasm_v128_load(r[i] + x + kx - 1);
             CP_UNROLL
-            for (int r = i < 2 ? 0 : i - 2; r <= (i < RB ? i : RB - 1); ++r) {
-                const v128_t wv = wasm_v128_load32_splat(w + (i - r) * 3 + kx);
-                for (int v = 0; v < XV; ++v) acc[r][v] = wasm_f32x4_add(acc[r][v], wasm_f32x4_mul(xv[v], wv));
-            }
+            for (int o = i < 2 ? 0 : i - 2; o <= (i < RB ? i : RB - 1); ++o)
+                acc[o] = wasm_f32x4_add(acc[o], wasm_f32x4_mul(t, w[(i - o) * 3 + kx]));
         }
     }
-    if (n_valid == 4 * XV) {
-        for (int r = 0; r < RB; ++r)
-            for (int v = 0; v < XV; ++v) wasm_v128_store(out + r * out_row + 4 * v, acc[r][v]);
-        return;
+    CP_UNROLL
+    for (int o = 0; o < RB; ++o) {
+        if (N_VALID == 4) wasm_v128_store(out + o * out_row + x, acc[o]);
+        else simd::store_lanes(out + o * out_row + x, acc[o], N_VALID);
     }
-    for (int r = 0; r < RB; ++r)
-        for (int v = 0; v < XV; ++v) {
-            const int n = n_valid - 4 * v;
-            if (n <= 0) break;
-            if (n >= 4) wasm_v128_store(out + r * out_row + 4 * v, acc[r][v]);
-            else simd::store_lanes(out + r * out_row + 4 * v, acc[r][v], n);
-        }
 }
 
-// Vectors per 3x3 tile: 2 (2 x 2 accumulators). 4 (16 pixels) measured 1.1-1.2x the time and 3
-// 1.2x (bench/ab.mjs, depthwise 32 at 128x128): fewer live vectors suit V8's register allocation.
-constexpr int kXv3 = 2;
-
-// RB output rows of a padded copy (every tile may read past the row: the copy has a margin).
 template <int RB>
-__attribute__((noinline)) void dw3x3_rows_padded(const float* const* rows, const float* w, float bias, float* out,
+struct Rows3 {
+    const float* r[RB + 2];
+    v128_t w[9];
+    v128_t bias;
+    // Copies into locals: read through `rows`, clang reloaded the row pointers every tile (the
+    // output stores might alias them).
+    Rows3(const float* const* rows, int64_t shift, const float* wp, float b) : bias(wasm_f32x4_splat(b)) {
+        for (int i = 0; i < RB + 2; ++i) r[i] = rows[i] + shift;
+        for (int k = 0; k < 9; ++k) w[k] = wasm_v128_load32_splat(wp + k);
+    }
+};
+
+// RB output rows of a padded copy: rows[i] + x is padded column x of padded row (first output
+// row + i); every tile may read past the row (the copy has a margin).
+template <int RB>
+__attribute__((noinline)) void dw3x3_rows_padded(const float* const* rows, const float* wp, float bias, float* out,
                                                  int64_t out_row, int64_t width) {
-    const v128_t b = wasm_f32x4_splat(bias);
+    const Rows3<RB> a(rows, 1, wp, bias);  // padded column x + 1 = the centre tap of output column x
     int64_t x = 0;
-    for (; x + 4 * kXv3 <= width; x += 4 * kXv3) dw3x3_tile<RB, kXv3>(rows, x, w, b, out + x, out_row, 4 * kXv3);
-    for (; x < width; x += 4)
-        dw3x3_tile<RB, 1>(rows, x, w, b, out + x, out_row, int(std::min<int64_t>(4, width - x)));
+    for (; x + 4 <= width; x += 4) dw3x3_vec<RB>(a.r, x, a.w, a.bias, out, out_row);
+    switch (width - x) {
+        case 1: dw3x3_vec<RB, kNone, 1>(a.r, x, a.w, a.bias, out, out_row); break;
+        case 2: dw3x3_vec<RB, kNone, 2>(a.r, x, a.w, a.bias, out, out_row); break;
+        case 3: dw3x3_vec<RB, kNone, 3>(a.r, x, a.w, a.bias, out, out_row); break;
+        default: break;
+    }
 }
 
 // RB output rows read in place: zeros padding of one column on each side (output width = input
-// width); rows[i] is an input row or a row of zeros. In place, padded column x is input column
-// x - 1, so a tile at output column x reads input columns x - 1 .. x + 4*XV. The first tile and
-// (width a multiple of 4) the last shuffle in their zero column; narrower rows and the tail of
-// the others go through a small zero-padded copy of just those columns.
+// width); rows[i] is an input row or a row of zeros. A tile at output column x reads input
+// columns x - 1 .. x + 4: the first tile and the last shuffle in their zero column. A width that
+// is not a multiple of 4 ends with a tile overlapping the one before it (it writes the same
+// values again, summed in the same order) instead of a partial tile; rows narrower than 4 go
+// through a small zero-padded copy of their columns.
 template <int RB>
-__attribute__((noinline)) void dw3x3_rows_inplace(const float* const* rows, const float* w, float bias, float* out,
+__attribute__((noinline)) void dw3x3_rows_inplace(const float* const* rows, const float* wp, float bias, float* out,
                                                   int64_t out_row, int64_t width) {
-    const v128_t b = wasm_f32x4_splat(bias);
-    const auto edge_tile = [&](int64_t x) {  // output columns x .. x+3 (fewer at the end)
+    if (width < 4) {
         alignas(16) float seg[RB + 2][8];
         const float* seg_rows[RB + 2];
         for (int i = 0; i < RB + 2; ++i) {
-            for (int64_t j = 0; j < 8; ++j) {
-                const int64_t c = x - 1 + j;  // input column of padded column x + j
-                seg[i][j] = c >= 0 && c < width ? rows[i][c] : 0.0f;
-            }
+            for (int64_t j = 0; j < 8; ++j) seg[i][j] = j >= 1 && j <= width ? rows[i][j - 1] : 0.0f;
             seg_rows[i] = seg[i];
         }
-        dw3x3_tile<RB, 1>(seg_rows, 0, w, b, out + x, out_row, int(std::min<int64_t>(4, width - x)));
-    };
-    if (width < 8) {
-        for (int64_t x = 0; x < width; x += 4) edge_tile(x);
+        const Rows3<RB> a(seg_rows, 1, wp, bias);  // seg column j is padded column j
+        alignas(16) float tmp[RB][4];
+        dw3x3_vec<RB>(a.r, 0, a.w, a.bias, tmp[0], 4);
+        for (int o = 0; o < RB; ++o)
+            for (int64_t j = 0; j < width; ++j) out[o * out_row + j] = tmp[o][j];
         return;
     }
-    dw3x3_tile<RB, 1, kLeft>(rows, -1, w, b, out, out_row, 4);
+    const Rows3<RB> a(rows, 0, wp, bias);
+    if (width == 4) {
+        dw3x3_vec<RB, kBoth>(a.r, 0, a.w, a.bias, out, out_row);
+        return;
+    }
+    dw3x3_vec<RB, kLeft>(a.r, 0, a.w, a.bias, out, out_row);
     int64_t x = 4;
-    for (; x + 4 * kXv3 < width; x += 4 * kXv3) dw3x3_tile<RB, kXv3>(rows, x - 1, w, b, out + x, out_row, 4 * kXv3);
-    for (; x + 4 < width; x += 4) dw3x3_tile<RB, 1>(rows, x - 1, w, b, out + x, out_row, 4);
-    if (x + 4 == width) dw3x3_tile<RB, 1, kRight>(rows, x - 1, w, b, out + x, out_row, 4);
-    else edge_tile(x);
+    for (; x + 4 < width; x += 4) dw3x3_vec<RB>(a.r, x, a.w, a.bias, out, out_row);
+    dw3x3_vec<RB, kRight>(a.r, width - 4, a.w, a.bias, out, out_row);  // the loop left width - 4 <= x < width
 }
 
 class DepthwiseSimd final : public LayerKernel {

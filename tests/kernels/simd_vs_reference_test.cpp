@@ -171,13 +171,15 @@ TEST_P(SimdDepthwise, MatchesReference) {
                 compare("v=1&in=4x" + std::to_string(h) + "x" + std::to_string(h + 6) + "&net=conv2d(out=8,k=" + k +
                             ",p=" + p + ",g=4,pm=replicate)",
                         c, kernel);
-    // 3x3 stride 1 read in place (zeros, one column each side, any rows): widths around its edge
-    // tiles, its 4-pixel tiles and its 8-pixel tiles (in place from width 13), 1-row inputs,
-    // padding rows above and below, a channel multiplier of 2
+    // 3x3 stride 1 read in place (zeros, one column each side, any rows): widths below 4 (a
+    // zero-padded copy), 4 (one tile, a zero column on each side), 5-7 and every width that is
+    // not a multiple of 4 (a last tile overlapping the one before), 1-row inputs and heights
+    // around the 2-row tiles, padding rows above and below, a channel multiplier of 2; the padded
+    // copy (1x2) at the same widths (its last tile stores 1-3 lanes)
     for (const auto& [p, kernel] : {std::pair{"1", "f32_dwconv2d_3x3s1p1_direct"}, std::pair{"2x1", "f32_dwconv2d_3x3s1p1_direct"},
                                     std::pair{"0:2x1:1", "f32_dwconv2d_3x3s1p1_direct"}, std::pair{"1x2", "f32_dwconv2d_3x3s1_rows"}})
         for (int h : {1, 2, 3, 4, 5})
-            for (int w : {1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 15, 16, 17, 20, 21, 22, 25, 37})
+            for (int w : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 20, 21, 22, 25, 37})
                 compare("v=1&in=4x" + std::to_string(h) + "x" + std::to_string(w) + "&n=2&net=conv2d(out=8,k=3,p=" + p +
                             ",g=4)",
                         c, kernel);
