@@ -2,9 +2,11 @@
 // filters one input channel, so there is nothing to share across channels; instead a tile
 // computes RB output rows x 8 pixels at once from the PaddedInput. A tap costs a vector load per
 // multiply there; the 3x3 stride-1 kernels (MobileNet's) get tiles of their own whose loads of an
-// input row are shared by the output rows that read it. With one zero column on each side (the
-// usual padding=1) the 3x3 kernel reads the input in place: a depthwise layer moves little
-// arithmetic per byte, and the padded copy took 30 % of its time (Node CPU profile).
+// input row are shared by the output rows that read it. With one padding column on each side (the
+// usual padding=1, in any padding mode) the 3x3 kernel reads the input in place: a depthwise
+// layer moves little arithmetic per byte, and the padded copy took 30 % of its time (Node CPU
+// profile), a third with the present tiles (reflect padding, 32x128x128: in place 0.63-0.67x the
+// time of copy + tiles, bench/ab.mjs).
 #include <algorithm>
 #include <vector>
 
@@ -78,42 +80,14 @@ __attribute__((noinline)) void dw_rows(DwArgs a, int64_t width) {
 // 2 rows x 8 pixels with a weight splat per multiply, held 24 loaded vectors and V8 spilled about
 // half of them: 1.45x this one's time in the engine (bench/ab.mjs). Per pixel the sum runs
 // bias, then taps in (ky, kx) order as in dw_tile, so every tile kind gives the same bits.
-// EDGE, for reading the input in place with one zero column each side: kLeft, the tile at output
-// column 0, whose column -1 is the zero before the row; kRight, a tile ending at the row's last
-// column, whose column + 1 is the zero after it; kBoth, a row of exactly 4. Those vectors are
-// shuffled from an in-row load and a zero, so no read leaves the row. N_VALID < 4: a tile of the
-// padded copy at the end of its row stores only N_VALID lanes (the copy's margin covers its reads).
+// EDGE, for reading the input in place with one padding column each side (any padding mode):
+// kLeft, the tile at output column 0, whose column -1 is the padding value *el[i] (a zero, or the
+// input cell that reflect / replicate / circular padding repeats); kRight, a tile ending at the
+// row's last column, whose column + 1 is *er[i]; kBoth, a row of exactly 4. Those vectors are
+// shuffled from an in-row load and the splatted padding value, so no vector load leaves the row.
+// N_VALID < 4: a tile of the padded copy at the end of its row stores only N_VALID lanes (the
+// copy's margin covers its reads).
 enum Edge { kNone, kLeft, kRight, kBoth };
-
-template <int RB, Edge EDGE = kNone, int N_VALID = 4>
-inline void dw3x3_vec(const float* const (&r)[RB + 2], int64_t x, const v128_t (&w)[9], v128_t bias, float* out,
-                      int64_t out_row) {
-    const v128_t zero = wasm_f32x4_splat(0.0f);
-    v128_t acc[RB];
-    CP_UNROLL
-    for (int o = 0; o < RB; ++o) acc[o] = bias;
-    CP_UNROLL
-    for (int i = 0; i < RB + 2; ++i) {
-        CP_UNROLL
-        for (int kx = 0; kx < 3; ++kx) {
-            v128_t t;
-            if ((EDGE == kLeft || EDGE == kBoth) && kx == 0)  // columns -1 .. 2: the zero, then 0 .. 2
-                t = wasm_i32x4_shuffle(zero, wasm_v128_load(r[i] + x), 3, 4, 5, 6);
-            else if ((EDGE == kRight || EDGE == kBoth) && kx == 2)  // the row's last 3 columns, the zero
-                t = wasm_i32x4_shuffle(wasm_v128_load(r[i] + x), zero, 1, 2, 3, 4);
-            else
-                t = wasm_v128_load(r[i] + x + kx - 1);
-            CP_UNROLL
-            for (int o = i < 2 ? 0 : i - 2; o <= (i < RB ? i : RB - 1); ++o)
-                acc[o] = wasm_f32x4_add(acc[o], wasm_f32x4_mul(t, w[(i - o) * 3 + kx]));
-        }
-    }
-    CP_UNROLL
-    for (int o = 0; o < RB; ++o) {
-        if (N_VALID == 4) wasm_v128_store(out + o * out_row + x, acc[o]);
-        else simd::store_lanes(out + o * out_row + x, acc[o], N_VALID);
-    }
-}
 
 template <int RB>
 struct Rows3 {
@@ -128,6 +102,36 @@ struct Rows3 {
     }
 };
 
+// el[i] / er[i]: the padding value left / right of row i (EDGE tiles only).
+template <int RB, Edge EDGE = kNone, int N_VALID = 4>
+inline void dw3x3_vec(const float* const (&r)[RB + 2], const v128_t (&w)[9], v128_t bias, int64_t x, float* out,
+                      int64_t out_row, const float* const* el = nullptr, const float* const* er = nullptr) {
+    v128_t acc[RB];
+    CP_UNROLL
+    for (int o = 0; o < RB; ++o) acc[o] = bias;
+    CP_UNROLL
+    for (int i = 0; i < RB + 2; ++i) {
+        CP_UNROLL
+        for (int kx = 0; kx < 3; ++kx) {
+            v128_t t;
+            if ((EDGE == kLeft || EDGE == kBoth) && kx == 0)  // columns -1 .. 2: the padding, then 0 .. 2
+                t = wasm_i32x4_shuffle(wasm_v128_load32_splat(el[i]), wasm_v128_load(r[i] + x), 3, 4, 5, 6);
+            else if ((EDGE == kRight || EDGE == kBoth) && kx == 2)  // the row's last 3 columns, the padding
+                t = wasm_i32x4_shuffle(wasm_v128_load(r[i] + x), wasm_v128_load32_splat(er[i]), 1, 2, 3, 4);
+            else
+                t = wasm_v128_load(r[i] + x + kx - 1);
+            CP_UNROLL
+            for (int o = i < 2 ? 0 : i - 2; o <= (i < RB ? i : RB - 1); ++o)
+                acc[o] = wasm_f32x4_add(acc[o], wasm_f32x4_mul(t, w[(i - o) * 3 + kx]));
+        }
+    }
+    CP_UNROLL
+    for (int o = 0; o < RB; ++o) {
+        if (N_VALID == 4) wasm_v128_store(out + o * out_row + x, acc[o]);
+        else simd::store_lanes(out + o * out_row + x, acc[o], N_VALID);
+    }
+}
+
 // RB output rows of a padded copy: rows[i] + x is padded column x of padded row (first output
 // row + i); every tile may read past the row (the copy has a margin).
 template <int RB>
@@ -135,47 +139,58 @@ __attribute__((noinline)) void dw3x3_rows_padded(const float* const* rows, const
                                                  int64_t out_row, int64_t width) {
     const Rows3<RB> a(rows, 1, wp, bias);  // padded column x + 1 = the centre tap of output column x
     int64_t x = 0;
-    for (; x + 4 <= width; x += 4) dw3x3_vec<RB>(a.r, x, a.w, a.bias, out, out_row);
+    for (; x + 4 <= width; x += 4) dw3x3_vec<RB>(a.r, a.w, a.bias, x, out, out_row);
     switch (width - x) {
-        case 1: dw3x3_vec<RB, kNone, 1>(a.r, x, a.w, a.bias, out, out_row); break;
-        case 2: dw3x3_vec<RB, kNone, 2>(a.r, x, a.w, a.bias, out, out_row); break;
-        case 3: dw3x3_vec<RB, kNone, 3>(a.r, x, a.w, a.bias, out, out_row); break;
+        case 1: dw3x3_vec<RB, kNone, 1>(a.r, a.w, a.bias, x, out, out_row); break;
+        case 2: dw3x3_vec<RB, kNone, 2>(a.r, a.w, a.bias, x, out, out_row); break;
+        case 3: dw3x3_vec<RB, kNone, 3>(a.r, a.w, a.bias, x, out, out_row); break;
         default: break;
     }
 }
 
-// RB output rows read in place: zeros padding of one column on each side (output width = input
-// width); rows[i] is an input row or a row of zeros. A tile at output column x reads input
-// columns x - 1 .. x + 4: the first tile and the last shuffle in their zero column. A width that
-// is not a multiple of 4 ends with a tile overlapping the one before it (it writes the same
+// RB output rows read in place: one padding column on each side (output width = input width);
+// rows[i] is an input row or a row of zeros, and its padding columns are input columns lsrc and
+// rsrc, or zeros where those are -1 (zero is a float 0). A tile at output column x reads input
+// columns x - 1 .. x + 4: the first tile and the last shuffle in their padding column. A width
+// that is not a multiple of 4 ends with a tile overlapping the one before it (it writes the same
 // values again, summed in the same order) instead of a partial tile; rows narrower than 4 go
-// through a small zero-padded copy of their columns.
+// through a small padded copy of their columns.
 template <int RB>
-__attribute__((noinline)) void dw3x3_rows_inplace(const float* const* rows, const float* wp, float bias, float* out,
-                                                  int64_t out_row, int64_t width) {
+__attribute__((noinline)) void dw3x3_rows_inplace(const float* const* rows, int64_t lsrc, int64_t rsrc, const float* zero,
+                                                  const float* wp, float bias, float* out, int64_t out_row,
+                                                  int64_t width) {
     if (width < 4) {
         alignas(16) float seg[RB + 2][8];
         const float* seg_rows[RB + 2];
         for (int i = 0; i < RB + 2; ++i) {
-            for (int64_t j = 0; j < 8; ++j) seg[i][j] = j >= 1 && j <= width ? rows[i][j - 1] : 0.0f;
+            for (int64_t j = 0; j < 8; ++j) {  // padded column j
+                const int64_t c = j == 0 ? lsrc : j <= width ? j - 1 : j == width + 1 ? rsrc : -1;
+                seg[i][j] = c >= 0 ? rows[i][c] : 0.0f;
+            }
             seg_rows[i] = seg[i];
         }
         const Rows3<RB> a(seg_rows, 1, wp, bias);  // seg column j is padded column j
         alignas(16) float tmp[RB][4];
-        dw3x3_vec<RB>(a.r, 0, a.w, a.bias, tmp[0], 4);
+        dw3x3_vec<RB>(a.r, a.w, a.bias, 0, tmp[0], 4);
         for (int o = 0; o < RB; ++o)
             for (int64_t j = 0; j < width; ++j) out[o * out_row + j] = tmp[o][j];
         return;
     }
     const Rows3<RB> a(rows, 0, wp, bias);
+    const float* el[RB + 2];
+    const float* er[RB + 2];
+    for (int i = 0; i < RB + 2; ++i) {
+        el[i] = lsrc >= 0 ? rows[i] + lsrc : zero;
+        er[i] = rsrc >= 0 ? rows[i] + rsrc : zero;
+    }
     if (width == 4) {
-        dw3x3_vec<RB, kBoth>(a.r, 0, a.w, a.bias, out, out_row);
+        dw3x3_vec<RB, kBoth>(a.r, a.w, a.bias, 0, out, out_row, el, er);
         return;
     }
-    dw3x3_vec<RB, kLeft>(a.r, 0, a.w, a.bias, out, out_row);
+    dw3x3_vec<RB, kLeft>(a.r, a.w, a.bias, 0, out, out_row, el, er);
     int64_t x = 4;
-    for (; x + 4 < width; x += 4) dw3x3_vec<RB>(a.r, x, a.w, a.bias, out, out_row);
-    dw3x3_vec<RB, kRight>(a.r, width - 4, a.w, a.bias, out, out_row);  // the loop left width - 4 <= x < width
+    for (; x + 4 < width; x += 4) dw3x3_vec<RB>(a.r, a.w, a.bias, x, out, out_row);
+    dw3x3_vec<RB, kRight>(a.r, a.w, a.bias, width - 4, out, out_row, el, er);  // the loop left width - 4 <= x < width
 }
 
 class DepthwiseSimd final : public LayerKernel {
@@ -187,9 +202,10 @@ public:
             for (int64_t kx = 0; kx < g.kw; ++kx) taps_.push_back(int32_t(pad_.offset(ky * g.dh, kx * g.dw)));
         w_.assign(w, w + g.C_out * g.kh * g.kw);  // [C_out, 1, kh, kw] is already [oc][tap]
         k3s1_ = g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1;
-        // One zero column on each side (PyTorch's padding=1 / "same"), zeros mode: no padded copy
-        // at all; padding rows (any number) read a row of zeros.
-        direct_ = k3s1_ && g.mode == PadMode::Zeros && g.pl == 1 && g.pr == 1;
+        // One padding column on each side (PyTorch's padding=1 / "same"), any padding mode: no
+        // padded copy at all; a padding row (any number) reads the input row its mode repeats, or a
+        // row of zeros, and the padding columns are shuffled in by the edge tiles.
+        direct_ = k3s1_ && g.pl == 1 && g.pr == 1;
         if (direct_) zero_row_.assign(size_t(g.W), 0.0f);
         if (b) bias_.assign(b, b + g.C_out);
     }
@@ -257,24 +273,26 @@ private:
         }
     }
 
-    // 3x3 stride 1, one zero column each side, read in place.
+    // 3x3 stride 1, one padding column each side, read in place.
     void run_direct(const float* chan, const float* w, float bias, float* oplane) const {
         const Geom& g = g_;
         const float* rows[kRows3 + 2];
         for (int64_t y = 0; y < g.OH; y += kRows3) {
             const int64_t nr = std::min<int64_t>(kRows3, g.OH - y);
             for (int64_t i = 0; i < nr + 2; ++i) {
-                const int64_t src = y + i - g.pt;  // padded row y + i
-                rows[i] = src >= 0 && src < g.H ? chan + src * g.W : zero_row_.data();
+                const int64_t src = pad_.row_src[size_t(y + i)];  // padded row y + i
+                rows[i] = src >= 0 ? chan + src * g.W : zero_row_.data();
             }
-            if (nr == kRows3) dw3x3_rows_inplace<kRows3>(rows, w, bias, oplane + y * g.OW, g.OW, g.OW);
-            else dw3x3_rows_inplace<1>(rows, w, bias, oplane + y * g.OW, g.OW, g.OW);
+            const int64_t lsrc = pad_.col_src[0], rsrc = pad_.col_src[size_t(g.W + 1)];
+            if (nr == kRows3)
+                dw3x3_rows_inplace<kRows3>(rows, lsrc, rsrc, zero_row_.data(), w, bias, oplane + y * g.OW, g.OW, g.OW);
+            else dw3x3_rows_inplace<1>(rows, lsrc, rsrc, zero_row_.data(), w, bias, oplane + y * g.OW, g.OW, g.OW);
         }
     }
 
     Geom g_;
     bool k3s1_ = false, direct_ = false;
-    std::vector<float> zero_row_;  // what padding rows read (direct_)
+    std::vector<float> zero_row_;  // what zeros-mode padding rows and columns read (direct_)
     PaddedInput pad_;
     std::vector<int32_t> taps_;
     std::vector<float> w_, bias_;
