@@ -1,12 +1,13 @@
 // SIMD128 depthwise convolution (groups == C_in, any channel multiplier): each output channel
 // filters one input channel, so there is nothing to share across channels; instead a tile
 // computes RB output rows x 8 pixels at once from the PaddedInput. A tap costs a vector load per
-// multiply there; the 3x3 stride-1 kernels (MobileNet's) get tiles of their own whose loads of an
-// input row are shared by the output rows that read it. With one padding column on each side (the
-// usual padding=1, in any padding mode) the 3x3 kernel reads the input in place: a depthwise
+// multiply there; the 3x3 kernels of stride 1 and 2 (MobileNet's) get tiles of their own whose
+// loads of an input row are shared by the output rows that read it. With one padding column on
+// each side (the usual padding=1, in any padding mode) they read the input in place: a depthwise
 // layer moves little arithmetic per byte, and the padded copy took 30 % of its time (Node CPU
-// profile), a third with the present tiles (reflect padding, 32x128x128: in place 0.63-0.67x the
-// time of copy + tiles, bench/ab.mjs).
+// profile), a third with the present stride-1 tiles (reflect padding, 32x128x128: in place
+// 0.63-0.67x the time of copy + tiles, bench/ab.mjs), and at stride 2 the in-place kernel takes
+// 0.47-0.54x the time of copy + 4x8 tiles.
 #include <algorithm>
 #include <vector>
 
@@ -193,6 +194,91 @@ __attribute__((noinline)) void dw3x3_rows_inplace(const float* const* rows, int6
     dw3x3_vec<RB, kRight>(a.r, a.w, a.bias, width - 4, out, out_row, el, er);  // the loop left width - 4 <= x < width
 }
 
+// 3x3, stride 2, dilation 1, one padding column each side, read in place: RB output rows x 4
+// pixels. Output column x reads input columns 2x - 1, 2x, 2x + 1; for 4 outputs, kx = 0 wants the
+// odd-offset lanes of columns 2x - 1 .. 2x + 6, kx = 1 their even-offset lanes, kx = 2 the odd
+// lanes of 2x .. 2x + 7: 4 unaligned loads and 3 shuffles per input row (the strided copy this
+// replaces took 63 % of the layer's time, measured with the copy skipped before the copy's
+// 16-column de-interleave). r[i]: padded row
+// (2 * first output row + i) at input column 0; output row o reads rows 2o .. 2o + 2. kLeft: the
+// tile at output column 0 (column -1 is *el[i]); kRight: a tile whose last tap is column W
+// (odd W; *er[i]). Sum order as in dw_tile, so the bits equal the strided-copy kernel's.
+template <int RB, Edge EDGE = kNone>
+inline void dw3x3s2_vec(const float* const (&r)[2 * RB + 1], const v128_t (&w)[9], v128_t bias, int64_t x, float* out,
+                        int64_t out_row, const float* const* el = nullptr, const float* const* er = nullptr) {
+    v128_t acc[RB];
+    CP_UNROLL
+    for (int o = 0; o < RB; ++o) acc[o] = bias;
+    CP_UNROLL
+    for (int i = 0; i < 2 * RB + 1; ++i) {
+        const float* p = r[i] + 2 * x;
+        v128_t k0, k1, k2;
+        if (EDGE == kLeft) {
+            const v128_t c = wasm_v128_load(p), d = wasm_v128_load(p + 4);
+            k1 = wasm_i32x4_shuffle(c, d, 0, 2, 4, 6);
+            k2 = wasm_i32x4_shuffle(c, d, 1, 3, 5, 7);
+            k0 = wasm_i32x4_shuffle(wasm_v128_load32_splat(el[i]), k2, 0, 4, 5, 6);
+        } else {
+            const v128_t a = wasm_v128_load(p - 1), b = wasm_v128_load(p + 3);
+            k0 = wasm_i32x4_shuffle(a, b, 0, 2, 4, 6);
+            k1 = wasm_i32x4_shuffle(a, b, 1, 3, 5, 7);
+            const v128_t d = EDGE == kRight ? wasm_i32x4_shuffle(b, wasm_v128_load32_splat(er[i]), 1, 2, 3, 4)
+                                            : wasm_v128_load(p + 4);
+            k2 = wasm_i32x4_shuffle(wasm_v128_load(p), d, 1, 3, 5, 7);
+        }
+        CP_UNROLL
+        for (int o = (i < 2 ? 0 : (i - 1) / 2); o <= (i / 2 < RB ? i / 2 : RB - 1); ++o) {
+            const int ky = i - 2 * o;
+            acc[o] = wasm_f32x4_add(acc[o], wasm_f32x4_mul(k0, w[ky * 3 + 0]));
+            acc[o] = wasm_f32x4_add(acc[o], wasm_f32x4_mul(k1, w[ky * 3 + 1]));
+            acc[o] = wasm_f32x4_add(acc[o], wasm_f32x4_mul(k2, w[ky * 3 + 2]));
+        }
+    }
+    CP_UNROLL
+    for (int o = 0; o < RB; ++o) wasm_v128_store(out + o * out_row + x, acc[o]);
+}
+
+// RB output rows of the stride-2 kernel: rows[i] as r above (an input row or zeros), lsrc / rsrc
+// the input columns of the padding columns (-1: zero). An input of width >= 8 gets a left tile,
+// inner tiles, and a last tile overlapping the one before (the kRight kind when W is odd, where
+// the last output's kx = 2 tap is the padding column); narrower ones a small padded copy.
+template <int RB>
+__attribute__((noinline)) void dw3x3s2_rows_inplace(const float* const* rows, int64_t lsrc, int64_t rsrc,
+                                                    const float* zero, const float* wp, float bias, float* out,
+                                                    int64_t out_row, int64_t W, int64_t width) {
+    const float* r[2 * RB + 1];
+    v128_t w[9];
+    for (int k = 0; k < 9; ++k) w[k] = wasm_v128_load32_splat(wp + k);
+    const v128_t b = wasm_f32x4_splat(bias);
+    if (W < 8) {  // width <= 4
+        alignas(16) float seg[2 * RB + 1][16];
+        for (int i = 0; i < 2 * RB + 1; ++i) {
+            for (int64_t j = 0; j < 16; ++j) {  // padded column j
+                const int64_t c = j == 0 ? lsrc : j <= W ? j - 1 : j == W + 1 ? rsrc : -1;
+                seg[i][j] = c >= 0 ? rows[i][c] : 0.0f;
+            }
+            r[i] = seg[i] + 1;
+        }
+        alignas(16) float tmp[RB][4];
+        dw3x3s2_vec<RB>(r, w, b, 0, tmp[0], 4);
+        for (int o = 0; o < RB; ++o)
+            for (int64_t j = 0; j < width; ++j) out[o * out_row + j] = tmp[o][j];
+        return;
+    }
+    const float* el[2 * RB + 1];
+    const float* er[2 * RB + 1];
+    for (int i = 0; i < 2 * RB + 1; ++i) {
+        r[i] = rows[i];
+        el[i] = lsrc >= 0 ? rows[i] + lsrc : zero;
+        er[i] = rsrc >= 0 ? rows[i] + rsrc : zero;
+    }
+    dw3x3s2_vec<RB, kLeft>(r, w, b, 0, out, out_row, el, er);
+    if (width == 4) return;
+    for (int64_t x = 4; x + 4 < width; x += 4) dw3x3s2_vec<RB>(r, w, b, x, out, out_row);
+    if (W % 2) dw3x3s2_vec<RB, kRight>(r, w, b, width - 4, out, out_row, el, er);
+    else dw3x3s2_vec<RB>(r, w, b, width - 4, out, out_row);
+}
+
 class DepthwiseSimd final : public LayerKernel {
 public:
     DepthwiseSimd(const Geom& g, const float* w, const float* b) : g_(g) {
@@ -206,15 +292,18 @@ public:
         // padded copy at all; a padding row (any number) reads the input row its mode repeats, or a
         // row of zeros, and the padding columns are shuffled in by the edge tiles.
         direct_ = k3s1_ && g.pl == 1 && g.pr == 1;
-        if (direct_) zero_row_.assign(size_t(g.W), 0.0f);
+        // The same for stride 2 (MobileNet's downsampling depthwise layers).
+        direct2_ = g.kh == 3 && g.kw == 3 && g.sh == 2 && g.sw == 2 && g.dh == 1 && g.dw == 1 && g.pl == 1 && g.pr == 1;
+        if (direct_ || direct2_) zero_row_.assign(size_t(g.W), 0.0f);
         if (b) bias_.assign(b, b + g.C_out);
     }
     const char* name() const override {
-        return direct_ ? "f32_dwconv2d_3x3s1p1_direct" CP_SIMD_SUFFIX
+        return direct_    ? "f32_dwconv2d_3x3s1p1_direct" CP_SIMD_SUFFIX
+               : direct2_ ? "f32_dwconv2d_3x3s2p1_direct" CP_SIMD_SUFFIX
                : k3s1_ ? "f32_dwconv2d_3x3s1_rows" CP_SIMD_SUFFIX
                        : "f32_dwconv2d_4x8" CP_SIMD_SUFFIX;
     }
-    size_t scratch_floats() const override { return direct_ ? 0 : size_t(pad_.floats()); }
+    size_t scratch_floats() const override { return direct_ || direct2_ ? 0 : size_t(pad_.floats()); }
     size_t packed_bytes() const override { return (w_.size() + bias_.size() + zero_row_.size()) * 4; }
 
     void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
@@ -231,6 +320,10 @@ public:
             float* oplane = out + (n * g.C_out + oc) * g.OH * g.OW;
             if (direct_) {
                 run_direct(chan, w, bias, oplane);
+                continue;
+            }
+            if (direct2_) {
+                run_direct2(chan, w, bias, oplane);
                 continue;
             }
             if (oc % mult == 0 || part == first) pad_.fill(chan, scratch);
@@ -273,6 +366,23 @@ private:
         }
     }
 
+    // 3x3 stride 2, one padding column each side, read in place.
+    void run_direct2(const float* chan, const float* w, float bias, float* oplane) const {
+        const Geom& g = g_;
+        const float* rows[2 * kRows3 + 1];
+        const int64_t lsrc = pad_.col_src[0], rsrc = pad_.col_src[size_t(g.W + 1)];
+        for (int64_t y = 0; y < g.OH; y += kRows3) {
+            const int64_t nr = std::min<int64_t>(kRows3, g.OH - y);
+            for (int64_t i = 0; i < 2 * nr + 1; ++i) {
+                const int64_t src = pad_.row_src[size_t(2 * y + i)];  // padded row 2y + i
+                rows[i] = src >= 0 ? chan + src * g.W : zero_row_.data();
+            }
+            if (nr == kRows3)
+                dw3x3s2_rows_inplace<kRows3>(rows, lsrc, rsrc, zero_row_.data(), w, bias, oplane + y * g.OW, g.OW, g.W, g.OW);
+            else dw3x3s2_rows_inplace<1>(rows, lsrc, rsrc, zero_row_.data(), w, bias, oplane + y * g.OW, g.OW, g.W, g.OW);
+        }
+    }
+
     // 3x3 stride 1, one padding column each side, read in place.
     void run_direct(const float* chan, const float* w, float bias, float* oplane) const {
         const Geom& g = g_;
@@ -291,8 +401,8 @@ private:
     }
 
     Geom g_;
-    bool k3s1_ = false, direct_ = false;
-    std::vector<float> zero_row_;  // what zeros-mode padding rows and columns read (direct_)
+    bool k3s1_ = false, direct_ = false, direct2_ = false;
+    std::vector<float> zero_row_;  // what zeros-mode padding rows and columns read (direct_, direct2_)
     PaddedInput pad_;
     std::vector<int32_t> taps_;
     std::vector<float> w_, bias_;

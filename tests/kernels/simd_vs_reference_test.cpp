@@ -171,28 +171,34 @@ TEST_P(SimdDepthwise, MatchesReference) {
                 compare("v=1&in=4x" + std::to_string(h) + "x" + std::to_string(h + 6) + "&net=conv2d(out=8,k=" + k +
                             ",p=" + p + ",g=4,pm=replicate)",
                         c, kernel);
-    // 3x3 stride 1 read in place (one padding column each side, any rows, every padding mode):
-    // widths below 4 (a padded copy of the columns), 4 (one tile, a padding column on each side),
-    // 5-7 and every width that is not a multiple of 4 (a last tile overlapping the one before),
-    // 1-row inputs and heights around the 2-row tiles, padding rows above and below, a channel
-    // multiplier of 2; the padded copy (1x2) at the same widths (its last tile stores 1-3 lanes).
-    // Reflect padding must be smaller than the input, circular at most its size.
+    // 3x3 stride 1 and 2 read in place (one padding column each side, any rows, every padding
+    // mode): stride 1 at widths below 4 (a padded copy of the columns), 4 (one tile, a padding
+    // column on each side), 5-7 and every width that is not a multiple of 4 (a last tile
+    // overlapping the one before); stride 2 below 8 (the copy), 8 (one tile), odd widths (the
+    // last tap is the right padding column) and even ones; 1-row inputs and heights around the
+    // 2-row tiles, padding rows above and below, a channel multiplier of 2; the padded copies
+    // (1x2) at the same widths (the last 3x3 stride-1 tile stores 1-3 lanes). Reflect padding
+    // must be smaller than the input, circular at most its size.
     struct Pad {
         const char* p;
         int rows, cols;  // the most padding on a side
-        const char* kernel;
+        const char* s1;  // the kernel at stride 1, at stride 2
+        const char* s2;
     };
     for (const std::string pm : {"zeros", "reflect", "replicate", "circular"})
-        for (const Pad& pad : {Pad{"1", 1, 1, "f32_dwconv2d_3x3s1p1_direct"}, Pad{"2x1", 2, 1, "f32_dwconv2d_3x3s1p1_direct"},
-                               Pad{"0:2x1:1", 2, 1, "f32_dwconv2d_3x3s1p1_direct"}, Pad{"1x2", 1, 2, "f32_dwconv2d_3x3s1_rows"}})
-            for (int h : {1, 2, 3, 4, 5})
-                for (int w : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 20, 21, 22, 25, 37}) {
-                    if (pm == "reflect" && (h <= pad.rows || w <= pad.cols)) continue;
-                    if (pm == "circular" && (h < pad.rows || w < pad.cols)) continue;
-                    compare("v=1&in=4x" + std::to_string(h) + "x" + std::to_string(w) + "&n=2&net=conv2d(out=8,k=3,p=" + pad.p +
-                                ",g=4,pm=" + pm + ")",
-                            c, pad.kernel);
-                }
+        for (const Pad& pad : {Pad{"1", 1, 1, "f32_dwconv2d_3x3s1p1_direct", "f32_dwconv2d_3x3s2p1_direct"},
+                               Pad{"2x1", 2, 1, "f32_dwconv2d_3x3s1p1_direct", "f32_dwconv2d_3x3s2p1_direct"},
+                               Pad{"0:2x1:1", 2, 1, "f32_dwconv2d_3x3s1p1_direct", "f32_dwconv2d_3x3s2p1_direct"},
+                               Pad{"1x2", 1, 2, "f32_dwconv2d_3x3s1_rows", "f32_dwconv2d_4x8"}})
+            for (int s : {1, 2})
+                for (int h : {1, 2, 3, 4, 5})
+                    for (int w : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 20, 21, 22, 25, 37}) {
+                        if (pm == "reflect" && (h <= pad.rows || w <= pad.cols)) continue;
+                        if (pm == "circular" && (h < pad.rows || w < pad.cols)) continue;
+                        compare("v=1&in=4x" + std::to_string(h) + "x" + std::to_string(w) +
+                                    "&n=2&net=conv2d(out=8,k=3,s=" + std::to_string(s) + ",p=" + pad.p + ",g=4,pm=" + pm + ")",
+                                c, s == 1 ? pad.s1 : pad.s2);
+                    }
     compare("v=1&in=4x20&net=conv1d(out=4,k=3,p=1,g=4,d=2)", c, "f32_dwconv2d");
     EXPECT_GE(c.checked, 390);
     EXPECT_EQ(c.last_kernel, "f32_dwconv2d_4x8" CP_SIMD_SUFFIX);  // named for this build (wasm or SIMDe)
@@ -282,7 +288,8 @@ TEST_P(SimdWidths, EveryPathAroundItsVectorWidth) {
         {"6", "conv2d(out=6,k=3,p=1,g=6,pm=reflect)", "f32_dwconv2d_3x3s1p1_direct"},
         {"6", "conv2d(out=6,k=3,p=1x2,g=6,pm=reflect)", "f32_dwconv2d_3x3s1_rows"},
         {"6", "conv2d(out=12,k=5,p=2,g=6)", "f32_dwconv2d_4x8"},
-        {"6", "conv2d(out=6,k=3,s=2,p=1,g=6)", "f32_dwconv2d_4x8"},
+        {"6", "conv2d(out=6,k=3,s=2,p=1,g=6)", "f32_dwconv2d_3x3s2p1_direct"},
+        {"6", "conv2d(out=6,k=3,s=2,p=0,g=6)", "f32_dwconv2d_4x8"},
         {"5", "convT2d(out=3,k=3,s=2,p=1,op=1)", "f32_deconv2d_"},
         {"4", "convT2d(out=3,k=4,s=2,p=1)", "f32_deconv2d_"},
         {"4", "convT2d(out=3,k=3,s=3)", "f32_deconv2d_subpixel_4x8"},
