@@ -44,12 +44,16 @@ bool winograd_shape(const Layer& L, const LayerInfo& info) {
 // the weights packed per phase for its fallback's direct sums), else 1.
 // A conv also keeps one int32 offset per (tap, input channel of a group) for the direct kernel's
 // flat tiles (kernels/conv_tile.hpp, conv_tile_flat; the Winograd kernel's fallback has them too).
+// A depthwise conv keeps a row of zeros as wide as its input instead, which the 3x3 kernels that
+// read the input in place take for a padding row (kernels/depthwise_simd.cpp): counted for every
+// grouped conv.
 int64_t layer_weight_bytes(const Layer& L, const LayerInfo& info) {
     const int64_t made = sat_mul(info.params, 4);
     int64_t offsets = 0;
     if (L.op == Op::Conv) {
         offsets = sat_mul(4, info.in_channels / std::max<int64_t>(1, L.groups));
         for (int a = 0; a < info.axes; ++a) offsets = sat_mul(offsets, info.axis[size_t(a)].kernel);
+        if (L.groups > 1 && info.axes > 0) offsets = sat_add(offsets, sat_mul(4, info.axis[size_t(info.axes - 1)].in));
     }
     if (winograd_shape(L, info)) return sat_add(sat_add(made, sat_mul(made, 25) / 9), offsets);
     if (L.op == Op::ConvT) return sat_add(made, sat_mul(made, 4));

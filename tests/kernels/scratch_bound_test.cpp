@@ -59,6 +59,17 @@ TEST(ScratchBound, WinogradWideRowsAndManyOutputs) {
     }
 }
 
+// The 3x3 depthwise kernels that read the input in place keep a row of zeros as wide as it (for
+// the padding rows, in every padding mode and both strides): wide rows make it count.
+TEST(ScratchBound, DepthwiseWideRows) {
+    for (const char* s : {"v=1&in=8x64x2000&net=conv2d(out=8,k=3,p=1,g=8)", "v=1&in=8x64x2000&net=conv2d(out=8,k=3,s=2,p=1,g=8)",
+                          "v=1&in=2x8x4000&net=conv2d(out=2,k=3,p=1,g=2,bias=0,pm=reflect)"}) {
+        std::string kernel;
+        ASSERT_TRUE(check_bounds(s, &kernel)) << s;
+        EXPECT_EQ(kernel.rfind("f32_dwconv2d_3x3", 0), 0u) << s << " ran on " << kernel;
+    }
+}
+
 // A plan on 2 threads has 2 scratch buffers: the budget counts both before anything is made.
 TEST(ScratchBound, CountedOncePerThread) {
     if (cp::usable_threads(2) < 2) GTEST_SKIP() << "this build has no threads";
