@@ -121,7 +121,7 @@ Status Plan::plan_from(int first, const PlanOptions& opt, const State* prev_stat
             ++stats_.outputs_made;
         }
     }
-    scratch_.resize(scratch);
+    scratch_.resize(scratch, opt.scratch_fill);
     if (opt.pool || threads == 1) own_pool_.reset();
     else if (!own_pool_ || own_pool_->threads() != threads) own_pool_ = std::make_unique<ThreadPool>(threads);
     pool_ = opt.pool ? opt.pool : own_pool_.get();

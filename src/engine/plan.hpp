@@ -39,6 +39,11 @@ struct PlanOptions {
     // when set, `threads` is ignored and the plan runs on pool->threads() threads. The wasm API
     // shares one, since the threaded build has exactly the Workers of one pool.
     ThreadPool* pool = nullptr;
+    // What the kernels' scratch holds before a kernel writes it. The kernel tests set NaN
+    // (tests/support/kernel_compare.hpp): with zeros, a kernel that forgets to write part of its
+    // padded copy reads the zeros it should have written and passes them, while in a stack the
+    // layer before leaves its own data there.
+    float scratch_fill = 0.0f;
 };
 
 class Plan {

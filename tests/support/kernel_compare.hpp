@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -37,6 +38,7 @@ inline void compare_with_reference(const std::string& state_text, KernelCompare&
     ASSERT_TRUE(st.ok()) << state_text << ": " << st.status().message;
     PlanOptions fast, ref;
     ref.reference_only = true;
+    fast.scratch_fill = ref.scratch_fill = std::numeric_limits<float>::quiet_NaN();  // see PlanOptions
     auto pf = Plan::create(*st, fast);
     auto pr = Plan::create(*st, ref);
     ASSERT_TRUE(pf.ok() && pr.ok());
@@ -79,6 +81,7 @@ inline void compare_with_reference(const std::string& state_text, KernelCompare&
     if (c.threads > 1) {
         PlanOptions threaded;
         threaded.threads = c.threads;
+        threaded.scratch_fill = fast.scratch_fill;
         auto pt = Plan::create(*st, threaded);
         ASSERT_TRUE(pt.ok());
         (*pt)->input().data = (*pf)->input().data;
