@@ -49,15 +49,15 @@ bool winograd_shape(const Layer& L, const LayerInfo& info) {
 // grouped conv.
 int64_t layer_weight_bytes(const Layer& L, const LayerInfo& info) {
     const int64_t made = sat_mul(info.params, 4);
-    int64_t offsets = 0;
+    int64_t tables = 0;  // the offsets, and the depthwise zero row
     if (L.op == Op::Conv) {
-        offsets = sat_mul(4, info.in_channels / std::max<int64_t>(1, L.groups));
-        for (int a = 0; a < info.axes; ++a) offsets = sat_mul(offsets, info.axis[size_t(a)].kernel);
-        if (L.groups > 1 && info.axes > 0) offsets = sat_add(offsets, sat_mul(4, info.axis[size_t(info.axes - 1)].in));
+        tables = sat_mul(4, info.in_channels / std::max<int64_t>(1, L.groups));
+        for (int a = 0; a < info.axes; ++a) tables = sat_mul(tables, info.axis[size_t(a)].kernel);
+        if (L.groups > 1 && info.axes > 0) tables = sat_add(tables, sat_mul(4, info.axis[size_t(info.axes - 1)].in));
     }
-    if (winograd_shape(L, info)) return sat_add(sat_add(made, sat_mul(made, 25) / 9), offsets);
+    if (winograd_shape(L, info)) return sat_add(sat_add(made, sat_mul(made, 25) / 9), tables);
     if (L.op == Op::ConvT) return sat_add(made, sat_mul(made, 4));
-    return sat_add(sat_add(made, made), offsets);
+    return sat_add(sat_add(made, made), tables);
 }
 
 }  // namespace

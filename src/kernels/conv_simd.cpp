@@ -229,7 +229,7 @@ public:
             const int64_t nb = std::min({direct ? direct_q_ - q0 : band_q_, qh_ - q0, last - r});
             r += nb;
             const int64_t chan_plane = direct ? g.H * g.W : band_chan();
-            if (!direct) fill_band(img, scratch, q0, nb + halo_);
+            if (!direct) pad_.fill_rows(img, scratch, q0, nb + halo_, band_pitch_);  // planes band_chan() apart
             // Phase rows outer, then their row phases, channel blocks inner: the input rows a
             // phase row reads stay in cache while every row phase and block uses them.
             for (int64_t q = q0; q < q0 + nb; ++q)
@@ -293,27 +293,6 @@ private:
         }
         if (g.sw > 1)
             interleave_phases(rowbuf, kOcb * rb_plane, rb_plane, ocb, g.sw, orow, g.OH * g.OW, g.OW);
-    }
-
-    // Padded rows [r0, r0 + n) of every channel into the band buffer (band_chan() floats a
-    // channel). The padding is zeros around the input (my_ rows and mx_ columns before it), so a
-    // row is zeros, a copy, zeros, with none of PaddedInput::fill_rows' per-column lookups at the
-    // borders (1-5 % of the layer on convT 16->3 k3 s2, 256x256).
-    void fill_band(const float* img, float* dst, int64_t r0, int64_t n) const {
-        const Geom& g = g_;
-        const int64_t pc = pad_.pcols;
-        for (int64_t c = 0; c < g.C_in; ++c)
-            for (int64_t r = r0; r < r0 + n; ++r) {
-                float* d = dst + c * band_chan() + (r - r0) * pc;
-                const int64_t sr = r - my_;
-                if (sr < 0 || sr >= g.H) {
-                    simd::fill_floats(d, pc, 0.0f);
-                    continue;
-                }
-                simd::fill_floats(d, mx_, 0.0f);
-                simd::copy_floats(d + mx_, img + (c * g.H + sr) * g.W, g.W);
-                simd::fill_floats(d + mx_ + g.W, pc - mx_ - g.W, 0.0f);
-            }
     }
 
     // A direct row's phase columns whose taps reach past the input's last column (q + c >= W: the

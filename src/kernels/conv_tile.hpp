@@ -150,8 +150,9 @@ inline void conv_tile_flat(const TileArgs& a, int n_valid) {
 
 // Output channels per flat tile, and its main tile: 2 channels x 16 pixels, the same 8
 // accumulators and 6 loads per (tap, channel) as 4 x 8, but 4 vector loads and 2 splats instead of
-// 2 and 4. Engine A/B against the 4 x 8 nested tiles (CPU time, Node, AMD EPYC, load 5-9): conv
-// 3->16 k3 on 512x512 0.85-0.90x; conv 16->32 k3 s2 on 256x256 1.00x (the tiles ran at the
+// 2 and 4. Engine A/B against the 4 x 8 nested tiles (bench/ab.mjs, Node, AMD EPYC, by the
+// fastest calls; medians under load 3-9 varied 0.83-0.96x): conv 3->16 k3 on 512x512 0.94-0.96x;
+// conv 16->32 k3 s2 on 256x256 0.98x (the tiles ran at the
 // ceiling already; the padded copy takes the rest). The 1x1 conv keeps 4 x 8 (conv_simd.cpp).
 // Wider shapes (3 x 12, 6 x 8, 4 x 12) need more than the 15 vector registers V8 allocates on
 // x86-64 and spill (bench/ceiling.cpp's tiles; V8's --print-wasm-code).
