@@ -106,8 +106,9 @@ Status App::set_state_text(const std::string& text, bool from_link) {
             session_.notice = {Notice::Error, "Not a state: " + st.message};
         }
     } else if (!from_link) {
-        host_.set_fragment(session_.text());
+        link_due_ = true;
     }
+    if (from_link) link_due_ = false;  // the link is the state: nothing of an earlier edit to write over it
     edit_ms = host_.now_ms();
     view_.slot = std::min(view_.slot, int(session_.state().net.size()) - 1);
     // A refused state keeps the previous outputs, and so their textures.
@@ -143,7 +144,7 @@ Status App::upload_slot_done(uint64_t source, bool with_ranges, const std::strin
 Status App::use_upload(const Status& st) {
     ++generation_;
     if (st) {
-        host_.set_fragment(session_.text());
+        link_due_ = true;
         edit_ms = host_.now_ms();
         history_.commit(session_.state());
     }
@@ -190,7 +191,7 @@ void App::apply(const Edit& e) {
     }
     // The link follows the state only when an edit ends: browsers throttle replaceState.
     if (e.ended) {
-        host_.set_fragment(session_.text());
+        link_due_ = true;
         post_state();
         history_.commit(session_.state());
     }
@@ -271,6 +272,10 @@ void App::frame_presented(double now_ms) {
         post_ready();
         post_outcome();
         post_resize();
+    }
+    if (link_due_) {
+        link_due_ = false;
+        host_.set_fragment(session_.text());
     }
     if (!show_pending_) return;
     show_pending_ = false;

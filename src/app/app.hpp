@@ -212,6 +212,13 @@ private:
     uint64_t busy_run_ = 0;
     double busy_since_ms_ = 0, busy_tick_ms_ = 0;
     double held_since_ms_ = -1;  // the first frame held since the last drawn one (hold_frame); -1: none
+    // The share link (the page's fragment) follows the state with the first frame drawn after
+    // the edit (frame_presented), not inside it: in headless Chromium each history.replaceState
+    // costs the GPU process about 24 ms of SwiftShader (the window's address bar is drawn again)
+    // and the browser's main thread about 20 ms, which landed on the cores while the engine
+    // Worker ran the edit. A held frame (hold_frame) is not drawn, so the link changes when the
+    // run's outputs show, or when the hold ends.
+    bool link_due_ = false;
     void stop_run();
     void resume_run();
     Status use_upload(const Status& st);  // after an upload was decoded (or refused)

@@ -16,6 +16,7 @@
 #include "app/gl_renderer.hpp"
 #include "imgui.h"
 #include "imgui_impl_sdl.h"
+#include "imgui_internal.h"
 #include "platform/bridge.hpp"
 
 #ifdef __EMSCRIPTEN__
@@ -159,10 +160,15 @@ void main_loop(void*) {
     build_font(font_px, dpr);
     apply_style(font_px, touch);
 
-    ImGui_ImplSDL2_NewFrame();
-    ImGui::NewFrame();
-    app.frame();
-    ImGui::Render();
+    const auto build = [&app] {
+        ImGui_ImplSDL2_NewFrame();
+        // A frame built again at once (below) may read the same clock: ImGui needs time to pass.
+        ImGui::GetIO().DeltaTime = std::max(ImGui::GetIO().DeltaTime, 1e-6f);
+        ImGui::NewFrame();
+        app.frame();
+        ImGui::Render();
+    };
+    build();
 
     // Not drawn: a frame while the engine Worker computes, for a moment (App::hold_frame; the
     // browser keeps showing the last one), and a frame that would draw what is on screen already
@@ -170,6 +176,14 @@ void main_loop(void*) {
     if (app.hold_frame()) {
         app.frame_not_drawn();
         return;  // not frame_done(): what this frame built is not on screen (a same frame's is)
+    }
+    // A widget released in this frame (a slider, a button) was drawn still held: ImGui picks its
+    // colour before it sees the release, and the next frame draws it hovered. That frame is built
+    // at once and drawn instead, so a click is drawn once, not twice in two frames: with software
+    // GL each drawn frame costs 60-100 ms of CPU (docs/architecture.md, "Frames").
+    if (const ImGuiContext& g = *ImGui::GetCurrentContext(); g.ActiveIdPreviousFrame != 0 && g.ActiveId == 0) {
+        app.frame_not_drawn();
+        build();
     }
     if (cp::app::imgui_gl::same_as_last(ImGui::GetDrawData(), app.maps().frame_key())) {
         app.frame_not_drawn();

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, usePlayground, openPage, waitSettled } from './playground_support.mjs';
+import { DEFAULT_STATE, usePlayground, openPage, waitSettled, widgetRect } from './playground_support.mjs';
 
 const site = usePlayground({ before, after });
 const counts = (page) => page.evaluate(() => { const t = convplay.timing(); return { built: t.frames, drawn: t.frames - (t.not_drawn ?? 0) }; });
@@ -69,6 +69,49 @@ test('an edit whose run ends within the hold is drawn once, with its outputs', a
                          `outputs shown ${(t.shown_ms - t.edit_ms).toFixed(1)} ms after the edit`);
         }
         assert.ok(checked >= 3, `only ${checked} of 6 runs ended within ${HOLD_MS} ms`);
+    } finally {
+        await ctx.close();
+    }
+});
+
+test('a widget released is drawn once, as it looks after the release', async () => {
+    // ImGui picks a slider's colour before it sees the button go up: the frame that handles a
+    // release draws it still held, the next one hovered. main.cpp builds that next frame at once
+    // and draws it alone (two drawn frames before: 60-100 ms of SwiftShader each).
+    const small = DEFAULT_STATE.replace(/in=3x\d+x\d+/, 'in=3x64x64');
+    const { ctx, page } = await openPage(site, small);
+    try {
+        await settled(page);
+        for (const [i, k] of [5, 3].entries()) {
+            const r = await widgetRect(page, 'L1.kernel');
+            await page.mouse.move(r.x + r.w * ((k - 1 + 0.5) / 11), r.y + r.h / 2);
+            await page.mouse.down();
+            await settled(page);   // the edit's run ended and its frame is drawn, the slider still held
+            const c0 = await counts(page);
+            await page.mouse.up();
+            await settled(page);
+            const c1 = await counts(page);
+            assert.equal(c1.drawn - c0.drawn, 1, `release ${i + 1}: ${c1.drawn - c0.drawn} frames drawn of ${c1.built - c0.built} built`);
+            const link = decodeURIComponent(await page.evaluate(() => location.hash));
+            assert.ok(link.includes(`conv2d(out=16,k=${k},`), `release ${i + 1}: the link is ${link}`);
+        }
+    } finally {
+        await ctx.close();
+    }
+});
+
+test('the link follows an edit with the first frame drawn after it, not inside the edit', async () => {
+    // history.replaceState costs headless Chromium's GPU process about 24 ms of SwiftShader (the
+    // window's address bar): written inside the edit, it landed on the cores while the engine
+    // Worker ran the edit (App::link_due_).
+    const { ctx, page } = await openPage(site, DEFAULT_STATE);
+    try {
+        await settled(page);
+        const next = DEFAULT_STATE.replace('out=16', 'out=12');
+        const [before, during] = await page.evaluate((s) => { const h = location.hash; convplay.setState(s); return [h, location.hash]; }, next);
+        assert.equal(during, before, 'the link changed inside the edit');
+        await settled(page);
+        assert.ok(decodeURIComponent(await page.evaluate(() => location.hash)).includes('out=12'), 'the link did not follow the edit');
     } finally {
         await ctx.close();
     }
