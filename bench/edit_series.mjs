@@ -27,6 +27,15 @@
 // --no-wasm-dynamic-tiering changes nothing); the rest of the kernels' time in Chromium was spent
 // waiting for a core that SwiftShader held, about 100 ms of CPU per frame drawn at 1400x900
 // (docs/architecture.md, "Frames").
+// --timeline (2026-12-02, 14:30-14:53, load 4-9 from other builds, isolated, 2 threads): the
+// previous edit's frame is still being drawn by SwiftShader (100-150 ms of CPU a frame) when the
+// next click comes, and the animation frame that handles it waits for that raster, so the run is
+// posted 1-115 ms after pointerdown and SwiftShader seldom overlaps the run itself. Inside the run
+// the Worker threads waited for: the browser's main thread and the GPU main thread drawing the
+// address bar after the link's history.replaceState (written inside the edit then: 12-14 and 6 ms
+// in a first-layer mouse edit's run; 3 and 0.2-0.9 ms once it moved after the edit's frame), the
+// page's main thread (the edit's frame, the outputs taken in: 3-10 ms), the renderer's thread
+// pool (V8's GC and compiles: 1-6 ms) and the machine's other processes.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SITE_DIR } from '../tests/web/engine.mjs';
