@@ -39,8 +39,8 @@ bool winograd_shape(const Layer& L, const LayerInfo& info) {
 
 // Weights as made (4 bytes each) and as packed: at most 25/9 floats per weight for a 3x3
 // stride-1 conv (the Winograd kernel's 16 positions per 9 taps, plus the direct kernel it falls
-// back to), 4 for a transposed conv (Winograd on its phases: along x a 1-tap phase makes 2
-// positions, along y a 2-tap phase 3, at most 2 x 1.5 per tap; plus one more float per weight:
+// back to), 5 for a transposed conv (Winograd on its phases: along x a 1-tap phase makes 2
+// positions, along y a 2-tap phase 4, at most 2 x 2 per tap; plus one more float per weight:
 // the weights packed per phase for its fallback's direct sums), else 1.
 // A conv also keeps one int32 offset per (tap, input channel of a group) for the direct kernel's
 // flat tiles (kernels/conv_tile.hpp, conv_tile_flat; the Winograd kernel's fallback has them too).
@@ -56,7 +56,7 @@ int64_t layer_weight_bytes(const Layer& L, const LayerInfo& info) {
         if (L.groups > 1 && info.axes > 0) tables = sat_add(tables, sat_mul(4, info.axis[size_t(info.axes - 1)].in));
     }
     if (winograd_shape(L, info)) return sat_add(sat_add(made, sat_mul(made, 25) / 9), tables);
-    if (L.op == Op::ConvT) return sat_add(made, sat_mul(made, 4));
+    if (L.op == Op::ConvT) return sat_add(made, sat_mul(made, 5));
     return sat_add(sat_add(made, made), tables);
 }
 

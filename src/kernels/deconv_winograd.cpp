@@ -4,15 +4,22 @@
 // k = r + p (mod s), reading input q + c, c = (r + p - k)/s. With dilation 1 the taps of one phase
 // along one axis read consecutive inputs, so each phase is a stride-1 correlation with t taps.
 // When every phase has t <= 2 per axis (k <= 2s) and there are enough output channels per group
-// to amortise the transforms (kMinCout), each axis uses:
-//   t == 2: F(2,2): V = (x0 - x1, x1, x2 - x1), U = (g0, g0 + g1, g1), y = (m0 + m1, m1 + m2)
-//           (x0 = x[q + c_min], g0 the tap reading it, g1 the one reading x[q + c_min + 1]);
+// to amortise the transforms (kMinCout), each axis uses (x0 = x[q + c_min], g0 the tap reading it,
+// g1 the one reading x[q + c_min + 1]; y_i = g0 x_i + g1 x_(i+1)):
+//   t == 2, along y: F(3,2): V = (x0 - x2, x1 + x2, x2 - x1, x3 - x1),
+//           U = (g0, (g0 + g1)/2, (g0 - g1)/2, g1), y = (m0 + m1 + m2, m1 - m2, m1 + m2 + m3):
+//           4 multiplies for 3 rows (F(2,2)'s 3 for 2 made the GEMMs 1.125x longer; convT 32->16
+//           k4 s2 on 128x128 took 0.89-0.90x F(2,2)'s time, bench/ab.mjs by the fastest calls);
+//   t == 2, along x: F(2,2): V = (x0 - x1, x1, x2 - x1), U = (g0, g0 + g1, g1), y = (m0 + m1, m1 + m2)
+//           (a tile of 2 columns: the even/odd column split below gives its inputs as vectors;
+//           3 columns would need 3 column phases and a 6-way zip of the output);
 //   t == 1: identity: along x a tile of 2 (V = (x0, x1), U = (g0, g0), y = m), along y a tile of 1;
 //   t == 0: bias only.
-// A 2-d phase is the product of its two axes: P = Py*Px positions (1..9) per tile of my x 2
-// phase pixels. Per row of tiles the input transform writes V[pos][ic][tile], then for every
-// position a GEMM over input channels (conv_row_any with one tap, vectorised over tiles) writes
-// M[pos][oc][tile], and the output transform (plus bias) writes the phase rows into a row buffer.
+// A 2-d phase is the product of its two axes: P = Py*Px positions (1..12) per tile of my x 2
+// phase pixels (my = 3 rows for 2 taps, else 1). Per row of tiles (a pass) the input transform
+// writes V[pos][ic][tile], then for every position a GEMM over input channels (conv_row_any with
+// one tap, vectorised over tiles) writes M[pos][oc][tile], and the output transform (plus bias)
+// writes the phase rows into a row buffer.
 // For stride 2, column phase 1's output transform zips both phases straight into the output rows;
 // only the rows' tails (and larger strides) go through interleave_phases() (phase_rows.hpp). The input copy is
 // split into even/odd columns (PaddedInput with 2 column phases) so that x[2j + e] over tiles j is
@@ -60,15 +67,24 @@ bool axis_phase(int64_t r, int64_t K, int64_t s, int64_t d, int64_t p, AxisPhase
     return true;
 }
 
-// Weight transform coefficient of tap i at position pos for an axis with t taps.
-inline float coef(int t, int pos, int i) {
-    if (t == 2) return pos == 1 ? 1.0f : (pos == 0) == (i == 0) ? 1.0f : 0.0f;
-    return 1.0f;  // t == 1: every position is g0
+// Weight transform coefficient of tap i at position pos for an axis with t taps (t == 1: every
+// position is g0). The halves along y are exact, so U rounds as (g0 +- g1) / 2 would.
+inline float coef_y(int t, int pos, int i) {
+    static constexpr float f32[4][2] = {{1, 0}, {0.5f, 0.5f}, {0.5f, -0.5f}, {0, 1}};  // F(3,2)
+    return t == 2 ? f32[pos][i] : 1.0f;
+}
+inline float coef_x(int t, int pos, int i) {
+    if (t == 2) return pos == 1 ? 1.0f : (pos == 0) == (i == 0) ? 1.0f : 0.0f;  // F(2,2)
+    return 1.0f;
 }
 
-// Positions per axis (= inputs per tile along that axis).
-constexpr int npos_y(int t) { return t == 2 ? 3 : 1; }
+// Positions per axis (= inputs per tile along that axis), and phase rows per tile (= per pass).
+constexpr int npos_y(int t) { return t == 2 ? 4 : 1; }
 constexpr int npos_x(int t) { return t == 2 ? 3 : 2; }
+constexpr int rows_y(int t) { return t == 2 ? 3 : 1; }
+constexpr int kMaxPos = npos_y(2) * npos_x(2);  // V and M hold this many position planes
+constexpr int kMaxRows = rows_y(2);             // the row buffer this many tile rows
+static_assert(kMaxRows <= kWinogradOutRows, "WinogradOutArgs holds a tile's rows");
 
 struct InArgs {
     const float* src;   // padded input, channel 0, at the tile row's first input row
@@ -81,33 +97,47 @@ struct InArgs {
     int64_t txs;
 };
 
+// The x transform of one y position's NX inputs (d: that position's first plane), stored.
+template <int TX>
+__attribute__((always_inline)) inline void store_x(float* d, int64_t plane, const v128_t (&x)[3]) {
+    if constexpr (TX == 2) {
+        wasm_v128_store(d, wasm_f32x4_sub(x[0], x[1]));
+        wasm_v128_store(d + plane, x[1]);
+        wasm_v128_store(d + 2 * plane, wasm_f32x4_sub(x[2], x[1]));
+    } else {
+        wasm_v128_store(d, x[0]);
+        wasm_v128_store(d + plane, x[1]);
+    }
+}
+
 template <int TY, int TX>
 __attribute__((noinline)) void input_transform(const InArgs& a) {
-    constexpr int NY = npos_y(TY), NX = npos_x(TX);
+    constexpr int NX = npos_x(TX);
+    const int64_t pp = a.pos_plane, rs = a.row_stride;
     for (int64_t ic = 0; ic < a.cin; ++ic) {
         const float* s = a.src + ic * a.chan_plane;
         float* v = a.v + ic * a.txs;
         for (int64_t j = 0; j < 4 * a.nvec; j += 4) {
-            v128_t h[NY][NX];
-            for (int ey = 0; ey < NY; ++ey) {
-                v128_t x[NX];
-                for (int ex = 0; ex < NX; ++ex) x[ex] = wasm_v128_load(s + ey * a.row_stride + a.xoff[ex] + j);
-                if constexpr (TX == 2) {
-                    h[ey][0] = wasm_f32x4_sub(x[0], x[1]);
-                    h[ey][1] = x[1];
-                    h[ey][2] = wasm_f32x4_sub(x[2], x[1]);
-                } else {
-                    h[ey][0] = x[0], h[ey][1] = x[1];
-                }
-            }
-            for (int px = 0; px < NX; ++px) {
-                if constexpr (TY == 2) {
-                    wasm_v128_store(v + (0 * NX + px) * a.pos_plane + j, wasm_f32x4_sub(h[0][px], h[1][px]));
-                    wasm_v128_store(v + (1 * NX + px) * a.pos_plane + j, h[1][px]);
-                    wasm_v128_store(v + (2 * NX + px) * a.pos_plane + j, wasm_f32x4_sub(h[2][px], h[1][px]));
-                } else {
-                    wasm_v128_store(v + px * a.pos_plane + j, h[0][px]);
-                }
+            const auto load = [&](int ey, v128_t (&x)[3]) {
+                for (int ex = 0; ex < NX; ++ex) x[ex] = wasm_v128_load(s + ey * rs + a.xoff[ex] + j);
+            };
+            v128_t x0[3], x1[3], t[3];
+            load(0, x0);
+            if constexpr (TY == 2) {
+                // y first (rows 1 and 2 are read by three positions, rows 0 and 3 by one): 12 live vectors
+                v128_t x2[3];
+                load(2, x2), load(1, x1);
+                for (int ex = 0; ex < NX; ++ex) t[ex] = wasm_f32x4_sub(x0[ex], x2[ex]);
+                store_x<TX>(v + 0 * NX * pp + j, pp, t);
+                for (int ex = 0; ex < NX; ++ex) t[ex] = wasm_f32x4_add(x1[ex], x2[ex]);
+                store_x<TX>(v + 1 * NX * pp + j, pp, t);
+                for (int ex = 0; ex < NX; ++ex) t[ex] = wasm_f32x4_sub(x2[ex], x1[ex]);
+                store_x<TX>(v + 2 * NX * pp + j, pp, t);
+                load(3, x0);
+                for (int ex = 0; ex < NX; ++ex) t[ex] = wasm_f32x4_sub(x0[ex], x1[ex]);
+                store_x<TX>(v + 3 * NX * pp + j, pp, t);
+            } else {
+                store_x<TX>(v + j, pp, x0);
             }
         }
     }
@@ -116,12 +146,12 @@ __attribute__((noinline)) void input_transform(const InArgs& a) {
 // FUSE (stride 2, column phase 1): the vectors j < full_vecs of a row with orow[a] set go
 // straight to the output, interleaved with column phase 0's row prev[a] (rowbuf).
 struct OutArgs : WinogradOutArgs {
-    const float* prev[2] = {};
+    const float* prev[kMaxRows] = {};
 };
 
 template <int TY, int TX, bool FUSE>
 __attribute__((noinline)) void output_transform(const OutArgs& a) {
-    constexpr int NX = npos_x(TX), MY = TY == 2 ? 2 : 1;
+    constexpr int NX = npos_x(TX), MY = rows_y(TY);
     for (int64_t oc = 0; oc < a.cout; ++oc) {
         const v128_t b = wasm_f32x4_splat(a.bias ? a.bias[oc] : 0.0f);
         const float* m = a.m + oc * a.txs;
@@ -132,8 +162,11 @@ __attribute__((noinline)) void output_transform(const OutArgs& a) {
                     const v128_t m0 = wasm_v128_load(m + (0 * NX + px) * a.pos_plane + j);
                     const v128_t m1 = wasm_v128_load(m + (1 * NX + px) * a.pos_plane + j);
                     const v128_t m2 = wasm_v128_load(m + (2 * NX + px) * a.pos_plane + j);
-                    r[0][px] = wasm_f32x4_add(m0, m1);
-                    r[1][px] = wasm_f32x4_add(m1, m2);
+                    const v128_t m3 = wasm_v128_load(m + (3 * NX + px) * a.pos_plane + j);
+                    const v128_t s = wasm_f32x4_add(m1, m2);
+                    r[0][px] = wasm_f32x4_add(m0, s);
+                    r[1][px] = wasm_f32x4_sub(m1, m2);
+                    r[2][px] = wasm_f32x4_add(s, m3);
                 } else {
                     r[0][px] = wasm_v128_load(m + px * a.pos_plane + j);
                 }
@@ -176,9 +209,10 @@ constexpr OutFn kOut[8] = {output_transform<1, 1, false>, output_transform<1, 2,
                            output_transform<1, 1, true>,  output_transform<1, 2, true>,
                            output_transform<2, 1, true>,  output_transform<2, 2, true>};
 
-// Growth of the transforms per axis (rows' absolute sums): V = (x0 - x1, x1, x2 - x1) 2,
-// U = (g0, g0 + g1, g1) 2, y = (m0 + m1, m1 + m2) 2; squared for the two axes.
-constexpr WinogradGrowth kGrowth{4, 4, 64};
+// Growth of the transforms per axis (rows' absolute sums; t == 1 is 1 everywhere): along y, F(3,2):
+// V 2, U 1, y 3 (m0 + m1 + m2); along x, F(2,2): V = (x0 - x1, x1, x2 - x1) 2, U = (g0, g0 + g1, g1)
+// 2, y = (m0 + m1, m1 + m2) 2. Input 2 * 2, weights 1 * 2, total (2 * 1 * 3) * (2 * 2 * 2).
+constexpr WinogradGrowth kGrowth{4, 2, 48};
 
 class ConvTWinograd final : public LayerKernel {
 public:
@@ -211,8 +245,8 @@ public:
         nvec_ = ((qw_ + 1) / 2 + 3) / 4;
         txs_ = 4 * nvec_ + 4;
         rbp_ = 8 * nvec_ + 8;
-        // Rows read: up to (tile rows * 2 - 1) + c0 + margin + 2; columns up to 8*nvec - 2 + c0 + margin + 2.
-        const int64_t need_rows = std::max(g.H + my_, 2 * ((qh_ + 1) / 2) + max_cy + my_ + 2);
+        // Rows read: up to (tile rows * 3 - 1) + c0 + margin + 1; columns up to 8*nvec - 2 + c0 + margin + 2.
+        const int64_t need_rows = std::max(g.H + my_, 3 * ((qh_ + 2) / 3) + max_cy + my_ + 2);
         const int64_t need_cols = std::max(g.W + mx_, 8 * nvec_ + max_cx + mx_ + 2);
         pad_.plan(g.C_in, g.H, g.W, my_, need_rows - g.H - my_, mx_, need_cols - g.W - mx_, 2, PadMode::Zeros, 0.0f);
 
@@ -232,13 +266,13 @@ public:
                                           float u = 0.0f;
                                           for (int i = 0; i < py.t; ++i)
                                               for (int j = 0; j < px.t; ++j)
-                                                  u += coef(py.t, iy, i) * coef(px.t, ix, j) *
+                                                  u += coef_y(py.t, iy, i) * coef_x(px.t, ix, j) *
                                                        src[py.k[i] * g.kw + px.k[j]];
                                           return u;
                                       });
             }
         for (int64_t ry = 0; ry < g.sh; ++ry) {
-            const int64_t R = (g.OH - ry + g.sh - 1) / g.sh, MY = ay_[size_t(ry)].t == 2 ? 2 : 1;
+            const int64_t R = (g.OH - ry + g.sh - 1) / g.sh, MY = rows_y(ay_[size_t(ry)].t);
             for (int64_t q0 = 0; q0 < R; q0 += MY) rows_.emplace_back(ry, q0);
         }
         // Run order: by phase row, the row phases of one q together: they read nearly the same
@@ -249,7 +283,7 @@ public:
         bool reads = false;
         for (const AxisPhase& py : ay_)
             if (py.t > 0) {
-                const int64_t lo = py.c0 + my_, hi = lo + npos_y(py.t) + 1;  // + 1: a pass of two rows
+                const int64_t lo = py.c0 + my_, hi = lo + npos_y(py.t);  // the rows its tiles read
                 fill_lo_ = reads ? std::min(fill_lo_, lo) : lo;
                 fill_hi_ = reads ? std::max(fill_hi_, hi) : hi;
                 reads = true;
@@ -270,7 +304,7 @@ public:
         if (b) bias_.assign(b, b + g.C_out);
         return true;
     }
-    const char* name() const override { return "f32_deconv2d_winograd2x2_4x8" CP_SIMD_SUFFIX; }
+    const char* name() const override { return "f32_deconv2d_winograd3x2_4x8" CP_SIMD_SUFFIX; }
     // [padded copy, V, M, row buffer][flags: kFlagFloats a padded row]
     size_t scratch_floats() const override { return size_t(flags_at() + kFlagFloats * pad_.rows); }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size() + direct_w_.size()) * 4; }
@@ -307,18 +341,17 @@ public:
     }
 
 private:
-    // Phase rows q0 (and q0 + 1 when the phase's rows come in pairs) of row phase ry, image n, from
+    // Phase rows q0 .. q0 + 2 (only q0 when the phase has one tap along y) of row phase ry, image n, from
     // the padded copy at the start of scratch.
     void run_rows(float* out, float* scratch, int64_t n, int64_t ry, int64_t q0) const {
         const Geom& g = g_;
         float* V = scratch + pad_.floats();
-        float* M = V + 9 * g.C_in * txs_;
-        float* rowbuf = M + 9 * g.C_out * txs_;  // [a][rx][oc][rbp]
+        float* M = V + kMaxPos * g.C_in * txs_;
+        float* rowbuf = M + kMaxPos * g.C_out * txs_;  // [a][rx][oc][rbp]
         const float* bias = bias_.empty() ? nullptr : bias_.data();
         const AxisPhase& py = ay_[size_t(ry)];
         const int64_t R = (g.OH - ry + g.sh - 1) / g.sh;  // phase rows
-        const int64_t MY = py.t == 2 ? 2 : 1;
-        const int64_t nrows = std::min(MY, R - q0);
+        const int64_t nrows = std::min<int64_t>(rows_y(py.t), R - q0);
         // Stride 2 with taps in both column phases: phase 1's output transform
         // writes the interleaved output rows itself (all but the row's tail).
         const bool fuse = g.sw == 2 && py.t > 0 && ax_[0].t > 0 && ax_[1].t > 0 && g.OW >= 2;
@@ -336,7 +369,7 @@ private:
                 continue;
             }
             const int sel = (py.t - 1) * 2 + (px.t - 1);
-            const int NY = py.t == 2 ? 3 : 1, NX = px.t == 2 ? 3 : 2, P = NY * NX;
+            const int P = npos_y(py.t) * npos_x(px.t);
             const int64_t tiles = (cols + 1) / 2, nvec = (tiles + 3) / 4;
             InArgs ia;
             ia.src = scratch + (q0 + py.c0 + my_) * pad_.pcols;
@@ -361,11 +394,10 @@ private:
             oa.cout = g.C_out;
             oa.nvec = nvec;
             oa.bias = bias;
-            oa.rows[0] = rowbuf + (0 * g.sw + rx) * g.C_out * rbp_;
-            oa.rows[1] = rowbuf + (1 * g.sw + rx) * g.C_out * rbp_;
             oa.row_plane = rbp_;
             const bool f = fuse && rx == 1;
-            for (int64_t a = 0; a < 2; ++a) {
+            for (int64_t a = 0; a < kMaxRows; ++a) {
+                oa.rows[a] = rowbuf + (a * g.sw + rx) * g.C_out * rbp_;
                 oa.prev[a] = rowbuf + (a * g.sw + 0) * g.C_out * rbp_;
                 oa.orow[a] = f && a < nrows ? out + (n * g.C_out * g.OH + (q0 + a) * g.sh + ry) * g.OW : nullptr;
             }
@@ -379,7 +411,9 @@ private:
                               16 * full_vecs);
     }
 
-    int64_t flags_at() const { return pad_.floats() + 9 * (g_.C_in + g_.C_out) * txs_ + 2 * g_.sw * g_.C_out * rbp_; }
+    int64_t flags_at() const {
+        return pad_.floats() + kMaxPos * (g_.C_in + g_.C_out) * txs_ + kMaxRows * g_.sw * g_.C_out * rbp_;
+    }
 
     // The output rows of pass (ry, q0) of image n by direct sums, from the padded rows at the start
     // of scratch: phase pixel (q, qx) of phase (ry, rx) is the bias plus, tap by tap, the sum over
@@ -390,9 +424,9 @@ private:
     // output as run_rows' rows do.
     void direct_rows(float* out, float* scratch, int64_t n, int64_t ry, int64_t q0) const {
         const Geom& g = g_;
-        float* rowbuf = scratch + pad_.floats() + 9 * (g.C_in + g.C_out) * txs_;  // as in run_rows
+        float* rowbuf = scratch + pad_.floats() + kMaxPos * (g.C_in + g.C_out) * txs_;  // as in run_rows
         const AxisPhase& py = ay_[size_t(ry)];
-        const int64_t R = (g.OH - ry + g.sh - 1) / g.sh, nrows = std::min<int64_t>(py.t == 2 ? 2 : 1, R - q0);
+        const int64_t R = (g.OH - ry + g.sh - 1) / g.sh, nrows = std::min<int64_t>(rows_y(py.t), R - q0);
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
         for (int64_t a = 0; a < nrows; ++a) {
             const float* row = scratch + (q0 + a + my_) * pad_.pcols;  // padded row of phase row q0 + a

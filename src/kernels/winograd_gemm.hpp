@@ -85,6 +85,9 @@ inline void flag_rows(const float* rows0, int64_t planes, int64_t plane_floats, 
     for (int64_t i = 0; i < nrows; ++i) flags[i] = magnitudes_within(wasm_v128_load(acc + 4 * i), limit) ? 0.0f : 1.0f;
 }
 
+// Output rows per tile, at most (the transposed conv's F(3,2) along y makes 3; the conv's 2).
+constexpr int kWinogradOutRows = 3;
+
 // What an output transform reads and writes for one row of tiles (each kernel's own transform;
 // a kernel may add fields).
 struct WinogradOutArgs {
@@ -94,11 +97,11 @@ struct WinogradOutArgs {
     int64_t cout = 0;
     int64_t nvec = 0;              // vectors of 4 tiles
     const float* bias = nullptr;   // C_out biases or nullptr
-    float* rows[2] = {};           // row buffer: the tile's output row a, channel 0
+    float* rows[kWinogradOutRows] = {};  // row buffer: the tile's output row a, channel 0
     int64_t row_plane = 0;         // floats between channels in rows[]
     // The vectors j < full_vecs of a row a with orow[a] set go straight into the output (channel
     // 0 at the tile row's first column), out_plane floats between channels.
-    float* orow[2] = {};
+    float* orow[kWinogradOutRows] = {};
     int64_t out_plane = 0;
     int64_t full_vecs = 0;
 };

@@ -18,7 +18,7 @@
 
 namespace {
 
-constexpr const char* kWinograd = "f32_deconv2d_winograd2x2_4x8" CP_SIMD_SUFFIX;
+constexpr const char* kWinograd = "f32_deconv2d_winograd3x2_4x8" CP_SIMD_SUFFIX;
 
 // Counts the layers the Winograd kernel served, on top of the shared comparison.
 struct WinogradCompare : cp::test::KernelCompare {
@@ -106,6 +106,24 @@ TEST_P(DeconvWinogradSweep, FallbackOnNonFiniteInputs) {
     }
     EXPECT_EQ(c.winograd, c.checked);
     EXPECT_EQ(c.checked, 2 * (8 * 3 + 3));
+}
+
+// Passes of 3 phase rows (F(3,2) along y for 2 taps, 1 row for 1 tap): every count of rows the
+// last pass has (1, 2 or 3) and images of fewer rows than a pass, on rows that the output
+// transform writes straight into the output (w = 33) and rows it does not (w = 6); then with
+// specials planted, so that passes falling back to direct sums sit next to Winograd ones.
+TEST_P(DeconvWinogradSweep, ThreeRowPasses) {
+    for (int plant : {0, 97}) {
+        c.plant = plant;
+        for (int h = 1; h <= 7; ++h)
+            for (int w : {6, 33})
+                for (const char* L : {"k=4,s=2,p=1", "k=3,s=2,p=1,op=1", "k=2,s=1", "k=4,s=2,p=2,op=1", "k=3x4,s=2,p=1"})
+                    compare_winograd("v=1&in=5x" + std::to_string(h) + "x" + std::to_string(w) + (h % 2 ? "&n=2" : "") +
+                                         "&net=convT2d(out=13," + L + ")",
+                                     c);
+    }
+    EXPECT_EQ(c.winograd, c.checked);
+    EXPECT_EQ(c.checked, 2 * 7 * 2 * 5);
 }
 
 TEST(DeconvWinograd, DispatchOnlyForEligibleLayers) {

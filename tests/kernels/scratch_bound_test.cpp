@@ -5,6 +5,7 @@
 // tiles outgrow the padded input copy); and the scratch a plan allocates is counted once per thread.
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 
 #include "core/codec.hpp"
@@ -40,6 +41,15 @@ bool check_bounds(const std::string& text, std::string* kernel = nullptr) {
     return true;
 }
 
+// check_bounds on every state, each planned on a kernel whose name starts with `prefix`.
+void check_all(std::initializer_list<const char*> states, const char* prefix) {
+    for (const char* s : states) {
+        std::string kernel;
+        ASSERT_TRUE(check_bounds(s, &kernel)) << s;
+        EXPECT_EQ(kernel.rfind(prefix, 0), 0u) << s << " ran on " << kernel;
+    }
+}
+
 TEST(ScratchBound, EveryKernelOfTheShapesFixture) {
     const auto rows = jl::read_jsonl(std::string(CONVPLAY_FIXTURES) + "/shapes.jsonl");
     int checked = 0;
@@ -49,25 +59,28 @@ TEST(ScratchBound, EveryKernelOfTheShapesFixture) {
 }
 
 TEST(ScratchBound, WinogradWideRowsAndManyOutputs) {
-    for (const char* s : {"v=1&in=8x3x2000&net=conv2d(out=512,k=3,p=1)",       // row buffer 2 x 512 x 2008
-                          "v=1&in=16x1x4000&net=conv2d(out=256,k=3,p=2,d=2)",  // 2 residue classes of columns
-                          "v=1&in=512x3x8&net=conv2d(out=512,k=3,p=1)",        // V and M of 1024 channels
-                          "v=1&in=64x64x64&net=conv2d(out=64,k=3,p=1)", "v=1&in=32x5x300&n=3&net=conv2d(out=96,k=3,p=2,d=2x1,g=2)"}) {
-        std::string kernel;
-        ASSERT_TRUE(check_bounds(s, &kernel)) << s;
-        EXPECT_EQ(kernel.rfind("f32_conv2d_winograd", 0), 0u) << s << " ran on " << kernel;
-    }
+    check_all({"v=1&in=8x3x2000&net=conv2d(out=512,k=3,p=1)",       // row buffer 2 x 512 x 2008
+               "v=1&in=16x1x4000&net=conv2d(out=256,k=3,p=2,d=2)",  // 2 residue classes of columns
+               "v=1&in=512x3x8&net=conv2d(out=512,k=3,p=1)",        // V and M of 1024 channels
+               "v=1&in=64x64x64&net=conv2d(out=64,k=3,p=1)", "v=1&in=32x5x300&n=3&net=conv2d(out=96,k=3,p=2,d=2x1,g=2)"},
+              "f32_conv2d_winograd");
+}
+
+// The Winograd transposed conv packs up to 4 floats per weight (a phase of 2 taps along y and 1
+// along x: 4 x 2 positions) plus 1 for its fallback: with a tiny output the weights are most of
+// what the layer keeps (k=3, s=2: 37 floats per 9 weights).
+TEST(ScratchBound, WinogradTransposedWeights) {
+    check_all({"v=1&in=64x1x1&net=convT2d(out=64,k=3,s=2)", "v=1&in=48x1x1&net=convT2d(out=48,k=3x2,s=2)",
+               "v=1&in=32x2x2&net=convT2d(out=32,k=4,s=2,p=1)"},
+              "f32_deconv2d_winograd");
 }
 
 // The 3x3 depthwise kernels that read the input in place keep a row of zeros as wide as it (for
 // the padding rows, in every padding mode and both strides): wide rows make it count.
 TEST(ScratchBound, DepthwiseWideRows) {
-    for (const char* s : {"v=1&in=8x64x2000&net=conv2d(out=8,k=3,p=1,g=8)", "v=1&in=8x64x2000&net=conv2d(out=8,k=3,s=2,p=1,g=8)",
-                          "v=1&in=2x8x4000&net=conv2d(out=2,k=3,p=1,g=2,bias=0,pm=reflect)"}) {
-        std::string kernel;
-        ASSERT_TRUE(check_bounds(s, &kernel)) << s;
-        EXPECT_EQ(kernel.rfind("f32_dwconv2d_3x3", 0), 0u) << s << " ran on " << kernel;
-    }
+    check_all({"v=1&in=8x64x2000&net=conv2d(out=8,k=3,p=1,g=8)", "v=1&in=8x64x2000&net=conv2d(out=8,k=3,s=2,p=1,g=8)",
+               "v=1&in=2x8x4000&net=conv2d(out=2,k=3,p=1,g=2,bias=0,pm=reflect)"},
+              "f32_dwconv2d_3x3");
 }
 
 // A plan on 2 threads has 2 scratch buffers: the budget counts both before anything is made.
