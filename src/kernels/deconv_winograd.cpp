@@ -310,7 +310,7 @@ public:
     size_t packed_bytes() const override { return (packed_.size() + bias_.size() + direct_w_.size()) * 4; }
 
     void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
-    // Parts: the groups of phase rows one pass makes (rows_: (ry, first q), 1 or 2 rows each)
+    // Parts: the groups of phase rows one pass makes (rows_: (ry, first q), 1 to 3 rows each)
     // of every image. Each run of parts fills the padded rows it reads and no more, a band that
     // fits in cache at a time: the threads take small chunks of parts (thread_pool.hpp), and a
     // whole padded image per chunk cost 1.3-1.6x the layer's time on 2 threads.
