@@ -68,28 +68,17 @@ __attribute__((noinline)) void dw_rows(DwArgs a, int64_t width) {
     }
 }
 
-// 3x3, stride 1, dilation 1: RB output rows x 4 pixels, the rows of one input channel streamed
-// through registers. r[i] is padded row (first output row + i) at the padded column of output
-// column 0 (r[i][x + kx - 1] is tap kx of output column x); w holds the 9 weights splatted once
-// per call. Each input row is read as 3 unaligned vectors (columns x - 1, x, x + 1), and each
-// serves every output row that reads it, so RB accumulators, 9 weights and an input vector or
-// two are live: with RB = 2 about 13 of x86-64's 16 vector registers (V8 keeps one as scratch;
-// it still hoists some loads and spills ~3 vectors per tile). Measured in V8 (a stand-alone wasm
-// of the variants, 32 channels at 128x128, one process): RB = 1 took 1.16x the time of RB = 2,
-// RB = 3 1.10x, RB = 4 1.23x (spills); shifted vectors shuffled from aligned loads 1.15x (the
-// shuffles share the ports of the multiplies and adds, loads do not). The tile this replaced,
-// 2 rows x 8 pixels with a weight splat per multiply, held 24 loaded vectors and V8 spilled about
-// half of them: 1.45x this one's time in the engine (bench/ab.mjs). Per pixel the sum runs
-// bias, then taps in (ky, kx) order as in dw_tile, so every tile kind gives the same bits.
-// EDGE, for reading the input in place with one padding column each side (any padding mode):
-// kLeft, the tile at output column 0, whose column -1 is the padding value *el[i] (a zero, or the
-// input cell that reflect / replicate / circular padding repeats); kRight, a tile ending at the
-// row's last column, whose column + 1 is *er[i]; kBoth, a row of exactly 4. Those vectors are
-// shuffled from an in-row load and the splatted padding value, so no vector load leaves the row.
-// N_VALID < 4: a tile of the padded copy at the end of its row stores only N_VALID lanes (the
-// copy's margin covers its reads).
-enum Edge { kNone, kLeft, kRight, kBoth };
-
+// 3x3, stride 1, dilation 1, from a padded copy (padding other than one column each side): RB
+// output rows x 4 pixels. r[i] is padded row (first output row + i) at the padded column of
+// output column 0 (r[i][x + kx - 1] is tap kx of output column x); w holds the 9 weights
+// splatted once per call. Each input row is read as 3 unaligned vectors (columns x - 1, x, x + 1),
+// and each serves every output row that reads it, so RB accumulators, 9 weights and an input
+// vector or two are live. Measured in V8 (a stand-alone wasm of the variants, 32 channels at
+// 128x128, one process): RB = 1 took 1.16x the time of RB = 2, RB = 3 1.10x, RB = 4 1.23x
+// (spills); shifted vectors shuffled from aligned loads 1.15x (the shuffles share the ports of
+// the multiplies and adds, loads do not). Per pixel the sum runs bias, then taps in (ky, kx)
+// order as in dw_tile, so every tile kind gives the same bits. N_VALID < 4: a tile at the end of
+// its row stores only N_VALID lanes (the copy's margin covers its reads).
 template <int RB>
 struct Rows3 {
     const float* r[RB + 2];
@@ -103,10 +92,9 @@ struct Rows3 {
     }
 };
 
-// el[i] / er[i]: the padding value left / right of row i (EDGE tiles only).
-template <int RB, Edge EDGE = kNone, int N_VALID = 4>
+template <int RB, int N_VALID = 4>
 inline void dw3x3_vec(const float* const (&r)[RB + 2], const v128_t (&w)[9], v128_t bias, int64_t x, float* out,
-                      int64_t out_row, const float* const* el = nullptr, const float* const* er = nullptr) {
+                      int64_t out_row) {
     v128_t acc[RB];
     CP_UNROLL
     for (int o = 0; o < RB; ++o) acc[o] = bias;
@@ -114,13 +102,7 @@ inline void dw3x3_vec(const float* const (&r)[RB + 2], const v128_t (&w)[9], v12
     for (int i = 0; i < RB + 2; ++i) {
         CP_UNROLL
         for (int kx = 0; kx < 3; ++kx) {
-            v128_t t;
-            if ((EDGE == kLeft || EDGE == kBoth) && kx == 0)  // columns -1 .. 2: the padding, then 0 .. 2
-                t = wasm_i32x4_shuffle(wasm_v128_load32_splat(el[i]), wasm_v128_load(r[i] + x), 3, 4, 5, 6);
-            else if ((EDGE == kRight || EDGE == kBoth) && kx == 2)  // the row's last 3 columns, the padding
-                t = wasm_i32x4_shuffle(wasm_v128_load(r[i] + x), wasm_v128_load32_splat(er[i]), 1, 2, 3, 4);
-            else
-                t = wasm_v128_load(r[i] + x + kx - 1);
+            const v128_t t = wasm_v128_load(r[i] + x + kx - 1);
             CP_UNROLL
             for (int o = i < 2 ? 0 : i - 2; o <= (i < RB ? i : RB - 1); ++o)
                 acc[o] = wasm_f32x4_add(acc[o], wasm_f32x4_mul(t, w[(i - o) * 3 + kx]));
@@ -133,6 +115,14 @@ inline void dw3x3_vec(const float* const (&r)[RB + 2], const v128_t (&w)[9], v12
     }
 }
 
+// The edge tiles of the kernels that read the input in place with one padding column each side
+// (any padding mode): kLeft, the tile at output column 0, whose column -1 is a padding value (a
+// zero, or the input cell that reflect / replicate / circular padding repeats); kRight, a tile
+// whose last tap is the padding column right of the row; kBoth, a row of exactly 4. Those
+// vectors are shuffled from an in-row load and the splatted padding value, so no vector load
+// leaves the row.
+enum Edge { kNone, kLeft, kRight, kBoth };
+
 // RB output rows of a padded copy: rows[i] + x is padded column x of padded row (first output
 // row + i); every tile may read past the row (the copy has a margin).
 template <int RB>
@@ -142,56 +132,142 @@ __attribute__((noinline)) void dw3x3_rows_padded(const float* const* rows, const
     int64_t x = 0;
     for (; x + 4 <= width; x += 4) dw3x3_vec<RB>(a.r, a.w, a.bias, x, out, out_row);
     switch (width - x) {
-        case 1: dw3x3_vec<RB, kNone, 1>(a.r, a.w, a.bias, x, out, out_row); break;
-        case 2: dw3x3_vec<RB, kNone, 2>(a.r, a.w, a.bias, x, out, out_row); break;
-        case 3: dw3x3_vec<RB, kNone, 3>(a.r, a.w, a.bias, x, out, out_row); break;
+        case 1: dw3x3_vec<RB, 1>(a.r, a.w, a.bias, x, out, out_row); break;
+        case 2: dw3x3_vec<RB, 2>(a.r, a.w, a.bias, x, out, out_row); break;
+        case 3: dw3x3_vec<RB, 3>(a.r, a.w, a.bias, x, out, out_row); break;
         default: break;
     }
 }
 
-// RB output rows read in place: one padding column on each side (output width = input width);
-// rows[i] is an input row or a row of zeros, and its padding columns are input columns lsrc and
-// rsrc, or zeros where those are -1 (zero is a float 0). A tile at output column x reads input
-// columns x - 1 .. x + 4: the first tile and the last shuffle in their padding column. A width
-// that is not a multiple of 4 ends with a tile overlapping the one before it (it writes the same
-// values again, summed in the same order) instead of a partial tile; rows narrower than 4 go
-// through a small padded copy of their columns.
-template <int RB>
-__attribute__((noinline)) void dw3x3_rows_inplace(const float* const* rows, int64_t lsrc, int64_t rsrc, const float* zero,
-                                                  const float* wp, float bias, float* out, int64_t out_row,
-                                                  int64_t width) {
-    if (width < 4) {
-        alignas(16) float seg[RB + 2][8];
-        const float* seg_rows[RB + 2];
-        for (int i = 0; i < RB + 2; ++i) {
-            for (int64_t j = 0; j < 8; ++j) {  // padded column j
-                const int64_t c = j == 0 ? lsrc : j <= width ? j - 1 : j == width + 1 ? rsrc : -1;
-                seg[i][j] = c >= 0 ? rows[i][c] : 0.0f;
-            }
-            seg_rows[i] = seg[i];
-        }
-        const Rows3<RB> a(seg_rows, 1, wp, bias);  // seg column j is padded column j
-        alignas(16) float tmp[RB][4];
-        dw3x3_vec<RB>(a.r, a.w, a.bias, 0, tmp[0], 4);
-        for (int o = 0; o < RB; ++o)
-            for (int64_t j = 0; j < width; ++j) out[o * out_row + j] = tmp[o][j];
-        return;
+// One channel read in place by the 3x3 kernels with one padding column on each side (any padding
+// mode, any padding rows): padded row j is input row row_src[j] or the row of zeros, and the
+// padding columns are input columns lsrc / rsrc of that row, or zeros where those are -1.
+struct Dw3Plane {
+    const float* chan;
+    const int32_t* row_src;  // PaddedInput::row_src
+    const float* zero;       // W zeros (at least 1)
+    int64_t W, lsrc, rsrc;
+
+    const float* row(int64_t j) const { return row_src[j] >= 0 ? chan + row_src[j] * W : zero; }
+    const float* left(int64_t j) const { return row_src[j] >= 0 && lsrc >= 0 ? chan + row_src[j] * W + lsrc : zero; }
+    const float* right(int64_t j) const { return row_src[j] >= 0 && rsrc >= 0 ? chan + row_src[j] * W + rsrc : zero; }
+    // Padded row j's columns -1 .. n - 2 (input columns; W < n - 1: zeros after the right padding
+    // column), for the rows narrower than a tile's reach.
+    void narrow(int64_t j, float* seg, int n) const {
+        const float* r = row(j);
+        for (int64_t c = 0; c < n; ++c)
+            seg[c] = c == 0 ? *left(j) : c <= W ? r[c - 1] : c == W + 1 ? *right(j) : 0.0f;
     }
-    const Rows3<RB> a(rows, 0, wp, bias);
+};
+
+inline void splat9(const float* wp, v128_t (&w)[9]) {
+    for (int k = 0; k < 9; ++k) w[k] = wasm_v128_load32_splat(wp + k);
+}
+
+// Makes the accumulator's updates so far happen here, before the next input vector is loaded (an
+// empty asm that "changes" it and memory). Without it clang's wasm backend loads a tile's input
+// vectors first and computes each accumulator's chain at once, keeping them all live: V8 then
+// spilled and reloaded 13 vectors per 2-row tile of the stride-1 kernel and ran 38 instructions
+// per output vector, against 2 and 33 with it (V8's code, node --print-wasm-code); the stride-2
+// tile went from 125 to 115 instructions. No code of its own; natively (SIMDe) nothing.
+__attribute__((always_inline)) inline void pin(v128_t& a) {
+#if defined(__wasm_simd128__)
+    __asm__ volatile("" : "+r"(a) : : "memory");
+#else
+    (void)a;
+#endif
+}
+
+// 3x3 stride 1 read in place: RB output rows x 4 pixels. Each input row is read as 3 unaligned
+// vectors and each serves every output row that reads it; 9 weights, RB accumulators, the bias,
+// the vector in use and a product in registers (14 of V8's 15 at RB = 2). p[i]: padded row
+// (first output row + i); the tile reads its columns c .. c + 5 (kNone, kRight: output columns
+// c + 1 .. c + 4) or, EDGE kLeft / kBoth, columns 0 .. 4 with column -1 the padding value *el[i];
+// kRight / kBoth: the column after the tile's last is the padding value *er[i]. Per pixel the sum
+// runs bias, then taps in (ky, kx) order as in dw_tile, so the bits equal the other kernels'.
+// n_valid < 4: the first n_valid lanes are stored.
+template <int RB, Edge EDGE>
+__attribute__((always_inline)) inline void dw3_tile(const float* const (&p)[RB + 2], const float* const* el,
+                                                    const float* const* er, const v128_t (&w)[9], const float* bias,
+                                                    float* const (&o)[RB], int64_t c, int n_valid = 4) {
+    constexpr bool kL = EDGE == kLeft || EDGE == kBoth, kR = EDGE == kRight || EDGE == kBoth;
+    v128_t acc[RB];
+    const v128_t b = wasm_v128_load32_splat(bias);  // once per tile, not per output row: an instruction less
+    CP_UNROLL
+    for (int i = 0; i < RB + 2; ++i) {
+        const float* q = p[i] + c;
+        CP_UNROLL
+        for (int kx = 0; kx < 3; ++kx) {
+            v128_t t;
+            if (kL && kx == 0) t = wasm_i32x4_shuffle(wasm_v128_load32_splat(el[i]), wasm_v128_load(q), 3, 4, 5, 6);
+            else if (kR && kx == 2)  // the tile's 4 columns, then the padding
+                t = wasm_i32x4_shuffle(wasm_v128_load(q + (kL ? 0 : 1)), wasm_v128_load32_splat(er[i]), 1, 2, 3, 4);
+            else t = wasm_v128_load(q + kx - (kL ? 1 : 0));
+            // Output rows i - 2 .. i that read row i (tap ky = 2 .. 0): a fixed trip count.
+            CP_UNROLL
+            for (int ky = 2; ky >= 0; --ky) {
+                const int r = i - ky;
+                if (r < 0 || r >= RB) continue;
+                const v128_t prod = wasm_f32x4_mul(t, w[ky * 3 + kx]);
+                acc[r] = wasm_f32x4_add(ky == 0 && kx == 0 ? b : acc[r], prod);
+            }
+            CP_UNROLL
+            for (int r = 0; r < RB; ++r)
+                if (r <= i) pin(acc[r]);  // the accumulators started so far
+        }
+    }
+    CP_UNROLL
+    for (int r = 0; r < RB; ++r) {
+        float* d = o[r] + c + (kL ? 0 : 1);
+        if (n_valid == 4) wasm_v128_store(d, acc[r]);
+        else simd::store_lanes(d, acc[r], n_valid);
+    }
+}
+
+// Output rows y .. y + RB - 1 (padded rows y .. y + RB + 1) of one channel, W >= 4: a left tile,
+// inner tiles, and a last tile overlapping the one before when W is not a multiple of 4 (it
+// writes the same values again, summed in the same order). The inner tiles go by c = x - 1, the
+// first column they read, so that their loads are offsets 0, 4, 8 of p[i] + c and their stores
+// offset 4 of o[r] + c (wasm's offsets are unsigned: a tap at x - 1 cost an add per row).
+template <int RB>
+void dw3_rows(const Dw3Plane& P, const v128_t (&w)[9], const float* bias, int64_t y, float* oplane) {
+    const int64_t W = P.W;
+    const float* p[RB + 2];
     const float* el[RB + 2];
     const float* er[RB + 2];
-    for (int i = 0; i < RB + 2; ++i) {
-        el[i] = lsrc >= 0 ? rows[i] + lsrc : zero;
-        er[i] = rsrc >= 0 ? rows[i] + rsrc : zero;
-    }
-    if (width == 4) {
-        dw3x3_vec<RB, kBoth>(a.r, a.w, a.bias, 0, out, out_row, el, er);
+    float* o[RB];
+    for (int i = 0; i < RB + 2; ++i) p[i] = P.row(y + i), el[i] = P.left(y + i), er[i] = P.right(y + i);
+    for (int r = 0; r < RB; ++r) o[r] = oplane + (y + r) * W;
+    if (W == 4) {
+        dw3_tile<RB, kBoth>(p, el, er, w, bias, o, 0);
         return;
     }
-    dw3x3_vec<RB, kLeft>(a.r, a.w, a.bias, 0, out, out_row, el, er);
-    int64_t x = 4;
-    for (; x + 4 < width; x += 4) dw3x3_vec<RB>(a.r, a.w, a.bias, x, out, out_row);
-    dw3x3_vec<RB, kRight>(a.r, a.w, a.bias, width - 4, out, out_row, el, er);  // the loop left width - 4 <= x < width
+    dw3_tile<RB, kLeft>(p, el, er, w, bias, o, 0);
+    for (int64_t c = 3; c + 5 < W; c += 4) dw3_tile<RB, kNone>(p, el, er, w, bias, o, c);
+    dw3_tile<RB, kRight>(p, el, er, w, bias, o, W - 5);  // the loop left W - 4 <= c + 1 < W
+}
+
+// One channel, 3x3 stride 1, read in place (output width = W): 2 output rows per pass, then the
+// odd one; rows narrower than 4 go through a padded copy of each row's columns.
+void dw3x3_inplace(const Dw3Plane& P, const float* wp, const float* bias, float* oplane, int64_t OH) {
+    v128_t w[9];
+    splat9(wp, w);
+    const int64_t W = P.W;
+    if (W < 4) {
+        alignas(16) float seg[3][8];
+        alignas(16) float tmp[5];
+        for (int64_t y = 0; y < OH; ++y) {
+            const float* p[3];
+            for (int i = 0; i < 3; ++i) P.narrow(y + i, seg[i], 8), p[i] = seg[i];  // seg[i][0]: column -1
+            float* o[1] = {tmp};
+            dw3_tile<1, kNone>(p, nullptr, nullptr, w, bias, o, 0);  // into tmp[1 .. 4]
+            for (int64_t j = 0; j < W; ++j) oplane[y * W + j] = tmp[1 + j];
+        }
+        return;
+    }
+    int64_t y = 0;
+    for (; y + 2 <= OH; y += 2) dw3_rows<2>(P, w, bias, y, oplane);
+    if (y < OH) dw3_rows<1>(P, w, bias, y, oplane);
 }
 
 // 3x3, stride 2, dilation 1, one padding column each side, read in place: RB output rows x 4
@@ -209,74 +285,89 @@ inline void dw3x3s2_vec(const float* const (&r)[2 * RB + 1], const v128_t (&w)[9
     v128_t acc[RB];
     CP_UNROLL
     for (int o = 0; o < RB; ++o) acc[o] = bias;
+    const int64_t c = 2 * x - 1;
     CP_UNROLL
     for (int i = 0; i < 2 * RB + 1; ++i) {
-        const float* p = r[i] + 2 * x;
         v128_t k0, k1, k2;
         if (EDGE == kLeft) {
-            const v128_t c = wasm_v128_load(p), d = wasm_v128_load(p + 4);
-            k1 = wasm_i32x4_shuffle(c, d, 0, 2, 4, 6);
-            k2 = wasm_i32x4_shuffle(c, d, 1, 3, 5, 7);
+            const v128_t lo = wasm_v128_load(r[i]), hi = wasm_v128_load(r[i] + 4);
+            k1 = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
+            k2 = wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
             k0 = wasm_i32x4_shuffle(wasm_v128_load32_splat(el[i]), k2, 0, 4, 5, 6);
         } else {
-            const v128_t a = wasm_v128_load(p - 1), b = wasm_v128_load(p + 3);
+            // From input column 2x - 1, so that the 4 loads are offsets 0, 4, 16, 20 of one address
+            // (wasm's offsets are unsigned: a load at 2x - 1 cost an add per row).
+            const float* q = r[i] + c;
+            const v128_t a = wasm_v128_load(q), b = wasm_v128_load(q + 4);
             k0 = wasm_i32x4_shuffle(a, b, 0, 2, 4, 6);
             k1 = wasm_i32x4_shuffle(a, b, 1, 3, 5, 7);
             const v128_t d = EDGE == kRight ? wasm_i32x4_shuffle(b, wasm_v128_load32_splat(er[i]), 1, 2, 3, 4)
-                                            : wasm_v128_load(p + 4);
-            k2 = wasm_i32x4_shuffle(wasm_v128_load(p), d, 1, 3, 5, 7);
+                                            : wasm_v128_load(q + 5);
+            k2 = wasm_i32x4_shuffle(wasm_v128_load(q + 1), d, 1, 3, 5, 7);
         }
+        // Every output row, skipping those that do not read row i: a fixed trip count, which GCC
+        // unrolls (with bounds that depend on i it folded the 1-trip loops away first and
+        // warned that it ignored the annotation).
         CP_UNROLL
-        for (int o = (i < 2 ? 0 : (i - 1) / 2); o <= (i / 2 < RB ? i / 2 : RB - 1); ++o) {
+        for (int o = 0; o < RB; ++o) {
             const int ky = i - 2 * o;
+            if (ky < 0 || ky > 2) continue;
             acc[o] = wasm_f32x4_add(acc[o], wasm_f32x4_mul(k0, w[ky * 3 + 0]));
             acc[o] = wasm_f32x4_add(acc[o], wasm_f32x4_mul(k1, w[ky * 3 + 1]));
             acc[o] = wasm_f32x4_add(acc[o], wasm_f32x4_mul(k2, w[ky * 3 + 2]));
         }
+        CP_UNROLL
+        for (int o = 0; o < RB; ++o) pin(acc[o]);  // row i done
     }
     CP_UNROLL
     for (int o = 0; o < RB; ++o) wasm_v128_store(out + o * out_row + x, acc[o]);
 }
 
-// RB output rows of the stride-2 kernel: rows[i] as r above (an input row or zeros), lsrc / rsrc
-// the input columns of the padding columns (-1: zero). An input of width >= 8 gets a left tile,
-// inner tiles, and a last tile overlapping the one before (the kRight kind when W is odd, where
-// the last output's kx = 2 tap is the padding column); narrower ones a small padded copy.
+// Output rows y .. y + RB - 1 of the stride-2 kernel (padded rows 2y .. 2y + 2RB), by the set-up
+// the stride-1 kernel uses (Dw3Plane, splat9): an input of width >= 8 gets a left tile, inner
+// tiles, and a last tile overlapping the one before (the kRight kind when W is odd, where the
+// last output's kx = 2 tap is the padding column); narrower ones a padded copy of their columns.
 template <int RB>
-__attribute__((noinline)) void dw3x3s2_rows_inplace(const float* const* rows, int64_t lsrc, int64_t rsrc,
-                                                    const float* zero, const float* wp, float bias, float* out,
-                                                    int64_t out_row, int64_t W, int64_t width) {
-    const float* r[2 * RB + 1];
+__attribute__((noinline)) void dw3x3s2_rows(const Dw3Plane& P, const float* wp, const float* bias, int64_t y,
+                                            float* out, int64_t width) {
+    // Splatted here, into locals: handed in by reference they stayed in memory, and the tiles
+    // reloaded them (the output stores might alias them): 1.14x the time at 32x128x128.
     v128_t w[9];
-    for (int k = 0; k < 9; ++k) w[k] = wasm_v128_load32_splat(wp + k);
-    const v128_t b = wasm_f32x4_splat(bias);
-    if (W < 8) {  // width <= 4
+    splat9(wp, w);
+    const v128_t b = wasm_v128_load32_splat(bias);
+    const float* r[2 * RB + 1];
+    const int64_t j0 = 2 * y;
+    if (P.W < 8) {  // width <= 4
         alignas(16) float seg[2 * RB + 1][16];
         for (int i = 0; i < 2 * RB + 1; ++i) {
-            for (int64_t j = 0; j < 16; ++j) {  // padded column j
-                const int64_t c = j == 0 ? lsrc : j <= W ? j - 1 : j == W + 1 ? rsrc : -1;
-                seg[i][j] = c >= 0 ? rows[i][c] : 0.0f;
-            }
+            P.narrow(j0 + i, seg[i], 16);
             r[i] = seg[i] + 1;
         }
         alignas(16) float tmp[RB][4];
         dw3x3s2_vec<RB>(r, w, b, 0, tmp[0], 4);
         for (int o = 0; o < RB; ++o)
-            for (int64_t j = 0; j < width; ++j) out[o * out_row + j] = tmp[o][j];
+            for (int64_t j = 0; j < width; ++j) out[o * width + j] = tmp[o][j];
         return;
     }
     const float* el[2 * RB + 1];
     const float* er[2 * RB + 1];
     for (int i = 0; i < 2 * RB + 1; ++i) {
-        r[i] = rows[i];
-        el[i] = lsrc >= 0 ? rows[i] + lsrc : zero;
-        er[i] = rsrc >= 0 ? rows[i] + rsrc : zero;
+        r[i] = P.row(j0 + i);
+        el[i] = P.left(j0 + i);
+        er[i] = P.right(j0 + i);
     }
-    dw3x3s2_vec<RB, kLeft>(r, w, b, 0, out, out_row, el, er);
+    dw3x3s2_vec<RB, kLeft>(r, w, b, 0, out, width, el, er);
     if (width == 4) return;
-    for (int64_t x = 4; x + 4 < width; x += 4) dw3x3s2_vec<RB>(r, w, b, x, out, out_row);
-    if (W % 2) dw3x3s2_vec<RB, kRight>(r, w, b, width - 4, out, out_row, el, er);
-    else dw3x3s2_vec<RB>(r, w, b, width - 4, out, out_row);
+    for (int64_t x = 4; x + 4 < width; x += 4) dw3x3s2_vec<RB>(r, w, b, x, out, width);
+    if (P.W % 2) dw3x3s2_vec<RB, kRight>(r, w, b, width - 4, out, width, el, er);
+    else dw3x3s2_vec<RB>(r, w, b, width - 4, out, width);
+}
+
+// One channel, 3x3 stride 2, read in place: 2 output rows per call, then the odd one.
+void dw3x3s2_inplace(const Dw3Plane& P, const float* wp, const float* bias, float* oplane, int64_t OH, int64_t OW) {
+    int64_t y = 0;
+    for (; y + 2 <= OH; y += 2) dw3x3s2_rows<2>(P, wp, bias, y, oplane + y * OW, OW);
+    if (y < OH) dw3x3s2_rows<1>(P, wp, bias, y, oplane + y * OW, OW);
 }
 
 class DepthwiseSimd final : public LayerKernel {
@@ -318,12 +409,13 @@ public:
             const float* w = w_.data() + oc * kv;
             const float bias = bias_.empty() ? 0.0f : bias_[size_t(oc)];
             float* oplane = out + (n * g.C_out + oc) * g.OH * g.OW;
+            const float* bias_p = bias_.empty() ? zero_row_.data() : &bias_[size_t(oc)];
             if (direct_) {
-                run_direct(chan, w, bias, oplane);
+                dw3x3_inplace(plane(chan), w, bias_p, oplane, g.OH);
                 continue;
             }
             if (direct2_) {
-                run_direct2(chan, w, bias, oplane);
+                dw3x3s2_inplace(plane(chan), w, bias_p, oplane, g.OH, g.OW);
                 continue;
             }
             if (oc % mult == 0 || part == first) pad_.fill(chan, scratch);
@@ -366,38 +458,9 @@ private:
         }
     }
 
-    // 3x3 stride 2, one padding column each side, read in place.
-    void run_direct2(const float* chan, const float* w, float bias, float* oplane) const {
-        const Geom& g = g_;
-        const float* rows[2 * kRows3 + 1];
-        const int64_t lsrc = pad_.col_src[0], rsrc = pad_.col_src[size_t(g.W + 1)];
-        for (int64_t y = 0; y < g.OH; y += kRows3) {
-            const int64_t nr = std::min<int64_t>(kRows3, g.OH - y);
-            for (int64_t i = 0; i < 2 * nr + 1; ++i) {
-                const int64_t src = pad_.row_src[size_t(2 * y + i)];  // padded row 2y + i
-                rows[i] = src >= 0 ? chan + src * g.W : zero_row_.data();
-            }
-            if (nr == kRows3)
-                dw3x3s2_rows_inplace<kRows3>(rows, lsrc, rsrc, zero_row_.data(), w, bias, oplane + y * g.OW, g.OW, g.W, g.OW);
-            else dw3x3s2_rows_inplace<1>(rows, lsrc, rsrc, zero_row_.data(), w, bias, oplane + y * g.OW, g.OW, g.W, g.OW);
-        }
-    }
-
-    // 3x3 stride 1, one padding column each side, read in place.
-    void run_direct(const float* chan, const float* w, float bias, float* oplane) const {
-        const Geom& g = g_;
-        const float* rows[kRows3 + 2];
-        for (int64_t y = 0; y < g.OH; y += kRows3) {
-            const int64_t nr = std::min<int64_t>(kRows3, g.OH - y);
-            for (int64_t i = 0; i < nr + 2; ++i) {
-                const int64_t src = pad_.row_src[size_t(y + i)];  // padded row y + i
-                rows[i] = src >= 0 ? chan + src * g.W : zero_row_.data();
-            }
-            const int64_t lsrc = pad_.col_src[0], rsrc = pad_.col_src[size_t(g.W + 1)];
-            if (nr == kRows3)
-                dw3x3_rows_inplace<kRows3>(rows, lsrc, rsrc, zero_row_.data(), w, bias, oplane + y * g.OW, g.OW, g.OW);
-            else dw3x3_rows_inplace<1>(rows, lsrc, rsrc, zero_row_.data(), w, bias, oplane + y * g.OW, g.OW, g.OW);
-        }
+    // The channel as the 3x3 kernels read it in place (direct_, direct2_).
+    Dw3Plane plane(const float* chan) const {
+        return {chan, pad_.row_src.data(), zero_row_.data(), g_.W, pad_.col_src[0], pad_.col_src[size_t(g_.W + 1)]};
     }
 
     Geom g_;
