@@ -151,12 +151,13 @@ struct Dw3Plane {
     const float* row(int64_t j) const { return row_src[j] >= 0 ? chan + row_src[j] * W : zero; }
     const float* left(int64_t j) const { return row_src[j] >= 0 && lsrc >= 0 ? chan + row_src[j] * W + lsrc : zero; }
     const float* right(int64_t j) const { return row_src[j] >= 0 && rsrc >= 0 ? chan + row_src[j] * W + rsrc : zero; }
-    // Padded row j's columns -1 .. n - 2 (input columns; W < n - 1: zeros after the right padding
-    // column), for the rows narrower than a tile's reach.
+    // Padded row j's columns -1 .. n - 2 (n > W + 1; zeros after the right padding column), for
+    // the rows narrower than a tile's reach.
     void narrow(int64_t j, float* seg, int n) const {
         const float* r = row(j);
-        for (int64_t c = 0; c < n; ++c)
-            seg[c] = c == 0 ? *left(j) : c <= W ? r[c - 1] : c == W + 1 ? *right(j) : 0.0f;
+        seg[0] = *left(j);
+        for (int64_t c = 1; c < n; ++c) seg[c] = c <= W ? r[c - 1] : 0.0f;
+        seg[W + 1] = *right(j);
     }
 };
 
@@ -254,11 +255,13 @@ void dw3x3_inplace(const Dw3Plane& P, const float* wp, const float* bias, float*
     splat9(wp, w);
     const int64_t W = P.W;
     if (W < 4) {
-        alignas(16) float seg[3][8];
+        alignas(16) float seg[3][8];  // padded rows y .. y + 2 in turn (seg[j % 3][0]: column -1)
         alignas(16) float tmp[5];
+        P.narrow(0, seg[0], 8);
+        P.narrow(1, seg[1], 8);
         for (int64_t y = 0; y < OH; ++y) {
-            const float* p[3];
-            for (int i = 0; i < 3; ++i) P.narrow(y + i, seg[i], 8), p[i] = seg[i];  // seg[i][0]: column -1
+            P.narrow(y + 2, seg[(y + 2) % 3], 8);
+            const float* p[3] = {seg[y % 3], seg[(y + 1) % 3], seg[(y + 2) % 3]};
             float* o[1] = {tmp};
             dw3_tile<1, kNone>(p, nullptr, nullptr, w, bias, o, 0);  // into tmp[1 .. 4]
             for (int64_t j = 0; j < W; ++j) oplane[y * W + j] = tmp[1 + j];
