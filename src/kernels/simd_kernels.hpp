@@ -13,8 +13,8 @@ std::unique_ptr<LayerKernel> make_conv_simd(const Geom& g, const float* w, const
 // decides where it pays. nullptr when the weights or bias are not finite or too large for it.
 std::unique_ptr<LayerKernel> make_conv_winograd(const Geom& g, const float* w, const float* b);
 std::unique_ptr<LayerKernel> make_convt_simd(const Geom& g, const float* w, const float* b);
-// Winograd F(2,2) on the sub-pixel phases; nullptr unless d == 1 and k <= 2s on both axes and
-// C_out/groups >= 12 (below, the transforms cost more than they save).
+// Winograd on the sub-pixel phases (F(3,2) along y, F(2,2) along x); nullptr unless d == 1 and
+// k <= 2s on both axes and C_out/groups >= 12 (below, the transforms cost more than they save).
 std::unique_ptr<LayerKernel> make_convt_winograd(const Geom& g, const float* w, const float* b);
 // groups == C_in (any channel multiplier)
 std::unique_ptr<LayerKernel> make_depthwise_simd(const Geom& g, const float* w, const float* b);
