@@ -80,6 +80,8 @@ try {
     }
     console.log(`  first frame drawn:            ${fmt(firstFrame)}`);
     console.log(`  first frame with the outputs: ${fmt(firstOutputs)}`);
+    // In run order: whether the worst is the browser's first page (its GPU process starting) or any.
+    console.log(`    each run, with the outputs:  ${firstOutputs.map((v) => v.toFixed(0)).join(', ')} ms`);
 
     // 3. Latency at 512x512.
     // Tall enough that the last layer's sliders are on screen without scrolling.
