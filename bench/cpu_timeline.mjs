@@ -13,7 +13,7 @@
 // two clocks are the same system clock. The threads are those alive at the start.
 import { Worker } from 'node:worker_threads';
 import { readdirSync, readFileSync } from 'node:fs';
-import { browserPids } from './proc_cpu.mjs';
+import { browserPids, isRasterThread, isWorkerThread } from './proc_cpu.mjs';
 
 export const KINDS = ['raster', 'gpu', 'viz', 'page', 'cc', 'pool', 'worker', 'workerWait', 'other', 'machine'];
 // raster: SwiftShader's scheduler threads (Thread<NN>, in the GPU process); gpu: the GPU
@@ -23,8 +23,8 @@ export const KINDS = ['raster', 'gpu', 'viz', 'page', 'cc', 'pool', 'worker', 'w
 // pthreads), with workerWait their time waiting, runnable, for a CPU; machine: every process on
 // the machine (/proc/stat, in 10 ms ticks: exact only over longer spans).
 function kindOf(comm, main, type) {
-    if (/^Thread<\d+>/.test(comm)) return 'raster';
-    if (comm.startsWith('DedicatedWorker')) return 'worker';
+    if (isRasterThread(comm)) return 'raster';
+    if (isWorkerThread(comm)) return 'worker';
     if (comm.startsWith('VizCompositor')) return 'viz';
     if (type === 'gpu-process' && main) return 'gpu';
     if (type === 'renderer' && main) return 'page';

@@ -38,7 +38,11 @@ export function browserPids(mark) {
     return root ? descendants(Number(root)) : [];
 }
 
-const kindOf = (comm) => (comm.startsWith('DedicatedWorker') ? 'worker' : /^Thread<\d+>/.test(comm) ? 'raster' : 'other');
+// Browser threads by name (cpu_timeline.mjs reads the same): SwiftShader's scheduler threads, in the
+// GPU process, and the DedicatedWorker threads (a Worker and its pthreads).
+export const isRasterThread = (comm) => /^Thread<\d+>/.test(comm);
+export const isWorkerThread = (comm) => comm.startsWith('DedicatedWorker');
+const kindOf = (comm) => (isWorkerThread(comm) ? 'worker' : isRasterThread(comm) ? 'raster' : 'other');
 
 // {worker|raster|other: {run, wait (ns so far), threads}, names: Map('name (pid P)' -> run ns)}.
 export const browserCpu = (mark) => threadsCpu(browserPids(mark));
