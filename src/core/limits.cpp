@@ -93,19 +93,48 @@ WinogradConvBuffers winograd_conv_buffers(int64_t c_in, int64_t c_out, int64_t p
     return b;
 }
 
+WinogradConvTBuffers winograd_convt_buffers(int64_t c_in, int64_t c_out, int64_t ow, int64_t sw, int ty, int tx) {
+    WinogradConvTBuffers b;
+    sw = std::max<int64_t>(1, sw);
+    const int64_t qw = sat_add(ow, sw - 1) / sw;  // columns of the widest column phase
+    b.nvec = (qw / 2 + qw % 2 + 3) / 4;           // ceil(ceil(qw / 2) / 4), without overflow
+    b.txs = sat_add(sat_mul(4, b.nvec), 4);       // + 4: channel planes not a power of two apart
+    b.rbp = sat_add(sat_mul(8, b.nvec), 8);
+    b.npos = convt_winograd::npos_y(ty) * convt_winograd::npos_x(tx);
+    b.rows = convt_winograd::rows_y(ty);
+    b.v_floats = sat_mul(sat_mul(b.npos, c_in), b.txs);
+    b.m_floats = sat_mul(sat_mul(b.npos, c_out), b.txs);
+    b.row_floats = sat_mul(sat_mul(sat_mul(b.rows, sw), c_out), b.rbp);
+    return b;
+}
+
 int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
     if (L.is_activation() || L.op == Op::Crop || info.in.size() < 3) return 0;  // no padded copy
     // The padded copy of one batch item the kernels slide over, with room for column margins
     // (16 floats past every stride phase's row) and ceil-mode windows; a transposed conv's
     // buffers also hold a kernel's reach around the input.
-    int64_t floats = info.in[1];
+    int64_t floats = info.in[1], first_span = 0;
     for (int a = 0; a < info.axes; ++a) {
         const AxisInfo& x = info.axis[size_t(a)];
         int64_t span = sat_add(sat_add(x.in, std::llabs(x.pad_before)), std::llabs(x.pad_after));
         span = sat_add(span, sat_add(sat_mul(2, x.eff_kernel), sat_mul(x.stride, 17)));
         floats = sat_mul(floats, span);
+        if (a == 0) first_span = span;
     }
     if (L.op == Op::ConvT) floats = sat_add(floats, sat_mul(info.out_channels, sat_mul(info.out.back() + 16, 32)));
+    if (L.op == Op::ConvT && info.axes == 2) {
+        // The registry may give a 2-d transposed conv with dilation 1 and every phase of at most 2
+        // taps (k <= 2s: a phase has ceil(k/s) taps at most) the Winograd kernel: its V, M and
+        // row buffer, besides its padded copy (above) and 5 floats of flags per padded row (its
+        // padded rows are at most the span along y above).
+        const AxisInfo &y = info.axis[0], &x = info.axis[1];
+        const auto taps = [](const AxisInfo& a) { return (a.kernel + a.stride - 1) / std::max<int64_t>(1, a.stride); };
+        if (y.dilation == 1 && x.dilation == 1 && taps(y) <= 2 && taps(x) <= 2) {
+            const WinogradConvTBuffers b =
+                winograd_convt_buffers(info.in[1], info.out_channels, x.out, x.stride, int(taps(y)), int(taps(x)));
+            floats = sat_add(floats, sat_add(sat_add(b.v_floats, b.m_floats), sat_add(b.row_floats, sat_mul(5, first_span))));
+        }
+    }
     if (L.is_pool()) floats = sat_add(floats, info.out.back() + 8);  // average pooling's divisors of a row
     // A 1x1 conv copies chunks of 256 pixels of every input channel (268 floats apart), whatever the image.
     if (L.op == Op::Conv) floats = sat_add(floats, sat_mul(info.in[1], 268));

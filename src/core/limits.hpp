@@ -85,6 +85,32 @@ struct WinogradConvBuffers {
 WinogradConvBuffers winograd_conv_buffers(int64_t c_in, int64_t c_out, int64_t pw, int64_t ow, int64_t rows,
                                           int64_t dh, int64_t dw);
 
+// The Winograd transposed conv (kernels/deconv_winograd.cpp) per axis, by the taps t (0..2) a
+// sub-pixel phase has along it: inputs (= transform positions) per tile, F(3,2) along y and F(2,2)
+// along x (t == 1: the identity on tiles of 1 row, 2 columns), and output rows per tile along y.
+namespace convt_winograd {
+constexpr int npos_y(int t) { return t == 2 ? 4 : 1; }
+constexpr int npos_x(int t) { return t == 2 ? 3 : 2; }
+constexpr int rows_y(int t) { return t == 2 ? 3 : 1; }
+}  // namespace convt_winograd
+
+// Its buffers past the padded copy, from its shape: the kernel lays its scratch out with this and
+// layer_scratch_bytes counts it, so the two cannot drift apart. V and M hold the positions of
+// the phase with the most (a row of tiles at a time), the row buffer the rows of the phase that
+// makes the most, for every column phase.
+struct WinogradConvTBuffers {
+    int64_t nvec = 1;        // vectors of 4 tiles (2 phase columns each) in a phase row
+    int64_t txs = 0;         // floats between channels in V and M
+    int64_t rbp = 0;         // floats between channels in the row buffer
+    int64_t npos = 1;        // position planes in V and M
+    int64_t rows = 1;        // tile rows in the row buffer
+    int64_t v_floats = 0;    // V: npos planes of every input channel
+    int64_t m_floats = 0;    // M: npos planes of every output channel
+    int64_t row_floats = 0;  // the row buffer: rows x sw column phases of every output channel
+};
+// ow: output width; sw: column stride; ty, tx: the most taps any phase has along y, x (0..2).
+WinogradConvTBuffers winograd_convt_buffers(int64_t c_in, int64_t c_out, int64_t ow, int64_t sw, int ty, int tx);
+
 // What running the valid layers of `info` on `threads` threads needs. Scratch is an upper bound of
 // what the kernels ask for per thread (layer_scratch_bytes), times the threads (each has its own),
 // so a plan that passes never exceeds the budget.

@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "kernels/conv_tile.hpp"
 #include "kernels/padded_input.hpp"
 #include "kernels/phase_rows.hpp"
@@ -78,12 +79,12 @@ inline float coef_x(int t, int pos, int i) {
     return 1.0f;
 }
 
-// Positions per axis (= inputs per tile along that axis), and phase rows per tile (= per pass).
-constexpr int npos_y(int t) { return t == 2 ? 4 : 1; }
-constexpr int npos_x(int t) { return t == 2 ? 3 : 2; }
-constexpr int rows_y(int t) { return t == 2 ? 3 : 1; }
-constexpr int kMaxPos = npos_y(2) * npos_x(2);  // V and M hold this many position planes
-constexpr int kMaxRows = rows_y(2);             // the row buffer this many tile rows
+// Positions per axis (= inputs per tile along that axis), and phase rows per tile (= per pass):
+// from core/limits, which sizes V, M and the row buffer with them (winograd_convt_buffers).
+using convt_winograd::npos_x;
+using convt_winograd::npos_y;
+using convt_winograd::rows_y;
+constexpr int kMaxRows = rows_y(2);  // tile rows an output transform writes, at most
 static_assert(kMaxRows <= kWinogradOutRows, "WinogradOutArgs holds a tile's rows");
 
 struct InArgs {
@@ -232,19 +233,24 @@ public:
         if (g.cout_g() < kMinCout) return false;
         ay_.resize(size_t(g.sh)), ax_.resize(size_t(g.sw));
         int64_t max_cy = 0, max_cx = 0;
+        int max_ty = 0, max_tx = 0;
         my_ = mx_ = 0;
         for (int64_t r = 0; r < g.sh; ++r) {
             if (!axis_phase(r, g.kh, g.sh, g.dh, g.pt, ay_[size_t(r)])) return false;
             if (ay_[size_t(r)].t) my_ = std::max(my_, -ay_[size_t(r)].c0), max_cy = std::max(max_cy, ay_[size_t(r)].c0);
+            max_ty = std::max(max_ty, ay_[size_t(r)].t);
         }
         for (int64_t r = 0; r < g.sw; ++r) {
             if (!axis_phase(r, g.kw, g.sw, g.dw, g.pl, ax_[size_t(r)])) return false;
             if (ax_[size_t(r)].t) mx_ = std::max(mx_, -ax_[size_t(r)].c0), max_cx = std::max(max_cx, ax_[size_t(r)].c0);
+            max_tx = std::max(max_tx, ax_[size_t(r)].t);
         }
         qh_ = (g.OH + g.sh - 1) / g.sh, qw_ = (g.OW + g.sw - 1) / g.sw;
-        nvec_ = ((qw_ + 1) / 2 + 3) / 4;
-        txs_ = 4 * nvec_ + 4;
-        rbp_ = 8 * nvec_ + 8;
+        // V and M for the phase with the most positions, the row buffer for the most rows per
+        // tile (core/limits: layer_scratch_bytes counts the same buffers).
+        const WinogradConvTBuffers wb = winograd_convt_buffers(g.C_in, g.C_out, g.OW, g.sw, max_ty, max_tx);
+        nvec_ = wb.nvec, txs_ = wb.txs, rbp_ = wb.rbp;
+        v_floats_ = wb.v_floats, vm_floats_ = wb.v_floats + wb.m_floats, row_floats_ = wb.row_floats;
         // Rows read: up to (tile rows * 3 - 1) + c0 + margin + 1; columns up to 8*nvec - 2 + c0 + margin + 2.
         const int64_t need_rows = std::max(g.H + my_, 3 * ((qh_ + 2) / 3) + max_cy + my_ + 2);
         const int64_t need_cols = std::max(g.W + mx_, 8 * nvec_ + max_cx + mx_ + 2);
@@ -346,8 +352,8 @@ private:
     void run_rows(float* out, float* scratch, int64_t n, int64_t ry, int64_t q0) const {
         const Geom& g = g_;
         float* V = scratch + pad_.floats();
-        float* M = V + kMaxPos * g.C_in * txs_;
-        float* rowbuf = M + kMaxPos * g.C_out * txs_;  // [a][rx][oc][rbp]
+        float* M = V + v_floats_;
+        float* rowbuf = V + vm_floats_;  // [a][rx][oc][rbp]
         const float* bias = bias_.empty() ? nullptr : bias_.data();
         const AxisPhase& py = ay_[size_t(ry)];
         const int64_t R = (g.OH - ry + g.sh - 1) / g.sh;  // phase rows
@@ -369,7 +375,7 @@ private:
                 continue;
             }
             const int sel = (py.t - 1) * 2 + (px.t - 1);
-            const int P = npos_y(py.t) * npos_x(px.t);
+            const int P = npos_y(py.t) * npos_x(px.t);  // V and M hold at least P planes
             const int64_t tiles = (cols + 1) / 2, nvec = (tiles + 3) / 4;
             InArgs ia;
             ia.src = scratch + (q0 + py.c0 + my_) * pad_.pcols;
@@ -396,7 +402,7 @@ private:
             oa.bias = bias;
             oa.row_plane = rbp_;
             const bool f = fuse && rx == 1;
-            for (int64_t a = 0; a < kMaxRows; ++a) {
+            for (int64_t a = 0; a < rows_y(py.t); ++a) {  // the rows it writes (the row buffer has no more)
                 oa.rows[a] = rowbuf + (a * g.sw + rx) * g.C_out * rbp_;
                 oa.prev[a] = rowbuf + (a * g.sw + 0) * g.C_out * rbp_;
                 oa.orow[a] = f && a < nrows ? out + (n * g.C_out * g.OH + (q0 + a) * g.sh + ry) * g.OW : nullptr;
@@ -411,9 +417,7 @@ private:
                               16 * full_vecs);
     }
 
-    int64_t flags_at() const {
-        return pad_.floats() + kMaxPos * (g_.C_in + g_.C_out) * txs_ + kMaxRows * g_.sw * g_.C_out * rbp_;
-    }
+    int64_t flags_at() const { return pad_.floats() + vm_floats_ + row_floats_; }
 
     // The output rows of pass (ry, q0) of image n by direct sums, from the padded rows at the start
     // of scratch: phase pixel (q, qx) of phase (ry, rx) is the bias plus, tap by tap, the sum over
@@ -424,7 +428,7 @@ private:
     // output as run_rows' rows do.
     void direct_rows(float* out, float* scratch, int64_t n, int64_t ry, int64_t q0) const {
         const Geom& g = g_;
-        float* rowbuf = scratch + pad_.floats() + kMaxPos * (g.C_in + g.C_out) * txs_;  // as in run_rows
+        float* rowbuf = scratch + pad_.floats() + vm_floats_;  // as in run_rows
         const AxisPhase& py = ay_[size_t(ry)];
         const int64_t R = (g.OH - ry + g.sh - 1) / g.sh, nrows = std::min<int64_t>(rows_y(py.t), R - q0);
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g();
@@ -476,6 +480,7 @@ private:
     std::vector<AxisPhase> ay_, ax_;
     std::vector<std::pair<int64_t, int64_t>> rows_;  // (ry, q0) of every pass, in run order (by q0)
     int64_t my_ = 0, mx_ = 0, qh_ = 0, qw_ = 0, nvec_ = 0, txs_ = 0, rbp_ = 0;
+    int64_t v_floats_ = 0, vm_floats_ = 0, row_floats_ = 0;  // winograd_convt_buffers: V, V and M, the row buffer
     int64_t fill_lo_ = 0, fill_hi_ = 0, band_q_ = 1;  // padded rows a pass reads (from its q0); phase rows per band
     PaddedInput pad_;
     std::vector<int64_t> phase_off_, direct_off_;  // per phase (ry, rx): its weights in packed_, direct_w_

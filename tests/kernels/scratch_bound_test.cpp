@@ -75,6 +75,17 @@ TEST(ScratchBound, WinogradTransposedWeights) {
               "f32_deconv2d_winograd");
 }
 
+// Its V, M and row buffer follow the phases it has (positions, rows per tile) and the column
+// stride (a row buffer per column phase): a wide stride on a tiny input gives many 1-column phase
+// rows, which a bound by output width alone misses.
+TEST(ScratchBound, WinogradTransposedWideStrides) {
+    check_all({"v=1&in=1x1x1&net=convT2d(out=512,k=2,s=16)", "v=1&in=1x1x1&net=convT2d(out=1024,k=2,s=12)",
+               "v=1&in=1x1x1&net=convT2d(out=1024,k=24,s=12,p=11)",
+               "v=1&in=1x1x1&net=convT2d(out=256,k=2x32,s=1x16,p=0x15)",
+               "v=1&in=2x3x2&net=convT2d(out=64,k=4x32,s=2x16,p=1x15)"},
+              "f32_deconv2d_winograd");
+}
+
 // The 3x3 depthwise kernels that read the input in place keep a row of zeros as wide as it (for
 // the padding rows, in every padding mode and both strides): wide rows make it count.
 TEST(ScratchBound, DepthwiseWideRows) {
