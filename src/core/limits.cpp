@@ -113,26 +113,34 @@ int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
     // The padded copy of one batch item the kernels slide over, with room for column margins
     // (16 floats past every stride phase's row) and ceil-mode windows; a transposed conv's
     // buffers also hold a kernel's reach around the input.
-    int64_t floats = info.in[1], first_span = 0;
+    // An axis's padded span: the input, its padding, a kernel's reach either side, 16 floats of
+    // margin per stride phase and one more stride for ceil-mode windows.
+    const auto span_of = [](int64_t in, int64_t pad_before, int64_t pad_after, int64_t eff_kernel, int64_t stride) {
+        const int64_t span = sat_add(sat_add(in, std::llabs(pad_before)), std::llabs(pad_after));
+        return sat_add(span, sat_add(sat_mul(2, eff_kernel), sat_mul(stride, 17)));
+    };
+    int64_t floats = info.in[1];
     for (int a = 0; a < info.axes; ++a) {
         const AxisInfo& x = info.axis[size_t(a)];
-        int64_t span = sat_add(sat_add(x.in, std::llabs(x.pad_before)), std::llabs(x.pad_after));
-        span = sat_add(span, sat_add(sat_mul(2, x.eff_kernel), sat_mul(x.stride, 17)));
-        floats = sat_mul(floats, span);
-        if (a == 0) first_span = span;
+        floats = sat_mul(floats, span_of(x.in, x.pad_before, x.pad_after, x.eff_kernel, x.stride));
     }
     if (L.op == Op::ConvT) floats = sat_add(floats, sat_mul(info.out_channels, sat_mul(info.out.back() + 16, 32)));
-    if (L.op == Op::ConvT && info.axes == 2) {
-        // The registry may give a 2-d transposed conv with dilation 1 and every phase of at most 2
-        // taps (k <= 2s: a phase has ceil(k/s) taps at most) the Winograd kernel: its V, M and
-        // row buffer, besides its padded copy (above) and 5 floats of flags per padded row (its
-        // padded rows are at most the span along y above).
-        const AxisInfo &y = info.axis[0], &x = info.axis[1];
+    if (L.op == Op::ConvT) {
+        // The registry may give a transposed conv with dilation 1 and every phase of at most 2 taps
+        // (k <= 2s: a phase has ceil(k/s) taps at most) the Winograd kernel: its V, M and row
+        // buffer, besides its padded copy (above) and 5 floats of flags per padded row (at most the
+        // span along y). A 1-d layer runs as a 2-d one of height 1: one row phase of one tap.
+        const AxisInfo& x = info.axis[size_t(info.axes - 1)];
         const auto taps = [](const AxisInfo& a) { return (a.kernel + a.stride - 1) / std::max<int64_t>(1, a.stride); };
-        if (y.dilation == 1 && x.dilation == 1 && taps(y) <= 2 && taps(x) <= 2) {
+        const bool two_d = info.axes == 2;
+        const int64_t ty = two_d ? taps(info.axis[0]) : 1;
+        const int64_t rows = two_d ? span_of(info.axis[0].in, info.axis[0].pad_before, info.axis[0].pad_after,
+                                             info.axis[0].eff_kernel, info.axis[0].stride)
+                                   : span_of(1, 0, 0, 1, 1);
+        if ((!two_d || info.axis[0].dilation == 1) && x.dilation == 1 && ty <= 2 && taps(x) <= 2) {
             const WinogradConvTBuffers b =
-                winograd_convt_buffers(info.in[1], info.out_channels, x.out, x.stride, int(taps(y)), int(taps(x)));
-            floats = sat_add(floats, sat_add(sat_add(b.v_floats, b.m_floats), sat_add(b.row_floats, sat_mul(5, first_span))));
+                winograd_convt_buffers(info.in[1], info.out_channels, x.out, x.stride, int(ty), int(taps(x)));
+            floats = sat_add(floats, sat_add(sat_add(b.v_floats, b.m_floats), sat_add(b.row_floats, sat_mul(5, rows))));
         }
     }
     if (L.is_pool()) floats = sat_add(floats, info.out.back() + 8);  // average pooling's divisors of a row

@@ -82,7 +82,10 @@ TEST(ScratchBound, WinogradTransposedWideStrides) {
     check_all({"v=1&in=1x1x1&net=convT2d(out=512,k=2,s=16)", "v=1&in=1x1x1&net=convT2d(out=1024,k=2,s=12)",
                "v=1&in=1x1x1&net=convT2d(out=1024,k=24,s=12,p=11)",
                "v=1&in=1x1x1&net=convT2d(out=256,k=2x32,s=1x16,p=0x15)",
-               "v=1&in=2x3x2&net=convT2d(out=64,k=4x32,s=2x16,p=1x15)"},
+               "v=1&in=2x3x2&net=convT2d(out=64,k=4x32,s=2x16,p=1x15)",
+               // 1-d (run as 2-d of height 1) and kernel height 1: one row, wide column phases
+               "v=1&in=1x1&net=convT1d(out=4096,k=2,s=64)", "v=1&in=1x1&net=convT1d(out=1024,k=2,s=16)",
+               "v=1&in=3x5&net=convT1d(out=512,k=3,s=2,p=1,op=1)", "v=1&in=1x1x1&net=convT2d(out=1024,k=1x2,s=1x64)"},
               "f32_deconv2d_winograd");
 }
 
