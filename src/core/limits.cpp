@@ -108,6 +108,16 @@ WinogradConvTBuffers winograd_convt_buffers(int64_t c_in, int64_t c_out, int64_t
     return b;
 }
 
+WinogradConvTCopy winograd_convt_copy(int64_t c_in, int64_t h, int64_t w, int64_t qh, int64_t nvec, int64_t my,
+                                      int64_t cy, int64_t mx, int64_t cx) {
+    WinogradConvTCopy c;
+    // Rows read: up to (tile rows * 3 - 1) + c0 + margin + 1; columns up to 8*nvec - 2 + c0 + margin + 2.
+    c.rows = std::max(sat_add(h, my), sat_add(sat_mul(3, (qh + 2) / 3), cy + my + 2));
+    c.cols = std::max(sat_add(w, mx), sat_add(sat_mul(8, nvec), cx + mx + 2));
+    c.floats = sat_mul(sat_mul(c_in, 2), sat_mul(c.rows, padded_phase_cols(c.cols, 2, kPaddedRowMargin)));
+    return c;
+}
+
 int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
     if (L.is_activation() || L.op == Op::Crop || info.in.size() < 3) return 0;  // no padded copy
     // The padded copy of one batch item the kernels slide over, with room for column margins
@@ -127,20 +137,30 @@ int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
     if (L.op == Op::ConvT) floats = sat_add(floats, sat_mul(info.out_channels, sat_mul(info.out.back() + 16, 32)));
     if (L.op == Op::ConvT) {
         // The registry may give a transposed conv with dilation 1 and every phase of at most 2 taps
-        // (k <= 2s: a phase has ceil(k/s) taps at most) the Winograd kernel: its V, M and row
-        // buffer, besides its padded copy (above) and 5 floats of flags per padded row (at most the
-        // span along y). A 1-d layer runs as a 2-d one of height 1: one row phase of one tap.
-        const AxisInfo& x = info.axis[size_t(info.axes - 1)];
+        // (k <= 2s: a phase has ceil(k/s) taps at most) the Winograd kernel instead: its padded
+        // copy, V, M, row buffer and 5 floats of flags per padded row. A 1-d layer runs as a 2-d
+        // one of height 1 (as_hw).
+        const auto [y, x] = as_hw(info.axes, info.axis, AxisInfo::unit());
         const auto taps = [](const AxisInfo& a) { return (a.kernel + a.stride - 1) / std::max<int64_t>(1, a.stride); };
-        const bool two_d = info.axes == 2;
-        const int64_t ty = two_d ? taps(info.axis[0]) : 1;
-        const int64_t rows = two_d ? span_of(info.axis[0].in, info.axis[0].pad_before, info.axis[0].pad_after,
-                                             info.axis[0].eff_kernel, info.axis[0].stride)
-                                   : span_of(1, 0, 0, 1, 1);
-        if ((!two_d || info.axis[0].dilation == 1) && x.dilation == 1 && ty <= 2 && taps(x) <= 2) {
+        const auto floor_div = [](int64_t n, int64_t d) { return n >= 0 ? n / d : -((-n + d - 1) / d); };
+        // Phase r's tap k reads input q + (r + p - k) / s: before the input by at most the last
+        // tap's offset (exact), from q by at most the first tap's of the last phase (a bound).
+        const auto before = [&](const AxisInfo& a) {
+            return std::max<int64_t>(0, floor_div(a.kernel - 1 - a.pad_before, std::max<int64_t>(1, a.stride)));
+        };
+        const auto first = [&](const AxisInfo& a) {
+            const int64_t s = std::max<int64_t>(1, a.stride);
+            return std::max<int64_t>(0, floor_div(s - 1 + a.pad_before, s));
+        };
+        if (y.dilation == 1 && x.dilation == 1 && taps(y) <= 2 && taps(x) <= 2) {
             const WinogradConvTBuffers b =
-                winograd_convt_buffers(info.in[1], info.out_channels, x.out, x.stride, int(ty), int(taps(x)));
-            floats = sat_add(floats, sat_add(sat_add(b.v_floats, b.m_floats), sat_add(b.row_floats, sat_mul(5, rows))));
+                winograd_convt_buffers(info.in[1], info.out_channels, x.out, x.stride, int(taps(y)), int(taps(x)));
+            const int64_t qh = (y.out + y.stride - 1) / std::max<int64_t>(1, y.stride);
+            const WinogradConvTCopy c =
+                winograd_convt_copy(info.in[1], y.in, x.in, qh, b.nvec, before(y), first(y), before(x), first(x));
+            const int64_t own = sat_add(sat_add(c.floats, sat_add(b.v_floats, b.m_floats)),
+                                        sat_add(b.row_floats, sat_mul(5, c.rows)));
+            floats = std::max(floats, own);  // one kernel runs: the sub-pixel one's buffers (above) or these
         }
     }
     if (L.is_pool()) floats = sat_add(floats, info.out.back() + 8);  // average pooling's divisors of a row

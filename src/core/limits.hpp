@@ -111,6 +111,28 @@ struct WinogradConvTBuffers {
 // ow: output width; sw: column stride; ty, tx: the most taps any phase has along y, x (0..2).
 WinogradConvTBuffers winograd_convt_buffers(int64_t c_in, int64_t c_out, int64_t ow, int64_t sw, int ty, int tx);
 
+// Floats per column-phase row of a padded copy (kernels/padded_input.hpp plans with this): the
+// padded columns split over `phases`, plus `extra_cols` of margin (kPaddedRowMargin unless the
+// kernel asks otherwise), so that a vector may read past the last real column.
+constexpr int64_t kPaddedRowMargin = 16;
+constexpr int64_t padded_phase_cols(int64_t cols, int64_t phases, int64_t extra_cols) {
+    return (cols + phases - 1) / phases + extra_cols;
+}
+
+// Its padded copy of the input (2 column phases, whatever the stride): every row and column its
+// tiles read, so at least 5 rows for a 1-d input and 8 columns a vector of tiles plus margins.
+// The kernel plans its copy with this and layer_scratch_bytes counts it.
+struct WinogradConvTCopy {
+    int64_t rows = 0;    // padded rows
+    int64_t cols = 0;    // padded columns (both phases)
+    int64_t floats = 0;  // every input channel: 2 phases x rows x padded_phase_cols(cols, 2, kPaddedRowMargin)
+};
+// h, w: the input; qh: phase rows of the tallest row phase (ceil(OH / sh)); nvec: from
+// winograd_convt_buffers; my, mx: rows, columns any phase reads before the input (at most);
+// cy, cx: the largest first input offset of a phase along y, x.
+WinogradConvTCopy winograd_convt_copy(int64_t c_in, int64_t h, int64_t w, int64_t qh, int64_t nvec, int64_t my,
+                                      int64_t cy, int64_t mx, int64_t cx);
+
 // What running the valid layers of `info` on `threads` threads needs. Scratch is an upper bound of
 // what the kernels ask for per thread (layer_scratch_bytes), times the threads (each has its own),
 // so a plan that passes never exceeds the budget.

@@ -251,10 +251,9 @@ public:
         const WinogradConvTBuffers wb = winograd_convt_buffers(g.C_in, g.C_out, g.OW, g.sw, max_ty, max_tx);
         nvec_ = wb.nvec, txs_ = wb.txs, rbp_ = wb.rbp;
         v_floats_ = wb.v_floats, vm_floats_ = wb.v_floats + wb.m_floats, row_floats_ = wb.row_floats;
-        // Rows read: up to (tile rows * 3 - 1) + c0 + margin + 1; columns up to 8*nvec - 2 + c0 + margin + 2.
-        const int64_t need_rows = std::max(g.H + my_, 3 * ((qh_ + 2) / 3) + max_cy + my_ + 2);
-        const int64_t need_cols = std::max(g.W + mx_, 8 * nvec_ + max_cx + mx_ + 2);
-        pad_.plan(g.C_in, g.H, g.W, my_, need_rows - g.H - my_, mx_, need_cols - g.W - mx_, 2, PadMode::Zeros, 0.0f);
+        // The padded copy: every row and column the tiles read (layer_scratch_bytes counts the same).
+        const WinogradConvTCopy need = winograd_convt_copy(g.C_in, g.H, g.W, qh_, nvec_, my_, max_cy, mx_, max_cx);
+        pad_.plan(g.C_in, g.H, g.W, my_, need.rows - g.H - my_, mx_, need.cols - g.W - mx_, 2, PadMode::Zeros, 0.0f);
 
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
         phase_off_.assign(size_t(g.sh * g.sw), 0);

@@ -15,7 +15,7 @@ void PaddedInput::plan(int64_t c, int64_t h, int64_t w, int64_t pt, int64_t pb, 
     pad_value = value;
     const int64_t PH = std::max<int64_t>(0, H + pt + pb), PW = std::max<int64_t>(0, W + pl + pr);
     rows = PH + extra_rows;
-    pcols = (PW + phases - 1) / phases + extra_cols;
+    pcols = padded_phase_cols(PW, phases, extra_cols);
     phase_plane = rows * pcols;
     chan_plane = phases * phase_plane;
     row_src.assign(size_t(rows), -1);

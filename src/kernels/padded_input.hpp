@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/layer.hpp"
-#include "core/limits.hpp"  // band_rows_in_cache
+#include "core/limits.hpp"  // band_rows_in_cache, padded_phase_cols
 
 namespace cp {
 
@@ -33,7 +33,7 @@ struct PaddedInput {
 
     // rows/cols before and after (negative = crop, reflect/replicate/circular read the input).
     void plan(int64_t C, int64_t H, int64_t W, int64_t pt, int64_t pb, int64_t pl, int64_t pr, int64_t stride_w,
-              PadMode mode, float pad_value, int64_t extra_cols = 16, int64_t extra_rows = 0);
+              PadMode mode, float pad_value, int64_t extra_cols = kPaddedRowMargin, int64_t extra_rows = 0);
     int64_t floats() const { return C * chan_plane; }
     // Offset of padded (row, col) inside one channel.
     int64_t offset(int64_t row, int64_t col) const {

@@ -89,6 +89,14 @@ TEST(ScratchBound, WinogradTransposedWideStrides) {
               "f32_deconv2d_winograd");
 }
 
+// Its padded copy: at least 5 rows for a 1-d input (the last tile row's reads), and 2 column
+// phases of 8 columns a vector of tiles plus margins, which narrow rows at stride 1 outgrow.
+TEST(ScratchBound, WinogradTransposedPaddedCopy) {
+    check_all({"v=1&in=64x1&net=convT1d(out=12,k=2,s=1)", "v=1&in=64x1&net=convT1d(out=12,k=1,s=1)",
+               "v=1&in=512x300x1&net=convT2d(out=12,k=1,s=1)", "v=1&in=16x64x3&net=convT2d(out=12,k=2,s=1)"},
+              "f32_deconv2d_winograd");
+}
+
 // The 3x3 depthwise kernels that read the input in place keep a row of zeros as wide as it (for
 // the padding rows, in every padding mode and both strides): wide rows make it count.
 TEST(ScratchBound, DepthwiseWideRows) {
