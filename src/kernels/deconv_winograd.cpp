@@ -262,7 +262,7 @@ public:
                 const AxisPhase &py = ay_[size_t(ry)], &px = ax_[size_t(rx)];
                 phase_off_[size_t(ry * g.sw + rx)] = int64_t(packed_.size());
                 if (py.t == 0 || px.t == 0) continue;
-                const int NX = px.t == 2 ? 3 : 2;
+                const int NX = npos_x(int(px.t));
                 pack_winograd_weights(packed_, npos_y(py.t) * NX, g.groups, cin_g, cout_g,
                                       [&](int pos, int64_t grp, int64_t o, int64_t ic) {
                                           const int iy = pos / NX, ix = pos % NX;
