@@ -123,19 +123,15 @@ int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
     // The padded copy of one batch item the kernels slide over, with room for column margins
     // (16 floats past every stride phase's row) and ceil-mode windows; a transposed conv's
     // buffers also hold a kernel's reach around the input.
-    // An axis's padded span: the input, its padding, a kernel's reach either side, 16 floats of
-    // margin per stride phase and one more stride for ceil-mode windows.
-    const auto span_of = [](int64_t in, int64_t pad_before, int64_t pad_after, int64_t eff_kernel, int64_t stride) {
-        const int64_t span = sat_add(sat_add(in, std::llabs(pad_before)), std::llabs(pad_after));
-        return sat_add(span, sat_add(sat_mul(2, eff_kernel), sat_mul(stride, 17)));
-    };
     int64_t floats = info.in[1];
     for (int a = 0; a < info.axes; ++a) {
         const AxisInfo& x = info.axis[size_t(a)];
-        floats = sat_mul(floats, span_of(x.in, x.pad_before, x.pad_after, x.eff_kernel, x.stride));
+        int64_t span = sat_add(sat_add(x.in, std::llabs(x.pad_before)), std::llabs(x.pad_after));
+        span = sat_add(span, sat_add(sat_mul(2, x.eff_kernel), sat_mul(x.stride, 17)));
+        floats = sat_mul(floats, span);
     }
-    if (L.op == Op::ConvT) floats = sat_add(floats, sat_mul(info.out_channels, sat_mul(info.out.back() + 16, 32)));
     if (L.op == Op::ConvT) {
+        floats = sat_add(floats, sat_mul(info.out_channels, sat_mul(info.out.back() + 16, 32)));
         // The registry may give a transposed conv with dilation 1 and every phase of at most 2 taps
         // (k <= 2s: a phase has ceil(k/s) taps at most) the Winograd kernel instead: its padded
         // copy, V, M, row buffer and 5 floats of flags per padded row. A 1-d layer runs as a 2-d
