@@ -6,7 +6,11 @@
 // single-thread build) and on N threads (the threaded build) in one Node process, the two
 // alternating edit by edit. Median and worst (ms), and the median of each step.
 //
-//   node bench/edit_cost.mjs [--site build/site] [--threads 2] [--edits 100] [--base DIR]
+//   node bench/edit_cost.mjs [--site build/site] [--threads 2] [--edits 100] [--base DIR] [--gap MS]
+//
+// --gap MS: an idle pause before each edit, as a user's edits come apart: the threads fall
+// asleep in it, and on some machines a woken thread waits milliseconds for a CPU
+// (bench/README.md, "Waking a thread").
 //
 // --base DIR: also the builds of another site (an older commit's build/site), edit by edit in
 // turn with this one's, copying each output into a new buffer (slice) as the Worker did before
@@ -21,7 +25,7 @@ import path from 'node:path';
 import { loadText, median } from './node-util.mjs';
 import { createEngine } from '../web/engine.mjs';
 
-const opt = { site: 'build/site', threads: 2, edits: 100, base: null };
+const opt = { site: 'build/site', threads: 2, edits: 100, base: null, gap: 0 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; ++i) {
     const v = () => argv[++i];
@@ -30,6 +34,7 @@ for (let i = 0; i < argv.length; ++i) {
         case '--threads': opt.threads = Number(v()); break;
         case '--edits': opt.edits = Number(v()); break;
         case '--base': opt.base = v(); break;
+        case '--gap': opt.gap = Number(v()); break;
         default: throw new Error(`unknown option ${argv[i]} (see the comment at the top of bench/edit_cost.mjs)`);
     }
 }
@@ -82,6 +87,8 @@ function edit(plan, state, parts, fresh) {
     }
     return performance.now() - t0;
 }
+// Node's main thread may block (it is not a browser's): the pause before an edit, idle.
+const pause = (ms) => { if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
 
 console.log(`state: ${base}\nload average before: ${loadText()}`);
 for (const [name, a, b] of CASES) {
@@ -97,6 +104,7 @@ for (const [name, a, b] of CASES) {
         for (let j = 0; j < keys.length; ++j) {
             const k = keys[(i + j) % keys.length];   // each build first in turn
             const split = {};
+            pause(opt.gap);
             const ms = edit(plans[k], i % 2 ? a : b, split, engines[k].fresh);
             if (i >= 10) times[k].push(ms), parts[k].push(split);   // the first 10 warm up
         }

@@ -14,8 +14,16 @@
 // the threads waited for each other at the end (the layer's imbalance).
 // The machine: f32x4 mul+add chains in registers and a 64+64 MiB stream copy, on 1 thread and on
 // N threads at once (the work of each thread the same as the single one's): N threads as fast
-// as one means N real cores for that kind of work.
+// as one means N real cores for that kind of work. Then what a layer after an idle moment
+// meets: a thread blocked in a futex wait (as the pool's idle workers are) woken after a pause,
+// the time until it runs, and two threads given a ~3 ms piece of register work each the moment
+// one wakes the other: both figures with the threads free to go anywhere (as the browser's are)
+// and, on Linux, pinned to two different CPUs, which tells a scheduler that queues the woken
+// thread behind its waker from a slow wake-up as such.
+// --pause MS: the N-thread calls of the layers come after an idle MS (the browser table's pause
+// is 120 ms) instead of back to back with the 1-thread ones.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +34,11 @@
 #include "core/codec.hpp"
 #include "engine/plan.hpp"
 #include "kernels/simd.hpp"
+
+#ifdef __linux__
+#include <pthread.h>
+#include <sched.h>
+#endif
 
 namespace {
 
@@ -88,6 +101,87 @@ double timed_together(int threads, Fn fn) {
     return median(t);
 }
 
+// Pins the calling thread to CPU `cpu`; false where that cannot be done (not Linux, one CPU).
+bool pin_to(int cpu) {
+#ifdef __linux__
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
+#else
+    (void)cpu;
+    return false;
+#endif
+}
+
+// Lets the calling thread run on any CPU again.
+void pin_to_all() {
+#ifdef __linux__
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (unsigned c = 0; c < std::thread::hardware_concurrency(); ++c) CPU_SET(c, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+#endif
+}
+
+// A thread that waits (std::atomic::wait: a futex) and, woken, runs a piece of `iters` register
+// chains. Per round: a pause of `pause_ms`, the wake-up, this thread's own piece; the wake-up's
+// latency (notify -> running) and the time for both pieces. Medians of 15 rounds, as
+// "latency ms / both ms". pinned: the caller on CPU 0, the woken thread on CPU 1.
+struct WakeResult {
+    double latency_ms = 0, both_ms = 0;
+    bool pinned = false;
+};
+WakeResult wake_round(int pause_ms, int64_t iters, bool pinned) {
+    std::atomic<int> go{0}, done{0};
+    std::atomic<int64_t> woke_ns{0};
+    volatile float sink = 0;
+    WakeResult r;
+    std::thread other([&] {
+        if (pinned) pin_to(1);
+        for (int seen = 0;;) {
+            go.wait(seen);
+            seen = go.load();
+            if (seen < 0) return;
+            woke_ns.store(Clock::now().time_since_epoch().count());
+            sink = sink + chains(iters);
+            done.store(seen);
+        }
+    });
+    r.pinned = pinned && pin_to(0);
+    std::vector<double> latency, both;
+    for (int round = 1; round <= 15; ++round) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+        const auto t0 = Clock::now();
+        go.store(round);
+        go.notify_one();
+        sink = sink + chains(iters);
+        while (done.load() != round) {}
+        both.push_back(ms_since(t0));
+        latency.push_back(double(woke_ns.load() - t0.time_since_epoch().count()) / 1e6);
+    }
+    go.store(-1);
+    go.notify_one();
+    other.join();
+    if (pinned) pin_to_all();
+    r.latency_ms = median(latency);
+    r.both_ms = median(both);
+    return r;
+}
+
+void wake(int64_t iters, double one_ms) {
+    for (int pause : {120, 10}) {
+        std::printf("machine, a thread woken after a %d ms pause:", pause);
+        for (bool pinned : {false, true}) {
+            const WakeResult r = wake_round(pause, iters, pinned);
+            if (pinned && !r.pinned) continue;
+            std::printf("%s %.3f ms to run, two %.2f ms pieces in %.2f ms (%.2fx)", pinned ? "; pinned to 2 CPUs:" : " free:",
+                        r.latency_ms, one_ms, r.both_ms, 2 * one_ms / r.both_ms);
+        }
+        std::printf("\n");
+    }
+}
+
 void machine(int threads) {
     volatile float sink = 0;
     const int64_t iters = 10'000'000;
@@ -99,14 +193,18 @@ void machine(int threads) {
     const double m1 = timed_together(1, [&](int t) { sink = sink + stream(src[t].data(), dst[t].data(), n); });
     const double mn = timed_together(threads, [&](int t) { sink = sink + stream(src[t].data(), dst[t].data(), n); });
     const double gflop = double(iters) * kChains * 8 / 1e9, gbyte = double(n) * 8 / 1e9;
+    // A ~3 ms piece (a big layer's time) for the wake-up rounds.
+    const int64_t piece = std::max<int64_t>(1, int64_t(double(iters) * 3.0 / c1));
+    const double one_ms = timed_together(1, [&](int) { sink = sink + chains(piece); });
     std::printf("machine: register chains 1 thread %.1f GFLOP/s, %d at once %.1f GFLOP/s (%.2fx); "
                 "stream 64+64 MiB 1 thread %.1f GB/s, %d at once %.1f GB/s (%.2fx)\n",
                 gflop / c1 * 1e3, threads, gflop * threads / cn * 1e3, c1 * threads / cn, gbyte / m1 * 1e3, threads,
                 gbyte * threads / mn * 1e3, m1 * threads / mn);
+    wake(piece, one_ms);
 }
 
 struct Args {
-    int threads = 2, pairs = 60;
+    int threads = 2, pairs = 60, pause_ms = 0;
     std::vector<std::string> states;
 };
 
@@ -118,11 +216,12 @@ Args parse(int argc, char** argv) {
         const std::string v = argv[++i];
         if (k == "--threads") a.threads = std::stoi(v);
         else if (k == "--pairs") a.pairs = std::stoi(v);
+        else if (k == "--pause") a.pause_ms = std::stoi(v);
         else if (k == "--state") a.states.push_back(v);
         else throw std::runtime_error("unknown option " + k + " (see the comment at the top of bench/threads.cpp)");
     }
     if (a.states.empty()) throw std::runtime_error("give at least one --state");
-    if (a.threads < 2 || a.pairs < 1) throw std::runtime_error("--threads must be >= 2, --pairs >= 1");
+    if (a.threads < 2 || a.pairs < 1 || a.pause_ms < 0) throw std::runtime_error("--threads must be >= 2, --pairs >= 1");
     return a;
 }
 
@@ -150,6 +249,7 @@ void layer(const std::string& text, const Args& a) {
             if ((k == 0) == (i % 2 == 0)) {
                 x = one->run();
             } else {
+                if (a.pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(a.pause_ms));
                 cp::set_run_trace(&trace);
                 y = many->run();
                 cp::set_run_trace(nullptr);
@@ -172,6 +272,7 @@ void layer(const std::string& text, const Args& a) {
         ratio.push_back(x / y);
     }
     const double m1 = median(t1), mn = median(tn);
+    if (a.pause_ms > 0) std::printf("(each %dT call after a %d ms pause)\n", a.threads, a.pause_ms);
     std::printf("%s\n  kernel %s; 1T %.3f ms, %dT %.3f ms: speed-up %.2fx, paired %.2fx, of the mins %.2fx\n"
                 "  %dT calls (median): last thread joined at %.3f ms, threads ended %.3f ms apart, fewest chunks "
                 "of a thread %.0f of %lld\n",
