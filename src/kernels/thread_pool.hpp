@@ -11,8 +11,9 @@
 // the work, and a thread that starts after the last chunk is taken is not waited for at all.
 //
 // Why a worker spins a little before it sleeps, and the caller before it waits: waking a thread
-// blocked in the kernel (a futex natively, Atomics.wait in a browser's Worker) takes from tens of
-// microseconds to a millisecond on a virtual machine whose other core has gone idle, and a layer
+// blocked in the kernel (a futex natively, Atomics.wait in a browser's Worker) takes tens of
+// microseconds where the woken thread gets an idle core, and milliseconds on a virtual machine
+// whose scheduler queues it behind its waker (bench/README.md, "Waking a thread"), and a layer
 // pays it twice, once for the worker to start and once for the caller to hear the last chunk is
 // done. A worker that finished a call watches for the next one for kSpin before it blocks, so
 // back-to-back calls (a layer and its range scan, a benchmark's batch) find it awake; the caller
