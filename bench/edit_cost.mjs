@@ -38,6 +38,7 @@ for (let i = 0; i < argv.length; ++i) {
         default: throw new Error(`unknown option ${argv[i]} (see the comment at the top of bench/edit_cost.mjs)`);
     }
 }
+if (!(opt.gap >= 0)) throw new Error(`--gap takes milliseconds >= 0, not ${opt.gap}`);
 
 // name -> {engine, fresh}: fresh copies (the Worker before buffers were given back) for --base.
 const engines = {};

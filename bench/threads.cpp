@@ -3,7 +3,8 @@
 // machine's own 2-thread scaling beside it, so a low speed-up can be told apart from a machine
 // that cannot give one.
 //
-//   build/native/bench/convplay_threads [--threads N] [--pairs P] --state TEXT [--state TEXT ...]
+//   build/native/bench/convplay_threads [--threads N] [--pairs P] [--pause MS] [--piece MS]
+//                                       --state TEXT [--state TEXT ...]
 //   (the benchmark's layers: bench/README.md, "Threads without a browser", gives the command
 //   that passes bench/layers.mjs's states)
 //
@@ -16,12 +17,15 @@
 // N threads at once (the work of each thread the same as the single one's): N threads as fast
 // as one means N real cores for that kind of work. Then what a layer after an idle moment
 // meets: a thread blocked in a futex wait (as the pool's idle workers are) woken after a pause,
-// the time until it runs, and two threads given a ~3 ms piece of register work each the moment
-// one wakes the other: both figures with the threads free to go anywhere (as the browser's are)
-// and, on Linux, pinned to two different CPUs, which tells a scheduler that queues the woken
-// thread behind its waker from a slow wake-up as such.
-// --pause MS: the N-thread calls of the layers come after an idle MS (the browser table's pause
-// is 120 ms) instead of back to back with the 1-thread ones.
+// the time until it runs, and two threads given a piece of register work each (--piece MS, 3 by
+// default: a big layer's time) the moment one wakes the other, against one piece alone in the
+// same round: both figures with the threads free to go anywhere (as the browser's are) and, on
+// Linux, pinned to two different CPUs, which tells a scheduler that queues the woken thread
+// behind its waker from a slow wake-up as such.
+// --pause MS: every layer call, 1 thread and N, comes after an idle MS (the browser table pauses
+// 120 ms after each call) instead of back to back. Without it, half the N-thread calls follow a
+// 1-thread call (longer than the pool's spin: the workers have gone to sleep) and half an
+// N-thread one (still awake), by the alternating order.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -101,7 +105,24 @@ double timed_together(int threads, Fn fn) {
     return median(t);
 }
 
-// Pins the calling thread to CPU `cpu`; false where that cannot be done (not Linux, one CPU).
+#ifdef __linux__
+// The calling thread's CPU mask, to put back after pin_to.
+struct CpuMask {
+    cpu_set_t set;
+    bool ok;
+};
+CpuMask current_mask() {
+    CpuMask m;
+    m.ok = pthread_getaffinity_np(pthread_self(), sizeof m.set, &m.set) == 0;
+    return m;
+}
+void restore(const CpuMask& m) {
+    if (m.ok) pthread_setaffinity_np(pthread_self(), sizeof m.set, &m.set);
+}
+#endif
+
+// Pins the calling thread to CPU `cpu`; false where that cannot be done (not Linux, one CPU, a
+// CPU outside the process's set).
 bool pin_to(int cpu) {
 #ifdef __linux__
     cpu_set_t set;
@@ -114,75 +135,82 @@ bool pin_to(int cpu) {
 #endif
 }
 
-// Lets the calling thread run on any CPU again.
-void pin_to_all() {
-#ifdef __linux__
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    for (unsigned c = 0; c < std::thread::hardware_concurrency(); ++c) CPU_SET(c, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-#endif
-}
-
-// A thread that waits (std::atomic::wait: a futex) and, woken, runs a piece of `iters` register
-// chains. Per round: a pause of `pause_ms`, the wake-up, this thread's own piece; the wake-up's
-// latency (notify -> running) and the time for both pieces. Medians of 15 rounds, as
-// "latency ms / both ms". pinned: the caller on CPU 0, the woken thread on CPU 1.
+// One wake-up probe: a second thread waits (std::atomic::wait: a futex) and, woken, runs a
+// piece of `iters` register chains. Per round: a pause, this thread's piece alone (the round's
+// own baseline, under the same load and pinning); a pause, then the wake-up and both threads'
+// pieces at once. Medians over 15 rounds of: the wake-up's latency (notify -> the woken thread
+// running), the solo piece, the pair, and the round's speed-up 2 x solo / pair. pinned: this
+// thread on CPU 0, the woken one on CPU 1 (pinned comes back false if either pin failed).
 struct WakeResult {
-    double latency_ms = 0, both_ms = 0;
+    double latency_ms = 0, solo_ms = 0, both_ms = 0, speedup = 0;
     bool pinned = false;
 };
 WakeResult wake_round(int pause_ms, int64_t iters, bool pinned) {
-    std::atomic<int> go{0}, done{0};
+    std::atomic<int> go{0}, done{0}, other_pinned{0};
     std::atomic<int64_t> woke_ns{0};
-    volatile float sink = 0;
-    WakeResult r;
+    volatile float sink_mine = 0, sink_other = 0;  // one per thread: they write at the same time
     std::thread other([&] {
-        if (pinned) pin_to(1);
+        other_pinned.store(pinned && pin_to(1) ? 1 : -1);
         for (int seen = 0;;) {
             go.wait(seen);
             seen = go.load();
             if (seen < 0) return;
             woke_ns.store(Clock::now().time_since_epoch().count());
-            sink = sink + chains(iters);
+            sink_other = sink_other + chains(iters);
             done.store(seen);
         }
     });
+#ifdef __linux__
+    const CpuMask mask = current_mask();
+#endif
+    WakeResult r;
     r.pinned = pinned && pin_to(0);
-    std::vector<double> latency, both;
+    while (other_pinned.load() == 0) {}
+    r.pinned = r.pinned && other_pinned.load() == 1;
+    const auto pause = [&] { std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms)); };
+    std::vector<double> latency, solo, both, speedup;
     for (int round = 1; round <= 15; ++round) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+        pause();
+        const auto s0 = Clock::now();
+        sink_mine = sink_mine + chains(iters);
+        solo.push_back(ms_since(s0));
+        pause();
         const auto t0 = Clock::now();
         go.store(round);
         go.notify_one();
-        sink = sink + chains(iters);
+        sink_mine = sink_mine + chains(iters);
         while (done.load() != round) {}
         both.push_back(ms_since(t0));
         latency.push_back(double(woke_ns.load() - t0.time_since_epoch().count()) / 1e6);
+        speedup.push_back(2 * solo.back() / both.back());
     }
     go.store(-1);
     go.notify_one();
     other.join();
-    if (pinned) pin_to_all();
+#ifdef __linux__
+    if (pinned) restore(mask);
+#endif
     r.latency_ms = median(latency);
+    r.solo_ms = median(solo);
     r.both_ms = median(both);
+    r.speedup = median(speedup);
     return r;
 }
 
-void wake(int64_t iters, double one_ms) {
+void wake(int64_t iters) {
     for (int pause : {120, 10}) {
         std::printf("machine, a thread woken after a %d ms pause:", pause);
         for (bool pinned : {false, true}) {
             const WakeResult r = wake_round(pause, iters, pinned);
             if (pinned && !r.pinned) continue;
-            std::printf("%s %.3f ms to run, two %.2f ms pieces in %.2f ms (%.2fx)", pinned ? "; pinned to 2 CPUs:" : " free:",
-                        r.latency_ms, one_ms, r.both_ms, 2 * one_ms / r.both_ms);
+            std::printf("%s %.3f ms to run, a piece %.2f ms alone, two at once %.2f ms (%.2fx, median of the rounds)",
+                        pinned ? "; pinned to 2 CPUs:" : " free:", r.latency_ms, r.solo_ms, r.both_ms, r.speedup);
         }
         std::printf("\n");
     }
 }
 
-void machine(int threads) {
+void machine(int threads, double piece_ms) {
     volatile float sink = 0;
     const int64_t iters = 10'000'000;
     const double c1 = timed_together(1, [&](int) { sink = sink + chains(iters); });
@@ -193,18 +221,18 @@ void machine(int threads) {
     const double m1 = timed_together(1, [&](int t) { sink = sink + stream(src[t].data(), dst[t].data(), n); });
     const double mn = timed_together(threads, [&](int t) { sink = sink + stream(src[t].data(), dst[t].data(), n); });
     const double gflop = double(iters) * kChains * 8 / 1e9, gbyte = double(n) * 8 / 1e9;
-    // A ~3 ms piece (a big layer's time) for the wake-up rounds.
-    const int64_t piece = std::max<int64_t>(1, int64_t(double(iters) * 3.0 / c1));
-    const double one_ms = timed_together(1, [&](int) { sink = sink + chains(piece); });
+    // A piece of piece_ms (a big layer's time: 3 ms by default) for the wake-up rounds.
+    const int64_t piece = std::max<int64_t>(1, int64_t(double(iters) * piece_ms / c1));
     std::printf("machine: register chains 1 thread %.1f GFLOP/s, %d at once %.1f GFLOP/s (%.2fx); "
                 "stream 64+64 MiB 1 thread %.1f GB/s, %d at once %.1f GB/s (%.2fx)\n",
                 gflop / c1 * 1e3, threads, gflop * threads / cn * 1e3, c1 * threads / cn, gbyte / m1 * 1e3, threads,
                 gbyte * threads / mn * 1e3, m1 * threads / mn);
-    wake(piece, one_ms);
+    wake(piece);
 }
 
 struct Args {
     int threads = 2, pairs = 60, pause_ms = 0;
+    double piece_ms = 3;
     std::vector<std::string> states;
 };
 
@@ -217,11 +245,13 @@ Args parse(int argc, char** argv) {
         if (k == "--threads") a.threads = std::stoi(v);
         else if (k == "--pairs") a.pairs = std::stoi(v);
         else if (k == "--pause") a.pause_ms = std::stoi(v);
+        else if (k == "--piece") a.piece_ms = std::stod(v);
         else if (k == "--state") a.states.push_back(v);
         else throw std::runtime_error("unknown option " + k + " (see the comment at the top of bench/threads.cpp)");
     }
     if (a.states.empty()) throw std::runtime_error("give at least one --state");
-    if (a.threads < 2 || a.pairs < 1 || a.pause_ms < 0) throw std::runtime_error("--threads must be >= 2, --pairs >= 1");
+    if (a.threads < 2 || a.pairs < 1 || a.pause_ms < 0 || !(a.piece_ms > 0))
+        throw std::runtime_error("--threads must be >= 2, --pairs >= 1, --pause >= 0, --piece > 0");
     return a;
 }
 
@@ -246,10 +276,10 @@ void layer(const std::string& text, const Args& a) {
     for (int i = 0; i < a.pairs; ++i) {
         double x = 0, y = 0;
         for (int k = 0; k < 2; ++k) {
+            if (a.pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(a.pause_ms));
             if ((k == 0) == (i % 2 == 0)) {
                 x = one->run();
             } else {
-                if (a.pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(a.pause_ms));
                 cp::set_run_trace(&trace);
                 y = many->run();
                 cp::set_run_trace(nullptr);
@@ -272,7 +302,7 @@ void layer(const std::string& text, const Args& a) {
         ratio.push_back(x / y);
     }
     const double m1 = median(t1), mn = median(tn);
-    if (a.pause_ms > 0) std::printf("(each %dT call after a %d ms pause)\n", a.threads, a.pause_ms);
+    if (a.pause_ms > 0) std::printf("(each call after a %d ms pause)\n", a.pause_ms);
     std::printf("%s\n  kernel %s; 1T %.3f ms, %dT %.3f ms: speed-up %.2fx, paired %.2fx, of the mins %.2fx\n"
                 "  %dT calls (median): last thread joined at %.3f ms, threads ended %.3f ms apart, fewest chunks "
                 "of a thread %.0f of %lld\n",
@@ -288,7 +318,7 @@ int main(int argc, char** argv) {
         const Args a = parse(argc, argv);
         std::printf("convplay_threads (native, %s): %d threads against 1; %u hardware threads; load average before: %s\n",
                     CP_SIMD_SUFFIX + 2, a.threads, std::thread::hardware_concurrency(), load_text().c_str());
-        machine(a.threads);
+        machine(a.threads, a.piece_ms);
         for (const std::string& s : a.states) layer(s, a);
         std::printf("load average after: %s\n", load_text().c_str());
     } catch (const std::exception& e) {
