@@ -6,7 +6,12 @@
 // engine Worker then runs the threaded build on every core; without it, one thread (an embed's case).
 //
 //   1. first frame: navigation start -> the first frame drawn, and -> the first frame showing the
-//      default state's outputs (fresh browser context each run: nothing cached).
+//      default state's outputs (fresh browser context each run: nothing cached). The first run is
+//      the browser's first page, which also pays the browser's one-time start-up (its GPU process's
+//      first composite: ANGLE and SwiftShader starting, the compositor's shaders compiled), so it is
+//      also printed apart from the later pages; the median and worst count every run. Beside it,
+//      the same start-up on a page of text alone, in another fresh browser: its first page and a
+//      later one, to the start of its second frame.
 //   2. transfer size: what the page downloads, raw and gzip -9.
 //   3. latency at 512x512, default stack: a parameter changed with the real mouse (pointerdown
 //      timestamp -> the end of the frame that shows every new output), for a change of the first
@@ -60,12 +65,39 @@ for (const f of ['index.html', 'playground.css', 'playground.js', 'convplay_app.
 }
 console.log(`  ${'total'.padEnd(20)} ${(raw / 1024).toFixed(1).padStart(8)} KiB   gzip ${(gz / 1024).toFixed(1).padStart(7)} KiB`);
 
+// A page of text alone in a fresh context of `b`: navigation start -> the start of its second
+// frame (its first one made), in ms.
+async function textPage(b) {
+    const ctx = await b.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+        const page = await ctx.newPage();
+        await page.goto('data:text/html,<!doctype html><title>text</title><h1>A page of text</h1><p>Nothing else: no script but this one, no canvas.</p>'
+                        + '<script>requestAnimationFrame(() => requestAnimationFrame(() => { window.secondFrameAt = performance.now(); }));</script>');
+        await page.waitForFunction(() => window.secondFrameAt > 0, null, { timeout: 30000 });
+        return await page.evaluate(() => window.secondFrameAt);
+    } finally {
+        await ctx.close();
+    }
+}
+
 const { proc: server, url } = await startServer(SITE, { isolated: ISOLATED });
+// The browser's one-time start-up as any page meets it: a text page first in a fresh browser, then
+// three more (the later pages' median). Its own browser, so the playground's first page below is
+// still its browser's first page.
+const textRuns = [];
+{
+    const b = await launch();
+    try {
+        for (let i = 0; i < 4; i++) textRuns.push(await textPage(b));
+    } finally {
+        await b.close();
+    }
+}
 const MARK = cpuMark();
 const browser = await launch([MARK]);
 try {
     // 1. First frame.
-    console.log('== first frame after navigation (fresh context each run)');
+    console.log('== first frame after navigation (fresh context each run; the first run is the browser\'s first page)');
     const firstFrame = [], firstOutputs = [];
     for (let i = 0; i < Math.min(RUNS, 8); i++) {
         const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -82,6 +114,10 @@ try {
     console.log(`  first frame with the outputs: ${fmt(firstOutputs)}`);
     // In run order: whether the worst is the browser's first page (its GPU process starting) or any.
     console.log(`    each run, with the outputs:  ${firstOutputs.map((v) => v.toFixed(0)).join(', ')} ms`);
+    console.log(`    the browser's first page:    ${firstOutputs[0].toFixed(1)} ms (with the browser's one-time start-up)`);
+    if (firstOutputs.length > 1) console.log(`    the later pages:             ${fmt(firstOutputs.slice(1))}`);
+    console.log(`  a page of text alone, to its second frame (another fresh browser): the browser's first page ${textRuns[0].toFixed(1)} ms, `
+                + `later pages ${fmt(textRuns.slice(1))}`);
 
     // 3. Latency at 512x512.
     // Tall enough that the last layer's sliders are on screen without scrolling.
