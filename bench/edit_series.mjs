@@ -39,7 +39,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SITE_DIR } from '../tests/web/engine.mjs';
-import { startServer, launch, waitReady, waitSettled, widgetRect, DEFAULT_STATE } from '../tests/web/playground_support.mjs';
+import { startServer, launch, waitReady, waitSettled, sliderPoint, DEFAULT_STATE } from '../tests/web/playground_support.mjs';
 import { loadText, median } from './node-util.mjs';
 import { cpuMark, browserCpu, cpuMs, busiest } from './proc_cpu.mjs';
 import { startTimeline } from './cpu_timeline.mjs';
@@ -114,10 +114,10 @@ try {
     console.log(`threads ${info.threads}; the link's early run: ${(info.pre || []).map((x) => (x == null ? '-' : x.toFixed(1))).join(', ')} ms`);
 
     const tl = TIMELINE ? startTimeline(MARK, { everyMs: 2 }) : null;
-    // Clicks a slider at the place of value v (as ui_timing.mjs does).
-    async function click(hook, lo, hi, v) {
-        const r = await widgetRect(page, hook);
-        await page.mouse.click(r.x + r.w * ((v - lo + 0.5) / (hi - lo + 1)), r.y + r.h / 2);
+    // Clicks a slider at the place of value v.
+    async function click(hook, v) {
+        const p = await sliderPoint(page, hook, v);
+        await page.mouse.click(p.x, p.y);
     }
 
     // edit(i): makes the i-th edit (a state through the hook, or a click).
@@ -206,8 +206,8 @@ try {
     };
     const setState = (a, b) => (i) => page.evaluate((s) => convplay.setState(s), i % 2 ? a : b);
     if (MOUSE) {
-        await series('last layer, output_padding 0 <-> 1 (mouse)', (i) => click('L3.op', 0, 7, i % 2 ? 0 : 1));
-        await series('first layer, kernel_size 3 <-> 5 (mouse)', (i) => click('L1.kernel', 1, 11, i % 2 ? 3 : 5));
+        await series('last layer, output_padding 0 <-> 1 (mouse)', (i) => click('L3.op', i % 2 ? 0 : 1));
+        await series('first layer, kernel_size 3 <-> 5 (mouse)', (i) => click('L1.kernel', i % 2 ? 3 : 5));
     } else {
         await series('last layer, output_padding 0 <-> 1', setState(STATE_512, swap('convT2d(out=3,k=3,s=2,p=1)', 'convT2d(out=3,k=3,s=2,p=1,op=1)')));
         await series('first layer, kernel_size 3 <-> 5', setState(STATE_512, swap('conv2d(out=16,k=3,', 'conv2d(out=16,k=5,')));

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, usePlayground, openPage, waitSettled, widgetRect } from './playground_support.mjs';
+import { DEFAULT_STATE, usePlayground, openPage, waitSettled, sliderPoint } from './playground_support.mjs';
 
 const site = usePlayground({ before, after });
 const counts = (page) => page.evaluate(() => { const t = convplay.timing(); return { built: t.frames, drawn: t.frames - (t.not_drawn ?? 0) }; });
@@ -83,8 +83,8 @@ test('a widget released is drawn once, as it looks after the release', async () 
     try {
         await settled(page);
         for (const [i, k] of [5, 3].entries()) {
-            const r = await widgetRect(page, 'L1.kernel');
-            await page.mouse.move(r.x + r.w * ((k - 1 + 0.5) / 11), r.y + r.h / 2);
+            const p = await sliderPoint(page, 'L1.kernel', k);
+            await page.mouse.move(p.x, p.y);
             await page.mouse.down();
             await settled(page);   // the edit's run ended and its frame is drawn, the slider still held
             const c0 = await counts(page);

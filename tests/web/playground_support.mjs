@@ -172,6 +172,22 @@ export async function widgetRect(page, name, timeout = 5000) {
     }
 }
 
+// The ranges of a conv or transposed conv layer's sliders that the tests click, by the hook's
+// name after the layer ('L1.kernel': kernel_size), as src/app/layer_params.cpp draws them.
+const CONV_SLIDERS = { kernel: [1, 11], op: [0, 7] };
+
+// Where a click sets the slider of widget `hook` (e.g. 'L3.op') to v: ImGui's integer slider
+// gives each of its hi - lo + 1 values an equal step of its width (less 2 px of padding a side),
+// so the middle of v's step, halfway down. The rectangle is read afresh each time: fixing a size
+// mismatch removes lines and moves the widgets up.
+export async function sliderPoint(page, hook, v) {
+    const range = CONV_SLIDERS[hook.slice(hook.indexOf('.') + 1)];
+    if (!range) throw new Error(`no range known for slider '${hook}'`);
+    const [lo, hi] = range;
+    const r = await widgetRect(page, hook);
+    return { x: r.x + r.w * ((v - lo + 0.5) / (hi - lo + 1)), y: r.y + r.h / 2 };
+}
+
 // An RGB PNG of w x h (a colour gradient with a diagonal stripe), made without any library.
 // noise: seeded random pixels instead, which do not compress (a file of about 3 w h bytes).
 export function makePng(w, h, { noise = false } = {}) {

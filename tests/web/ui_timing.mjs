@@ -39,7 +39,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { SITE_DIR } from './engine.mjs';
-import { startServer, launch, waitReady, waitSettled, gotoSettled, widgetRect, DEFAULT_STATE } from './playground_support.mjs';
+import { startServer, launch, waitReady, waitSettled, gotoSettled, sliderPoint, DEFAULT_STATE } from './playground_support.mjs';
 import { cpuMark, browserCpu, cpuMs } from '../../bench/proc_cpu.mjs';
 
 const args = process.argv.slice(2);
@@ -174,16 +174,14 @@ try {
     const threads = await page.evaluate(() => convplay.runner().threads);
 
     // Clicks a slider at the positions of two values in turn; each click must change the state.
-    async function mouseRun(name, hook, lo, hi, values) {
+    async function mouseRun(name, hook, values) {
         const total = [], work = [], cpu = [], acc = newAcc();
         for (let i = 0; i < RUNS; i++) {
             const v = values[i % 2];
-            // Read again each time: fixing a size mismatch removes lines and moves widgets up.
-            const r = await widgetRect(page, hook);
+            const p = await sliderPoint(page, hook, v);
             const editsBefore = await edits();
             const b = await before();
-            const x = r.x + r.w * ((v - lo + 0.5) / (hi - lo + 1));
-            await page.mouse.click(x, r.y + r.h / 2);
+            await page.mouse.click(p.x, p.y);
             await page.waitForFunction((n) => convplay.timing().edits > n, editsBefore, { timeout: 5000 }).catch(async (e) => {
                 await page.screenshot({ path: '/tmp/shots/timing-fail.png' });
                 throw new Error(`${hook}: clicking value ${v} changed nothing (${await page.evaluate(() => convplay.state())})`);
@@ -203,8 +201,8 @@ try {
         printAcc(acc, threads);
     }
     console.log(`== parameter change -> frame showing the new outputs (${STATE_512})`);
-    await mouseRun('mouse, last layer (convT2d output_padding 0 <-> 1; only it reruns)', 'L3.op', 0, 7, [1, 0]);
-    await mouseRun('mouse, first layer (conv2d kernel_size 3 <-> 5; every layer reruns)', 'L1.kernel', 1, 11, [5, 3]);
+    await mouseRun('mouse, last layer (convT2d output_padding 0 <-> 1; only it reruns)', 'L3.op', [1, 0]);
+    await mouseRun('mouse, first layer (conv2d kernel_size 3 <-> 5; every layer reruns)', 'L1.kernel', [5, 3]);
 
     const hookTotal = [], hookWork = [], hookCpu = [], hookAcc = newAcc();
     for (let i = 0; i < RUNS; i++) {
