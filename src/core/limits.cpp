@@ -134,8 +134,8 @@ int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
         floats = sat_add(floats, sat_mul(info.out_channels, sat_mul(info.out.back() + 16, 32)));
         // The registry may give a transposed conv with dilation 1 and every phase of at most 2 taps
         // (k <= 2s: a phase has ceil(k/s) taps at most) the Winograd kernel instead: its padded
-        // copy, V, M, row buffer and 5 floats of flags per padded row. A 1-d layer runs as a 2-d
-        // one of height 1 (as_hw).
+        // copy, V, M, row buffer and kFlagFloats floats of flags per padded row. A 1-d layer runs
+        // as a 2-d one of height 1 (as_hw).
         const auto [y, x] = as_hw(info.axes, info.axis, AxisInfo::unit());
         const auto taps = [](const AxisInfo& a) { return (a.kernel + a.stride - 1) / std::max<int64_t>(1, a.stride); };
         const auto floor_div = [](int64_t n, int64_t d) { return n >= 0 ? n / d : -((-n + d - 1) / d); };
@@ -155,7 +155,7 @@ int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
             const WinogradConvTCopy c =
                 winograd_convt_copy(info.in[1], y.in, x.in, qh, b.nvec, before(y), first(y), before(x), first(x));
             const int64_t own = sat_add(sat_add(c.floats, sat_add(b.v_floats, b.m_floats)),
-                                        sat_add(b.row_floats, sat_mul(5, c.rows)));
+                                        sat_add(b.row_floats, sat_mul(kFlagFloats, c.rows)));
             floats = std::max(floats, own);  // one kernel runs: the sub-pixel one's buffers (above) or these
         }
     }
@@ -163,16 +163,17 @@ int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
     // A 1x1 conv copies chunks of 256 pixels of every input channel (268 floats apart), whatever the image.
     if (L.op == Op::Conv) floats = sat_add(floats, sat_mul(info.in[1], 268));
     if (winograd_shape(L, info)) {
-        // The Winograd kernel: 5 floats of flags per band row, then either its own buffers (band,
-        // V and M, row buffer) or the direct kernel's (the padded copy above). Its padded copy has
-        // at most 4*dh rows past the padded height (the last tiles' reads); fewer rows make no
-        // bigger band.
+        // The Winograd kernel: kFlagFloats floats of flags per band row, then either its own
+        // buffers (band, V and M, row buffer) or the direct kernel's (the padded copy above). Its
+        // padded copy has at most 4*dh rows past the padded height (the last tiles' reads); fewer
+        // rows make no bigger band.
         const AxisInfo &y = info.axis[0], &x = info.axis[1];
         const int64_t pw = x.in + x.pad_before + x.pad_after;
         const int64_t rows = sat_add(std::max<int64_t>(0, y.in + y.pad_before + y.pad_after), 4 * y.dilation);
         const WinogradConvBuffers b =
             winograd_conv_buffers(info.in[1], info.out_channels, pw, x.out, rows, y.dilation, x.dilation);
-        floats = sat_add(floats, sat_add(sat_add(5 * b.band_rows, b.band_floats), sat_add(b.vm_floats, b.row_floats)));
+        floats = sat_add(floats, sat_add(sat_add(sat_mul(kFlagFloats, b.band_rows), b.band_floats),
+                                         sat_add(b.vm_floats, b.row_floats)));
     }
     return sat_mul(floats, 4);
 }

@@ -111,6 +111,11 @@ struct WinogradConvTBuffers {
 // ow: output width; sw: column stride; ty, tx: the most taps any phase has along y, x (0..2).
 WinogradConvTBuffers winograd_convt_buffers(int64_t c_in, int64_t c_out, int64_t ow, int64_t sw, int ty, int tx);
 
+// Scratch floats per padded row of the Winograd kernels' row flags (kernels/winograd_gemm.hpp,
+// flag_rows: a flag and a vector of the row's largest magnitudes). The kernels lay out their
+// scratch with it and layer_scratch_bytes counts it.
+constexpr int64_t kFlagFloats = 5;
+
 // Floats per column-phase row of a padded copy (kernels/padded_input.hpp plans with this): the
 // padded columns split over `phases`, plus `extra_cols` of margin (kPaddedRowMargin unless the
 // kernel asks otherwise), so that a vector may read past the last real column.

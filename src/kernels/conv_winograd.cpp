@@ -162,7 +162,7 @@ public:
         if (b) bias_.assign(b, b + g.C_out);
     }
     const char* name() const override { return "f32_conv2d_winograd_f2x3_4x8" CP_SIMD_SUFFIX; }
-    // [flags: 5 floats a band row][band, V, M, row buffer], or the direct kernel's scratch after the flags
+    // [flags: kFlagFloats a band row][band, V, M, row buffer], or the direct kernel's scratch after the flags
     size_t scratch_floats() const override {
         const size_t own = size_t(g_.C_in * band_chan() + vm_floats_ + row_floats_);
         return size_t(kFlagFloats * band_rows_) + std::max(own, direct_->scratch_floats());

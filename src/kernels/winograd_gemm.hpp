@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/limits.hpp"  // kFlagFloats
 #include "kernels/conv_tile.hpp"
 
 namespace cp {
@@ -67,14 +68,13 @@ inline bool magnitudes_within(v128_t bits, float limit) {
     return wasm_i32x4_all_true(wasm_u32x4_le(bits, wasm_f32x4_splat(limit)));
 }
 
-// Scratch floats flag_rows needs per row.
-constexpr int64_t kFlagFloats = 5;
 // For rows [0, nrows) of a padded copy whose `planes` planes (channels times column phases) are
 // plane_floats apart, each row `cols` >= 4 floats from rows0 on (row i at rows0 + i * cols):
 // flags[i] = 1 when row i of some plane holds a magnitude above `limit` (or NaN), else 0.
 // flags holds kFlagFloats * nrows floats (the largest magnitudes go through its tail).
 inline void flag_rows(const float* rows0, int64_t planes, int64_t plane_floats, int64_t nrows, int64_t cols,
                       float limit, float* flags) {
+    static_assert(kFlagFloats == 1 + 4, "a row's flag, then its 4 lanes of magnitudes");
     float* acc = flags + nrows;
     std::fill(acc, acc + 4 * nrows, 0.0f);
     for (int64_t c = 0; c < planes; ++c)
