@@ -80,7 +80,7 @@ WinogradConvBuffers winograd_conv_buffers(int64_t c_in, int64_t c_out, int64_t p
     b.rbp = 8 * b.nvec + 8;
     // Vectors read phase columns up to 4*nvec (the second half of a tile's inputs).
     const int64_t cols = (std::max<int64_t>(0, pw) + 2 * dw - 1) / (2 * dw);
-    b.extra_cols = std::max<int64_t>(16, 4 * b.nvec + 1 - cols);
+    b.extra_cols = std::max<int64_t>(kPaddedRowMargin, 4 * b.nvec + 1 - cols);
     b.phase_cols = cols + b.extra_cols;
     // A band holds tile rows [t0, t0 + band_t) of every residue class: padded rows
     // [2*dh*t0, 2*dh*(t0 + band_t - 1) + 4*dh).
@@ -121,13 +121,14 @@ WinogradConvTCopy winograd_convt_copy(int64_t c_in, int64_t h, int64_t w, int64_
 int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
     if (L.is_activation() || L.op == Op::Crop || info.in.size() < 3) return 0;  // no padded copy
     // The padded copy of one batch item the kernels slide over, with room for column margins
-    // (16 floats past every stride phase's row) and ceil-mode windows; a transposed conv's
-    // buffers also hold a kernel's reach around the input.
+    // (kPaddedRowMargin floats past every stride phase's row, and one a phase for rounding its
+    // columns up) and ceil-mode windows; a transposed conv's buffers also hold a kernel's reach
+    // around the input.
     int64_t floats = info.in[1];
     for (int a = 0; a < info.axes; ++a) {
         const AxisInfo& x = info.axis[size_t(a)];
         int64_t span = sat_add(sat_add(x.in, std::llabs(x.pad_before)), std::llabs(x.pad_after));
-        span = sat_add(span, sat_add(sat_mul(2, x.eff_kernel), sat_mul(x.stride, 17)));
+        span = sat_add(span, sat_add(sat_mul(2, x.eff_kernel), sat_mul(x.stride, kPaddedRowMargin + 1)));
         floats = sat_mul(floats, span);
     }
     if (L.op == Op::ConvT) {
@@ -159,9 +160,9 @@ int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
             floats = std::max(floats, own);  // one kernel runs: the sub-pixel one's buffers (above) or these
         }
     }
-    if (L.is_pool()) floats = sat_add(floats, info.out.back() + 8);  // average pooling's divisors of a row
-    // A 1x1 conv copies chunks of 256 pixels of every input channel (268 floats apart), whatever the image.
-    if (L.op == Op::Conv) floats = sat_add(floats, sat_mul(info.in[1], 268));
+    if (L.is_pool()) floats = sat_add(floats, pool_divisor_floats(info.out.back()));  // average pooling's divisors
+    // A 1x1 conv copies a chunk of pixels of every input channel, whatever the image.
+    if (L.op == Op::Conv) floats = sat_add(floats, sat_mul(info.in[1], kPointwiseChunkStride));
     if (winograd_shape(L, info)) {
         // The Winograd kernel: kFlagFloats floats of flags per band row, then either its own
         // buffers (band, V and M, row buffer) or the direct kernel's (the padded copy above). Its

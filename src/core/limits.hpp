@@ -116,6 +116,16 @@ WinogradConvTBuffers winograd_convt_buffers(int64_t c_in, int64_t c_out, int64_t
 // scratch with it and layer_scratch_bytes counts it.
 constexpr int64_t kFlagFloats = 5;
 
+// The 1x1 conv (kernels/conv_simd.cpp) copies chunks of kPointwiseChunk pixels of every input
+// channel of a group into scratch, kPointwiseChunkStride floats apart (layer_scratch_bytes counts
+// them): 12 more than a chunk, so that the channels are not a power of two apart.
+constexpr int64_t kPointwiseChunk = 256, kPointwiseChunkStride = kPointwiseChunk + 12;
+
+// Average pooling's divisors of an output row (kernels/pool_simd.cpp), with a margin of zeros past
+// the row's end that its last vector may read (8 floats; it reads at most 3 past the end).
+// The kernel sizes its scratch with it and layer_scratch_bytes counts it.
+constexpr int64_t pool_divisor_floats(int64_t ow) { return ow + 8; }
+
 // Floats per column-phase row of a padded copy (kernels/padded_input.hpp plans with this): the
 // padded columns split over `phases`, plus `extra_cols` of margin (kPaddedRowMargin unless the
 // kernel asks otherwise), so that a vector may read past the last real column.

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/limits.hpp"  // kPointwiseChunk, kPointwiseChunkStride
 #include "kernels/conv_tile.hpp"
 #include "kernels/padded_input.hpp"
 #include "kernels/phase_rows.hpp"
@@ -60,7 +61,7 @@ public:
         return pointwise_ ? "f32_conv2d_1x1_4x8" CP_SIMD_SUFFIX : "f32_conv2d_2x16" CP_SIMD_SUFFIX;
     }
     size_t scratch_floats() const override {
-        return pointwise_ ? size_t(g_.cin_g() * kChunkStride) : size_t(band_chan() * g_.C_in);
+        return pointwise_ ? size_t(g_.cin_g() * kPointwiseChunkStride) : size_t(band_chan() * g_.C_in);
     }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size() + offsets_.size()) * 4; }
 
@@ -98,12 +99,11 @@ public:
     }
 
 private:
-    // 1x1 convs: chunks of pixels of every input channel are copied side by side into scratch,
-    // kChunkStride floats apart. Reading the planes in place would put every channel at the same
-    // cache set whenever H*W is a power of two (64 planes of 128x128 thrash an 8-way L1).
-    static constexpr int64_t kChunk = 256, kChunkStride = kChunk + 12;
-
-    int64_t chunks() const { return (g_.H * g_.W + kChunk - 1) / kChunk; }
+    // 1x1 convs: chunks of kPointwiseChunk pixels of every input channel are copied side by side
+    // into scratch, kPointwiseChunkStride floats apart (core/limits.hpp). Reading the planes in
+    // place would put every channel at the same cache set whenever H*W is a power of two (64
+    // planes of 128x128 thrash an 8-way L1).
+    int64_t chunks() const { return (g_.H * g_.W + kPointwiseChunk - 1) / kPointwiseChunk; }
 
     void run_pointwise(const float* in, float* out, float* scratch, int64_t first, int64_t last) const {
         const Geom& g = g_;
@@ -111,12 +111,12 @@ private:
         static const int32_t zero_tap = 0;
         for (int64_t part = first; part < last; ++part) {
             const int64_t n = part / (g.groups * chunks()), grp = part / chunks() % g.groups;
-            const int64_t x0 = part % chunks() * kChunk, len = std::min(kChunk, hw - x0);
+            const int64_t x0 = part % chunks() * kPointwiseChunk, len = std::min(kPointwiseChunk, hw - x0);
             const float* src = in + (n * g.C_in + grp * cin_g) * hw;
             for (int64_t ic = 0; ic < cin_g; ++ic) {
-                float* d = scratch + ic * kChunkStride;
+                float* d = scratch + ic * kPointwiseChunkStride;
                 simd::copy_floats(d, src + ic * hw + x0, len);
-                std::fill(d + len, d + kChunkStride, 0.0f);  // what a partial tile may read
+                std::fill(d + len, d + kPointwiseChunkStride, 0.0f);  // what a partial tile may read
             }
             const float* w = packed_.data() + grp * cout_g * cin_g;
             for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
@@ -124,7 +124,7 @@ private:
                 const int64_t oc = grp * cout_g + ob;
                 const TileArgs a{
                     .in = scratch,
-                    .chan_plane = kChunkStride,
+                    .chan_plane = kPointwiseChunkStride,
                     .taps = &zero_tap,
                     .ntaps = 1,
                     .cin = int(cin_g),

@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/limits.hpp"  // pool_divisor_floats
 #include "kernels/padded_input.hpp"
 #include "kernels/simd.hpp"
 #include "kernels/simd_kernels.hpp"
@@ -84,12 +85,12 @@ public:
             inv_rows_.resize(size_t(g.OH));
             for (int64_t y = 0; y < g.OH; ++y)
                 inv_rows_[size_t(y)] = double(avg_count(y, g.sh, g.pt, g.kh, g.H, count_include_pad));
-            cols_.resize(size_t(g.OW + 8));
+            cols_.resize(size_t(pool_divisor_floats(g.OW)));
             for (int64_t x = 0; x < g.OW; ++x) cols_[size_t(x)] = double(avg_count(x, g.sw, g.pl, g.kw, g.W, count_include_pad));
         }
     }
     const char* name() const override { return max_ ? "f32_maxpool2d_8" CP_SIMD_SUFFIX : "f32_avgpool2d_8" CP_SIMD_SUFFIX; }
-    size_t scratch_floats() const override { return size_t(pad_.floats() + (max_ ? 0 : g_.OW + 8)); }
+    size_t scratch_floats() const override { return size_t(pad_.floats() + (max_ ? 0 : pool_divisor_floats(g_.OW))); }
 
     void run(const float* in, float* out, float* scratch) const override {
         const Geom& g = g_;
@@ -107,7 +108,7 @@ public:
                         a.inv_cols = nullptr;
                         pool_row<true>(a, g.OW);
                     } else {
-                        for (int64_t x = 0; x < g.OW + 8; ++x)
+                        for (int64_t x = 0; x < pool_divisor_floats(g.OW); ++x)
                             inv[x] = x < g.OW ? float(1.0 / (inv_rows_[size_t(y)] * cols_[size_t(x)])) : 0.0f;
                         a.inv_cols = inv;
                         pool_row<false>(a, g.OW);
