@@ -28,7 +28,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SITE_DIR } from '../tests/web/engine.mjs';
-import { startServer, launch, gotoSettled, waitReady, waitSettled, widgetRect, makePng, DEFAULT_STATE } from '../tests/web/playground_support.mjs';
+import { startServer, launch, gotoSettled, waitReady, waitSettled, sliderPoints, makePng, DEFAULT_STATE } from '../tests/web/playground_support.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
@@ -169,8 +169,8 @@ try {
         for (let i = 0; i < RUNS; i++) {
             const { ctx, page } = await freshPage(STATE_512, { viewport: { width: 1400, height: 1500 } });
             await waitSettled(page, 60000);
-            const r = await widgetRect(page, 'L1.kernel');
-            const y = r.y + r.h / 2, x0 = r.x + r.w * 0.5 / 11, x1 = r.x + r.w * 10.5 / 11;
+            const [p0, p1] = await sliderPoints(page, 'L1.kernel', [1, 11]);
+            const y = p0.y, x0 = p0.x, x1 = p1.x;
             const e0 = await page.evaluate(() => convplay.timing().edits);
             const t0 = await page.evaluate(() => performance.now());
             await page.evaluate(() => window.__recordFrames(true));

@@ -1,4 +1,5 @@
-// Shared by playground.test.mjs and ui_timing.mjs (not a test itself): serving build/site,
+// Shared by the browser tests, ui_timing.mjs and the bench/ scripts that drive the playground
+// (not a test itself): serving build/site,
 // launching Debian's Chromium with the flags that give it software WebGL2 (docs/toolchain.md), the
 // page's test hooks (window.convplay), and small PNG files made in memory.
 import { spawn } from 'node:child_process';
@@ -176,17 +177,19 @@ export async function widgetRect(page, name, timeout = 5000) {
 // name after the layer ('L1.kernel': kernel_size), as src/app/layer_params.cpp draws them.
 const CONV_SLIDERS = { kernel: [1, 11], op: [0, 7] };
 
-// Where a click sets the slider of widget `hook` (e.g. 'L3.op') to v: ImGui's integer slider
-// gives each of its hi - lo + 1 values an equal step of its width (less 2 px of padding a side),
-// so the middle of v's step, halfway down. The rectangle is read afresh each time: fixing a size
-// mismatch removes lines and moves the widgets up.
-export async function sliderPoint(page, hook, v) {
+// Where clicks set the slider of widget `hook` (e.g. 'L3.op') to each of `values`: ImGui's integer
+// slider gives each of its hi - lo + 1 values an equal step of its width (less 2 px of frame
+// padding a side, too little to move the middle of a step computed over the whole width out of
+// it), so the middle of each value's step, halfway down. The rectangle is read once per call,
+// afresh: fixing a size mismatch removes lines and moves the widgets up.
+export async function sliderPoints(page, hook, values) {
     const range = CONV_SLIDERS[hook.slice(hook.indexOf('.') + 1)];
     if (!range) throw new Error(`no range known for slider '${hook}'`);
     const [lo, hi] = range;
     const r = await widgetRect(page, hook);
-    return { x: r.x + r.w * ((v - lo + 0.5) / (hi - lo + 1)), y: r.y + r.h / 2 };
+    return values.map((v) => ({ x: r.x + r.w * ((v - lo + 0.5) / (hi - lo + 1)), y: r.y + r.h / 2 }));
 }
+export const sliderPoint = async (page, hook, v) => (await sliderPoints(page, hook, [v]))[0];
 
 // An RGB PNG of w x h (a colour gradient with a diagonal stripe), made without any library.
 // noise: seeded random pixels instead, which do not compress (a file of about 3 w h bytes).
