@@ -221,8 +221,11 @@ void machine(int threads, double piece_ms) {
     const double m1 = timed_together(1, [&](int t) { sink = sink + stream(src[t].data(), dst[t].data(), n); });
     const double mn = timed_together(threads, [&](int t) { sink = sink + stream(src[t].data(), dst[t].data(), n); });
     const double gflop = double(iters) * kChains * 8 / 1e9, gbyte = double(n) * 8 / 1e9;
-    // A piece of piece_ms (a big layer's time: 3 ms by default) for the wake-up rounds.
-    const int64_t piece = std::max<int64_t>(1, int64_t(double(iters) * piece_ms / c1));
+    // A piece of piece_ms (a big layer's time: 3 ms by default) for the wake-up rounds: sized from
+    // the chains' time above, then once more from a piece itself (the load may have moved since).
+    int64_t piece = std::max<int64_t>(1, int64_t(double(iters) * piece_ms / c1));
+    const double got = timed_together(1, [&](int) { sink = sink + chains(piece); });
+    piece = std::max<int64_t>(1, int64_t(double(piece) * piece_ms / got));
     std::printf("machine: register chains 1 thread %.1f GFLOP/s, %d at once %.1f GFLOP/s (%.2fx); "
                 "stream 64+64 MiB 1 thread %.1f GB/s, %d at once %.1f GB/s (%.2fx)\n",
                 gflop / c1 * 1e3, threads, gflop * threads / cn * 1e3, c1 * threads / cn, gbyte / m1 * 1e3, threads,

@@ -183,8 +183,11 @@ const CONV_SLIDERS = { kernel: [1, 11], op: [0, 7] };
 // it), so the middle of each value's step, halfway down. The rectangle is read once per call,
 // afresh: fixing a size mismatch removes lines and moves the widgets up.
 export async function sliderPoints(page, hook, values) {
-    const range = CONV_SLIDERS[hook.slice(hook.indexOf('.') + 1)];
-    if (!range) throw new Error(`no range known for slider '${hook}'`);
+    const [, layer, slider] = hook.match(/^L(\d+)\.(\w+)$/) || [];
+    const range = CONV_SLIDERS[slider];
+    // Other layers' sliders of the same name have other ranges (a pooling layer's kernel: 1..8).
+    const op = await page.evaluate((i) => (convplay.state().match(/(?:^|&)net=([^&]*)/) || [, ''])[1].split(';')[i - 1] || '', Number(layer));
+    if (!range || !/^conv(T)?[123]d\(/.test(op)) throw new Error(`no range known for slider '${hook}' (layer: '${op}')`);
     const [lo, hi] = range;
     const r = await widgetRect(page, hook);
     return values.map((v) => ({ x: r.x + r.w * ((v - lo + 0.5) / (hi - lo + 1)), y: r.y + r.h / 2 }));

@@ -7,8 +7,13 @@
 //
 //   1. first frame: navigation start -> the first frame drawn, and -> the first frame showing the
 //      default state's outputs (fresh browser context each run: nothing cached; the page only polled
-//      by its own init script until then, as bench/load_ab.mjs does: Playwright's injected script,
-//      whose first run costs the page's main thread 100-200 ms, is not in the load). The first run is
+//      by its own init script until then, gotoSettled: Playwright's injected script, whose first
+//      run costs the page's main thread 100-200 ms, is not in the load). Two costs of a Playwright
+//      page that no visitor has are still in it (bench/README.md, the paragraph on gotoSettled; only
+//      bench/load_ab.mjs's unattached loads avoid them): Playwright holds the engine Worker until
+//      its client answers, and the page opens blank before its URL. So these figures err high, as
+//      those of the runs before this script used gotoSettled (2026-12-02 17:40) err higher still
+//      (100-200 ms, by its A/B). The first run is
 //      the browser's first page, which also pays the browser's one-time start-up (Chromium starts
 //      its GPU process for the first page, and that process's first frames, ANGLE over SwiftShader
 //      starting, cost it 200-400 ms more CPU than a later page's here), so it is also printed apart
