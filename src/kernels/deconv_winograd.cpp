@@ -3,8 +3,8 @@
 // As in ConvTSimd (conv_simd.cpp), output pixel (qy*sh + ry, qx*sw + rx) only meets the taps with
 // k = r + p (mod s), reading input q + c, c = (r + p - k)/s. With dilation 1 the taps of one phase
 // along one axis read consecutive inputs, so each phase is a stride-1 correlation with t taps.
-// When every phase has t <= 2 per axis (k <= 2s) and there are enough output channels per group
-// to amortise the transforms (kMinCout), each axis uses (x0 = x[q + c_min], g0 the tap reading it,
+// When every phase has t <= 2 per axis (k <= 2s; the registry uses it where it pays,
+// convt_winograd_pays() at the end), each axis uses (x0 = x[q + c_min], g0 the tap reading it,
 // g1 the one reading x[q + c_min + 1]; y_i = g0 x_i + g1 x_(i+1)):
 //   t == 2, along y: F(3,2): V = (x0 - x2, x1 + x2, x2 - x1, x3 - x1),
 //           U = (g0, (g0 + g1)/2, (g0 - g1)/2, g1), y = (m0 + m1 + m2, m1 - m2, m1 + m2 + m3):
@@ -43,8 +43,6 @@
 namespace cp {
 
 namespace {
-
-constexpr int64_t kMinCout = 12;  // output channels per group, at least (see init())
 
 // One output phase along one axis: t taps (0..2); c0 the smaller input offset; k[0] reads
 // x[q + c0], k[1] reads x[q + c0 + 1].
@@ -226,11 +224,6 @@ public:
         const double limit = winograd_input_limit(kGrowth, g.cin_g(), w, nw, b, g.C_out);
         if (limit < 0) return false;
         limit_ = float(limit);
-        // The input transform costs per input channel what the GEMM saves per output channel:
-        // measured in V8 (wasm) against the sub-pixel kernel: 16 -> 3 runs 0.7x, 16 -> 8 1.0x,
-        // 16 -> 16 1.2x, 32 -> 16 1.3x. It is used from kMinCout = 12 output channels per group,
-        // between the break-even (8) and the first clear gain (16); below, the sub-pixel kernel.
-        if (g.cout_g() < kMinCout) return false;
         ay_.resize(size_t(g.sh)), ax_.resize(size_t(g.sw));
         int64_t max_cy = 0, max_cx = 0;
         int max_ty = 0, max_tx = 0;
@@ -487,6 +480,32 @@ private:
 };
 
 }  // namespace
+
+// Whether this kernel beats the sub-pixel one (ConvTSimd) on the layer: only where it measured
+// faster at every input size tried. Measured in Node (V8, wasm), the two kernels in one process
+// alternating in both orders (bench/ab.mjs's method, builds differing only in this rule);
+// Winograd / sub-pixel time of the fastest calls, inputs 32x32 .. 256x256, load average 3-8 (the
+// two cores shared with other builds; medians agree within a few % where the load was steady):
+//   k4 s2 p1 (every phase 2 x 2 taps: 6 products per 4 pixels instead of 16): cin 32-64 x cout
+//     4-12 0.55-0.96; cin 8-16 x 8-12 0.60-0.98; cin 16 x 4-7 0.77-0.95 from 64x64 but 0.97-1.05
+//     on 32x32; cin 8 x 4-7 0.90-1.27; cin 4 x 4-16 0.87-1.42 (1.05-1.42 on 32x32); any cin x 3
+//     1.10-2.02 (the sub-pixel kernel's 3-channel block is hard to beat).
+//   k3 s2 p1, op 0 and 1 (phases of 1 x 1 to 2 x 2 taps: 1.54x fewer products): cin 16 x 12
+//     0.82-0.95, cin 32-64 x 8-11 0.82-0.96 (a small gain: medians 0.94-1.0); k4x3 0.70-0.81; but
+//     cin 16 x 8 1.05 and cin 8 x 12 1.12 on 32x32, cin 64 x 5-7 0.97-1.15, cin 4 x 12-32 0.91-1.21.
+//   k2 s2 (1 tap a phase: nothing saved) 1.09-2.1 at cin 4-64 x cout 3-32; k2 s1 1.29-1.62; 1-d
+//     k4 s2 and k3 s2 (saving along x only) 0.79-1.35.
+// Its transforms cost about cin + cout channels of products per pixel, so it needs both counts;
+// other strides and kernel sizes, not measured faster, keep the sub-pixel kernel. (The rule this
+// replaces, 12 output channels per group and up on any layer it covers, ran k2 s2, k2 s1 and k3
+// s2 with 4-8 input channels slower than the sub-pixel kernel, and 4-11 outputs never on it.)
+bool convt_winograd_pays(const Geom& g) {
+    const int64_t cin = g.cin_g(), cout = g.cout_g();
+    const auto k34 = [](int64_t k) { return k == 3 || k == 4; };
+    if (g.sh != 2 || g.sw != 2 || !k34(g.kh) || !k34(g.kw)) return false;
+    if (g.kh == 4 && g.kw == 4) return (cin >= 8 && cout >= 8) || (cin >= 32 && cout >= 4);
+    return (cin >= 16 && cout >= 12) || (cin >= 32 && cout >= 8);
+}
 
 std::unique_ptr<LayerKernel> make_convt_winograd(const Geom& g, const float* w, const float* b) {
     auto k = std::make_unique<ConvTWinograd>();

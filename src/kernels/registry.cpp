@@ -43,7 +43,8 @@ std::unique_ptr<LayerKernel> select_kernel(const KernelRequest& req) {
                     if (auto k = make_conv_winograd(g, req.weight, req.bias)) return k;
                 return make_conv_simd(g, req.weight, req.bias);
             case Op::ConvT:
-                if (auto k = make_convt_winograd(g, req.weight, req.bias)) return k;
+                if (convt_winograd_pays(g))
+                    if (auto k = make_convt_winograd(g, req.weight, req.bias)) return k;
                 return make_convt_simd(g, req.weight, req.bias);
             case Op::MaxPool:
             case Op::AvgPool: return make_pool_simd(g, req.layer->op == Op::MaxPool, req.layer->count_include_pad);

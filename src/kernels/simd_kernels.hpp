@@ -14,8 +14,10 @@ std::unique_ptr<LayerKernel> make_conv_simd(const Geom& g, const float* w, const
 std::unique_ptr<LayerKernel> make_conv_winograd(const Geom& g, const float* w, const float* b);
 std::unique_ptr<LayerKernel> make_convt_simd(const Geom& g, const float* w, const float* b);
 // Winograd on the sub-pixel phases (F(3,2) along y, F(2,2) along x); nullptr unless d == 1 and
-// k <= 2s on both axes and C_out/groups >= 12 (below, the transforms cost more than they save).
+// k <= 2s on both axes, and the weights and bias are finite and small enough for it. The registry
+// uses it where convt_winograd_pays() (measured against the sub-pixel kernel there).
 std::unique_ptr<LayerKernel> make_convt_winograd(const Geom& g, const float* w, const float* b);
+bool convt_winograd_pays(const Geom& g);
 // groups == C_in (any channel multiplier)
 std::unique_ptr<LayerKernel> make_depthwise_simd(const Geom& g, const float* w, const float* b);
 std::unique_ptr<LayerKernel> make_pool_simd(const Geom& g, bool is_max, bool count_include_pad);
