@@ -481,30 +481,40 @@ private:
 
 }  // namespace
 
-// Whether this kernel beats the sub-pixel one (ConvTSimd) on the layer: only where it measured
-// faster at every input size tried. Measured in Node (V8, wasm), the two kernels in one process
-// alternating in both orders (bench/ab.mjs's method, builds differing only in this rule);
-// Winograd / sub-pixel time of the fastest calls, inputs 32x32 .. 256x256, load average 3-8 (the
-// two cores shared with other builds; medians agree within a few % where the load was steady):
+// Whether this kernel beats the sub-pixel one (ConvTSimd) on the layer. Measured in Node (V8,
+// wasm): the two kernels in one process alternating in both orders (bench/ab.mjs's method, builds
+// differing only in this rule); Winograd / sub-pixel time of the fastest calls (medians agree
+// within a few %), square inputs 32x32 .. 256x256, load average 0.6-1.5 for the boundary cases
+// (3-8 for the first sweep, the cores shared with other builds):
 //   k4 s2 p1 (every phase 2 x 2 taps: 6 products per 4 pixels instead of 16): cin 32-64 x cout
-//     4-12 0.55-0.96; cin 8-16 x 8-12 0.60-0.98; cin 16 x 4-7 0.77-0.95 from 64x64 but 0.97-1.05
-//     on 32x32; cin 8 x 4-7 0.90-1.27; cin 4 x 4-16 0.87-1.42 (1.05-1.42 on 32x32); any cin x 3
-//     1.10-2.02 (the sub-pixel kernel's 3-channel block is hard to beat).
-//   k3 s2 p1, op 0 and 1 (phases of 1 x 1 to 2 x 2 taps: 1.54x fewer products): cin 16 x 12
-//     0.82-0.95, cin 32-64 x 8-11 0.82-0.96 (a small gain: medians 0.94-1.0); k4x3 0.70-0.81; but
-//     cin 16 x 8 1.05 and cin 8 x 12 1.12 on 32x32, cin 64 x 5-7 0.97-1.15, cin 4 x 12-32 0.91-1.21.
-//   k2 s2 (1 tap a phase: nothing saved) 1.09-2.1 at cin 4-64 x cout 3-32; k2 s1 1.29-1.62; 1-d
-//     k4 s2 and k3 s2 (saving along x only) 0.79-1.35.
-// Its transforms cost about cin + cout channels of products per pixel, so it needs both counts;
-// other strides and kernel sizes, not measured faster, keep the sub-pixel kernel. (The rule this
-// replaces, 12 output channels per group and up on any layer it covers, ran k2 s2, k2 s1 and k3
-// s2 with 4-8 input channels slower than the sub-pixel kernel, and 4-11 outputs never on it.)
+//     4-12 0.55-0.97; cin 8-16 x 8-12 0.60-0.98; from 64 wide also cin 16 x 4-7 0.77-0.95 and
+//     cin 4 x 12-24 0.83-0.96, which on 32x32 take 1.03-1.05 and 1.10-1.15; cin 8 x 4-7 0.90-1.27;
+//     cin 1-3 x 12-16 0.93-1.70; any cin x 3 1.10-2.02 (the sub-pixel kernel's 3-channel block).
+//   k6 s3 (also 2 x 2 taps) 0.79-0.94 (cin 16 x 12, 32 x 16).
+//   k3 s2 p1, op 0 and 1 (phases 1 x 1 .. 2 x 2 taps, 1.54x fewer products), k4x3, k5 s3:
+//     cin 16 x 12 0.82-0.98, cin 32-64 x 8-11 0.79-0.96, k4x3 0.70-0.81; from 64 wide cin 8 x
+//     12-32 0.86-0.98 (256x256 x 12: 1.00-1.02; 32x32 x 16: 1.09); cin 16 x 8 1.05 on 32x32,
+//     cin 64 x 5-7 0.97-1.15, cin 4 x 12-32 0.94-1.18.
+//   1-d (a row: y is 1 x 1): k4 s2 0.67-0.95 from 8 x 16 (64 x 12 over 16384: 1.09), k3 s2 op1
+//     0.77-0.93 over 4096, 0.97-1.07 over 16384.
+//   k2 s2 (1 tap a phase: nothing saved) 1.09-2.1 at cin 4-64 x cout 3-32; k2 s1 1.29-1.62.
+// Its transforms cost about cin + cout channels of products per pixel, so it needs both counts,
+// and short rows (each pass's GEMMs run along a row) favour the sub-pixel kernel. The rule this
+// replaces (12 output channels per group and up on every layer it covers) ran k2 s2, k2 s1, small
+// inputs and 1-3 input channels slower than the sub-pixel kernel, and never 4-11 outputs.
 bool convt_winograd_pays(const Geom& g) {
+    // Per axis: phases of 2 taps (k = 2s), or all but one (k = 2s - 1), at a stride of 2 or more
+    // (measured at 2 and 3; larger strides, as the old rule did, go with them); along y also the
+    // single row of a 1-d layer.
+    const auto full = [](int64_t k, int64_t s) { return s >= 2 && k == 2 * s; };
+    const auto near = [](int64_t k, int64_t s) { return s >= 2 && k == 2 * s - 1; };
+    const bool row = g.kh == 1 && g.sh == 1 && g.H == 1;
+    if (!(full(g.kh, g.sh) || near(g.kh, g.sh) || row) || !(full(g.kw, g.sw) || near(g.kw, g.sw))) return false;
     const int64_t cin = g.cin_g(), cout = g.cout_g();
-    const auto k34 = [](int64_t k) { return k == 3 || k == 4; };
-    if (g.sh != 2 || g.sw != 2 || !k34(g.kh) || !k34(g.kw)) return false;
-    if (g.kh == 4 && g.kw == 4) return (cin >= 8 && cout >= 8) || (cin >= 32 && cout >= 4);
-    return (cin >= 16 && cout >= 12) || (cin >= 32 && cout >= 8);
+    const bool wide = g.W >= 64;
+    if ((full(g.kh, g.sh) || row) && full(g.kw, g.sw))
+        return cout >= 4 && (cin >= 32 || (cin >= 8 && cout >= 8) || (wide && (cin >= 16 || (cin >= 4 && cout >= 12))));
+    return (cin >= 16 && cout >= 12) || (cin >= 32 && cout >= 8) || (wide && cin >= 8 && cout >= 12);
 }
 
 std::unique_ptr<LayerKernel> make_convt_winograd(const Geom& g, const float* w, const float* b) {

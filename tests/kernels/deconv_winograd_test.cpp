@@ -1,10 +1,10 @@
 // The Winograd transposed conv (deconv_winograd.cpp) against the reference kernel: every phase
-// shape the registry gives it (stride 2, kernel 3 or 4 per axis, d == 1), every padding and
+// shape the registry gives it at stride 2 (kernel 3 or 4 per axis, d == 1), every padding and
 // output_padding, odd and even sizes, H != W, height 1, groups, batch, bias on/off, input and
 // output channel counts around its rule (convt_winograd_pays(): 4-11 output channels per group
 // from 8 or 32 input channels), partial output-channel blocks; and the dispatch: it serves exactly
-// the layers convt_winograd_pays() takes, the sub-pixel kernel the rest (k <= 2, other strides,
-// 1-d, few channels).
+// the layers convt_winograd_pays() takes (also k = 2s or 2s - 1 at stride 3, and 1-d), the
+// sub-pixel kernel the rest (k <= s, stride 1, few channels).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -152,20 +152,26 @@ TEST_P(DeconvWinogradSweep, ThreeRowPasses) {
 TEST(DeconvWinograd, DispatchOnlyWherePays) {
     EXPECT_EQ(kernel_of("v=1&in=32x128x128&net=convT2d(out=16,k=4,s=2,p=1)"), kWinograd);
     EXPECT_EQ(kernel_of("v=1&in=16x256x256&net=convT2d(out=16,k=3,s=2,p=1,op=1)"), kWinograd);
-    // the rule's boundary: k4 s2 from 8 x 8 channels per group, or 32 x 4; k3 s2 from 16 x 12, or 32 x 8
-    for (const char* L : {"in=8x64x64&net=convT2d(out=8,k=4,s=2,p=1)", "in=32x64x64&net=convT2d(out=4,k=4,s=2,p=1)",
-                          "in=16x64x64&net=convT2d(out=16,k=4,s=2,p=1,g=2)", "in=16x64x64&net=convT2d(out=12,k=3,s=2,p=1)",
-                          "in=32x64x64&net=convT2d(out=8,k=3,s=2,p=1,op=1)", "in=32x64x64&net=convT2d(out=8,k=4x3,s=2,p=1)"})
+    // the rule's boundary: k = 2s from 8 x 8 channels per group or 32 x 4 (and from 64 columns 16 x
+    // 4 or 4 x 12); k = 2s - 1 from 16 x 12 or 32 x 8 (and from 64 columns 8 x 12); 1-d alike
+    for (const char* L : {"in=8x32x32&net=convT2d(out=8,k=4,s=2,p=1)", "in=32x32x32&net=convT2d(out=4,k=4,s=2,p=1)",
+                          "in=16x64x64&net=convT2d(out=4,k=4,s=2,p=1)", "in=4x64x64&net=convT2d(out=12,k=4,s=2,p=1)",
+                          "in=16x32x32&net=convT2d(out=16,k=4,s=2,p=1,g=2)", "in=16x32x32&net=convT2d(out=12,k=3,s=2,p=1)",
+                          "in=32x32x32&net=convT2d(out=8,k=3,s=2,p=1,op=1)", "in=32x32x32&net=convT2d(out=8,k=4x3,s=2,p=1)",
+                          "in=8x64x64&net=convT2d(out=12,k=3,s=2,p=1)", "in=16x32x32&net=convT2d(out=12,k=6,s=3,p=2)",
+                          "in=16x32x32&net=convT2d(out=12,k=5,s=3,p=1)", "in=64x4096&net=convT1d(out=32,k=4,s=2,p=1)",
+                          "in=16x4096&net=convT1d(out=12,k=3,s=2,p=1,op=1)"})
         EXPECT_EQ(kernel_of(std::string("v=1&") + L), kWinograd) << L;
-    // the sub-pixel kernel: too few channels, or no products saved (k2), or not measured faster
-    // (other strides, 1-d), and the benchmark's convT 16->3 and the default stack's last layer
-    for (const char* L : {"in=8x64x64&net=convT2d(out=7,k=4,s=2,p=1)", "in=16x64x64&net=convT2d(out=4,k=4,s=2,p=1)",
-                          "in=4x64x64&net=convT2d(out=16,k=4,s=2,p=1)", "in=64x64x64&net=convT2d(out=3,k=4,s=2,p=1)",
-                          "in=16x64x64&net=convT2d(out=14,k=4,s=2,p=1,g=2)", "in=16x64x64&net=convT2d(out=8,k=3,s=2,p=1)",
-                          "in=8x64x64&net=convT2d(out=32,k=3,s=2,p=1)", "in=64x64x64&net=convT2d(out=7,k=3,s=2,p=1)",
+    // the sub-pixel kernel: too few channels (for the width), no products saved (k <= s), stride
+    // 1, and the benchmark's convT 16->3 and the default stack's last layer
+    for (const char* L : {"in=8x64x64&net=convT2d(out=7,k=4,s=2,p=1)", "in=16x32x32&net=convT2d(out=4,k=4,s=2,p=1)",
+                          "in=4x32x32&net=convT2d(out=16,k=4,s=2,p=1)", "in=64x64x64&net=convT2d(out=3,k=4,s=2,p=1)",
+                          "in=3x128x128&net=convT2d(out=16,k=4,s=2,p=1)", "in=16x64x64&net=convT2d(out=14,k=4,s=2,p=1,g=2)",
+                          "in=16x64x64&net=convT2d(out=8,k=3,s=2,p=1)", "in=8x32x32&net=convT2d(out=32,k=3,s=2,p=1)",
+                          "in=4x64x64&net=convT2d(out=32,k=3,s=2,p=1)", "in=64x64x64&net=convT2d(out=7,k=3,s=2,p=1)",
                           "in=64x64x64&net=convT2d(out=32,k=2,s=2)", "in=32x64x64&net=convT2d(out=32,k=2,s=1)",
-                          "in=32x64x64&net=convT2d(out=32,k=4x2,s=2,p=1)", "in=32x64x64&net=convT2d(out=32,k=6,s=3,p=1)",
-                          "in=64x4096&net=convT1d(out=32,k=4,s=2,p=1)", "in=16x256x256&net=convT2d(out=3,k=3,s=2,p=1,op=1)",
+                          "in=32x64x64&net=convT2d(out=32,k=4x2,s=2,p=1)", "in=32x64x64&net=convT2d(out=32,k=4,s=3,p=1)",
+                          "in=8x4096&net=convT1d(out=7,k=4,s=2,p=1)", "in=16x256x256&net=convT2d(out=3,k=3,s=2,p=1,op=1)",
                           "in=16x256x256&net=convT2d(out=3,k=3,s=2,p=1)"}) {
         const std::string k = kernel_of(std::string("v=1&") + L);
         EXPECT_EQ(k.rfind("f32_deconv2d_subpixel", 0), 0u) << L << " " << k;

@@ -68,9 +68,9 @@ TEST(ScratchBound, WinogradWideRowsAndManyOutputs) {
 
 // The Winograd transposed conv packs up to 4 floats per weight (a phase of 2 taps along y and 1
 // along x: 4 x 2 positions) plus 1 for its fallback: with a tiny output the weights are most of
-// what the layer keeps (k=3, s=2: 34 floats per 9 weights). The registry gives it stride 2 with
-// kernels of 3 or 4 only (convt_winograd_pays()); k=3x2 and k=4x2 (every phase 2 x 1 taps: the
-// full 5 per weight, the bound's worst case) run on the sub-pixel kernel, checked there too.
+// what the layer keeps (k=3, s=2: 34 floats per 9 weights). The registry gives it kernels of 2s
+// and 2s - 1 only (convt_winograd_pays()); k=3x2 and k=4x2 (every phase 2 x 1 taps: the full 5
+// per weight, the bound's worst case) run on the sub-pixel kernel, checked there too.
 TEST(ScratchBound, WinogradTransposedWeights) {
     check_all({"v=1&in=64x1x1&net=convT2d(out=64,k=3,s=2)", "v=1&in=48x1x1&net=convT2d(out=48,k=3x4,s=2)",
                "v=1&in=32x2x2&net=convT2d(out=32,k=4,s=2,p=1)", "v=1&in=32x1x1&net=convT2d(out=32,k=4x3,s=2)"},
@@ -80,20 +80,21 @@ TEST(ScratchBound, WinogradTransposedWeights) {
 }
 
 // The layers with few output channels it now takes (4-11 a group: k4 s2 from 8 or 32 input
-// channels, k3 s2 from 32), where the packed weights are a larger share of what the layer keeps:
-// one input pixel, one row, groups.
+// channels, k3 s2 from 32; 1-d and stride 3 alike), where the packed weights are a larger share
+// of what the layer keeps: one input pixel, one row, groups.
 TEST(ScratchBound, WinogradTransposedFewOutputs) {
     check_all({"v=1&in=32x1x1&net=convT2d(out=4,k=4,s=2)", "v=1&in=8x1x1&net=convT2d(out=8,k=4,s=2,p=1)",
                "v=1&in=64x1x1&net=convT2d(out=5,k=4,s=2,p=1)", "v=1&in=32x1x3&net=convT2d(out=8,k=3,s=2,p=1,op=1)",
                "v=1&in=64x2x2&net=convT2d(out=11,k=3,s=2)", "v=1&in=64x1x1&net=convT2d(out=8,k=4x3,s=2)",
-               "v=1&in=64x1x9&net=convT2d(out=8,k=4,s=2,p=1,g=2)"},
+               "v=1&in=64x1x9&net=convT2d(out=8,k=4,s=2,p=1,g=2)", "v=1&in=64x1&net=convT1d(out=4,k=4,s=2)",
+               "v=1&in=16x1x1&net=convT2d(out=12,k=6,s=3)", "v=1&in=32x2x1&net=convT2d(out=8,k=5,s=3,p=1)"},
               "f32_deconv2d_winograd");
 }
 
 // Its V, M and row buffer follow the phases it has (positions, rows per tile) and the column
 // stride (a row buffer per column phase): a wide stride on a tiny input gives many 1-column phase
 // rows, which a bound by output width alone misses. The registry gives these layers to the
-// sub-pixel kernel now (stride 2 only for the Winograd one): the bound, which still allows the
+// sub-pixel kernel now (too few channels, or k < 2s - 1): the bound, which still allows the
 // Winograd kernel's buffers, is checked on the kernel that runs.
 TEST(ScratchBound, TransposedWideStrides) {
     check_all({"v=1&in=1x1x1&net=convT2d(out=512,k=2,s=16)", "v=1&in=1x1x1&net=convT2d(out=1024,k=2,s=12)",
@@ -107,8 +108,8 @@ TEST(ScratchBound, TransposedWideStrides) {
 }
 
 // Its padded copy: at least 5 rows for one input row (the last tile row's reads), and 2 column
-// phases of 8 columns a vector of tiles plus margins, which narrow rows outgrow. (The 1-d and
-// stride-1 layers this was first written for run on the sub-pixel kernel now: checked as well.)
+// phases of 8 columns a vector of tiles plus margins, which narrow rows outgrow. (The stride-1
+// layers this was first written for run on the sub-pixel kernel now: checked as well.)
 TEST(ScratchBound, WinogradTransposedPaddedCopy) {
     check_all({"v=1&in=64x1x1&net=convT2d(out=12,k=4,s=2,p=1)", "v=1&in=64x1x1&net=convT2d(out=12,k=3,s=2)",
                "v=1&in=512x300x1&net=convT2d(out=12,k=3,s=2,p=1)", "v=1&in=16x64x3&net=convT2d(out=12,k=4,s=2)"},
