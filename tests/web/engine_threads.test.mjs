@@ -17,7 +17,7 @@ const STATES = [
     'v=1&in=3x31x29&img=noise&net=conv2d(out=8,k=3,p=1);relu;conv2d(out=8,k=3,s=2,p=1)',
     'v=1&in=16x1x37&img=noise&net=conv2d(out=5,k=1);conv2d(out=5,k=3,p=1,g=5)',
     'v=1&in=8x33x17&img=noise&net=conv2d(out=8,k=3,p=2,d=2);conv2d(out=16,k=3,p=1,g=8)',
-    'v=1&in=12x19x23&img=noise&net=convT2d(out=6,k=4,s=2,p=1);convT2d(out=3,k=3,s=2,p=1,op=1)',
+    'v=1&in=12x19x23&img=noise&net=convT2d(out=8,k=4,s=2,p=1);convT2d(out=3,k=3,s=2,p=1,op=1)',  // Winograd, sub-pixel
     'v=1&in=4x9x70&img=noise&net=convT2d(out=4,k=3,s=3,p=0,g=2);conv2d(out=4,k=5,p=2,g=4)',
 ];
 
@@ -44,6 +44,7 @@ for (const threads of [2, 3]) {
         assert.equal(mt.threads, threads, 'the engine took the thread count');
         const one = await createEngine({ modulePath: ENGINE_JS, threads });
         assert.equal(one.threads, 1, 'the single-thread build stays on one thread');
+        const kernels = new Set();
         for (const state of STATES) {
             const a = mt.run(state), b = one.run(state), ref = one.run(state, undefined, { reference: true });
             assert.ok(a.ok && b.ok && ref.ok, `${state}: ${a.error ?? b.error ?? ref.error}`);
@@ -53,7 +54,9 @@ for (const threads of [2, 3]) {
                 assert.ok(Buffer.from(L.output.buffer).equals(Buffer.from(b.layers[i].output.buffer)),
                           `${state}: layer ${i + 1} (${L.kernel}) differs from one thread`);
                 assert.ok(relErr(L.output, ref.layers[i].output) <= 1e-4, `${state}: layer ${i + 1} off the reference`);
+                kernels.add(L.kernel.replace(/__.*/, ''));
             });
         }
+        for (const k of ['f32_deconv2d_winograd3x2_4x8', 'f32_deconv2d_subpixel_4x8']) assert.ok(kernels.has(k), `no layer ran on ${k}`);
     });
 }
