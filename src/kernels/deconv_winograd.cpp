@@ -3,7 +3,7 @@
 // As in ConvTSimd (conv_simd.cpp), output pixel (qy*sh + ry, qx*sw + rx) only meets the taps with
 // k = r + p (mod s), reading input q + c, c = (r + p - k)/s. With dilation 1 the taps of one phase
 // along one axis read consecutive inputs, so each phase is a stride-1 correlation with t taps.
-// When every phase has t <= 2 per axis (k <= 2s; the registry uses it where it pays,
+// When every phase has t = 1 or 2 taps per axis (s <= k <= 2s; the registry uses it where it pays,
 // convt_winograd_pays() at the end), each axis uses (x0 = x[q + c_min], g0 the tap reading it,
 // g1 the one reading x[q + c_min + 1]; y_i = g0 x_i + g1 x_(i+1)):
 //   t == 2, along y: F(3,2): V = (x0 - x2, x1 + x2, x2 - x1, x3 - x1),
@@ -13,8 +13,7 @@
 //   t == 2, along x: F(2,2): V = (x0 - x1, x1, x2 - x1), U = (g0, g0 + g1, g1), y = (m0 + m1, m1 + m2)
 //           (a tile of 2 columns: the even/odd column split below gives its inputs as vectors;
 //           3 columns would need 3 column phases and a 6-way zip of the output);
-//   t == 1: identity: along x a tile of 2 (V = (x0, x1), U = (g0, g0), y = m), along y a tile of 1;
-//   t == 0: bias only.
+//   t == 1: identity: along x a tile of 2 (V = (x0, x1), U = (g0, g0), y = m), along y a tile of 1.
 // A 2-d phase is the product of its two axes: P = Py*Px positions (1..12) per tile of my x 2
 // phase pixels (my = 3 rows for 2 taps, else 1). Per row of tiles (a pass) the input transform
 // writes V[pos][ic][tile], then for every position a GEMM over input channels (conv_row_any with
@@ -55,10 +54,12 @@ struct AxisPhase {
 // False when the phase does not fit the scheme (more than 2 taps, or offsets not consecutive).
 bool axis_phase(int64_t r, int64_t K, int64_t s, int64_t d, int64_t p, AxisPhase& out) {
     std::vector<PhaseTap> taps = phase_taps(r, K, s, d, p);
-    if (taps.size() > 2) return false;
+    // 1 or 2 taps: a phase no tap reaches (k < s) would be bias alone, which the registry never
+    // gives this kernel (convt_winograd_pays) and it does not handle.
+    if (taps.empty() || taps.size() > 2) return false;
     std::sort(taps.begin(), taps.end(), [](const PhaseTap& a, const PhaseTap& b) { return a.c < b.c; });
     out.t = int(taps.size());
-    if (out.t >= 1) out.c0 = taps[0].c, out.k[0] = taps[0].k;
+    out.c0 = taps[0].c, out.k[0] = taps[0].k;
     if (out.t == 2) {
         if (taps[1].c != out.c0 + 1) return false;
         out.k[1] = taps[1].k;
@@ -230,12 +231,12 @@ public:
         my_ = mx_ = 0;
         for (int64_t r = 0; r < g.sh; ++r) {
             if (!axis_phase(r, g.kh, g.sh, g.dh, g.pt, ay_[size_t(r)])) return false;
-            if (ay_[size_t(r)].t) my_ = std::max(my_, -ay_[size_t(r)].c0), max_cy = std::max(max_cy, ay_[size_t(r)].c0);
+            my_ = std::max(my_, -ay_[size_t(r)].c0), max_cy = std::max(max_cy, ay_[size_t(r)].c0);
             max_ty = std::max(max_ty, ay_[size_t(r)].t);
         }
         for (int64_t r = 0; r < g.sw; ++r) {
             if (!axis_phase(r, g.kw, g.sw, g.dw, g.pl, ax_[size_t(r)])) return false;
-            if (ax_[size_t(r)].t) mx_ = std::max(mx_, -ax_[size_t(r)].c0), max_cx = std::max(max_cx, ax_[size_t(r)].c0);
+            mx_ = std::max(mx_, -ax_[size_t(r)].c0), max_cx = std::max(max_cx, ax_[size_t(r)].c0);
             max_tx = std::max(max_tx, ax_[size_t(r)].t);
         }
         qh_ = (g.OH + g.sh - 1) / g.sh, qw_ = (g.OW + g.sw - 1) / g.sw;
@@ -254,7 +255,6 @@ public:
             for (int64_t rx = 0; rx < g.sw; ++rx) {
                 const AxisPhase &py = ay_[size_t(ry)], &px = ax_[size_t(rx)];
                 phase_off_[size_t(ry * g.sw + rx)] = int64_t(packed_.size());
-                if (py.t == 0 || px.t == 0) continue;
                 const int NX = npos_x(int(px.t));
                 pack_winograd_weights(packed_, npos_y(py.t) * NX, g.groups, cin_g, cout_g,
                                       [&](int pos, int64_t grp, int64_t o, int64_t ic) {
@@ -278,14 +278,11 @@ public:
         std::stable_sort(rows_.begin(), rows_.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
         // Pass (ry, q0) reads padded rows [q0 + fill_lo_, q0 + fill_hi_) at most; the copy is
         // made for bands of passes whose rows fit in cache.
-        bool reads = false;
-        for (const AxisPhase& py : ay_)
-            if (py.t > 0) {
-                const int64_t lo = py.c0 + my_, hi = lo + npos_y(py.t);  // the rows its tiles read
-                fill_lo_ = reads ? std::min(fill_lo_, lo) : lo;
-                fill_hi_ = reads ? std::max(fill_hi_, hi) : hi;
-                reads = true;
-            }
+        fill_lo_ = INT64_MAX, fill_hi_ = INT64_MIN;
+        for (const AxisPhase& py : ay_) {
+            const int64_t lo = py.c0 + my_, hi = lo + npos_y(py.t);  // the rows its tiles read
+            fill_lo_ = std::min(fill_lo_, lo), fill_hi_ = std::max(fill_hi_, hi);
+        }
         band_q_ = std::max<int64_t>(1, band_rows_in_cache(g.C_in * pad_.phases * pad_.pcols) - (fill_hi_ - fill_lo_));
         // The fallback's weights, per phase (ry, rx): [group][block of kTileOcb][tap][ic][oc in
         // block], taps in the order direct_rows lists them. Every weight is in exactly one phase.
@@ -322,7 +319,7 @@ public:
             const int64_t r0 = q_first + fill_lo_;
             const int64_t r1 = std::min(pad_.rows, rows_[size_t((end - 1) % G)].second + fill_hi_);
             float* flags = scratch + flags_at();
-            if (fill_hi_ > fill_lo_ && r1 > r0) {  // (none when no tap reaches any phase: bias only)
+            if (r1 > r0) {
                 pad_.fill_rows(in + n * g_.C_in * g_.H * g_.W, scratch + r0 * pad_.pcols, r0, r1 - r0, pad_.rows);
                 flag_rows(scratch + r0 * pad_.pcols, g_.C_in * pad_.phases, pad_.phase_plane, r1 - r0, pad_.pcols, limit_,
                           flags);
@@ -352,20 +349,12 @@ private:
         const int64_t nrows = std::min<int64_t>(rows_y(py.t), R - q0);
         // Stride 2 with taps in both column phases: phase 1's output transform
         // writes the interleaved output rows itself (all but the row's tail).
-        const bool fuse = g.sw == 2 && py.t > 0 && ax_[0].t > 0 && ax_[1].t > 0 && g.OW >= 2;
+        const bool fuse = g.sw == 2 && g.OW >= 2;
         const int64_t full_vecs = fuse ? g.OW / 16 : 0;
         for (int64_t rx = 0; rx < g.sw; ++rx) {
             const AxisPhase& px = ax_[size_t(rx)];
             const int64_t cols = (g.OW - rx + g.sw - 1) / g.sw;
             if (cols <= 0) continue;
-            if (py.t == 0 || px.t == 0) {  // no tap reaches this phase: bias only
-                for (int64_t a = 0; a < nrows; ++a)
-                    for (int64_t oc = 0; oc < g.C_out; ++oc) {
-                        float* d = rowbuf + ((a * g.sw + rx) * g.C_out + oc) * rbp_;
-                        std::fill(d, d + cols, bias ? bias[oc] : 0.0f);
-                    }
-                continue;
-            }
             const int sel = (py.t - 1) * 2 + (px.t - 1);
             const int P = npos_y(py.t) * npos_x(px.t);  // V and M hold at least P planes
             const int64_t tiles = (cols + 1) / 2, nvec = (tiles + 3) / 4;
@@ -431,11 +420,6 @@ private:
                 const int64_t cols = (g.OW - rx + g.sw - 1) / g.sw;
                 float* dst = rowbuf + (a * g.sw + rx) * g.C_out * rbp_;
                 if (cols <= 0) continue;
-                if (py.t == 0 || px.t == 0) {  // no tap reaches this phase: bias only
-                    for (int64_t oc = 0; oc < g.C_out; ++oc)
-                        std::fill(dst + oc * rbp_, dst + oc * rbp_ + cols, bias_.empty() ? 0.0f : bias_[size_t(oc)]);
-                    continue;
-                }
                 int32_t taps[2][4];  // [e][tap]: at most 2 x 2 taps (axis_phase)
                 const int nt = py.t * px.t;
                 for (int t = 0; t < nt; ++t)

@@ -124,11 +124,14 @@ TEST_P(DeconvWinogradSweep, FallbackOnNonFiniteInputs) {
             for (int w : {1, 9, 33})
                 compare_winograd(std::string("v=1&in=16x7x") + std::to_string(w) + "&n=2&net=convT2d(out=24," + L + ")", c);
         compare_winograd("v=1&in=16x19x40&net=convT2d(out=13,k=4,s=2,p=1,bias=0)", c);
-        compare_winograd("v=1&in=32x6x6&net=convT2d(out=5,k=4,s=2,p=1)", c);  // a partial block of outputs
+        // partial blocks of 1, 2 and 3 outputs (of blocks of 4), as the layers of 5-11 outputs have
+        for (int cout : {5, 6, 7, 10, 11})
+            compare_winograd("v=1&in=32x7x9&n=2&net=convT2d(out=" + std::to_string(cout) + ",k=4,s=2,p=1)", c);
+        compare_winograd("v=1&in=32x7x9&net=convT2d(out=11,k=3,s=2,p=1,op=1)", c);
         compare_winograd("v=1&in=16x1x37&n=2&net=convT2d(out=12,k=3,s=2,p=1,op=1)", c);
     }
     EXPECT_EQ(c.winograd, c.checked);
-    EXPECT_EQ(c.checked, 2 * (8 * 3 + 3));
+    EXPECT_EQ(c.checked, 2 * (8 * 3 + 8));
 }
 
 // Passes of 3 phase rows (F(3,2) along y for 2 taps, 1 row for 1 tap): every count of rows the
