@@ -105,21 +105,27 @@ double timed_together(int threads, Fn fn) {
     return median(t);
 }
 
-#ifdef __linux__
-// The calling thread's CPU mask, to put back after pin_to.
+// The calling thread's CPU mask, to put back after pin_to (nothing to keep where pin_to cannot pin).
 struct CpuMask {
+#ifdef __linux__
     cpu_set_t set;
-    bool ok;
+#endif
+    bool ok = false;
 };
 CpuMask current_mask() {
     CpuMask m;
+#ifdef __linux__
     m.ok = pthread_getaffinity_np(pthread_self(), sizeof m.set, &m.set) == 0;
+#endif
     return m;
 }
 void restore(const CpuMask& m) {
+#ifdef __linux__
     if (m.ok) pthread_setaffinity_np(pthread_self(), sizeof m.set, &m.set);
-}
+#else
+    (void)m;
 #endif
+}
 
 // Pins the calling thread to CPU `cpu`; false where that cannot be done (not Linux, one CPU, a
 // CPU outside the process's set).
@@ -160,9 +166,7 @@ WakeResult wake_round(int pause_ms, int64_t iters, bool pinned) {
             done.store(seen);
         }
     });
-#ifdef __linux__
     const CpuMask mask = current_mask();
-#endif
     WakeResult r;
     r.pinned = pinned && pin_to(0);
     while (other_pinned.load() == 0) {}
@@ -187,9 +191,7 @@ WakeResult wake_round(int pause_ms, int64_t iters, bool pinned) {
     go.store(-1);
     go.notify_one();
     other.join();
-#ifdef __linux__
     if (pinned) restore(mask);
-#endif
     r.latency_ms = median(latency);
     r.solo_ms = median(solo);
     r.both_ms = median(both);

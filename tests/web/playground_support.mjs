@@ -186,8 +186,8 @@ export async function sliderPoints(page, hook, values) {
     const [, layer, slider] = hook.match(/^L(\d+)\.(\w+)$/) || [];
     const range = CONV_SLIDERS[slider];
     // Other layers' sliders of the same name have other ranges (a pooling layer's kernel: 1..8).
-    const op = await page.evaluate((i) => (convplay.state().match(/(?:^|&)net=([^&]*)/) || [, ''])[1].split(';')[i - 1] || '', Number(layer));
-    if (!range || !/^conv(T)?[123]d\(/.test(op)) throw new Error(`no range known for slider '${hook}' (layer: '${op}')`);
+    const op = await page.evaluate((i) => convplay.shapes().layers[i - 1]?.name ?? '', Number(layer));
+    if (!range || !/^conv(T)?[123]d$/.test(op)) throw new Error(`no range known for slider '${hook}' (layer: '${op}')`);
     const [lo, hi] = range;
     const r = await widgetRect(page, hook);
     return values.map((v) => ({ x: r.x + r.w * ((v - lo + 0.5) / (hi - lo + 1)), y: r.y + r.h / 2 }));
