@@ -3,8 +3,9 @@
 // output_padding, odd and even sizes, H != W, height 1, groups, batch, bias on/off, input and
 // output channel counts around its rule (convt_winograd_pays(): 4-11 output channels per group
 // from 8 or 32 input channels), partial output-channel blocks; and the dispatch: it serves exactly
-// the layers convt_winograd_pays() takes (also k = 2s or 2s - 1 at stride 3, and 1-d), the
-// sub-pixel kernel the rest (k <= s, stride 1, few channels).
+// the layers convt_winograd_pays() takes, the sub-pixel kernel the rest (k <= s, stride 1, few
+// channels). Beyond stride 2 (k = 2s or 2s - 1 at stride 3, per axis and mixed with stride 2) and
+// 1-d layers are swept in StrideThreeMixedAndOneD.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -86,7 +87,7 @@ TEST_P(DeconvWinogradSweep, ChannelsGroupsBatchAndHeight1) {
             compare_winograd("v=1&in=16x3x" + std::to_string(w) + "&n=2&net=convT2d(out=13," + L + ")", c);
     compare_winograd("v=1&in=16x19x17&net=convT2d(out=16,k=3,s=2,p=1,op=1)", c);
     compare_winograd("v=1&in=32x33x31&n=2&net=convT2d(out=26,k=3,s=2,p=1,op=1,g=2)", c);
-    // one input row (a 1-d layer goes to the sub-pixel kernel, DispatchOnlyWherePays)
+    // one input row of a 2-d layer (kh of 3 or 4; 1-d layers, kh = 1, are in StrideThreeMixedAndOneD)
     for (int w : {1, 2, 5, 9, 37})
         for (const char* L : {"k=4,s=2,p=1", "k=3,s=2,p=1,op=1", "k=3x4,s=2,p=1"})
             compare_winograd("v=1&in=16x1x" + std::to_string(w) + "&n=2&net=convT2d(out=12," + L + ")", c);
@@ -150,6 +151,35 @@ TEST_P(DeconvWinogradSweep, ThreeRowPasses) {
     }
     EXPECT_EQ(c.winograd, c.checked);
     EXPECT_EQ(c.checked, 2 * 7 * 2 * 5);
+}
+
+// The layers convt_winograd_pays() takes beyond stride 2: k = 2s (two taps a phase) and k = 2s - 1
+// (all phases but one of two taps) at stride 3, per axis and mixed with stride 2, and 1-d layers
+// (convT1d: one input row, kh = 1), at every padding, output_padding, odd and even widths down to
+// 1, with and without bias, and with specials planted so that the fallback runs on those phase
+// shapes too. Each state must run on the Winograd kernel (16 -> 12 channels, from the rule).
+TEST_P(DeconvWinogradSweep, StrideThreeMixedAndOneD) {
+    for (int plant : {0, 23}) {
+        c.plant = plant;
+        for (int w : {1, 2, 5, 8, 13})
+            for (const char* k : {"5", "6", "6x5", "5x6"})
+                for (int p = 0; p <= 2; ++p)
+                    for (int op = 0; op < 3; ++op)
+                        compare_winograd("v=1&in=16x" + std::to_string(w % 4 + 2) + "x" + std::to_string(w) + (w % 2 ? "&n=2" : "") +
+                                             "&net=convT2d(out=12,k=" + k + ",s=3,p=" + std::to_string(p) +
+                                             ",op=" + std::to_string(op) + (p == 1 ? ",bias=0" : "") + ")",
+                                         c);
+        for (int w : {3, 9, 34})
+            for (const char* L : {"k=6x4,s=3x2,p=1", "k=5x3,s=3x2,p=2x1,op=1", "k=4x6,s=2x3,p=1x2,op=1x2", "k=3x5,s=2x3"})
+                compare_winograd("v=1&in=16x5x" + std::to_string(w) + "&net=convT2d(out=12," + L + ")", c);
+        for (int len : {1, 2, 7, 33, 64})
+            for (const char* L : {"k=4,s=2,p=1", "k=3,s=2,p=1,op=1", "k=6,s=3,p=2,op=2", "k=5,s=3", "k=4,s=2,p=2,op=1,bias=0"})
+                compare_winograd("v=1&in=16x" + std::to_string(len) + (len % 2 ? "&n=2" : "") + "&net=convT1d(out=12," + L + ")", c);
+    }
+    EXPECT_EQ(c.winograd, c.checked);
+    EXPECT_EQ(c.checked + c.skipped, 2 * (5 * 4 * 3 * 3 + 3 * 4 + 5 * 5));
+    EXPECT_GT(c.checked, 2 * 200);
+    std::printf("stride-3 / mixed / 1-d winograd sweep: %d checked, %d skipped\n", c.checked, c.skipped);
 }
 
 TEST(DeconvWinograd, DispatchOnlyWherePays) {
