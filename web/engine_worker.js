@@ -41,7 +41,10 @@
 //   {type: 'start' | 'end', run, layer, when (start)} around each layer it runs; {type: 'superseded', run};
 //   {type: 'done', run, ran, work, kernels, stats} (work: the run's own milliseconds in this
 //   Worker, waits excluded; kernels: the part of it inside the layers' kernels; stats: its
-//   counters and plan.stats(), what re-planning made and kept);
+//   counters, plan.stats() (what re-planning made and kept) and stats.run, where this run's
+//   time went: {received, applyMs, rangesMs, sendMs, when} (received: when its request reached
+//   this Worker; applyMs: re-planning and the input; rangesMs, sendMs: the outputs' ranges and
+//   their messages; when: as it ended), which tests/web/ui_timing.mjs prints);
 //   {type: 'refused', run, message} (the engine refused the state: no memory for its
 //   plan, a budget; the page shows the message and keeps this Worker); {type: 'resend', run}
 //   (the request named an upload this worker does not keep: the page asks again with the input's
@@ -240,8 +243,10 @@ async function runRequest(req) {
     stats.runs++;
     // This run's own time (ms): re-planning, layers, ranges, output copies; not its waits.
     let work = 0, kernels = 0, since = performance.now();
+    const spent = { received: req.received, applyMs: 0, rangesMs: 0, sendMs: 0 };
     try {
         apply(req);
+        spent.applyMs = performance.now() - since;
     } catch (e) {
         if (e instanceof Refusal) {
             // The request's input, if it had one, was not taken: the page sends it again.
@@ -270,7 +275,7 @@ async function runRequest(req) {
             stats.layersRun++;
             postMessage({ type: 'end', run: req.run, layer: i });
         }
-        if (i >= req.from) sendOutput(req, i);
+        if (i >= req.from) sendOutput(req, i, spent);
         work += performance.now() - since;
         await yieldTurn();
         since = performance.now();
@@ -281,7 +286,8 @@ async function runRequest(req) {
         }
     }
     work += performance.now() - since;
-    postMessage({ type: 'done', run: req.run, ran, work, kernels, stats: { ...stats, plan: plan.stats() } });
+    spent.when = now();
+    postMessage({ type: 'done', run: req.run, ran, work, kernels, stats: { ...stats, plan: plan.stats(), run: spent } });
 }
 
 // Buffers the page gave back once it had copied a piece out of them (a request's `recycle`): the
@@ -316,8 +322,11 @@ function pieceArray(n) {
 // writes layer i's output only while running a request, and the page sends a new request only
 // after its app moved on to a new run: by then it has copied every piece of the old run it will
 // use, and refuses the ones still queued (their run is stale: cp_app_output_slot).
-function sendOutput(req, i) {
+// spent (optional): its rangesMs and sendMs grow by this layer's.
+function sendOutput(req, i, spent) {
+    const t0 = performance.now();
     const ranges = plan.outputRanges(i);   // first: it may grow the memory under any view
+    const t1 = performance.now();
     const total = plan.outputView(i).length, piece = Math.max(1, req.piece || total);
     let at = 0;
     do {
@@ -337,6 +346,10 @@ function sendOutput(req, i) {
         postMessage(msg, transfer);
         at += n;
     } while (at < total);
+    if (spent) {
+        spent.rangesMs += t1 - t0;
+        spent.sendMs += performance.now() - t1;
+    }
 }
 
 async function drain() {
@@ -421,6 +434,7 @@ onmessage = (e) => {
         return;
     }
     if (!d || d.type !== 'run') return;
+    d.received = now();
     spareMax = Math.max(0, Math.min(64, Number(d.recycleMax) || 0));
     if (Array.isArray(d.recycle)) d.recycle.forEach(recycle);
     // The upload's values as of now: a decode or keep that comes while this request waits or runs

@@ -39,6 +39,12 @@
 //      that would show nothing new, or come while the Worker computes, are built but not drawn:
 //      docs/architecture.md, "Frames"), and the sum again with the Worker threads' CPU time in
 //      place of its wall time (its own work without the waits; with N threads, the N summed).
+//      The Worker's time is also split (its 'done': stats.run) into re-planning and the input, the
+//      kernels, the outputs' ranges and their messages; and the edit's wall time into the edit
+//      -> its request reaching the Worker (the app's frame that asks, then the message), -> the
+//      Worker's run done (its work plus its waits for a core and its yields between layers), ->
+//      the frame showing the outputs (the last outputs' message, the page taking them in, the
+//      frame).
 // Headless Chromium renders with SwiftShader (software GL) here: real GPUs upload and draw faster.
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -140,15 +146,24 @@ try {
     // What to read before an edit, for appSide.
     const before = async () => ({ copy: await copyMs(), cpu: browserCpu(MARK),
                                   frames: await page.evaluate(() => { const t = convplay.timing(); return t.frames - (t.not_drawn || 0); }) });
-    // The app-side work of the edit just shown (see the top): pushed onto `acc`.
-    async function appSide(acc, b) {
+    // The app-side work of the edit just shown (see the top): pushed onto `acc`. trigger: when the
+    // edit was made (pointerdown, setState), in the page's performance.now() ms.
+    async function appSide(acc, b, trigger) {
         const copyBefore = b.copy;
         // The Worker's 'done' (its workMs / kernelsMs) follows its last output: wait for this run's.
         await page.waitForFunction(() => { const r = convplay.runner(); return r.mode !== 'worker' || r.doneRun === r.lastRun; });
-        const r = await page.evaluate(() => ({ t: convplay.timing(), runner: convplay.runner() }));
+        const r = await page.evaluate(() => ({ t: convplay.timing(), runner: convplay.runner(), origin: performance.timeOrigin }));
         const copy = (r.runner.copyMs || 0) - copyBefore;
         acc.worker.push(r.runner.workMs || 0);
         acc.kernels.push(r.runner.kernelsMs || 0);
+        // Where the Worker's time went, and when (engine_worker.js, 'done': stats.run; epoch ms).
+        const run = (r.runner.worker && r.runner.worker.run) || {};
+        acc.apply.push(run.applyMs || 0);
+        acc.ranges.push(run.rangesMs || 0);
+        acc.send.push(run.sendMs || 0);
+        acc.toWorker.push(run.received - (r.origin + trigger));
+        acc.inWorker.push(run.when - run.received);
+        acc.toFrame.push(r.origin + r.t.shown_ms - run.when);
         acc.copy.push(copy);
         acc.frames.push(r.t.edit_parts_ms);
         acc.count.push(r.t.edit_frames);
@@ -160,14 +175,21 @@ try {
         acc.drawn.push(r.t.frames - (r.t.not_drawn || 0) - b.frames);
         acc.cpuTotal.push(acc.onCpu.at(-1) + copy + r.t.edit_parts_ms);
     }
-    const newAcc = () => ({ worker: [], kernels: [], copy: [], frames: [], count: [], total: [], onCpu: [], waiting: [], raster: [], drawn: [], cpuTotal: [] });
+    const newAcc = () => ({ worker: [], kernels: [], apply: [], ranges: [], send: [], copy: [], frames: [], count: [], total: [], onCpu: [], waiting: [], raster: [],
+                            drawn: [], cpuTotal: [], toWorker: [], inWorker: [], toFrame: [] });
     function printAcc(acc, threads) {
         console.log(`    app-side work of the edit (the Worker on ${threads} thread(s) + the page):`);
         console.log(`      Worker (re-plan, layers, ranges, copies): ${fmt(acc.worker)}`);
         console.log(`        of which in the kernels:            ${fmt(acc.kernels)}`);
+        console.log(`        re-planning and the input:          ${fmt(acc.apply)}`);
+        console.log(`        the outputs' ranges:                ${fmt(acc.ranges)}`);
+        console.log(`        the outputs' messages:              ${fmt(acc.send)}`);
         console.log(`      page: taking the outputs in:          ${fmt(acc.copy)}`);
         console.log(`      page: app part of ${median(acc.count)} frame(s) (median):    ${fmt(acc.frames)}`);
         console.log(`      sum:                                  ${fmt(acc.total)}`);
+        console.log('    when (wall time, waits included): the edit -> its request in the Worker (the app\'s frame that asks, the message),');
+        console.log('      -> the Worker\'s run done (its work and its waits: yields, a core), -> the frame showing the outputs:');
+        console.log(`      ${fmt(acc.toWorker)}; ${fmt(acc.inWorker)}; ${fmt(acc.toFrame)}`);
         console.log(`    from /proc, the request to the Worker's 'done' having been read:`);
         console.log(`      Worker threads on a CPU:              ${fmt(acc.onCpu)}`);
         console.log(`      Worker threads waiting for a CPU:     ${fmt(acc.waiting)}`);
@@ -196,7 +218,7 @@ try {
             total.push(t.shown_ms - t.down);
             work.push(t.shown_ms - t.shown_frame_start_ms);
             cpu.push(t.step_ms + t.outputs_ms + t.view_ms);
-            await appSide(acc, b);
+            await appSide(acc, b, t.down);
             await page.waitForTimeout(60);
         }
         console.log(`  ${name}`);
@@ -219,7 +241,7 @@ try {
         hookTotal.push(t.shown_ms - t0);
         hookWork.push(t.shown_ms - t.shown_frame_start_ms);
         hookCpu.push(t.step_ms + t.outputs_ms + t.view_ms);
-        await appSide(hookAcc, b);
+        await appSide(hookAcc, b, t0);
         await page.waitForTimeout(60);
     }
     console.log('  test hook, first layer (out_channels 16 <-> 17; every layer reruns)');

@@ -4,7 +4,8 @@
 // whatever decode or keep comes after it; a decode that fails keeps the upload kept before; a
 // request naming values the Worker lacks is answered with 'resend', never 'failed' (which makes
 // the page compute every layer on its main thread for good). Start-up: a threaded build whose
-// wasm does not instantiate gives way to the single-thread build.
+// wasm does not instantiate gives way to the single-thread build. A run's 'done' says where the
+// Worker's time went (stats.run, which tests/web/ui_timing.mjs prints).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,8 @@ after(() => channels.forEach((c) => { c.port1.close(); c.port2.close(); }));
 // layer computes, as on a busy Worker).
 // isolated: a cross-origin isolated page on 2 cores (the threaded build first); instantiate: the
 // stand-in for WebAssembly.instantiate(module, imports) (module: {url} of the compiled file).
-async function startWorker({ isolated = false, instantiate = () => Promise.resolve({}) } = {}) {
+// rangesMs: how long each layer's outputRanges takes (a busy wait).
+async function startWorker({ isolated = false, instantiate = () => Promise.resolve({}), rangesMs = 0 } = {}) {
     const src = readFileSync(path.join(ROOT, 'web/engine_worker.js'), 'utf8');
     const marker = "import('./engine.mjs')";
     assert.ok(src.includes(marker), 'engine_worker.js imports ./engine.mjs (the stand-in replaces it)');
@@ -40,7 +42,8 @@ async function startWorker({ isolated = false, instantiate = () => Promise.resol
         return {
             runnable: 2, update: () => 0, input: () => inp, setInput: (x) => inp.set(x), drawSample() {},
             runOne: (i) => { outs[i].fill(inp[0] + i); if (hooks[i]) { const h = hooks[i]; delete hooks[i]; h(); } return 1; },
-            outputView: (i) => outs[i], outputRanges: () => new Float32Array(2), kernel: () => 'stand-in',
+            outputView: (i) => outs[i], kernel: () => 'stand-in',
+            outputRanges: () => { const end = performance.now() + rangesMs; while (performance.now() < end); return new Float32Array(2); },
             stats: () => ({}), free() {},
         };
     };
@@ -160,4 +163,21 @@ test('a threaded build whose wasm does not instantiate gives way to the single-t
     w.send(run(1, { input: new Float32Array(4).fill(5) }));
     await w.settle();
     assert.equal(w.inputUsed(1), 5, 'the single-thread engine runs the layers');
+});
+
+test("a run's 'done' says where the Worker's time went and when the run came and ended", async () => {
+    const w = await startWorker({ rangesMs: 3 });
+    const before = performance.timeOrigin + performance.now();
+    w.send(run(1, { sample: true }));
+    await w.settle();
+    const after = performance.timeOrigin + performance.now();
+    const done = w.of(1).find((m) => m.type === 'done');
+    assert.ok(done, 'run 1 done');
+    const r = done.stats.run;
+    assert.ok(r, "'done' has stats.run");
+    assert.ok(before <= r.received && r.received <= r.when && r.when <= after, `received ${r.received}, when ${r.when}: between ${before} and ${after}`);
+    // Two layers' ranges at 3 ms each, counted apart from the kernels and the messages.
+    assert.ok(r.rangesMs >= 6 && r.rangesMs <= done.work, `rangesMs ${r.rangesMs} (work ${done.work})`);
+    assert.ok(r.applyMs >= 0 && r.sendMs >= 0 && r.applyMs + r.rangesMs + r.sendMs <= done.work + 0.01, JSON.stringify(r));
+    assert.ok(r.when - r.received >= done.work - 0.01, 'the run\'s wall time holds its work');
 });
