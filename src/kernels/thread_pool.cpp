@@ -5,6 +5,10 @@
 #include <atomic>
 #include <chrono>
 
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>  // EM_JS: the trace clock
+#endif
+
 namespace cp {
 
 int thread_support() {
@@ -104,7 +108,20 @@ int64_t chunk_parts(int64_t parts, int threads) {
 
 namespace {
 RunTrace* g_trace = nullptr;
+
+// The trace compares threads' times, so it needs one clock for all of them. A wasm thread's
+// steady_clock is the browser's performance.now() shifted by an offset Emscripten sets as the
+// thread starts, from the send time of the message that starts it: off by that message's delay
+// (seen: a pool thread's calls "ended 14 ms apart" from the caller's, on 3 ms calls). Every
+// Worker's timeOrigin + now() reads one shared high-resolution clock instead.
+#ifdef __EMSCRIPTEN__
+EM_JS(double, trace_now_ms, (), { return performance.timeOrigin + performance.now(); });
+#else
+double trace_now_ms() {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
+#endif
+}  // namespace
 
 void set_run_trace(RunTrace* trace) { g_trace = trace; }
 
@@ -114,11 +131,10 @@ void run_kernel(const LayerKernel& k, const float* in, float* out, float* scratc
     const int64_t chunk = chunk_parts(parts, pool->threads());
     const size_t per = k.scratch_floats();
     std::atomic<int64_t> next{0};
-    using Clock = std::chrono::steady_clock;
     RunTrace* trace = g_trace;
     // The clock only for a trace: in wasm each read is a call out to JavaScript.
-    const auto t0 = trace ? Clock::now() : Clock::time_point{};
-    const auto ms = [&] { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); };
+    const double t0 = trace ? trace_now_ms() : 0.0;
+    const auto ms = [&] { return trace_now_ms() - t0; };
     if (trace) {
         trace->threads.assign(size_t(pool->threads()), ThreadTrace{});
         trace->total_chunks = (parts + chunk - 1) / chunk;
