@@ -52,11 +52,13 @@ window.cpRunner = (function () {
     let spareTimer = 0;
     const SPARE_DELAY_MS = 1000;
     // The most floats the page copies into its memory in one task (an output's piece, an upload's):
-    // 4 MB, a few ms even on a busy machine, whatever the layer's size.
-    const PIECE = 1 << 20;
+    // 1 MB, whatever the layer's size. Copied into memory the app has just grown (a bigger stack),
+    // each page is touched first: 4 MB took 2-70 ms where the same copy again took 0.3 ms (10 MB
+    // upload, load 4-5).
+    const PIECE = 1 << 18;
     // The most floats of the link's outputs kept here for the app's first request, copied into its
     // memory in that request's task (16 MB: a few ms); the layers after them come when it asks.
-    const PRE_CAP = 4 * PIECE;
+    const PRE_CAP = 1 << 22;
     // The link's state as the Worker ran it before the app asked ({state, layers: [{data, ranges,
     // ms, kernel}]}), until the app's first request takes it; null after.
     let pre = null;
