@@ -34,7 +34,11 @@ bool App::wants_frame() const {
 }
 
 bool App::hold_frame() {
-    if (!ready_posted_ || !session_.external() || !session_.busy()) {
+    const bool running = session_.external() && session_.busy();
+    // Maps still going up (MapCache::kFrameUploadBytes) are held the same way: they show in one
+    // frame, not one drawn frame (SwiftShader's 100 ms of CPU) each as they come.
+    const bool uploading = maps_.uploading() > 0;
+    if (!ready_posted_ || (!running && !uploading)) {
         held_since_ms_ = -1;
         return false;
     }
@@ -42,7 +46,7 @@ bool App::hold_frame() {
     if (held_since_ms_ < 0) held_since_ms_ = now;
     // Only in a run's first kHoldMs (a long run's progress frames are not held), and never more
     // than kHoldMs in a row (a slider dragged faster than the runs end still shows).
-    const double until = std::min(held_since_ms_, busy_since_ms_) + kHoldMs;
+    const double until = (running ? std::min(held_since_ms_, busy_since_ms_) : held_since_ms_) + kHoldMs;
     if (now >= until) {
         held_since_ms_ = -1;
         return false;
@@ -258,7 +262,10 @@ void App::frame() {
     parts_since_edit_ += frame_parts_[0] + frame_parts_[1] + frame_parts_[2];
     ++frames_since_edit_;
     if (show_export) draw_export_window();
-    if (!session_.busy() && shown_edit != session_.edits()) {
+    // Maps still going up (MapCache::kFrameUploadBytes) want frames, and are not shown yet.
+    const bool uploading = maps_.uploading() > 0;
+    if (uploading) request_frames(2);
+    if (!session_.busy() && !uploading && shown_edit != session_.edits()) {
         show_pending_ = true;
         show_edit_ = session_.edits();
     }

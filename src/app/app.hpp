@@ -71,7 +71,8 @@ inline constexpr float kTabbedBelow = 720;  // CSS px: narrower pages show their
 inline constexpr double kStopAfterMs = 300, kBusyTickMs = 250;
 // In the first kHoldMs of an engine Worker run, frames are built (input is handled) but not
 // drawn, at most kHoldMs in a row, and drawn at once when the run ends: an edit's run that ends
-// within it shows in one frame, with its outputs (App::hold_frame).
+// within it shows in one frame, with its outputs (App::hold_frame). Likewise while its maps go up
+// over several frames (MapCache::kFrameUploadBytes).
 inline constexpr double kHoldMs = 100;
 
 class App {
@@ -132,8 +133,8 @@ public:
     Host& host() { return host_; }
     uint64_t frames() const { return frames_; }
     // Whether the frame just built is not to be drawn yet: the engine Worker computes a run that
-    // started less than kHoldMs ago, and the first frame held since the last one drawn is less
-    // than kHoldMs old (never before the first frame). Drawing it would show the edit without its outputs, and with software GL
+    // started less than kHoldMs ago, or maps are still going up, and the first frame held since
+    // the last one drawn is less than kHoldMs old (never before the first frame). Drawing it would show the edit without its outputs, and with software GL
     // (SwiftShader: about 100 ms of CPU a frame at 1400x900) it takes the cores the Worker's kernels
     // need: they waited for a core 2-4x their own time (docs/architecture.md, "Frames").
     bool hold_frame();

@@ -2,6 +2,7 @@
 #include "app/gl_maps.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "app/gl_renderer.hpp"
 #include "engine/ranges.hpp"
@@ -18,9 +19,67 @@ void map_callback(const ImDrawList*, const ImDrawCmd* cmd) {
 
 }  // namespace
 
+void MapCache::describe(MapTexture& m, int slot, bool thumb, const Tensor& t, uint64_t version, int item, int max_c,
+                        const std::vector<float>* ranges) {
+    const int64_t C = t.shape.size() > 1 ? t.shape[1] : 1;
+    const int64_t H = t.shape.size() == 4 ? t.shape[2] : 1;
+    const int64_t N = t.shape[0];
+    m.version = version;
+    m.item = item;
+    m.channels = C;
+    m.max_c = max_c;
+    // The other texture of this slot (thumbnail or full size), done or going up, may hold these
+    // values' ranges: a pass over every value (512 channels: millions) is made once per version.
+    const auto& others = thumb ? slots_ : thumbs_;
+    const auto& others_staged = thumb ? staged_ : staged_thumbs_;
+    for (const MapTexture* twin : {others.count(slot) ? &others.at(slot) : nullptr,
+                                   others_staged.count(slot) ? &others_staged.at(slot).m : nullptr})
+        if (twin && holds(*twin, version, item) && twin->max_c == max_c && !twin->lo.empty()) {
+            m.lo = twin->lo, m.hi = twin->hi;
+            m.all_lo = twin->all_lo, m.all_hi = twin->all_hi;
+            return;
+        }
+    // Per-channel ranges for the colormap over every channel (values are never clamped before
+    // upload), so a shared range does not depend on how many planes are uploaded.
+    m.lo.assign(size_t(max_c), 0);
+    m.hi.assign(size_t(max_c), 0);
+    if (ranges && int64_t(ranges->size()) == 2 * N * C) {
+        const float* lo = ranges->data() + item * C;
+        m.lo.assign(lo, lo + max_c);
+        m.hi.assign(lo + N * C, lo + N * C + max_c);
+    } else {
+        const int64_t plane = H * t.shape.back();
+        plane_ranges(t.ptr() + item * C * plane, max_c, plane, m.lo.data(), m.hi.data());
+        range_values_ += max_c * plane;
+    }
+    m.all_lo = max_c ? *std::min_element(m.lo.begin(), m.lo.end()) : 0;
+    m.all_hi = max_c ? *std::max_element(m.hi.begin(), m.hi.end()) : 0;
+}
+
+bool MapCache::upload_rows(Staged& s, const float* values, bool at_once) {
+    const int64_t h = s.m.h, w = s.m.w, rows = int64_t(s.m.c) * h, row_bytes = w * int64_t(sizeof(float));
+    glBindTexture(GL_TEXTURE_2D_ARRAY, s.m.tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    while (s.done < rows) {
+        // At least a row a frame, whatever came before it in the frame, so every map gets there.
+        const int64_t fit = at_once ? rows : std::max<int64_t>((kFrameUploadBytes - frame_bytes_) / row_bytes, 0);
+        const int64_t k = s.done / h, y = s.done % h;
+        const int64_t n = std::min(h - y, frame_bytes_ == 0 ? std::max<int64_t>(fit, 1) : fit);
+        if (n <= 0) break;
+        glTexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, GLint(y), GLint(k), GLsizei(w), GLsizei(n), 1, GL_RED, GL_FLOAT,
+                        values + (k * h + y) * w);
+        s.done += n;
+        frame_bytes_ += n * row_bytes;
+    }
+    glBindTexture(GL_TEXTURE_2D_ARRAY, 0);
+    max_frame_bytes_ = std::max(max_frame_bytes_, frame_bytes_);
+    return s.done == rows;
+}
+
 const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels,
                                 int64_t max_px, const std::vector<float>* ranges) {
-    MapTexture& m = max_px > 0 ? thumbs_[slot] : slots_[slot];
+    const bool thumb = max_px > 0;
+    MapTexture& m = thumb ? thumbs_[slot] : slots_[slot];
     // [N, C, H, W] or [N, C, L] (then H = 1): batch item `item` is C planes of H*W floats.
     const int64_t C = t.shape.size() > 1 ? t.shape[1] : 1;
     const int max_c = int(std::min<int64_t>(C, max_layers_));
@@ -32,83 +91,85 @@ const MapTexture& MapCache::get(int slot, const Tensor& t, uint64_t version, int
     // A 1-d map is drawn as line plots from its values, never sampled from a texture: nothing
     // is uploaded, so a signal longer than the GPU's widest texture is drawn too.
     const bool signal = t.shape.size() == 3;
-    const int64_t step = max_px > 0 && !signal ? std::max<int64_t>(1, (std::max(H, W) + max_px - 1) / max_px) : 1;
-    const bool same_values = m.version == version && m.item == item;
+    const int64_t step = thumb && !signal ? std::max<int64_t>(1, (std::max(H, W) + max_px - 1) / max_px) : 1;
+    const bool same_values = holds(m, version, item);
     if (same_values && (m.tex || m.plot_only) && (m.too_big || (m.c >= c && m.step == int(step)))) return m;
-    m.version = version;
-    m.item = item;
-    m.channels = C;
-    m.max_c = max_c;
-    m.plot_only = signal;
-    m.too_big = (!signal && (H > max_size_ || W > max_size_)) || H * W == 0;
-    if (m.too_big) return m;
     const float* full = t.ptr() + item * C * H * W;
-    if (signal && c * W <= MapTexture::kKeptSignal) {
-        m.signal.shape = {1, c, W};
-        m.signal.data.assign(full, full + c * W);
-    } else {
-        m.signal = {};
-    }
-    // The other texture of this slot (thumbnail or full size) may hold these values' ranges: a
-    // pass over every value (512 channels: millions) is made once per version.
-    const auto& other = max_px > 0 ? slots_ : thumbs_;
-    const auto twin = other.find(slot);
-    if (!same_values && twin != other.end() && twin->second.version == version && twin->second.item == item &&
-        twin->second.max_c == max_c && !twin->second.lo.empty()) {
-        m.lo = twin->second.lo, m.hi = twin->second.hi;
-        m.all_lo = twin->second.all_lo, m.all_hi = twin->second.all_hi;
-    } else if (!same_values) {
-        // Per-channel ranges for the colormap over every channel (values are never clamped
-        // before upload), so a shared range does not depend on how many planes are uploaded.
-        m.lo.assign(size_t(max_c), 0);
-        m.hi.assign(size_t(max_c), 0);
-        if (ranges && int64_t(ranges->size()) == 2 * N * C) {
-            const float* lo = ranges->data() + item * C;
-            m.lo.assign(lo, lo + max_c);
-            m.hi.assign(lo + N * C, lo + N * C + max_c);
-        } else {
-            plane_ranges(full, max_c, H * W, m.lo.data(), m.hi.data());
-            range_values_ += max_c * H * W;
+    const bool too_big = (!signal && (H > max_size_ || W > max_size_)) || H * W == 0;
+    if (signal || too_big) {
+        // Nothing to upload: described at once.
+        MapTexture n;
+        describe(n, slot, thumb, t, version, item, max_c, ranges);
+        n.plot_only = signal;
+        n.too_big = too_big;
+        if (signal && !too_big) {
+            if (c * W <= MapTexture::kKeptSignal) {
+                n.signal.shape = {1, c, W};
+                n.signal.data.assign(full, full + c * W);
+            }
+            n.c = c, n.h = 1, n.w = int(W), n.step = 1;
         }
-        m.all_lo = max_c ? *std::min_element(m.lo.begin(), m.lo.end()) : 0;
-        m.all_hi = max_c ? *std::max_element(m.hi.begin(), m.hi.end()) : 0;
-    }
-    if (signal) {
         if (m.tex) glDeleteTextures(1, &m.tex);
-        m.tex = 0;
-        m.c = c, m.h = 1, m.w = int(W), m.step = 1;
+        m = std::move(n);
         return m;
     }
-    // A thumbnail: the value at the middle of each step x step block (what NEAREST sampling of
-    // the full map at that size shows).
-    const float* base = full;
-    const int64_t h = (H + step - 1) / step, w = (W + step - 1) / step;
-    if (step > 1) {
-        small_.resize(size_t(c * h * w));
-        for (int64_t k = 0; k < c; ++k)
-            for (int64_t y = 0; y < h; ++y) {
-                const float* row = full + (k * H + std::min(H - 1, y * step + step / 2)) * W;
-                float* out = small_.data() + (k * h + y) * w;
-                for (int64_t x = 0; x < w; ++x) out[x] = row[std::min(W - 1, x * step + step / 2)];
-            }
-        base = small_.data();
+    auto& staged = thumb ? staged_thumbs_ : staged_;
+    auto it = staged.find(slot);
+    if (it != staged.end() && !(holds(it->second.m, version, item) && it->second.m.c >= c && it->second.m.step == int(step))) {
+        glDeleteTextures(1, &it->second.m.tex);
+        staged.erase(it);
+        it = staged.end();
     }
-    m.step = int(step);
-    if (!m.tex) glGenTextures(1, &m.tex);
-    glBindTexture(GL_TEXTURE_2D_ARRAY, m.tex);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-    if (m.c != c || m.h != int(h) || m.w != int(w)) {
+    if (it == staged.end()) {
+        Staged s;
+        if (same_values) {
+            s.m = m;  // more planes of the same values: their description stands
+            s.m.tex = 0;
+        } else {
+            describe(s.m, slot, thumb, t, version, item, max_c, ranges);
+        }
+        const int64_t h = (H + step - 1) / step, w = (W + step - 1) / step;
+        if (step > 1) {
+            // A thumbnail: the value at the middle of each step x step block (what NEAREST
+            // sampling of the full map at that size shows).
+            s.values.resize(size_t(c * h * w));
+            for (int64_t k = 0; k < c; ++k)
+                for (int64_t y = 0; y < h; ++y) {
+                    const float* row = full + (k * H + std::min(H - 1, y * step + step / 2)) * W;
+                    float* out = s.values.data() + (k * h + y) * w;
+                    for (int64_t x = 0; x < w; ++x) out[x] = row[std::min(W - 1, x * step + step / 2)];
+                }
+        }
+        s.m.step = int(step);
+        s.m.c = c, s.m.h = int(h), s.m.w = int(w);
+        if (m.tex && m.c == c && m.h == int(h) && m.w == int(w) && c * h * w * int64_t(sizeof(float)) <= kFrameUploadBytes - frame_bytes_) {
+            // Fits in this frame: into the texture drawn so far, done before anything draws it.
+            s.m.tex = std::exchange(m.tex, 0);
+            upload_rows(s, s.values.empty() ? full : s.values.data(), true);
+            m = std::move(s.m);
+            ++uploads_;
+            ++uploads_by_slot_[slot];
+            return m;
+        }
+        glGenTextures(1, &s.m.tex);
+        glBindTexture(GL_TEXTURE_2D_ARRAY, s.m.tex);
         // R32F is not filterable in WebGL2: NEAREST, which is what a pixel view wants anyway.
         glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
         glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
         glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
         glTexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-        glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, GL_R32F, GLsizei(w), GLsizei(h), c, 0, GL_RED, GL_FLOAT, base);
-        m.c = c, m.h = int(h), m.w = int(w);
-    } else {
-        glTexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, 0, GLsizei(w), GLsizei(h), c, GL_RED, GL_FLOAT, base);
+        glTexStorage3D(GL_TEXTURE_2D_ARRAY, 1, GL_R32F, GLsizei(w), GLsizei(h), c);
+        glBindTexture(GL_TEXTURE_2D_ARRAY, 0);
+        it = staged.emplace(slot, std::move(s)).first;
     }
-    glBindTexture(GL_TEXTURE_2D_ARRAY, 0);
+    Staged& s = it->second;
+    s.frame = frame_;
+    // More planes of the values shown go up at once: drawn from the old texture meanwhile, the
+    // viewer would show another channel than the one picked.
+    if (!upload_rows(s, s.values.empty() ? full : s.values.data(), same_values && m.tex)) return m;
+    if (m.tex) glDeleteTextures(1, &m.tex);
+    m = std::move(s.m);
+    staged.erase(it);
     ++uploads_;
     ++uploads_by_slot_[slot];
     return m;
@@ -126,9 +187,34 @@ void MapCache::forget_from(int slot) {
             if (it->second.tex) glDeleteTextures(1, &it->second.tex);
             it = maps->erase(it);
         }
+    for (auto* staged : {&staged_, &staged_thumbs_})
+        for (auto it = staged->lower_bound(slot); it != staged->end();) {
+            glDeleteTextures(1, &it->second.m.tex);
+            it = staged->erase(it);
+        }
 }
 
-void MapCache::begin_frame() { pending_.clear(); }
+int MapCache::uploading() const {
+    int n = 0;
+    for (const auto* staged : {&staged_, &staged_thumbs_})
+        for (const auto& [slot, s] : *staged) n += s.frame == frame_;
+    return n;
+}
+
+void MapCache::begin_frame() {
+    pending_.clear();
+    for (auto* staged : {&staged_, &staged_thumbs_})
+        for (auto it = staged->begin(); it != staged->end();) {
+            if (it->second.frame == frame_) {
+                ++it;
+                continue;
+            }
+            glDeleteTextures(1, &it->second.m.tex);
+            it = staged->erase(it);
+        }
+    ++frame_;
+    frame_bytes_ = 0;
+}
 
 std::string MapCache::frame_key() const {
     std::string key = std::to_string(uploads_);
@@ -145,6 +231,8 @@ void MapCache::reset_gl() {
     // deleting them (an entry each stays in Emscripten's id tables).
     for (auto* maps : {&slots_, &thumbs_})
         for (auto& [slot, m] : *maps) m = MapTexture{};
+    staged_.clear();
+    staged_thumbs_.clear();
     program_ = 0;
     pending_program_ = PendingProgram{};
     max_layers_ = max_size_ = 0;

@@ -55,9 +55,19 @@ struct MapDraw {
 
 class MapCache {
 public:
+    // The most bytes of values a frame uploads. New values (a layer that arrived, another item)
+    // go up in bands of rows into a texture of their own, over as many frames as it takes, and
+    // replace the one drawn when complete: a 1024x1024 stack's 12 MB viewer map uploaded in one
+    // frame took that frame's viewer 16-182 ms of main thread (10 MB uploads, load 4-5). Not less:
+    // each band is one more animation frame to wait for, 20-150 ms apart on a busy machine. More
+    // channels of the values already shown (the viewer's channel slider) go up at once.
+    static constexpr int64_t kFrameUploadBytes = int64_t(4) << 20;
+
     // The texture for `slot` (-1 input, else layer index) holding `t` at `version`; uploads when
     // the version, the batch item or the shape changed, or when more than the uploaded channels
-    // are wanted. `t` is [N, C, H, W] or [N, C, L]. `channels`: how many the caller draws (the
+    // are wanted. While new values are still going up it returns the texture of the slot's
+    // previous values (or one not ready()): `holds(m, version, item)` says whether it shows `t`.
+    // `t` is [N, C, H, W] or [N, C, L]. `channels`: how many the caller draws (the
     // first ones: the thumbnail strip's, or the viewer's up to the channel shown, rounded up to a
     // power of two), so a 512-channel layer costs a few planes, not 512.
     // `max_px` > 0: a thumbnail drawn at most max_px device pixels wide or tall: its own texture
@@ -68,8 +78,16 @@ public:
     const MapTexture& get(int slot, const Tensor& t, uint64_t version, int item, int64_t channels = INT64_MAX,
                           int64_t max_px = 0, const std::vector<float>* ranges = nullptr);
     const MapTexture* peek(int slot, bool thumb = false) const;
+    static bool holds(const MapTexture& m, uint64_t version, int item) { return m.version == version && m.item == item; }
     void forget_from(int slot);  // layers removed from the stack
+    // Textures this frame asked for that are still going up: the app wants more frames, and
+    // does not count its outputs as shown yet.
+    int uploading() const;
+    // Completed uploads (a texture now shows new values).
     uint64_t uploads() const { return uploads_; }
+    // The most bytes uploaded in one frame so far (tests: never above kFrameUploadBytes, but
+    // for the channel slider's planes).
+    int64_t max_frame_bytes() const { return max_frame_bytes_; }
     // Values scanned here for their ranges (none when every tensor came with its ranges).
     int64_t range_values() const { return range_values_; }
     // Uploads of each slot's textures (full size and thumbnail), for the tests.
@@ -78,7 +96,9 @@ public:
     // Draws channel(s) of `m` into [p0, p1] of the current window with `style`.
     void draw(ImDrawList* dl, const MapTexture& m, const MapStyle& style, ImVec2 p0, ImVec2 p1,
               ImVec2 uv0 = {0, 0}, ImVec2 uv1 = {1, 1});
-    void begin_frame();  // frees last frame's callback data (after it was rendered)
+    // Frees last frame's callback data (after it was rendered) and drops the uploads in progress
+    // that last frame did not ask for (a map no longer drawn).
+    void begin_frame();
     // What this frame's maps look like besides ImGui's vertices: each one's style, texture and
     // size, and the uploads so far (a texture's values changed). For imgui_gl::same_as_last.
     std::string frame_key() const;
@@ -93,9 +113,26 @@ public:
     void apply(const MapStyle& s, GLuint tex, float w, float h);
 
 private:
+    // New values going up (see kFrameUploadBytes): the texture they will be once `done` of its
+    // c * h rows are uploaded; `values` holds a thumbnail's picked values meanwhile (a full-size
+    // map reads the caller's tensor, unchanged while its version is).
+    struct Staged {
+        MapTexture m;
+        std::vector<float> values;
+        int64_t done = 0;
+        uint64_t frame = 0;  // the last frame that asked for it
+    };
+    // Fills `m`'s description of `t` (all but the texture and its uploaded size), with the
+    // ranges from `ranges`, another texture of the same values, or a scan.
+    void describe(MapTexture& m, int slot, bool thumb, const Tensor& t, uint64_t version, int item, int max_c,
+                  const std::vector<float>* ranges);
+    // Uploads rows of `s` within this frame's budget (all of them when `at_once`); true when done.
+    bool upload_rows(Staged& s, const float* values, bool at_once);
     std::map<int, MapTexture> slots_, thumbs_;
+    std::map<int, Staged> staged_, staged_thumbs_;
+    uint64_t frame_ = 0;
+    int64_t frame_bytes_ = 0, max_frame_bytes_ = 0;
     std::map<int, uint64_t> uploads_by_slot_;
-    std::vector<float> small_;  // a thumbnail's values, picked before upload
     std::deque<MapDraw> pending_;  // stable addresses for ImDrawCmd::UserCallbackData
     // The colormap program, checked and its uniforms found on first use (the first map drawn).
     bool program_ready();

@@ -85,6 +85,8 @@ void App::draw_outputs_window() {
         const MapTexture* m = maps_.peek(slot, true);
         if (current) m = &maps_.get(slot, *current, session_.version(slot), view_.item, kMaxThumbs, max_px,
                                         session_.ranges(slot));
+        // Still going up (MapCache::kFrameUploadBytes): drawn as while it is computed.
+        if (current && !MapCache::holds(*m, session_.version(slot), view_.item)) current = nullptr;
         if (!m || !m->ready()) {
             // No picture yet: why (the plan refused the state), or that it is on its way.
             if (m && m->too_big) ImGui::TextDisabled("(too big for this GPU's textures)");

@@ -66,7 +66,9 @@ void App::draw_viewer_tab() {
         int planes = 4;
         while (planes < view_.channel + 1) planes *= 2;
         m = &maps_.get(slot, t, session_.version(slot), view_.item, planes, 0, session_.ranges(slot));
-        values = &t;
+        // Still going up (MapCache::kFrameUploadBytes): drawn as while it is computed.
+        if (MapCache::holds(*m, session_.version(slot), view_.item)) values = &t;
+        else current = nullptr;
     }
     if (!m || !m->ready()) {
         if (m && m->too_big) ImGui::TextDisabled("too big for this GPU's textures");

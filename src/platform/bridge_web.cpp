@@ -356,7 +356,8 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_timing() {
 // What the page side made so far (an edit must cost what it changes; tests/web/costs.test.mjs):
 // weights made for the UI, output buffers allocated and reused, local plans, texture uploads (in
 // all and per slot: "-1" the input, "0" layer 1...), values the map cache scanned for their
-// ranges (rangeValues: 0 while the Worker sends them with the values).
+// ranges (rangeValues: 0 while the Worker sends them with the values), the most bytes of values
+// uploaded in one frame and the budget for that (MapCache::kFrameUploadBytes).
 EMSCRIPTEN_KEEPALIVE const char* cp_app_costs() {
     auto& a = cp::platform::app();
     const auto& s = a.session().stats();
@@ -368,6 +369,8 @@ EMSCRIPTEN_KEEPALIVE const char* cp_app_costs() {
         .key("plansMade").value(s.plans_made)
         .key("uploads").value(int64_t(a.maps().uploads()))
         .key("rangeValues").value(a.maps().range_values())
+        .key("maxFrameUploadBytes").value(a.maps().max_frame_bytes())
+        .key("frameUploadBudget").value(cp::app::MapCache::kFrameUploadBytes)
         .key("uploadsBySlot").begin_object();
     for (const auto& [slot, n] : a.maps().uploads_by_slot()) w.key(std::to_string(slot)).value(int64_t(n));
     w.end_object().end_object();
