@@ -161,8 +161,8 @@ int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
         }
     }
     if (L.is_pool()) floats = sat_add(floats, pool_divisor_floats(info.out.back()));  // average pooling's divisors
-    // A 1x1 conv copies a chunk of pixels of every input channel, whatever the image.
-    if (L.op == Op::Conv) floats = sat_add(floats, sat_mul(info.in[1], kPointwiseChunkStride));
+    // A 1x1 conv copies chunks of pixels of every input channel into two buffers, whatever the image.
+    if (L.op == Op::Conv) floats = sat_add(floats, sat_mul(2 * info.in[1], kPointwiseChunkStride));
     if (winograd_shape(L, info)) {
         // The Winograd kernel: kFlagFloats floats of flags per band row, then either its own
         // buffers (band, V and M, row buffer) or the direct kernel's (the padded copy above). Its

@@ -117,9 +117,16 @@ WinogradConvTBuffers winograd_convt_buffers(int64_t c_in, int64_t c_out, int64_t
 constexpr int64_t kFlagFloats = 5;
 
 // The 1x1 conv (kernels/conv_simd.cpp) copies chunks of kPointwiseChunk pixels of every input
-// channel of a group into scratch, kPointwiseChunkStride floats apart (layer_scratch_bytes counts
-// them): 12 more than a chunk, so that the channels are not a power of two apart.
+// channel of a group into two scratch buffers (one read, the next chunk copied into the other),
+// kPointwiseChunkStride floats apart (layer_scratch_bytes counts them): 12 more than a chunk, so
+// that the channels are not a power of two apart.
 constexpr int64_t kPointwiseChunk = 256, kPointwiseChunkStride = kPointwiseChunk + 12;
+// From this many input channels per group the 1x1 conv copies the next chunk between the tiles
+// of the current one (both buffers in use); with fewer it copies each chunk before its tiles.
+// Engine A/B (bench/ab.mjs, 1x1 convs to 64 channels, load 5-7): 64 input channels on 128x128
+// 0.93-0.96x, on 100x100 0.92-0.97x; 48: 0.99x; 32: 0.99-1.01x; 16-24: up to 1.11x slower, and
+// 16 per group of a 96x96 input 1.12-1.17x slower.
+constexpr int64_t kPointwiseOverlapCin = 64;
 
 // Average pooling's divisors of an output row (kernels/pool_simd.cpp), with a margin of zeros past
 // the row's end that its last vector may read (8 floats; it reads at most 3 past the end).

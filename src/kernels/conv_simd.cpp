@@ -10,9 +10,10 @@
 // strides compute the phases into a row buffer and interleave it into the output. When no tap
 // reads before its phase position, most phase rows read the input in place (no padded copy).
 #include <algorithm>
+#include <optional>
 #include <vector>
 
-#include "core/limits.hpp"  // kPointwiseChunk, kPointwiseChunkStride
+#include "core/limits.hpp"  // kPointwiseChunk, kPointwiseChunkStride, kPointwiseOverlapCin
 #include "kernels/conv_tile.hpp"
 #include "kernels/padded_input.hpp"
 #include "kernels/phase_rows.hpp"
@@ -61,7 +62,7 @@ public:
         return pointwise_ ? "f32_conv2d_1x1_4x8" CP_SIMD_SUFFIX : "f32_conv2d_2x16" CP_SIMD_SUFFIX;
     }
     size_t scratch_floats() const override {
-        return pointwise_ ? size_t(g_.cin_g() * kPointwiseChunkStride) : size_t(band_chan() * g_.C_in);
+        return pointwise_ ? size_t(2 * g_.cin_g() * kPointwiseChunkStride) : size_t(band_chan() * g_.C_in);
     }
     size_t packed_bytes() const override { return (packed_.size() + bias_.size() + offsets_.size()) * 4; }
 
@@ -102,40 +103,64 @@ private:
     // 1x1 convs: chunks of kPointwiseChunk pixels of every input channel are copied side by side
     // into scratch, kPointwiseChunkStride floats apart (core/limits.hpp). Reading the planes in
     // place would put every channel at the same cache set whenever H*W is a power of two (64
-    // planes of 128x128 thrash an 8-way L1).
+    // planes of 128x128 thrash an 8-way L1; read in place, a wasm microbenchmark of 64->64 on
+    // 128x128 ran 3.4x slower). Two buffers: while the tiles read one chunk, they copy the next
+    // part's chunk into the other, a run of 32 floats before every tile (PlaneCopy), so the copy's
+    // loads overlap their arithmetic. Copying apart from the tiles took ~12 % of that layer's time;
+    // interleaved, engine A/B 0.92x (bench/ab.mjs, load 6); chunks of 128-1024 pixels measured alike.
     int64_t chunks() const { return (g_.H * g_.W + kPointwiseChunk - 1) / kPointwiseChunk; }
+
+    struct Chunk {
+        int64_t n, grp, x0, len;  // image, group, first pixel, pixels
+    };
+    Chunk chunk(int64_t part) const {
+        const int64_t hw = g_.H * g_.W, x0 = part % chunks() * kPointwiseChunk;
+        return {part / (g_.groups * chunks()), part / chunks() % g_.groups, x0, std::min(kPointwiseChunk, hw - x0)};
+    }
+    // The copy of part's chunk into dst (zeros after it: what a partial tile may read).
+    PlaneCopy chunk_copy(const float* in, int64_t part, float* dst, int64_t steps) const {
+        const Chunk c = chunk(part);
+        const int64_t hw = g_.H * g_.W;
+        return PlaneCopy(in + (c.n * g_.C_in + c.grp * g_.cin_g()) * hw + c.x0, hw, dst, kPointwiseChunkStride,
+                         g_.cin_g(), c.len, steps);
+    }
 
     void run_pointwise(const float* in, float* out, float* scratch, int64_t first, int64_t last) const {
         const Geom& g = g_;
         const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), hw = g.H * g.W;
         static const int32_t zero_tap = 0;
-        for (int64_t part = first; part < last; ++part) {
-            const int64_t n = part / (g.groups * chunks()), grp = part / chunks() % g.groups;
-            const int64_t x0 = part % chunks() * kPointwiseChunk, len = std::min(kPointwiseChunk, hw - x0);
-            const float* src = in + (n * g.C_in + grp * cin_g) * hw;
-            for (int64_t ic = 0; ic < cin_g; ++ic) {
-                float* d = scratch + ic * kPointwiseChunkStride;
-                simd::copy_floats(d, src + ic * hw + x0, len);
-                std::fill(d + len, d + kPointwiseChunkStride, 0.0f);  // what a partial tile may read
-            }
-            const float* w = packed_.data() + grp * cout_g * cin_g;
+        float* buf[2] = {scratch, scratch + cin_g * kPointwiseChunkStride};
+        if (first < last) chunk_copy(in, first, buf[0], 0).finish();
+        for (int64_t part = first, cur = 0; part < last; ++part, cur ^= 1) {
+            const Chunk c = chunk(part);
+            // The next part's copy: spread over this part's tiles, or after them.
+            const bool overlap = cin_g >= kPointwiseOverlapCin;
+            int64_t tiles = 0;
+            for (int64_t ob = 0; ob < cout_g; ob += kOcb)
+                tiles += conv_row_main_tiles(int(std::min<int64_t>(kOcb, cout_g - ob)), c.len);
+            std::optional<PlaneCopy> next;
+            if (part + 1 < last) next.emplace(chunk_copy(in, part + 1, buf[cur ^ 1], overlap ? tiles : 0));
+            PlaneCopy* copy = overlap && next ? &*next : nullptr;
+            const float* w = packed_.data() + c.grp * cout_g * cin_g;
             for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
                 const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
-                const int64_t oc = grp * cout_g + ob;
+                const int64_t oc = c.grp * cout_g + ob;
                 const TileArgs a{
-                    .in = scratch,
+                    .in = buf[cur],
                     .chan_plane = kPointwiseChunkStride,
                     .taps = &zero_tap,
                     .ntaps = 1,
                     .cin = int(cin_g),
                     .w = w,
                     .bias = bias_.empty() ? nullptr : bias_.data() + oc,
-                    .out = out + (n * g.C_out + oc) * hw + x0,
+                    .out = out + (c.n * g.C_out + oc) * hw + c.x0,
                     .out_plane = hw,
                 };
-                conv_row_any(ocb, a, len);
+                if (copy) conv_row_copying(ocb, a, c.len, copy);
+                else conv_row_any(ocb, a, c.len);
                 w += ocb * cin_g;
             }
+            if (next) next->finish();
         }
     }
 

@@ -87,14 +87,62 @@ constexpr int kTileXv = 2;  // vectors of 4 pixels per main tile of kTileOcb cha
 // loaded pixels must fit the 16 vector registers of x86-64, where V8 runs most of the time.
 constexpr int tile_xv(int ocb) { return ocb <= 2 ? 4 : ocb == 3 ? 3 : kTileXv; }
 
-template <int OCB>
-__attribute__((noinline)) void conv_row(TileArgs a, int64_t width) {
+// Copies `len` floats of each of `chans` planes (src_plane floats apart) to planes dst_plane
+// floats apart: runs of kRun floats (plane by plane: every plane is read as one sequential run),
+// spread evenly over `steps` calls of step(); finish() copies the rest and fills each destination
+// plane with zeros from `len` to dst_plane. The 1x1 conv (conv_simd.cpp) copies its next chunk of
+// input with it between the tiles of the current one, so the loads of the copy overlap the
+// tiles' arithmetic.
+class PlaneCopy {
+public:
+    static constexpr int64_t kRun = 32;  // floats per run: two cache lines
+    // steps: 0 leaves everything to finish(), as do planes that are not a whole number of runs.
+    PlaneCopy(const float* src, int64_t src_plane, float* dst, int64_t dst_plane, int64_t chans, int64_t len,
+              int64_t steps)
+        : src_(src), dst_(dst), src_plane_(src_plane), dst_plane_(dst_plane), chans_(chans), len_(len),
+          runs_(len % kRun == 0 && steps > 0 ? chans * (len / kRun) : 0), steps_(std::max<int64_t>(1, steps)) {}
+    // Kept short: the tiles' loop is near the rate at which the CPU takes in instructions, so
+    // every instruction here costs. Evenly spread: with the runs all in the first tiles (one per
+    // tile until done), convs of 16-32 input channels ran 1.02-1.17x slower than copying apart.
+    // no_builtin: clang made a run a memmove call (byte loops), which undid the overlap.
+    CP_NO_BUILTIN_MEMCPY void step() {
+        for (credit_ += runs_; credit_ >= steps_ && ic_ < chans_; credit_ -= steps_) {
+            const float* s = src_ + ic_ * src_plane_ + j_;
+            float* d = dst_ + ic_ * dst_plane_ + j_;
+            v128_t v[kRun / 4];
+            for (int k = 0; k < kRun / 4; ++k) v[k] = wasm_v128_load(s + 4 * k);
+            for (int k = 0; k < kRun / 4; ++k) wasm_v128_store(d + 4 * k, v[k]);
+            if ((j_ += kRun) == len_) j_ = 0, ++ic_;
+        }
+    }
+    void finish() {
+        for (; ic_ < chans_; ++ic_, j_ = 0) {
+            float* d = dst_ + ic_ * dst_plane_;
+            simd::copy_floats(d + j_, src_ + ic_ * src_plane_ + j_, len_ - j_);
+            std::fill(d + len_, d + dst_plane_, 0.0f);
+        }
+    }
+
+private:
+    const float* src_;
+    float* dst_;
+    int64_t src_plane_, dst_plane_, chans_, len_, runs_, steps_;
+    int64_t credit_ = 0;      // runs owed, times steps_
+    int64_t ic_ = 0, j_ = 0;  // the next run: plane, float
+};
+
+// With kCopy, `copy` steps before every main tile (the 1x1 conv's next chunk). A separate
+// instance: a test of a null pointer per tile in the one instance every kernel shares made the
+// Winograd convs 1-3 % slower (engine A/B).
+template <int OCB, bool kCopy = false>
+__attribute__((noinline)) void conv_row(TileArgs a, int64_t width, PlaneCopy* copy = nullptr) {
     constexpr int XV = tile_xv(OCB), PX = 4 * XV;
     int64_t x = 0;
     const float* in0 = a.in;
     float* out0 = a.out;
     for (; x + PX <= width; x += PX) {
         a.in = in0 + x, a.out = out0 + x;
+        if constexpr (kCopy) copy->step();
         conv_tile<OCB, XV>(a, PX);
     }
     for (; x + 4 <= width; x += 4) {
@@ -119,6 +167,19 @@ inline void conv_row_any(int ocb, const TileArgs& a, int64_t width) {
         default: conv_row<kTileOcb>(a, width); break;
     }
 }
+
+// The same with `copy` stepped before every main tile. Through a table: the wasm optimiser
+// (binaryen) inlines a function with one caller whatever noinline says, and inlined into the 1x1
+// conv's loop these rows ran ~2 % slower (engine A/B).
+inline void conv_row_copying(int ocb, const TileArgs& a, int64_t width, PlaneCopy* copy) {
+    static_assert(kTileOcb == 4, "one entry per block size up to kTileOcb");
+    static constexpr void (*rows[])(TileArgs, int64_t, PlaneCopy*) = {conv_row<1, true>, conv_row<2, true>,
+                                                                      conv_row<3, true>, conv_row<4, true>};
+    rows[ocb - 1](a, width, copy);
+}
+
+// Main tiles (those `copy` steps before) of a row of `width` pixels and `ocb` channels.
+constexpr int64_t conv_row_main_tiles(int ocb, int64_t width) { return width / (4 * tile_xv(ocb)); }
 
 // Packs weights for one group as conv_tile reads them: blocks of up to `block` (kTileOcb unless
 // given) output channels, each [tap][ic][ocb] (block ob starts ob * ntaps * cin_g floats in).

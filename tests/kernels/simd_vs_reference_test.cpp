@@ -84,6 +84,29 @@ TEST_P(SimdConv, FlatTilesEveryRowTail) {
     EXPECT_EQ(c.checked, 81);
 }
 
+// The 1x1 conv over several chunks of kPointwiseChunk (256) pixels. From kPointwiseOverlapCin (64)
+// input channels per group the tiles of one chunk copy the next (PlaneCopy, runs of 32 floats)
+// into the other buffer, with more runs than tiles (64 -> 5, 128 -> 16) or fewer (64 -> 72);
+// below it each chunk is copied after the tiles of the one before. Pixel counts with a last chunk
+// of a whole number of runs (320 = 256 + 64), of whole vectors but not runs (272 = 256 + 16), of
+// odd lengths (527 = 2*256 + 15, 600, 3 pixels); several images and groups (the next part is
+// then another image's or group's chunk); output channel counts that leave blocks of 1-3
+// channels (whose tiles are wider).
+TEST_P(SimdConv, PointwiseChunksAndTheirCopies) {
+    for (const char* hw : {"16x20", "16x17", "17x31", "20x30", "1x3"})
+        for (const char* io : {"1x4", "3x9", "8x6", "64x5", "128x16", "64x72"})
+            for (const char* ng : {"1,g=1", "2,g=1", "2,g=2"}) {
+                const std::string s(io), n(ng);
+                const std::string in_c = s.substr(0, s.find('x')), out_c = s.substr(s.find('x') + 1);
+                const std::string groups = n.substr(n.find("g=") + 2);
+                if (std::stoi(in_c) % std::stoi(groups) || std::stoi(out_c) % std::stoi(groups)) continue;
+                compare("v=1&in=" + in_c + "x" + hw + "&n=" + n.substr(0, n.find(',')) + "&net=conv2d(out=" + out_c +
+                            ",k=1,g=" + groups + ")",
+                        c, "f32_conv2d_1x1_4x8");
+            }
+    EXPECT_EQ(c.checked, 75);
+}
+
 TEST_P(SimdConvT, SweepMatchesReference) {
     for (int w : {1, 2, 3, 4, 5, 8, 9})
         for (int k : {1, 2, 3, 4, 5})
