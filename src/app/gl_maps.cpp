@@ -213,7 +213,6 @@ void MapCache::begin_frame() {
             it = staged->erase(it);
         }
     ++frame_;
-    frame_bytes_ = 0;
 }
 
 std::string MapCache::frame_key() const {

@@ -85,7 +85,7 @@ public:
     int uploading() const;
     // Completed uploads (a texture now shows new values).
     uint64_t uploads() const { return uploads_; }
-    // The most bytes uploaded in one frame so far (tests: never above kFrameUploadBytes, but
+    // The most bytes uploaded in one host task (begin_tick) so far (tests: never above kFrameUploadBytes, but
     // for the channel slider's planes).
     int64_t max_frame_bytes() const { return max_frame_bytes_; }
     // Values scanned here for their ranges (none when every tensor came with its ranges).
@@ -99,6 +99,10 @@ public:
     // Frees last frame's callback data (after it was rendered) and drops the uploads in progress
     // that last frame did not ask for (a map no longer drawn).
     void begin_frame();
+    // A new main-thread task of the host (one animation frame), which may build two frames
+    // (src/platform/main.cpp: a widget's release is built again at once): kFrameUploadBytes is
+    // a budget per task, so it starts again here, not in begin_frame.
+    void begin_tick() { frame_bytes_ = 0; }
     // What this frame's maps look like besides ImGui's vertices: each one's style, texture and
     // size, and the uploads so far (a texture's values changed). For imgui_gl::same_as_last.
     std::string frame_key() const;

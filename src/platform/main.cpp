@@ -168,6 +168,7 @@ void main_loop(void*) {
         app.frame();
         ImGui::Render();
     };
+    app.maps().begin_tick();
     build();
 
     // Not drawn: a frame while the engine Worker computes, for a moment (App::hold_frame; the

@@ -100,7 +100,7 @@ test('an upload costs the page no copy back and no range scan; outputs and range
             assert.deepEqual([d.inputsCopied, d.inputsNamed], [0, 1], `the Worker's own decode is the input, not a copy: ${JSON.stringify(d)}`);
             assert.equal(d.uploadsKept, 1, "the decoded values went back to the Worker, which keeps them (no copy of its own)");
             assert.equal(d.rangesTaken, 3, 'each of the 3 layers came with its ranges');
-            // Each layer in pieces of at most cpRunner.piece floats, a task each (layer 1: 16x240x320, 2 pieces).
+            // Each layer in pieces of at most cpRunner.piece floats, a task each (layer 1: 16x240x320, 5 pieces of 1 MB).
             const pieces = await page.evaluate(() => convplay.shapes().layers.reduce(
                 (n, L) => n + Math.max(1, Math.ceil(L.out.reduce((a, b) => a * b, 1) / cpRunner.piece)), 0));
             assert.ok(pieces > 3);
