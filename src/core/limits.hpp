@@ -121,12 +121,14 @@ constexpr int64_t kFlagFloats = 5;
 // kPointwiseChunkStride floats apart (layer_scratch_bytes counts them): 12 more than a chunk, so
 // that the channels are not a power of two apart.
 constexpr int64_t kPointwiseChunk = 256, kPointwiseChunkStride = kPointwiseChunk + 12;
-// From this many input channels per group the 1x1 conv copies the next chunk between the tiles
-// of the current one (both buffers in use); with fewer it copies each chunk before its tiles.
-// Engine A/B (bench/ab.mjs, 1x1 convs to 64 channels, load 5-7): 64 input channels on 128x128
-// 0.93-0.96x, on 100x100 0.92-0.97x; 48: 0.99x; 32: 0.99-1.01x; 16-24: up to 1.11x slower, and
-// 16 per group of a 96x96 input 1.12-1.17x slower.
-constexpr int64_t kPointwiseOverlapCin = 64;
+// The 1x1 conv copies each next chunk into the other of its two buffers: between the tiles of
+// the current chunk from kPointwiseOverlapCin input channels per group and kPointwiseOverlapBytes
+// of input per group (an image's), else after them. Engine A/B (bench/ab.mjs, load 1.5-7, the
+// fastest calls, interleaved against after): 64 channels on 128x128 (4 MB) 0.92-0.96x, 128 on
+// 64x64 (2 MB) 0.96-0.98x, 64 on 96x96 0.98-1.02x, 64 on 80x80 1.00x; but 64 on 64x64 (1 MB) and
+// 32x32 1.04-1.06x slower, and 48 channels 0.99x, 32 0.99-1.01x, 16-24 up to 1.11x slower (on
+// 96-128 pixels a side): the copy pays to hide only once the input no longer sits in cache.
+constexpr int64_t kPointwiseOverlapCin = 64, kPointwiseOverlapBytes = int64_t(3) << 19;  // 1.5 MiB
 
 // Average pooling's divisors of an output row (kernels/pool_simd.cpp), with a margin of zeros past
 // the row's end that its last vector may read (8 floats; it reads at most 3 past the end).

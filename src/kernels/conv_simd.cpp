@@ -13,7 +13,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/limits.hpp"  // kPointwiseChunk, kPointwiseChunkStride, kPointwiseOverlapCin
+#include "core/limits.hpp"  // kPointwiseChunk, kPointwiseChunkStride, kPointwiseOverlap*
 #include "kernels/conv_tile.hpp"
 #include "kernels/padded_input.hpp"
 #include "kernels/phase_rows.hpp"
@@ -103,11 +103,13 @@ private:
     // 1x1 convs: chunks of kPointwiseChunk pixels of every input channel are copied side by side
     // into scratch, kPointwiseChunkStride floats apart (core/limits.hpp). Reading the planes in
     // place would put every channel at the same cache set whenever H*W is a power of two (64
-    // planes of 128x128 thrash an 8-way L1; read in place, a wasm microbenchmark of 64->64 on
-    // 128x128 ran 3.4x slower). Two buffers: while the tiles read one chunk, they copy the next
-    // part's chunk into the other, a run of 32 floats before every tile (PlaneCopy), so the copy's
-    // loads overlap their arithmetic. Copying apart from the tiles took ~12 % of that layer's time;
-    // interleaved, engine A/B 0.92x (bench/ab.mjs, load 6); chunks of 128-1024 pixels measured alike.
+    // planes of 128x128 thrash an 8-way L1; read in place, 64->64 on 128x128 ran 3.4x slower in a
+    // scratch wasm microbenchmark, not kept). Two buffers: while the tiles read one chunk, they
+    // copy the next part's chunk into the other, a run of 32 floats before every tile (PlaneCopy),
+    // so the copy's loads overlap their arithmetic, where that pays (kPointwiseOverlapCin and
+    // kPointwiseOverlapBytes, core/limits.hpp), else after the tiles. Copying apart from the tiles
+    // took ~12 % of that layer's time (the same microbenchmark); interleaved, engine A/B 0.92x
+    // (bench/ab.mjs, load 6); chunks of 128-1024 pixels measured alike.
     int64_t chunks() const { return (g_.H * g_.W + kPointwiseChunk - 1) / kPointwiseChunk; }
 
     struct Chunk {
@@ -131,10 +133,10 @@ private:
         static const int32_t zero_tap = 0;
         float* buf[2] = {scratch, scratch + cin_g * kPointwiseChunkStride};
         if (first < last) chunk_copy(in, first, buf[0], 0).finish();
+        // The next part's copy: spread over this part's tiles, or after them.
+        const bool overlap = cin_g >= kPointwiseOverlapCin && cin_g * hw * 4 >= kPointwiseOverlapBytes;
         for (int64_t part = first, cur = 0; part < last; ++part, cur ^= 1) {
             const Chunk c = chunk(part);
-            // The next part's copy: spread over this part's tiles, or after them.
-            const bool overlap = cin_g >= kPointwiseOverlapCin;
             int64_t tiles = 0;
             for (int64_t ob = 0; ob < cout_g; ob += kOcb)
                 tiles += conv_row_main_tiles(int(std::min<int64_t>(kOcb, cout_g - ob)), c.len);

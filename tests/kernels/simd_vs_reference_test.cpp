@@ -85,9 +85,10 @@ TEST_P(SimdConv, FlatTilesEveryRowTail) {
 }
 
 // The 1x1 conv over several chunks of kPointwiseChunk (256) pixels. From kPointwiseOverlapCin (64)
-// input channels per group the tiles of one chunk copy the next (PlaneCopy, runs of 32 floats)
-// into the other buffer, with more runs than tiles (64 -> 5, 128 -> 16) or fewer (64 -> 72);
-// below it each chunk is copied after the tiles of the one before. Pixel counts with a last chunk
+// input channels and kPointwiseOverlapBytes (1.5 MiB) of input per group the tiles of one chunk
+// copy the next (PlaneCopy, runs of 32 floats) into the other buffer (the last states), with more
+// runs than tiles (64 -> 5, 128 -> 16) or fewer (96 -> 9); otherwise each chunk is copied after
+// the tiles of the one before (64 -> 72 and the rest). Pixel counts with a last chunk
 // of a whole number of runs (320 = 256 + 64), of whole vectors but not runs (272 = 256 + 16), of
 // odd lengths (527 = 2*256 + 15, 600, 3 pixels); several images and groups (the next part is
 // then another image's or group's chunk); output channel counts that leave blocks of 1-3
@@ -104,7 +105,12 @@ TEST_P(SimdConv, PointwiseChunksAndTheirCopies) {
                             ",k=1,g=" + groups + ")",
                         c, "f32_conv2d_1x1_4x8");
             }
-    EXPECT_EQ(c.checked, 75);
+    // Inputs of kPointwiseOverlapBytes and more per group, where the next chunk is copied between
+    // the tiles (the states above copy it after them): odd sizes, partial blocks, groups, batch.
+    for (const char* L : {"in=64x77x83&net=conv2d(out=5,k=1)", "in=64x77x83&n=2&net=conv2d(out=16,k=1)",
+                          "in=128x77x83&net=conv2d(out=14,k=1,g=2)", "in=96x64x65&net=conv2d(out=9,k=1)"})
+        compare(std::string("v=1&") + L, c, "f32_conv2d_1x1_4x8");
+    EXPECT_EQ(c.checked, 79);
 }
 
 TEST_P(SimdConvT, SweepMatchesReference) {
