@@ -87,9 +87,13 @@ window.cpRunner = (function () {
     // Buffers of output pieces copied in, for the Worker's next request (its `recycle`, which
     // keeps a few): not a message each, as every postMessage to the Worker costs the page time.
     // At most RECYCLE_MAX (the largest): the Worker keeps no more (each request says so), and the
-    // page would otherwise hold every piece of a big stack's last run until the next edit.
+    // page would otherwise hold every piece of a big stack's last run until the next edit. 24 MB
+    // of pieces: a whole-stack edit of the default stack at 512x512 (11 pieces) makes no buffer.
+    // When pieces went from 4 MB to 1 MB with this count left at 6, the Worker made 5 buffers an
+    // edit and its messages (copies into the pieces included) took 6-9 ms a whole-stack edit, not
+    // 1.5-5 (ui_timing, plain page, 4 alternating runs of 6 edits, load 2-4).
     let giveBack = [];
-    const RECYCLE_MAX = 6;
+    const RECYCLE_MAX = (24 << 20) / (4 * PIECE);
     function keepForWorker(buffer) {
         giveBack.push(buffer);
         if (giveBack.length > RECYCLE_MAX) giveBack.splice(giveBack.indexOf(giveBack.reduce((a, b) => (b.byteLength < a.byteLength ? b : a))), 1);

@@ -118,6 +118,10 @@ test('an upload costs the page no copy back and no range scan; outputs and range
             assert.deepEqual([e.runner.inputsCopied - b.runner.inputsCopied, e.runner.inputsNamed - b.runner.inputsNamed,
                               e.runner.rangesTaken - b.runner.rangesTaken, e.page.rangeValues - b.page.rangeValues], [0, 0, 3, 0],
                              'a rerun sends no input and scans no range on the page');
+            // Every piece went into a buffer the page gave back after the run before (pieces: 14).
+            assert.equal(e.runner.worker.buffersMade - b.runner.worker.buffersMade, 0,
+                         `the Worker made no buffer for the rerun's ${pieces} pieces: ${JSON.stringify(e.runner.worker)}`);
+            assert.ok(e.runner.worker.buffersReused - b.runner.worker.buffersReused >= pieces);
         } else {
             assert.equal((await page.evaluate(() => convplay.runner())).mode, 'main');
             assert.ok(got[withWorker].rangeValues >= 3 * 640 * 480, `the page scanned the values itself: ${got[withWorker].rangeValues}`);
