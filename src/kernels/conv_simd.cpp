@@ -137,11 +137,11 @@ private:
         const bool overlap = cin_g >= kPointwiseOverlapCin && cin_g * hw * 4 >= kPointwiseOverlapBytes;
         for (int64_t part = first, cur = 0; part < last; ++part, cur ^= 1) {
             const Chunk c = chunk(part);
-            int64_t tiles = 0;
-            for (int64_t ob = 0; ob < cout_g; ob += kOcb)
+            int64_t tiles = 0;  // the steps the next copy is spread over: only when it overlaps
+            for (int64_t ob = 0; overlap && ob < cout_g; ob += kOcb)
                 tiles += conv_row_main_tiles(int(std::min<int64_t>(kOcb, cout_g - ob)), c.len);
             std::optional<PlaneCopy> next;
-            if (part + 1 < last) next.emplace(chunk_copy(in, part + 1, buf[cur ^ 1], overlap ? tiles : 0));
+            if (part + 1 < last) next.emplace(chunk_copy(in, part + 1, buf[cur ^ 1], tiles));
             PlaneCopy* copy = overlap && next ? &*next : nullptr;
             const float* w = packed_.data() + c.grp * cout_g * cin_g;
             for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
