@@ -71,7 +71,9 @@ window.cpRunner = (function () {
     // inputsCopied / inputsNamed: inputs sent as values copied out of the app's memory, or as the
     // id of an upload the Worker kept (no copy); uploadsKept: decoded uploads whose values went
     // back to the Worker once copied in (keep); rangesTaken: outputs that came with their ranges;
-    // pieces: output pieces copied in (a layer of more than PIECE floats comes in several).
+    // pieces: output pieces copied in (a layer of more than PIECE floats comes in several);
+    // givenBack / buffersDropped: their buffers given back to the Worker / dropped here (only those
+    // of a Worker that stopped); info().held: those not given back yet.
     // copyMs: this page's milliseconds taking output pieces in (copies, ranges, the app's calls),
     // summed; workMs / kernelsMs: the Worker's own milliseconds for doneRun, and the part of
     // them in the kernels (its 'done' message).
@@ -83,20 +85,26 @@ window.cpRunner = (function () {
     const info = { accepted: 0, dropped: 0, requests: 0, decoded: 0, layersRun: 0, superseded: 0, restarts: 0, refused: 0, resent: 0,
                    cancelled: 0, inputsCopied: 0, inputsNamed: 0, inputsDrawn: 0, uploadsKept: 0, rangesTaken: 0, pieces: 0, preTaken: 0,
                    startedAt: 0, readyAt: 0, preAt: 0, lastRun: 0, doneRun: 0, worker: null, failure: '',
-                   copyMs: 0, workMs: 0, kernelsMs: 0 };
-    // Buffers of output pieces copied in, for the Worker's next request (its `recycle`, which
-    // keeps a few): not a message each, as every postMessage to the Worker costs the page time.
-    // At most RECYCLE_MAX (the largest): the Worker keeps no more (each request says so), and the
-    // page would otherwise hold every piece of a big stack's last run until the next edit. 24 MB
-    // of pieces: a whole-stack edit of the default stack at 512x512 (11 pieces) makes no buffer.
-    // When pieces went from 4 MB to 1 MB with this count left at 6, the Worker made 5 buffers an
-    // edit and its messages (copies into the pieces included) took 6-9 ms a whole-stack edit, not
-    // 1.5-5 (ui_timing, plain page, 4 alternating runs of 6 edits, load 2-4).
+                   copyMs: 0, workMs: 0, kernelsMs: 0, givenBack: 0, buffersDropped: 0 };
+    // Buffers of output pieces copied in: every one goes back to the Worker, which copies later
+    // pieces into them (engine_worker.js `recycle`) and keeps at most RECYCLE_MAX (the largest),
+    // so this page drops none. A dropped one is garbage of this thread's heap: when the page kept
+    // 24, the 20 of a 10 MB upload's 44 pieces it dropped made V8 run an 'external memory
+    // pressure' major GC on this thread in every upload traced (5 of 5, load 5); the ones the
+    // Worker drops are collected on its own thread. They go back a few at a time
+    // (GIVE_BACK_BATCH) and at each layer's last piece, so the Worker has them for its next
+    // layers, rather than with the next request (a big stack's whole run would wait here).
+    // 24 MB of pieces: a whole-stack edit of the default stack at 512x512 (11 pieces) makes none.
     let giveBack = [];
     const RECYCLE_MAX = (24 << 20) / (4 * PIECE);
-    function keepForWorker(buffer) {
+    const GIVE_BACK_BATCH = 4;
+    function keepForWorker(buffer, now) {
         giveBack.push(buffer);
-        if (giveBack.length > RECYCLE_MAX) giveBack.splice(giveBack.indexOf(giveBack.reduce((a, b) => (b.byteLength < a.byteLength ? b : a))), 1);
+        if (worker && (now || giveBack.length >= GIVE_BACK_BATCH)) {
+            worker.postMessage({ type: 'recycle', buffers: giveBack, recycleMax: RECYCLE_MAX }, giveBack);
+            info.givenBack += giveBack.length;
+            giveBack = [];
+        }
     }
     let started = null, startedResolve = null;   // whenStarted()'s promise, and its resolve
     let preDone = null, preDoneResolve = null;   // whenPreDone()'s
@@ -109,7 +117,8 @@ window.cpRunner = (function () {
         worker = null;
         running = null;
         clearTimeout(restartTimer);
-        giveBack = [];   // the buffers of the Worker that stopped: a new one starts without them
+        info.buffersDropped += giveBack.length;   // made by the Worker that stopped: a new one starts without them
+        giveBack = [];
         sentInput = -1;
         keptUpload = 0;
         lastDecoded = 0;
@@ -246,10 +255,10 @@ window.cpRunner = (function () {
             const data = d.data, last = d.at + data.length >= d.total;
             const p = M.ccall('cp_app_output_slot', 'number', ['number', 'number', 'number'], [d.run, d.layer, d.total]);
             if (p) M.HEAPF32.set(data, (p >> 2) + d.at);   // read HEAPF32 after the call: memory may have grown
-            // Its buffer goes back with the next request: the Worker copies later pieces into it
-            // (engine_worker.js); a view of the Worker's shared memory (its threaded build) has
-            // nothing to give back.
-            if (data.buffer instanceof ArrayBuffer && data.buffer.byteLength) keepForWorker(data.buffer);
+            // Its buffer goes back to the Worker (keepForWorker: a few at a time, at once after the
+            // layer's last piece), which copies later pieces into it; a view of the Worker's shared
+            // memory (its threaded build) has nothing to give back.
+            if (data.buffer instanceof ArrayBuffer && data.buffer.byteLength) keepForWorker(data.buffer, last);
             const t1 = performance.now();
             info.copyMs += t1 - t0;
             if (!p) { if (last) info.dropped++; return; }
@@ -353,6 +362,7 @@ window.cpRunner = (function () {
             }
             const msg = { type: 'run', run, state, from, piece: PIECE, inputVersion, recycle: giveBack, recycleMax: RECYCLE_MAX };
             const transfer = giveBack.slice();
+            info.givenBack += giveBack.length;
             giveBack = [];
             if (inputVersion !== sentInput) {
                 if (sample) {
@@ -396,6 +406,6 @@ window.cpRunner = (function () {
         },
         piece: PIECE,
         info: () => ({ mode, ...(mode === 'worker' ? engine : { threads: 1, isolated: false, build: '' }), ...info,
-                       running: running ? running.layer : -1 }),
+                       running: running ? running.layer : -1, held: giveBack.length }),
     };
 })();

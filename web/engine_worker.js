@@ -20,6 +20,9 @@
 //   the upload whose values this worker keeps ('keep' below; the input is that image, repeated for
 //   each batch item), so the page need not copy them out of its memory again, or `sample`: the
 //   state's built-in image, drawn here (plan.drawSample: the function the app draws it with).
+// page -> worker: {type: 'recycle', buffers, recycleMax}: more buffers of pieces the page copied,
+//   given back between requests (the page gives every one back, a few at a time), kept as a
+//   request's `recycle`.
 // page -> worker: {type: 'decode', id, bytes, channels, name}: an uploaded file decoded by the
 //   engine's decoder with the playground's budget (engine.decodeImage), between layers (WebP and
 //   AVIF, which that decoder lacks, by the browser's: browserDecode below);
@@ -290,15 +293,25 @@ async function runRequest(req) {
     postMessage({ type: 'done', run: req.run, ran, work, kernels, stats: { ...stats, plan: plan.stats(), run: spent } });
 }
 
-// Buffers the page gave back once it had copied a piece out of them (a request's `recycle`): the
-// next pieces are copied into them, so an edit does not allocate (and fault in, page by page) a
-// fresh buffer for each layer. At most the request's recycleMax are kept (the largest).
+// Buffers the page gave back once it had copied a piece out of them (every one: a request's
+// `recycle`, or a 'recycle' message between them): the next pieces are copied into them, so an
+// edit does not allocate (and fault in, page by page) a fresh buffer for each layer. At most
+// recycleMax are kept (the largest); the rest are this Worker's garbage, collected on its thread,
+// not the page's.
 const spares = [];
-let spareMax = 0;
+let spareMax = 0, pieceFloats = 0;
 function recycle(buffer) {
-    if (!(buffer instanceof ArrayBuffer) || !buffer.byteLength) return;
+    // Too big for any piece (pieceArray takes at most twice a piece's bytes): the link's early
+    // layers, sent whole, would otherwise stay here for good as the largest kept.
+    if (!(buffer instanceof ArrayBuffer) || !buffer.byteLength || buffer.byteLength > 8 * pieceFloats) return;
     spares.push(buffer);
     while (spares.length > spareMax) spares.splice(spares.indexOf(spares.reduce((a, b) => (b.byteLength < a.byteLength ? b : a))), 1);
+}
+// The buffers of pieces the page copied (a request's `recycle`, or a 'recycle' message's `buffers`).
+function takeBack(d, buffers) {
+    spareMax = Math.max(0, Math.min(64, Number(d.recycleMax) || 0));
+    if (d.type === 'run') pieceFloats = Math.max(1, Number(d.piece) || 0);
+    if (Array.isArray(buffers)) buffers.forEach(recycle);
 }
 // A Float32Array of n floats: in the smallest kept buffer that holds them, unless that would hand
 // the page more than twice the bytes; else a new one.
@@ -433,10 +446,13 @@ onmessage = (e) => {
         }
         return;
     }
+    if (d && d.type === 'recycle') {
+        takeBack(d, d.buffers);
+        return;
+    }
     if (!d || d.type !== 'run') return;
     d.received = now();
-    spareMax = Math.max(0, Math.min(64, Number(d.recycleMax) || 0));
-    if (Array.isArray(d.recycle)) d.recycle.forEach(recycle);
+    takeBack(d, d.recycle);
     // The upload's values as of now: a decode or keep that comes while this request waits or runs
     // does not change the input it names.
     if (d.upload) d.uploadData = kept && kept.id === d.upload ? kept.data : null;

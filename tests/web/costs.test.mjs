@@ -135,6 +135,27 @@ test('an upload costs the page no copy back and no range scan; outputs and range
     assert.deepEqual(pageErrors, []);
 });
 
+test("a big upload's pieces all go back to the Worker: the page drops no buffer (no garbage for its main thread's GC)", async () => {
+    // 1024x1024: layer 1 is 16x512x512 (16 pieces of 1 MB), the relu 16, the convT 3x1024x1024
+    // 12: 44 pieces, more than the Worker keeps (RECYCLE_MAX, 24). A page that gave back only
+    // RECYCLE_MAX of them dropped the other 20 (20 MB of V8 garbage on its main thread).
+    const { ctx, page } = await open(DEFAULT_STATE);
+    const runner = () => page.evaluate(() => convplay.runner());
+    const b = await runner();
+    await page.setInputFiles('#file', { name: 'noise.png', mimeType: 'image/png', buffer: makePng(1024, 1024, { noise: true }) });
+    await page.waitForFunction(() => convplay.state().includes('img=upload'), null, { timeout: 30000 });
+    await waitSettled(page, 60000);
+    await page.waitForFunction(() => { const r = convplay.runner(); return r.doneRun === r.lastRun; });
+    const e = await runner();
+    const pieces = e.pieces - b.pieces;
+    assert.equal(pieces, 44, `the upload's run came in 44 pieces: ${JSON.stringify(e)}`);
+    // (A piece of a superseded run is given back too, uncounted in `pieces`.)
+    assert.ok(e.givenBack - b.givenBack >= pieces, `every piece's buffer went back to the Worker: ${JSON.stringify(e)}`);
+    assert.deepEqual([e.held, e.buffersDropped], [0, 0], `the page holds none and dropped none: ${JSON.stringify(e)}`);
+    assert.deepEqual(pageErrors, []);
+    await ctx.close();
+});
+
 test('a cancelled layer leaves the previous outputs as they were', async () => {
     // Layer 2 of LONG_LAYER alone takes seconds: editing it, then editing it again while it
     // runs, abandons that run (its Worker is replaced after 250 ms). Layer 1 is not touched by
