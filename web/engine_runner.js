@@ -57,10 +57,13 @@ window.cpRunner = (function () {
     // upload, load 4-5).
     const PIECE = 1 << 18;
     // The most floats of the link's outputs kept here for the app's first request, copied into its
-    // memory in that request's task, before the first frame (16 MB; the default state's layers are
-    // 2.9 MB); the layers after them come when it asks. That memory is new too, so a link of a big
-    // stack pays PIECE's first-touch cost for up to 16 MB in that task (not measured).
-    const PRE_CAP = 1 << 22;
+    // memory in that request's task, the first frame's (4 MB, what a frame uploads:
+    // MapCache::kFrameUploadBytes; the default state's layers are 2.9 MB); the layers after them
+    // come from the Worker when it asks, a piece a task. That memory is new, every page of it
+    // touched first: 16 MB (the cap before; in=3x1024x1024's first layer) took 11-60 ms there
+    // (load 3.5-5), inside a first frame already of 107-196 ms. (The app takes layers in order
+    // only, so the page cannot copy them itself after the Worker's later ones.)
+    const PRE_CAP = 1 << 20;
     // The link's state as the Worker ran it before the app asked ({state, layers: [{data, ranges,
     // ms, kernel}]}), until the app's first request takes it; null after.
     let pre = null;

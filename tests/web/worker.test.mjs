@@ -171,6 +171,23 @@ test("the link's state runs in the Worker before the app asks: the first frame s
     assert.deepEqual(pageErrors, []);
 });
 
+
+test("a big link's layers: the app's first request copies none of a 16 MB layer in its task; the Worker sends them, computed once", async () => {
+    // in=3x1024x1024: layer 1 alone is 16 MB (16x512x512), more than the first request copies in
+    // the first frame's task (cpRunner's PRE_CAP, 4 MB): it took 11-60 ms there into new memory.
+    const BIG = DEFAULT_STATE.replace('in=3x256x256', 'in=3x1024x1024');
+    assert.notEqual(BIG, DEFAULT_STATE);
+    const { ctx, page } = await open(BIG);
+    await waitSettled(page, 60000);
+    const r = await runner(page);
+    assert.equal(await page.evaluate(() => convplay.state()), BIG);
+    assert.equal(r.preTaken, 0, `no layer was copied in the first request's task: ${JSON.stringify(r)}`);
+    assert.deepEqual([r.pieces, r.accepted, r.worker.layersRun], [44, 3, 3],
+                     `every layer came from the Worker in pieces, each computed once (its early run): ${JSON.stringify(r)}`);
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'worker-big-link.png') });
+    assert.deepEqual(pageErrors, []);
+    await ctx.close();
+});
 test("the Worker runs the link's state while the page's main thread is held (its name carries the link)", async () => {
     // The app's start-up holds the main thread for hundreds of ms (its GL context). A message to
     // the new Worker would wait in the page until that thread is free; the Worker's name does not.
