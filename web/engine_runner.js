@@ -54,7 +54,8 @@ window.cpRunner = (function () {
     // The most floats the page copies into its memory in one task (an output's piece, an upload's):
     // 1 MB, whatever the layer's size. Copied into memory the app has just grown (a bigger stack),
     // each page is touched first: 4 MB took 2-70 ms where the same copy again took 0.3 ms (10 MB
-    // upload, load 4-5).
+    // upload, load 4-5). Not smaller: under load 7-11 a piece's task took 20-38 ms at 1 MB and
+    // 23-33 ms at 256 KB, the loaded CPU's time, not the copy's.
     const PIECE = 1 << 18;
     // The most floats of the link's outputs kept here for the app's first request, copied into its
     // memory in that request's task, the first frame's (4 MB, what a frame uploads:
