@@ -196,8 +196,7 @@ public:
         const int64_t need_cols = std::max(g.W + mx_, qw_ + max_cx + mx_);
         pad_.plan(g.C_in, g.H, g.W, my_, need_rows - g.H - my_, mx_, need_cols - g.W - mx_, 1, PadMode::Zeros, 0.0f);
         // The padded copy is made a band of phase rows at a time: phase rows [q0, q0 + nb) read
-        // padded rows [q0, q0 + nb + halo), sized to stay in cache. Copying the whole image at
-        // once measured 1.1-4x slower on convT 16->3 k3 s2 (A/B, 256x256 and 250x250 inputs).
+        // padded rows [q0, q0 + nb + halo), about kBandScale times band_rows_in_cache's 256 KiB.
         halo_ = my_ + max_cy;
         // Direct rows: with no margin before the input (every tap offset >= 0), the phase rows
         // whose reads (and a tile's overrun of up to one row) stay inside the input read it in
@@ -210,7 +209,8 @@ public:
         // 1.7-1.9x slower than the band copy; with 3-4 channels the copy cost more than it saved.
         if (my_ == 0 && mx_ == 0 && qw_ + max_cx + kTileOverrun <= 2 * g.W && g.cin_g() <= kDirectMaxCin)
             direct_q_ = std::clamp<int64_t>(g.H - max_cy - 1, 0, qh_);
-        band_q_ = std::clamp<int64_t>(band_rows_in_cache(g.C_in * pad_.pcols) - halo_, 1, std::max<int64_t>(1, qh_ - direct_q_));
+        band_q_ = std::clamp<int64_t>(kBandScale * band_rows_in_cache(g.C_in * pad_.pcols) - halo_, 1,
+                                      std::max<int64_t>(1, qh_ - direct_q_));
         band_rows_ = band_q_ + halo_;
         band_pitch_ = band_pitch_rows(band_rows_, pad_.pcols, g.C_in);
 
@@ -289,6 +289,18 @@ private:
     // Pixels a row's last tile may read past its last phase column (the widest tile, 4 vectors).
     static constexpr int64_t kTileOverrun = 16;
     static constexpr int64_t kDirectMaxCin = 4;  // input channels per group, at most, for direct rows
+    // Bands of about 1 MiB (a core's L2 cache on the benchmark machine, AMD EPYC), not the 256
+    // KiB band_rows_in_cache aims at: measured faster on large inputs, where the copy is the first
+    // touch of the input (from memory) and the tiles read the band back from L2 either way; which
+    // part of the copy gains was not pinned down. bench/ab.mjs against 256 KiB bands (Node, one
+    // process, alternating in both orders, load 2-2.6, min and median): convT 16->3 k3 s2 p1 op1
+    // on 256x256 0.94-0.97x the time (300 pairs), 16->1 0.90-0.96x, 16->4 0.95-0.98x, 16->8
+    // 0.97-0.99x; 64x64 inputs (one band either way), 16->3 k5 s3 and 16->3 k4 s2 on 128x128 and
+    // 64->3 k3 s2 on 128x128 0.97-1.03x (80 pairs); outputs equal bit for bit. Larger bands gained
+    // little more (the whole image as one band, 4.3 MB a thread: 0.97-1.00x these). Half bands
+    // in two buffers, the next band copied 32 floats at a time between the tiles of this one,
+    // ran 1.05-1.14x the 256 KiB bands' time (the same without the overlap: 1.07-1.13x).
+    static constexpr int64_t kBandScale = 4;
 
     struct Phase {
         int64_t ry = 0, rx = 0;

@@ -166,14 +166,15 @@ TEST_P(SimdConvT, DirectRowsAndTheirEdges) {
 }
 
 // The sub-pixel kernel's band of padded rows gets a few more rows per channel plane where its
-// planes would otherwise start on the same L1 sets (band_pitch_rows): 16 channels of 256 columns
-// hold 15 rows of 273 floats, 4 bytes short of 16 KiB. The copy is written and read with that
-// pitch; several bands per image, margins before the input (p=0), odd widths and batches.
+// planes would otherwise start on the same L1 sets (band_pitch_rows): 15 rows of 273 floats
+// (16 channels of 256 columns) are 4 bytes short of 16 KiB. The copy is written and read with
+// that pitch; several bands per image (bands of about 1 MiB: 59 phase rows of 16 x 256 columns,
+// 39 of 24 x 250), margins before the input (p=0), odd widths and batches.
 TEST_P(SimdConvT, BandPitchApartFromRows) {
     EXPECT_EQ(cp::band_pitch_rows(15, 273, 16), 16);  // 16380 bytes a plane would alias
     EXPECT_EQ(cp::band_pitch_rows(16, 273, 16), 16);  // 17472: 17 lines apart, already spread
     EXPECT_EQ(cp::band_pitch_rows(7, 100, 1), 7);     // one channel: nothing to spread
-    for (const char* in : {"16x40x256", "16x31x255", "24x19x250"})
+    for (const char* in : {"16x130x256", "16x67x255", "24x95x250"})
         for (const char* l : {"k=3,s=2,p=1,op=1", "k=3,s=2,p=0", "k=4,s=2,p=1", "k=3,s=3,p=1"})
             compare(std::string("v=1&in=") + in + "&n=2&net=convT2d(out=3," + l + ")", c, "f32_deconv2d_subpixel");
     EXPECT_EQ(c.checked, 12);
