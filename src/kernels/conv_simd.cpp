@@ -42,7 +42,11 @@ public:
             band_out_ = std::min(band_out_, g.OH);
             band_rows_ = (band_out_ - 1) * g.sh + (g.kh - 1) * g.dh + 1;
             // The flat tiles' offsets into the band: every tap (ky, kx), and inside it every input
-            // channel of a group, the order of the packed weights.
+            // channel of a group, the order of the packed weights. One entry per (ky, input
+            // channel) instead, its 3 kx taps read at offsets 0, 1, 2 (an offset load and address
+            // per 3 taps, not per tap), was no faster on conv 3->16 k3 at 512x512: 1.00-1.02x the
+            // time with the kx loop kept a loop, 1.70-1.84x with it unrolled (V8 loaded all 3 taps'
+            // vectors first and spilled them). bench/ab.mjs, 2 x 120 and 40 pairs, load 3.6-5.3.
             for (int64_t ky = 0; ky < g.kh; ++ky)
                 for (int64_t kx = 0; kx < g.kw; ++kx)
                     for (int64_t ic = 0; ic < cin_g; ++ic)
