@@ -105,7 +105,7 @@ window.cpRunner = (function () {
     function keepForWorker(buffer, now) {
         giveBack.push(buffer);
         if (worker && (now || giveBack.length >= GIVE_BACK_BATCH)) {
-            worker.postMessage({ type: 'recycle', buffers: giveBack, recycleMax: RECYCLE_MAX }, giveBack);
+            worker.postMessage({ type: 'recycle', buffers: giveBack, recycleMax: RECYCLE_MAX, piece: PIECE }, giveBack);
             info.givenBack += giveBack.length;
             giveBack = [];
         }
@@ -226,8 +226,10 @@ window.cpRunner = (function () {
             info.pieces++;
             at += PIECE;
         } while (at < total);
-        // Given back like a piece's (not a view of the Worker's shared memory: nothing to give).
-        if (kept.data.buffer instanceof ArrayBuffer) keepForWorker(kept.data.buffer);
+        // Given back like a piece's when the Worker could use it for one (engine_worker.js
+        // `recycle` keeps none over 2 pieces' bytes); not a view of the Worker's shared memory.
+        const b = kept.data.buffer;
+        if (b instanceof ArrayBuffer && b.byteLength <= 8 * PIECE) keepForWorker(b);
         arrived(run, layer, kept);
         info.preTaken++;
         info.copyMs += performance.now() - t0;

@@ -20,7 +20,7 @@
 //   the upload whose values this worker keeps ('keep' below; the input is that image, repeated for
 //   each batch item), so the page need not copy them out of its memory again, or `sample`: the
 //   state's built-in image, drawn here (plan.drawSample: the function the app draws it with).
-// page -> worker: {type: 'recycle', buffers, recycleMax}: more buffers of pieces the page copied,
+// page -> worker: {type: 'recycle', buffers, recycleMax, piece}: more buffers of pieces the page copied,
 //   given back between requests (the page gives every one back, a few at a time), kept as a
 //   request's `recycle`.
 // page -> worker: {type: 'decode', id, bytes, channels, name}: an uploaded file decoded by the
@@ -310,7 +310,8 @@ function recycle(buffer) {
 // The buffers of pieces the page copied (a request's `recycle`, or a 'recycle' message's `buffers`).
 function takeBack(d, buffers) {
     spareMax = Math.max(0, Math.min(64, Number(d.recycleMax) || 0));
-    if (d.type === 'run') pieceFloats = Math.max(1, Number(d.piece) || 0);
+    // A 'recycle' message can come before the first request (a link's early layers taken).
+    if (Number(d.piece) > 0) pieceFloats = Number(d.piece);
     if (Array.isArray(buffers)) buffers.forEach(recycle);
 }
 // A Float32Array of n floats: in the smallest kept buffer that holds them, unless that would hand

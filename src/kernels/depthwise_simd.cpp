@@ -250,16 +250,8 @@ void dw3_rows(const Dw3Plane& P, const v128_t (&w)[9], const float* bias, int64_
 
 // One channel, 3x3 stride 1, read in place (output width = W): 2 output rows per pass, then the
 // odd one; rows narrower than 4 go through a padded copy of each row's columns.
-// Measured slower or no faster at 32x128x128 (bench/ab.mjs against this kernel, fastest calls,
-// both orders, load 2-7; V8's code read with node --print-wasm-code), so not kept:
-// - strips of 4 columns walked down the rows, every input row read once and serving 3 rotating
-//   accumulators (3 loads per output vector, not 6): 1.06-1.07x in blocks of L1-sized rows with
-//   one row per loop pass (V8: 33 instructions per output vector against 31-32 here, the row's
-//   pointer, address adds, a move and a spill); 1.24-1.31x with 3 rows per pass (V8 computed each
-//   new accumulator after the next row's loads, and spilled), 1.08x even at 256x32x32;
-// - these tiles in column order down blocks of rows: 1.45x;
-// - 3-row tiles: 0.99-1.01x; two tiles per pass sharing their addresses: 1.00-1.02x (V8 spilled
-//   the row pointers at the loop's head instead).
+// Strips of 4 columns walked down the rows (each input row loaded once for 3 accumulators) were
+// 1.06-1.31x slower under V8 (more instructions per vector, spills): commit 58b22b0 has the list.
 void dw3x3_inplace(const Dw3Plane& P, const float* wp, const float* bias, float* oplane, int64_t OH) {
     v128_t w[9];
     splat9(wp, w);
