@@ -1,11 +1,6 @@
 // UI timing of the playground in headless Chromium (a measurement, not a test; run by hand):
 //
-//   node tests/web/ui_timing.mjs [--runs N] [--site DIR] [--isolated] [--settle]
-//
-// --settle: each edit waits until the browser's threads are idle (under 3 ms of CPU in 30 ms, at
-// most 2 s), so the frame drawn for the edit before, whose raster costs SwiftShader about 100 ms
-// of CPU on the same two cores, no longer runs beside the Worker. Without it the edits come 60 ms
-// apart, and the Worker's wall time counts its waits for a core behind that raster.
+//   node tests/web/ui_timing.mjs [--runs N] [--site DIR] [--isolated]
 //
 // --isolated serves the page cross-origin isolated (COOP/COEP, as scripts/serve.sh does): the
 // engine Worker then runs the threaded build on every core; without it, one thread (an embed's case).
@@ -56,14 +51,13 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { SITE_DIR } from './engine.mjs';
 import { startServer, launch, waitReady, waitSettled, gotoSettled, sliderPoint, DEFAULT_STATE } from './playground_support.mjs';
-import { cpuMark, browserCpu, cpuMs, browserPids, threadsCpu } from '../../bench/proc_cpu.mjs';
+import { cpuMark, browserCpu, cpuMs } from '../../bench/proc_cpu.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const RUNS = Number(opt('--runs', 20));
 const SITE = opt('--site', SITE_DIR);
 const ISOLATED = args.includes('--isolated');
-const SETTLE = args.includes('--settle');
 const STATE_512 = DEFAULT_STATE.replace('in=3x256x256', 'in=3x512x512');
 
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
@@ -150,17 +144,6 @@ try {
     const copyMs = () => page.evaluate(() => convplay.runner().copyMs || 0);
 
     // What to read before an edit, for appSide.
-    // --settle (see the top).
-    const idle = async () => {
-        if (!SETTLE) return;
-        const pids = browserPids(MARK), t0 = Date.now();
-        const all = (c) => c.worker.run + c.raster.run + c.other.run;
-        while (Date.now() - t0 < 2000) {
-            const a = threadsCpu(pids);
-            await new Promise((r) => setTimeout(r, 30));
-            if ((all(threadsCpu(pids)) - all(a)) / 1e6 < 3) return;
-        }
-    };
     const before = async () => ({ copy: await copyMs(), cpu: browserCpu(MARK),
                                   frames: await page.evaluate(() => { const t = convplay.timing(); return t.frames - (t.not_drawn || 0); }) });
     // The app-side work of the edit just shown (see the top): pushed onto `acc`. trigger: when the
@@ -224,7 +207,6 @@ try {
             const v = values[i % 2];
             const p = await sliderPoint(page, hook, v);
             const editsBefore = await edits();
-            await idle();
             const b = await before();
             await page.mouse.click(p.x, p.y);
             await page.waitForFunction((n) => convplay.timing().edits > n, editsBefore, { timeout: 5000 }).catch(async (e) => {
@@ -245,14 +227,13 @@ try {
         console.log(`      of which layers + uploads + windows: ${fmt(cpu)}`);
         printAcc(acc, threads);
     }
-    console.log(`== parameter change -> frame showing the new outputs (${STATE_512})${SETTLE ? ", each edit once the browser is idle (--settle)" : ""}`);
+    console.log(`== parameter change -> frame showing the new outputs (${STATE_512})`);
     await mouseRun('mouse, last layer (convT2d output_padding 0 <-> 1; only it reruns)', 'L3.op', [1, 0]);
     await mouseRun('mouse, first layer (conv2d kernel_size 3 <-> 5; every layer reruns)', 'L1.kernel', [5, 3]);
 
     const hookTotal = [], hookWork = [], hookCpu = [], hookAcc = newAcc();
     for (let i = 0; i < RUNS; i++) {
         const next = STATE_512.replace('out=16', i % 2 ? 'out=16' : 'out=17');
-        await idle();
         const b = await before();
         const t0 = await page.evaluate((s) => { const t = performance.now(); convplay.setState(s); return t; }, next);
         await waitSettled(page);
