@@ -226,10 +226,10 @@ window.cpRunner = (function () {
             info.pieces++;
             at += PIECE;
         } while (at < total);
-        // Given back like a piece's when the Worker could use it for one (engine_worker.js
-        // `recycle` keeps none over 2 pieces' bytes); not a view of the Worker's shared memory.
-        const b = kept.data.buffer;
-        if (b instanceof ArrayBuffer && b.byteLength <= 8 * PIECE) keepForWorker(b);
+        // Given back like a piece's (not a view of the Worker's shared memory: nothing to give), even
+        // when too big for a piece: the Worker then drops it (engine_worker.js `recycle`), garbage
+        // of its thread, not of this one.
+        if (kept.data.buffer instanceof ArrayBuffer) keepForWorker(kept.data.buffer);
         arrived(run, layer, kept);
         info.preTaken++;
         info.copyMs += performance.now() - t0;
