@@ -102,12 +102,18 @@ window.cpRunner = (function () {
     let giveBack = [];
     const RECYCLE_MAX = (24 << 20) / (4 * PIECE);
     const GIVE_BACK_BATCH = 4;
+    // The buffers to give back now, counted as given (a 'recycle' message or a request's `recycle`).
+    function handBack() {
+        const buffers = giveBack;
+        info.givenBack += buffers.length;
+        giveBack = [];
+        return buffers;
+    }
     function keepForWorker(buffer, now) {
         giveBack.push(buffer);
         if (worker && (now || giveBack.length >= GIVE_BACK_BATCH)) {
-            worker.postMessage({ type: 'recycle', buffers: giveBack, recycleMax: RECYCLE_MAX, piece: PIECE }, giveBack);
-            info.givenBack += giveBack.length;
-            giveBack = [];
+            const buffers = handBack();
+            worker.postMessage({ type: 'recycle', buffers, recycleMax: RECYCLE_MAX, piece: PIECE }, buffers);
         }
     }
     let started = null, startedResolve = null;   // whenStarted()'s promise, and its resolve
@@ -366,10 +372,9 @@ window.cpRunner = (function () {
                 // Replaced: the app asks the new Worker on its next frame.
                 if (info.restarts !== restarts) return;
             }
-            const msg = { type: 'run', run, state, from, piece: PIECE, inputVersion, recycle: giveBack, recycleMax: RECYCLE_MAX };
-            const transfer = giveBack.slice();
-            info.givenBack += giveBack.length;
-            giveBack = [];
+            const recycle = handBack();
+            const msg = { type: 'run', run, state, from, piece: PIECE, inputVersion, recycle, recycleMax: RECYCLE_MAX };
+            const transfer = recycle.slice();
             if (inputVersion !== sentInput) {
                 if (sample) {
                     msg.sample = true;   // the state's own image: the Worker draws it

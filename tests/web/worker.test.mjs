@@ -171,7 +171,6 @@ test("the link's state runs in the Worker before the app asks: the first frame s
     assert.deepEqual(pageErrors, []);
 });
 
-
 test("a big link's layers: the app's first request copies none of a 16 MB layer in its task; the Worker sends them, computed once", async () => {
     // in=3x1024x1024: layer 1 alone is 16 MB (16x512x512), more than the first request copies in
     // the first frame's task (cpRunner's PRE_CAP, 4 MB): it took 11-60 ms there into new memory.
@@ -188,6 +187,7 @@ test("a big link's layers: the app's first request copies none of a 16 MB layer 
     assert.deepEqual(pageErrors, []);
     await ctx.close();
 });
+
 test("the Worker runs the link's state while the page's main thread is held (its name carries the link)", async () => {
     // The app's start-up holds the main thread for hundreds of ms (its GL context). A message to
     // the new Worker would wait in the page until that thread is free; the Worker's name does not.
