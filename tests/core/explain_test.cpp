@@ -130,12 +130,15 @@ TEST(Explain, ExplainOfAHugeGridSaysSoWithoutTabulating) {
 
 // Coverage used to cost outputs x kernel taps: a 1000-cell grid with a 500-tap window took 2.5e5
 // steps per row, 1e11 in all. Per-axis counts make it linear; the counts stay exact.
+// The bound is loose on purpose: the linear count takes well under a second, but CI runs this
+// under the sanitizers on a loaded 2-core machine (6.4 s once at load 15, against a 5 s bound
+// then); the quadratic one needs 6e10 steps, minutes at any load.
 TEST(Explain, ExplainCoverageOfALargeWindowIsFastAndExact) {
     const auto t0 = std::chrono::steady_clock::now();
     const Case x = explain("v=1&in=1x1000x1000&net=conv2d(out=1,k=500)");
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ASSERT_TRUE(x.e.grids_included);
-    EXPECT_LT(secs, 5.0);
+    EXPECT_LT(secs, 60.0);
     // Cell (y, x) is under min(y+1, 500, 1000-y) windows per axis.
     auto per_axis = [](int64_t j) { return std::min<int64_t>({j + 1, 500, 1000 - j}); };
     for (int64_t row : {0, 1, 250, 499, 500, 998, 999})
