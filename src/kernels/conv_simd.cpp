@@ -211,6 +211,14 @@ public:
         // Only for a few input channels (kDirectMaxCin): a tile reads every channel plane at
         // once, and with 16 planes of a 256x256 input (all at the same cache set) direct rows ran
         // 1.7-1.9x slower than the band copy; with 3-4 channels the copy cost more than it saved.
+        // Reading only some channels in place at stride 2 (the rest from the band, a pointer per
+        // (tap, channel) row, zero-padded copies of the rows' ends; outputs equal bit for bit) was
+        // no faster on convT 16->3 k3 s2 p1 op1 at 256x256: 4, 8 or 12 of 16 channels 0.99-1.07x
+        // the band copy's time, 6 or 8 input channels all in place (no copy) 0.98-1.01x. What the
+        // copy seems to cost (a stale band, no input read at all: 0.81-0.91x) is the input's first
+        // touch from memory, paid either way; reading the next band's rows ahead (a load a cache
+        // line) between phase rows: 0.99-1.03x (bench/ab.mjs, 150 pairs, min of both orders, load
+        // 11-16).
         if (my_ == 0 && mx_ == 0 && qw_ + max_cx + kTileOverrun <= 2 * g.W && g.cin_g() <= kDirectMaxCin)
             direct_q_ = std::clamp<int64_t>(g.H - max_cy - 1, 0, qh_);
         band_q_ = std::clamp<int64_t>(kBandScale * band_rows_in_cache(g.C_in * pad_.pcols) - halo_, 1,
