@@ -95,12 +95,25 @@ test('a 1-d layer being recomputed keeps its line plots (dimmed), then shows the
     // Longer than the widest texture a GPU may have (SwiftShader: 8192): plots need none.
     assert.equal((await probe('plot')).length, 65536);
     const before = (await probe('plot')).values;
-    assert.ok(await hooks((s) => convplay.setState(s), heavy(2)));
-    await page.waitForFunction(() => {
-        convplay.redraw(2);
-        const p = convplay.probe('plot');
-        return Number(convplay.probe('output_plots_stale')) > 0 && p && p.stale;
-    });
+    // Watched from the edit on, in the page, every animation frame (the app builds at most one
+    // frame per animation frame): a Playwright poll started after the edit, one round trip later,
+    // missed the stale frames on a loaded machine (the layer had ended by then) and waited for
+    // them in vain.
+    const stale = await page.evaluate((s) => new Promise((resolve, reject) => {
+        const late = setTimeout(() => reject(new Error('no frame drew the plots stale within 30 s of the edit')), 30000);
+        const tick = () => {
+            const p = convplay.probe('plot');
+            if (Number(convplay.probe('output_plots_stale')) > 0 && p && p.stale) {
+                clearTimeout(late);
+                resolve(true);
+            } else {
+                requestAnimationFrame(tick);
+            }
+        };
+        if (!convplay.setState(s)) return reject(new Error('setState refused the state'));
+        requestAnimationFrame(tick);
+    }), heavy(2));
+    assert.ok(stale);
     await waitSettled(page);
     await until('plot', 'p => p.layer === 2 && !p.stale');
     assert.equal(Number(await probe('output_plots_stale')), 0);
