@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, startServer, launch, waitReady, waitSettled, widgetRect } from './playground_support.mjs';
+import { DEFAULT_STATE, startServer, launch, waitReady, waitSettled, widgetRect, settledRect } from './playground_support.mjs';
 
 let server, baseUrl, browser;
 const pageErrors = [];
@@ -288,7 +288,20 @@ test('an embed scrolled out of view draws nothing and runs nothing until it is b
     const page = await newPage();
     const frame = await hostPage(page, `/index.html?embed=1&panels=outputs#${DEFAULT_STATE}`);
     await page.evaluate(() => window.scrollTo(0, 1500));
-    await page.waitForTimeout(300);
+    // The page learns it is out of view from its IntersectionObserver, whose callback comes a
+    // frame or more after the scroll (later on a loaded machine than the fixed 300 ms this waited).
+    // One more observer of the canvas, made after the page's, is called after it in the same
+    // update: once it sees the canvas off screen, the page has stopped its frames.
+    await frame.evaluate(() => new Promise((resolve, reject) => {
+        const late = setTimeout(() => reject(new Error('the embed still intersects the viewport 10 s after the scroll')), 10000);
+        const o = new IntersectionObserver((entries) => {
+            if (entries[entries.length - 1].isIntersecting) return;
+            clearTimeout(late);
+            o.disconnect();
+            resolve();
+        });
+        o.observe(document.getElementById('canvas'));
+    }));
     const f0 = await frame.evaluate(() => convplay.frames());
     const next = 'v=1&in=3x32x32&net=conv2d(out=4,k=3,s=2,p=1)';
     await page.evaluate((s) => document.getElementById('f').contentWindow.postMessage({ convplay: 1, type: 'setState', state: s }, '*'), next);
@@ -310,9 +323,9 @@ test('the full page: "Embed..." copies a working iframe; "Tutorial" opens the tu
     await waitSettled(page);
     const open = await widgetRect(page, 'embed_code');
     await page.mouse.click(open.x + open.w / 2, open.y + open.h / 2);
-    await widgetRect(page, 'copy_iframe');
-    await page.waitForTimeout(200);   // a popup places itself on its second frame
-    const copy = await widgetRect(page, 'copy_iframe');
+    // A popup places itself on its second frame: its button where two frames agree (a fixed
+    // 200 ms for that could end before the second frame on a loaded machine).
+    const copy = await settledRect(page, 'copy_iframe');
     await shot(page, 'embed-code-popup');
     assert.equal(await page.evaluate(() => document.getElementById('canvas').classList.contains('kbd-focus')), false,
                  'no focus ring after a mouse click');

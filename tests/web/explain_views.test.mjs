@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
-import { startServer, launch, waitReady, waitSettled, widgetRect } from './playground_support.mjs';
+import { startServer, launch, waitReady, waitSettled, widgetRect, nextFrames } from './playground_support.mjs';
 
 let server, baseUrl, browser, page;
 const pageErrors = [];
@@ -27,9 +27,11 @@ const until = (name, ok) => page.waitForFunction(([n, f]) => {
 const click = async (name) => {
     const r = await widgetRect(page, name);
     await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
-    await hooks(() => convplay.redraw(3));
-    await page.waitForTimeout(120);
+    await nextFrames(page);
     await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+    // A frame saw the press and a later one the release before the next click: two clicks
+    // between two frames are one press to ImGui (its SDL backend latches a press, not a count).
+    await nextFrames(page);
 };
 async function load(state) {
     assert.ok(await hooks((s) => convplay.setState(s), state));

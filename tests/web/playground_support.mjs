@@ -99,6 +99,35 @@ export async function waitSettled(page, timeout = 20000) {
     }, null, { timeout });
 }
 
+// Waits until the app has built `n` more frames (it is asked for them): input given before the
+// call has been handled by a frame, a key's press and release included (main.cpp holds a key's
+// second change for the next frame). A fixed sleep in its place fails on a loaded machine, where
+// software GL's frames come 100-300 ms apart.
+export async function nextFrames(page, n = 2, timeout = 30000) {
+    const f = await page.evaluate((k) => { window.convplay.redraw(k); return window.convplay.frames(); }, n);
+    await page.waitForFunction((m) => window.convplay.frames() >= m, f + n, { timeout });
+}
+
+// Waits, in the page, until no frame has been built for `quietMs`, or `within` ms have passed;
+// resolves { quietMs, frames } (quietMs: how long the last frameless stretch lasted). The app's
+// last request_frames(n) can leave a frame or two after the one that showed the outputs, late on
+// a loaded machine, so a fixed window after waitSettled may see one; a page that keeps building
+// frames never gets `quietMs` of quiet.
+export function waitQuiet(page, { quietMs = 500, within = 10000 } = {}) {
+    return page.evaluate(([quiet, bound]) => new Promise((resolve) => {
+        const start = performance.now();
+        let last = window.convplay.frames(), since = start;
+        const poll = setInterval(() => {
+            const now = performance.now(), f = window.convplay.frames();
+            if (f !== last) last = f, since = now;
+            if (now - since >= quiet || now - start > bound) {
+                clearInterval(poll);
+                resolve({ quietMs: Math.round(now - since), frames: f });
+            }
+        }, 20);
+    }), [quietMs, within]);
+}
+
 // Loads `url` in a fresh `page` and waits, like waitSettled, until a frame showed the outputs, but
 // without Playwright's injected script: its first evaluation costs the page's main thread
 // 100-150 ms (2 cores, SwiftShader), which would land inside the load being measured. An init
@@ -170,6 +199,21 @@ export async function widgetRect(page, name, timeout = 5000) {
         if (r) return r;
         if (Date.now() > deadline) throw new Error(`no widget '${name}' on screen`);
         await page.waitForTimeout(50);
+    }
+}
+
+// widgetRect once two frames in a row drew the widget in the same place: a new popup or window
+// places itself over its first frames, so a rectangle read at once (or after a fixed sleep that
+// a loaded machine outlasts) can be where it was drawn first, not where a click would land.
+export async function settledRect(page, name, timeout = 10000) {
+    const deadline = Date.now() + timeout;
+    let r = await widgetRect(page, name, timeout);
+    for (;;) {
+        await nextFrames(page, 1);
+        const s = await page.evaluate((n) => window.convplay.rect(n), name);
+        if (s && JSON.stringify(s) === JSON.stringify(r)) return s;
+        if (Date.now() > deadline) throw new Error(`widget '${name}' kept moving: ${JSON.stringify(r)} -> ${JSON.stringify(s)}`);
+        r = s ?? await widgetRect(page, name, timeout);
     }
 }
 
