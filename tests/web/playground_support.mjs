@@ -89,8 +89,10 @@ export async function waitReady(page, timeout = 30000) {
     await page.waitForFunction(() => window.convplay && window.convplay.ready(), null, { timeout });
 }
 
-// Waits until every queued layer ran and a frame showed the latest state's outputs.
-export async function waitSettled(page, timeout = 20000) {
+// Waits until every queued layer ran and a frame showed the latest state's outputs. The bound is
+// for a page that never settles: 60 s, as the tests that pass one give their big stacks (a
+// 1024x1024 stack takes a few seconds; the web files ran 1.4-3.1x their CI time at load 12 here).
+export async function waitSettled(page, timeout = 60000) {
     await page.waitForFunction(() => {
         const c = window.convplay;
         if (!c || !c.ready() || c.busy()) return false;
