@@ -143,6 +143,9 @@ test('an invalid parameter shows PyTorch\'s message and the page stays alive', a
     // would see a person's slower hands. (Fixed 150 ms sleeps did not: a loaded machine's frames
     // can be further apart, and a frame that saw the button go down and Control go up together
     // took the click without Control, a plain slider click.)
+    // The keys go to the canvas only once it has focus (a click gives it that): run alone, this
+    // test's Control went to the page and the click was a plain one.
+    await page.focus('#canvas');
     await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
     await page.keyboard.down('Control');
     await nextFrames(page);
