@@ -4,7 +4,7 @@
 // its new values (build/site, headless Chromium).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_STATE, usePlayground, openPage, waitSettled } from './playground_support.mjs';
+import { DEFAULT_STATE, usePlayground, openPage, waitSettled, waitQuiet } from './playground_support.mjs';
 
 const site = usePlayground({ before, after });
 
@@ -18,15 +18,17 @@ test('a big stack is uploaded within the per-frame budget and then shown whole',
         // The costs on the first animation frame that finds the new state's outputs shown (the
         // app's frames run on animation frames too): what had gone up by then.
         const c1 = await page.evaluate((s) => new Promise((resolve) => {
-            const e0 = convplay.timing().edits;
+            const e0 = convplay.timing().edits, t0 = performance.now();
             convplay.setState(s);
             const tick = () => {
                 const t = convplay.timing();
                 if (t.edits > e0 && t.shown_edit === t.edits && !convplay.busy()) resolve(convplay.costs());
+                else if (performance.now() - t0 > 60000) resolve({ timedOut: true, timing: t });
                 else requestAnimationFrame(tick);
             };
             requestAnimationFrame(tick);
         }), big);
+        assert.ok(!c1.timedOut, `the big stack's outputs were not shown within 60 s: ${JSON.stringify(c1)}`);
         await waitSettled(page, 60000);
         const viewer = (await page.evaluate(() => convplay.shapes())).layers[2].out;
         assert.deepEqual(viewer, [1, 3, 1023, 1023], 'the viewer shows a map bigger than the budget');
@@ -42,18 +44,7 @@ test('a big stack is uploaded within the per-frame budget and then shown whole',
         // late: CI once saw one inside a fixed 500 ms window), so this waits for 500 ms without a
         // frame, within 10 s: maps still going up ask for a frame every animation frame and never
         // give that.
-        const quiet = await page.evaluate(() => new Promise((resolve) => {
-            const start = performance.now();
-            let last = convplay.frames(), since = start;
-            const poll = setInterval(() => {
-                const now = performance.now(), f = convplay.frames();
-                if (f !== last) last = f, since = now;
-                if (now - since >= 500 || now - start > 10000) {
-                    clearInterval(poll);
-                    resolve({ quietMs: Math.round(now - since), frames: f, costs: convplay.costs() });
-                }
-            }, 50);
-        }));
+        const quiet = await waitQuiet(page, { quietMs: 500, within: 10000 });
         assert.ok(quiet.quietMs >= 500, `frames were still built on an idle page: ${JSON.stringify(quiet)}`);
     } finally {
         await ctx.close();
