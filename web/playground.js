@@ -244,6 +244,8 @@
     canvas.addEventListener('blur', () => canvas.classList.remove('kbd-focus'));
     canvas.addEventListener('pointerdown', (e) => {
         focusByPointer();
+        // Before SDL's mousedown (pointerdown comes first): the app takes the click with them.
+        call('cp_app_pointer_modifiers', null, ['number'], [(e.ctrlKey ? 1 : 0) | (e.shiftKey ? 2 : 0) | (e.altKey ? 4 : 0) | (e.metaKey ? 8 : 0)]);
         window.convplay.lastPointerDown = e.timeStamp;   // for tests/web/ui_timing.mjs
     });
     const keyboardBusy = () => call('cp_app_keyboard_busy', 'number', [], []) === 1;

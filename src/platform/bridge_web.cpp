@@ -259,6 +259,19 @@ EMSCRIPTEN_KEEPALIVE int cp_app_keyboard_busy() {
     return io.WantTextInput || ImGui::IsAnyItemActive() || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId) ? 1 : 0;
 }
 
+// The modifier keys a pointer press came with (bits: 1 Ctrl, 2 Shift, 4 Alt, 8 Super). SDL takes
+// keys only while the canvas has focus, so a Control held down before the first click on the
+// playground (or in the host page of an embed) never reached ImGui, and Ctrl+click on a slider
+// (type a value) was a plain click. The press's own event knows; the next key event the canvas
+// gets (Control's release) sets them again from SDL's state.
+EMSCRIPTEN_KEEPALIVE void cp_app_pointer_modifiers(int mask) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeyCtrl = (mask & 1) != 0;
+    io.KeyShift = (mask & 2) != 0;
+    io.KeyAlt = (mask & 4) != 0;
+    io.KeySuper = (mask & 8) != 0;
+}
+
 // [SECTION] test hooks (read-only)
 EMSCRIPTEN_KEEPALIVE const char* cp_app_state() { return ret(cp::platform::app().session().text()); }
 

@@ -128,6 +128,25 @@ test('a parameter changed through the test hook updates shapes and outputs', asy
     await shot('hook-edit');
 });
 
+// Ctrl+click in the middle of rectangle r (a slider: it becomes a text field), then types text and
+// Enter. Each step waits until frames have seen it: the app samples modifiers once per frame, as it
+// would see a person's slower hands. (Fixed 150 ms sleeps did not: a loaded machine's frames can
+// be further apart, and a frame that saw the button go down and Control go up together took the
+// click without Control, a plain slider click.)
+async function ctrlClickType(r, text) {
+    await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+    await page.keyboard.down('Control');
+    await nextFrames(page);
+    await page.mouse.down();
+    await nextFrames(page);
+    await page.mouse.up();
+    await page.keyboard.up('Control');
+    await nextFrames(page);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+}
+
 test('an invalid parameter shows PyTorch\'s message and the page stays alive', async () => {
     await hooks(() => convplay.setState('v=1&in=3x64x64&net=conv2d(out=8,k=3);relu;conv2d(out=4,k=99);relu'));
     await waitSettled(page);
@@ -139,24 +158,9 @@ test('an invalid parameter shows PyTorch\'s message and the page stays alive', a
 
     // Typed with the keyboard: Ctrl+click the kernel slider of layer 1 and type a value.
     const r = await widgetRect(page, 'L1.kernel');
-    // Each step waits until frames have seen it: the app samples modifiers once per frame, as it
-    // would see a person's slower hands. (Fixed 150 ms sleeps did not: a loaded machine's frames
-    // can be further apart, and a frame that saw the button go down and Control go up together
-    // took the click without Control, a plain slider click.)
-    // The keys go to the canvas only once it has focus (a click gives it that): run alone, this
-    // test's Control went to the page and the click was a plain one.
+    // Here the canvas has focus, so Control reaches SDL as a key (the next test: when it does not).
     await page.focus('#canvas');
-    await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
-    await page.keyboard.down('Control');
-    await nextFrames(page);
-    await page.mouse.down();
-    await nextFrames(page);
-    await page.mouse.up();
-    await page.keyboard.up('Control');
-    await nextFrames(page);
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type('200');
-    await page.keyboard.press('Enter');
+    await ctrlClickType(r, '200');
     await page.waitForFunction(() => convplay.state().includes('k=200'));
     await waitSettled(page);
     assert.match((await shapes()).layers[0].error, /Kernel size can't be greater than actual input size/);
@@ -165,6 +169,20 @@ test('an invalid parameter shows PyTorch\'s message and the page stays alive', a
     await page.waitForFunction((n) => convplay.frames() > n, f);
     await shot('invalid');
     assert.deepEqual(pageErrors, [], 'no uncaught exceptions');
+});
+
+// A visitor's first gesture on the playground can be a Ctrl+click: Control went down while the
+// page, not the canvas, had focus, so only the click's own event says Control is held.
+test('Ctrl+click on a slider types a value even when Control went down before the canvas had focus', async () => {
+    await hooks(() => convplay.setState('v=1&in=3x64x64&net=conv2d(out=8,k=3);relu'));
+    await waitSettled(page);
+    await page.evaluate(() => { document.activeElement?.blur(); document.body.focus(); });
+    assert.equal(await page.evaluate(() => document.activeElement === document.getElementById('canvas')), false);
+    const r = await widgetRect(page, 'L1.kernel');
+    await ctrlClickType(r, '5');
+    await page.waitForFunction(() => convplay.state().includes('k=5'), null, { timeout: 15000 });
+    await waitSettled(page);
+    assert.equal((await shapes()).layers[0].out.join('x'), '1x8x60x60');
 });
 
 test('an uploaded image becomes the input and changes the outputs; big ones are downscaled', async () => {
