@@ -143,8 +143,9 @@ if (self.name !== '') {
     }
 }
 // piecesShared: output pieces sent as views of the shared memory; buffersMade / buffersReused:
-// pieces copied into a new buffer / into one the page gave back.
-const stats = { runs: 0, layersRun: 0, superseded: 0, piecesShared: 0, buffersMade: 0, buffersReused: 0 };
+// pieces copied into a new buffer / into one the page gave back; buffersNotKept: buffers the page
+// gave back that were not kept (recycle).
+const stats = { runs: 0, layersRun: 0, superseded: 0, piecesShared: 0, buffersMade: 0, buffersReused: 0, buffersNotKept: 0 };
 
 // A macrotask turn, cheaper than setTimeout's clamp: lets a newer request's message in.
 const channel = new MessageChannel();
@@ -303,9 +304,16 @@ let spareMax = 0, pieceFloats = 0;
 function recycle(buffer) {
     // Too big for any piece (pieceArray takes at most twice a piece's bytes): the link's early
     // layers, sent whole, would otherwise stay here for good as the largest kept.
-    if (!(buffer instanceof ArrayBuffer) || !buffer.byteLength || buffer.byteLength > 8 * pieceFloats) return;
+    if (!(buffer instanceof ArrayBuffer) || !buffer.byteLength) return;
+    if (buffer.byteLength > 8 * pieceFloats) {
+        stats.buffersNotKept++;
+        return;
+    }
     spares.push(buffer);
-    while (spares.length > spareMax) spares.splice(spares.indexOf(spares.reduce((a, b) => (b.byteLength < a.byteLength ? b : a))), 1);
+    while (spares.length > spareMax) {
+        spares.splice(spares.indexOf(spares.reduce((a, b) => (b.byteLength < a.byteLength ? b : a))), 1);
+        stats.buffersNotKept++;
+    }
 }
 // The buffers of pieces the page copied (a request's `recycle`, or a 'recycle' message's `buffers`).
 function takeBack(d, buffers) {

@@ -118,10 +118,15 @@ test('an upload costs the page no copy back and no range scan; outputs and range
             assert.deepEqual([e.runner.inputsCopied - b.runner.inputsCopied, e.runner.inputsNamed - b.runner.inputsNamed,
                               e.runner.rangesTaken - b.runner.rangesTaken, e.page.rangeValues - b.page.rangeValues], [0, 0, 3, 0],
                              'a rerun sends no input and scans no range on the page');
-            // Every piece went into a buffer the page gave back after the run before (pieces: 14).
-            assert.equal(e.runner.worker.buffersMade - b.runner.worker.buffersMade, 0,
-                         `the Worker made no buffer for the rerun's ${pieces} pieces: ${JSON.stringify(e.runner.worker)}`);
-            assert.ok(e.runner.worker.buffersReused - b.runner.worker.buffersReused >= pieces);
+            // The Worker keeps every buffer the page gives back (RECYCLE_MAX, 24 MB: more than the
+            // rerun's 14 pieces). How many pieces are in flight at once, and so how many of them
+            // need a buffer made, depends on how far the page's main thread is behind the Worker
+            // (the loaded machine's timing, not the code): a new one now and then is no fault, a
+            // dropped one is (keeping 6, as before 9ce5c7d, drops them each run).
+            const w0 = b.runner.worker, w1 = e.runner.worker;
+            assert.equal(w1.buffersNotKept - w0.buffersNotKept, 0, `the Worker dropped no buffer the page gave back: ${JSON.stringify(w1)}`);
+            assert.ok(w1.buffersReused - w0.buffersReused > 0, `the rerun's pieces went into buffers the page gave back: ${JSON.stringify(w1)}`);
+            assert.equal(w1.buffersMade - w0.buffersMade + w1.buffersReused - w0.buffersReused, pieces, 'a buffer a piece');
         } else {
             assert.equal((await page.evaluate(() => convplay.runner())).mode, 'main');
             assert.ok(got[withWorker].rangeValues >= 3 * 640 * 480, `the page scanned the values itself: ${got[withWorker].rangeValues}`);
