@@ -113,8 +113,26 @@ window.cpRunner = (function () {
         giveBack.push(buffer);
         if (worker && (now || giveBack.length >= GIVE_BACK_BATCH)) {
             const buffers = handBack();
-            worker.postMessage({ type: 'recycle', buffers, recycleMax: RECYCLE_MAX, piece: PIECE }, buffers);
+            toWorker({ type: 'recycle', buffers, recycleMax: RECYCLE_MAX, piece: PIECE }, buffers);
         }
+    }
+    // The app's request is posted once the app's frame that made it has returned (a microtask),
+    // not from inside it. Posted at once, the Worker it woke often ran in the middle of that frame
+    // (on this VM a woken thread is queued on its waker's core: bench/README.md, "Waking a
+    // thread"): the frame's call that asks for the layers (0.1-0.2 ms) took 1-38 ms in 28 of 80
+    // edits at load 10-13, against 2 of 80 (at most 2.7 ms) posted after the frame (a build timing
+    // each frame's parts, 2026-12-03). The cost: the Worker starts after the rest of the frame
+    // (a mouse edit's request reached it 1.9-2.1 ms after the edit, against 1.2; load 9-11).
+    // Every other message to the Worker goes after it (toWorker), so their order is unchanged.
+    let queued = null;   // {w, msg, transfer}: the request not posted yet
+    function flushRequest() {
+        const q = queued;
+        queued = null;
+        if (q && q.w === worker) q.w.postMessage(q.msg, q.transfer);
+    }
+    function toWorker(msg, transfer) {
+        flushRequest();
+        worker.postMessage(msg, transfer);
     }
     let started = null, startedResolve = null;   // whenStarted()'s promise, and its resolve
     let preDone = null, preDoneResolve = null;   // whenPreDone()'s
@@ -123,6 +141,7 @@ window.cpRunner = (function () {
 
     // Drops the Worker; decodes in flight are then done on the page.
     function stop() {
+        flushRequest();   // as if posted at once: the Worker that stops had it
         if (worker) worker.terminate();
         worker = null;
         running = null;
@@ -389,7 +408,9 @@ window.cpRunner = (function () {
                 }
                 sentInput = inputVersion;
             }
-            worker.postMessage(msg, transfer);
+            flushRequest();
+            queued = { w: worker, msg, transfer };
+            Promise.resolve().then(flushRequest);
         },
         cancel() {
             // Asked only while the app waits for layers; a run between layers would go on to the
@@ -403,7 +424,7 @@ window.cpRunner = (function () {
             const id = nextDecode++;
             return new Promise((resolve) => {
                 decoding.set(id, resolve);
-                worker.postMessage({ type: 'decode', id, bytes, channels, name }, [bytes.buffer]);
+                toWorker({ type: 'decode', id, bytes, channels, name }, [bytes.buffer]);
             });
         },
         // The values of decode `id` (its data), copied into the app's memory: back to the Worker,
@@ -411,7 +432,7 @@ window.cpRunner = (function () {
         // sent again. Only for the Worker that decoded them, and the last decode.
         keep(id, data) {
             if (!worker || !(data instanceof Float32Array) || !(data.buffer instanceof ArrayBuffer) || id !== lastDecoded) return;
-            worker.postMessage({ type: 'keep', id, data }, [data.buffer]);
+            toWorker({ type: 'keep', id, data }, [data.buffer]);
             keptUpload = id;
             info.uploadsKept++;
         },
