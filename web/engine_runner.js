@@ -128,6 +128,8 @@ window.cpRunner = (function () {
     function flushRequest() {
         const q = queued;
         queued = null;
+        // Every swap of the Worker goes through stop(), which flushes first; q.w keeps a request
+        // from reaching another Worker should a later path swap it without stop().
         if (q && q.w === worker) q.w.postMessage(q.msg, q.transfer);
     }
     function toWorker(msg, transfer) {

@@ -124,7 +124,7 @@ test('an upload costs the page no copy back and no range scan; outputs and range
             // (the loaded machine's timing, not the code): a new one now and then is no fault, a
             // dropped one is (keeping 6, as before 9ce5c7d, drops them each run).
             const w0 = b.runner.worker, w1 = e.runner.worker;
-            assert.equal(w1.buffersNotKept - w0.buffersNotKept, 0, `the Worker dropped no buffer the page gave back: ${JSON.stringify(w1)}`);
+            assert.equal(w1.buffersNotKept - w0.buffersNotKept, 0, `the Worker dropped buffers the page gave back: ${JSON.stringify(w1)}`);
             assert.ok(w1.buffersReused - w0.buffersReused > 0, `the rerun's pieces went into buffers the page gave back: ${JSON.stringify(w1)}`);
             assert.equal(w1.buffersMade - w0.buffersMade + w1.buffersReused - w0.buffersReused, pieces, 'a buffer a piece');
         } else {

@@ -332,7 +332,9 @@ test('the full page: "Embed..." copies a working iframe; "Tutorial" opens the tu
     await page.mouse.click(copy.x + copy.w / 2, copy.y + copy.h / 2);
     await page.waitForFunction(() => convplay.message().includes('copied'));
     const snippet = await page.evaluate(() => navigator.clipboard.readText());
-    const src = snippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+    const m = snippet.match(/src="([^"]+)"/);
+    assert.ok(m, `Copy iframe copied no snippet with a src: ${JSON.stringify(snippet)}`);
+    const src = m[1].replaceAll('&amp;', '&');
     assert.equal(src, `${baseUrl}/index.html?embed=1&panels=layers,outputs,map&layer=3#${DEFAULT_STATE}`);
     // The snippet as it is, in a host page: a working embed of the same state.
     await page.route(`${baseUrl}/snippet.html`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html>${snippet}` }));

@@ -55,7 +55,7 @@ test('the page loads, WebGL2 is there, and the default sample runs', async () =>
     // Nothing changes, nothing is built: the frames stop. The last request_frames(n) may still
     // have a frame or two to build after the one that showed the outputs (late on a loaded
     // machine, as CI saw in texture_budget.test), so this waits for 1 s without a frame, within
-    // 15 s: a page that keeps asking for frames, even one every second, never gives that.
+    // 15 s: a page that keeps asking for frames more often than once a second never gives that.
     const idle = await waitQuiet(page, { quietMs: 1000, within: 15000 });
     assert.ok(idle.quietMs >= 1000, `frames drawn while idle: ${JSON.stringify(idle)}`);
 });
