@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
-import { startServer, launch, waitReady, waitSettled, widgetRect, nextFrames } from './playground_support.mjs';
+import { startServer, launch, waitReady, waitSettled, widgetRect, clickWidget } from './playground_support.mjs';
 
 let server, baseUrl, browser, page;
 const pageErrors = [];
@@ -16,16 +16,7 @@ const pageErrors = [];
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS_DIR, `explain-${name}.png`) });
 const hooks = (fn, arg) => page.evaluate(fn, arg);
 const probe = () => hooks(() => { convplay.redraw(2); return convplay.probe('explain'); });
-// Moves onto a widget, lets a frame see the hover, then clicks it.
-const click = async (name) => {
-    const r = await widgetRect(page, name);
-    await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
-    await nextFrames(page);
-    await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
-    // A frame saw the press and a later one the release before the next click: two clicks
-    // between two frames are one press to ImGui (its SDL backend latches a press, not a count).
-    await nextFrames(page);
-};
+const click = (name) => clickWidget(page, name);
 // A key held for a few frames (a press and release within one frame can be missed).
 const key = async (k) => {
     await page.keyboard.down(k);

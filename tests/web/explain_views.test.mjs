@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
-import { startServer, launch, waitReady, waitSettled, widgetRect, nextFrames } from './playground_support.mjs';
+import { startServer, launch, waitReady, waitSettled, widgetRect, clickWidget } from './playground_support.mjs';
 
 let server, baseUrl, browser, page;
 const pageErrors = [];
@@ -24,15 +24,7 @@ const until = (name, ok) => page.waitForFunction(([n, f]) => {
     const p = convplay.probe(n);
     return p !== null && (0, eval)(f)(p);
 }, [name, ok]);
-const click = async (name) => {
-    const r = await widgetRect(page, name);
-    await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
-    await nextFrames(page);
-    await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
-    // A frame saw the press and a later one the release before the next click: two clicks
-    // between two frames are one press to ImGui (its SDL backend latches a press, not a count).
-    await nextFrames(page);
-};
+const click = (name) => clickWidget(page, name);
 async function load(state) {
     assert.ok(await hooks((s) => convplay.setState(s), state));
     await waitSettled(page);

@@ -204,6 +204,17 @@ export async function widgetRect(page, name, timeout = 5000) {
     }
 }
 
+// Moves onto widget `name`, lets a frame see the hover, then clicks it, and waits until frames saw
+// the press and the release: two clicks between two frames are one press to ImGui (its SDL
+// backend latches a press, not a count).
+export async function clickWidget(page, name) {
+    const r = await widgetRect(page, name);
+    await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+    await nextFrames(page);
+    await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+    await nextFrames(page);
+}
+
 // widgetRect once two frames in a row drew the widget in the same place: a new popup or window
 // places itself over its first frames, so a rectangle read at once (or after a fixed sleep that
 // a loaded machine outlasts) can be where it was drawn first, not where a click would land.
