@@ -106,9 +106,12 @@ public:
     // What this frame's maps look like besides ImGui's vertices: each one's style, texture and
     // size, and the uploads so far (a texture's values changed). For imgui_gl::same_as_last.
     std::string frame_key() const;
-    // Compiles and links the colormap program (checked where it is first used: gl_renderer.hpp)
-    // and reads the GPU's limits (at start-up).
+    // Compiles and links the colormap program (program_ready reads the result) and reads the
+    // GPU's limits (at start-up).
     void init_gl();
+    // Whether the colormap program linked: reads its link status the first time (one wait for
+    // the GPU process), then its uniforms' locations. Without it no map is drawn.
+    bool program_ready();
     // The WebGL context was lost and then restored: every texture and the program are gone.
     // Forgets them and builds the program again; the next frames upload the maps.
     void reset_gl();
@@ -138,9 +141,7 @@ private:
     int64_t frame_bytes_ = 0, max_frame_bytes_ = 0;
     std::map<int, uint64_t> uploads_by_slot_;
     std::deque<MapDraw> pending_;  // stable addresses for ImDrawCmd::UserCallbackData
-    // The colormap program, checked and its uniforms found on first use (the first map drawn).
-    bool program_ready();
-    PendingProgram pending_program_;
+    PendingProgram pending_program_;  // the program until program_ready
     GLuint program_ = 0;
     GLint u_proj_ = -1, u_maps_ = -1, u_mode_ = -1, u_layer_ = -1, u_range_ = -1, u_size_ = -1, u_grid_ = -1;
     GLint max_layers_ = 0, max_size_ = 0;

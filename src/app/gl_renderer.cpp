@@ -77,9 +77,10 @@ GLuint g_program = 0, g_vao = 0, g_vbo = 0, g_ibo = 0, g_font = 0;
 std::vector<unsigned char> g_last, g_this;
 bool g_forget_last = true;
 GLint g_u_proj = -1, g_u_tex = -1;
-PendingProgram g_pending;  // the program until its first render
+PendingProgram g_pending;  // the program until program_ready
 
-// The program, checked (and its uniforms found) on first use.
+}  // namespace
+
 bool program_ready() {
     if (g_pending.program) {
         g_program = finish_program(g_pending);
@@ -90,8 +91,6 @@ bool program_ready() {
     }
     return g_program != 0;
 }
-
-}  // namespace
 
 void init() {
     g_program = 0;

@@ -5,9 +5,10 @@
 // software GL (SwiftShader) that was most of a frame's main-thread time, and seconds at start-up.
 // Nothing else draws into this context, so this renderer sets the whole state it needs and reads
 // nothing back during a frame. The programs (ImGui's and the feature maps') are compiled and
-// linked at start-up, and their link status is read only where they are first used (in the first
-// frame, after its widgets were laid out): the GPU process compiles them meanwhile, rather than
-// the page's main thread waiting for it (SwiftShader: 15-100 ms a program).
+// linked at start-up, both links asked for before either's status is read (program_ready, from
+// platform/main.cpp's start-up: one wait for the GPU process, with nothing else queued before
+// it). Read in the first frame instead, each wait came behind that frame's uploads and the
+// canvas's new buffers.
 #pragma once
 #include <string>
 
@@ -37,9 +38,12 @@ GLuint finish_program(PendingProgram& p);
 
 namespace imgui_gl {
 
-// Makes the program (linked, checked at the first render), buffers and vertex array (after the
-// GL context exists, and again after a context loss: forget() first).
+// Makes the program (its link asked for: program_ready reads the result), buffers and vertex
+// array (after the GL context exists, and again after a context loss: forget() first).
 void init();
+// Whether the program linked: reads its link status the first time (one wait for the GPU
+// process), then its uniforms' locations; false (and a log) when it did not link.
+bool program_ready();
 // The GL context was lost: its objects are gone. Forgets their names (deleting them would only
 // warn).
 void forget();

@@ -94,12 +94,22 @@ EM_BOOL on_context_restored(int, const void*, void*) {
 }
 #endif
 
+// Reads the link status of both programs, ImGui's and the feature maps', once both links were
+// asked for (one wait for the GPU process, with little queued before it). At start-up, not in the
+// first frame that draws them: there each wait came behind that frame's uploads and the canvas's
+// new buffers (docs/architecture.md, "Draw").
+void finish_programs() {
+    cp::app::imgui_gl::program_ready();
+    cp::platform::app().maps().program_ready();
+}
+
 void recreate_gl_objects() {
     g_context_restored = false;
     cp::app::imgui_gl::forget();
     cp::app::imgui_gl::init();
     cp::app::imgui_gl::upload_fonts();
     cp::platform::app().maps().reset_gl();
+    finish_programs();
 }
 
 // Events held for the next frame (see take_events).
@@ -251,11 +261,10 @@ int main(int, char**) {
     style.Colors[ImGuiCol_WindowBg].w = 1.0f;
     g_base_style = style;
     ImGui_ImplSDL2_InitForOpenGL(g_window, g_gl);
-    // Every program is compiled and linked here; their link status is read in the first frame,
-    // where they are first used (gl_renderer.hpp), so nothing here waits for the GPU to compile.
     cp::app::imgui_gl::init();
     cp::platform::init_bridge();
     cp::platform::app().maps().init_gl();
+    finish_programs();
 
 #ifdef __EMSCRIPTEN__
     emscripten_set_webglcontextlost_callback("#canvas", nullptr, EM_FALSE, on_context_lost);

@@ -1,6 +1,8 @@
 // UI timing of the playground in headless Chromium (a measurement, not a test; run by hand):
 //
-//   node tests/web/ui_timing.mjs [--runs N] [--site DIR] [--isolated]
+//   node tests/web/ui_timing.mjs [--runs N] [--site DIR] [--isolated] [--first-only]
+//
+// --first-only: parts 1 and 2 only (the first frame, the transfer size), a few seconds.
 //
 // --isolated serves the page cross-origin isolated (COOP/COEP, as scripts/serve.sh does): the
 // engine Worker then runs the threaded build on every core; without it, one thread (an embed's case).
@@ -58,6 +60,7 @@ const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args
 const RUNS = Number(opt('--runs', 20));
 const SITE = opt('--site', SITE_DIR);
 const ISOLATED = args.includes('--isolated');
+const FIRST_ONLY = args.includes('--first-only');
 const STATE_512 = DEFAULT_STATE.replace('in=3x256x256', 'in=3x512x512');
 
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
@@ -133,6 +136,12 @@ try {
     if (firstOutputs.length > 1) console.log(`    the later pages:             ${fmt(firstOutputs.slice(1))}`);
     console.log(`  a page of text alone, to its second frame (another fresh browser): the browser's first page ${textRuns[0].toFixed(1)} ms, `
                 + `later pages ${fmt(textRuns.slice(1))}`);
+
+    if (FIRST_ONLY) {
+        await browser.close();
+        server.kill();
+        process.exit(0);
+    }
 
     // 3. Latency at 512x512.
     // Tall enough that the last layer's sliders are on screen without scrolling.
