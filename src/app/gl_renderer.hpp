@@ -6,8 +6,8 @@
 // Nothing else draws into this context, so this renderer sets the whole state it needs and reads
 // nothing back during a frame. The programs (ImGui's and the feature maps') are compiled and
 // linked at start-up, both links asked for before either's status is read (program_ready, from
-// platform/main.cpp's start-up: one wait for the GPU process, with nothing else queued before
-// it). Read in the first frame instead, each wait came behind that frame's uploads and the
+// platform/main.cpp's start-up: usually one wait for the GPU process, with little queued
+// before it). Read in the first frame instead, each wait came behind that frame's uploads and the
 // canvas's new buffers.
 #pragma once
 #include <string>

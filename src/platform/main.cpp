@@ -79,6 +79,7 @@ void apply_style(float css_px, bool touch) {
 // are untouched. The page shows a notice meanwhile (web/playground.js).
 bool g_context_lost = false;
 bool g_context_restored = false;
+bool g_cannot_draw = false;  // ImGui's program did not link after a restore (the page says so)
 
 #ifdef __EMSCRIPTEN__
 EM_BOOL on_context_lost(int, const void*, void*) {
@@ -95,12 +96,23 @@ EM_BOOL on_context_restored(int, const void*, void*) {
 #endif
 
 // Reads the link status of both programs, ImGui's and the feature maps', once both links were
-// asked for (one wait for the GPU process, with little queued before it). At start-up, not in the
-// first frame that draws them: there each wait came behind that frame's uploads and the canvas's
-// new buffers (docs/architecture.md, "Draw").
-void finish_programs() {
-    cp::app::imgui_gl::program_ready();
-    cp::platform::app().maps().program_ready();
+// asked for (one wait for the GPU process, usually, with little queued before it). At start-up,
+// not in the first frame that draws them: there each wait came behind that frame's uploads and the
+// canvas's new buffers (docs/architecture.md, "Draw"). A program that did not link is said on the
+// page, not only in the console: without ImGui's nothing can be drawn (false: the app stops);
+// without the maps' the rest still works, and the status line says why the maps are empty.
+bool finish_programs() {
+    if (!cp::app::imgui_gl::program_ready()) {
+        cp::platform::fatal("This page cannot draw: the browser's WebGL2 did not link its shader program "
+                            "(the browser's console has the log).");
+        return false;
+    }
+    if (!cp::platform::app().maps().program_ready())
+        cp::platform::app().session().notice = {
+            cp::app::Notice::Error, "The feature maps cannot be drawn: the browser's WebGL2 did not link their "
+                                    "shader program (the browser's console has the log). Shapes, formulas and "
+                                    "exports still work."};
+    return true;
 }
 
 void recreate_gl_objects() {
@@ -109,7 +121,7 @@ void recreate_gl_objects() {
     cp::app::imgui_gl::init();
     cp::app::imgui_gl::upload_fonts();
     cp::platform::app().maps().reset_gl();
-    finish_programs();
+    g_cannot_draw = !finish_programs();
 }
 
 // Events held for the next frame (see take_events).
@@ -156,6 +168,7 @@ void main_loop(void*) {
     if (take_events()) app.request_frames(3);
     if (g_context_lost) return;
     if (g_context_restored) recreate_gl_objects();
+    if (g_cannot_draw) return;
     // Hidden page or frame scrolled away: no drawing and no layer runs until it shows again.
     if (!cp::platform::visible()) return;
     // Nothing new, nothing running: leave the last frame on screen (no redraw work).
@@ -264,7 +277,7 @@ int main(int, char**) {
     cp::app::imgui_gl::init();
     cp::platform::init_bridge();
     cp::platform::app().maps().init_gl();
-    finish_programs();
+    if (!finish_programs()) return 1;
 
 #ifdef __EMSCRIPTEN__
     emscripten_set_webglcontextlost_callback("#canvas", nullptr, EM_FALSE, on_context_lost);
