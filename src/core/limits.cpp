@@ -124,15 +124,24 @@ int64_t layer_scratch_bytes(const Layer& L, const LayerInfo& info) {
     // (kPaddedRowMargin floats past every stride phase's row, and one a phase for rounding its
     // columns up) and ceil-mode windows; a transposed conv's buffers also hold a kernel's reach
     // around the input.
-    int64_t floats = info.in[1];
+    int64_t floats = info.in[1], spans[kMaxAxes] = {};
     for (int a = 0; a < info.axes; ++a) {
         const AxisInfo& x = info.axis[size_t(a)];
         int64_t span = sat_add(sat_add(x.in, std::llabs(x.pad_before)), std::llabs(x.pad_after));
         span = sat_add(span, sat_add(sat_mul(2, x.eff_kernel), sat_mul(x.stride, kPaddedRowMargin + 1)));
         floats = sat_mul(floats, span);
+        spans[a] = span;
     }
     if (L.op == Op::ConvT) {
         floats = sat_add(floats, sat_mul(info.out_channels, sat_mul(info.out.back() + 16, 32)));
+        // The sub-pixel kernel's row pairs (kernels/conv_simd.cpp, kernel height 3 and stride 2 with
+        // dilation 1 along y, stride 2 along x): two difference rows of every input channel, in
+        // planes of kRowPairPlaneRows rows as wide as a padded row, and kFlagFloats floats of
+        // flags per band row (at most the padded rows).
+        const AxisInfo& ya = info.axis[0];
+        if (info.axes == 2 && ya.kernel == 3 && ya.stride == 2 && ya.dilation == 1 && info.axis[1].stride == 2)
+            floats = sat_add(floats, sat_add(sat_mul(info.in[1], sat_mul(kRowPairPlaneRows, spans[1])),
+                                             sat_mul(kFlagFloats, spans[0])));
         // The registry may give a transposed conv with dilation 1 and every phase of at most 2 taps
         // (k <= 2s: a phase has ceil(k/s) taps at most) the Winograd kernel instead: its padded
         // copy, V, M, row buffer and kFlagFloats floats of flags per padded row. A 1-d layer runs

@@ -116,6 +116,11 @@ WinogradConvTBuffers winograd_convt_buffers(int64_t c_in, int64_t c_out, int64_t
 // scratch with it and layer_scratch_bytes counts it.
 constexpr int64_t kFlagFloats = 5;
 
+// Rows per channel plane of the sub-pixel transposed conv's two difference rows (its row pairs,
+// kernels/conv_simd.cpp), at most: 2, and as many more as band_pitch_rows may add to spread the
+// planes over the L1 sets (7). The kernel clamps to it and layer_scratch_bytes counts it.
+constexpr int64_t kRowPairPlaneRows = 2 + 7;
+
 // The 1x1 conv (kernels/conv_simd.cpp) copies chunks of kPointwiseChunk pixels of every input
 // channel of a group into two scratch buffers (one read, the next chunk copied into the other),
 // kPointwiseChunkStride floats apart (layer_scratch_bytes counts them): 12 more than a chunk, so

@@ -9,15 +9,18 @@
 // decomposition). Stride 2 zips its two column phases in registers (conv_row_zip2_any); larger
 // strides compute the phases into a row buffer and interleave it into the output. When no tap
 // reads before its phase position, most phase rows read the input in place (no padded copy).
+// Kernel height 3 at stride 2 with enough channels: pairs of phase rows by Winograd F(2,2) along y
+// ("row pairs", before ConvTSimd).
 #include <algorithm>
 #include <optional>
 #include <vector>
 
-#include "core/limits.hpp"  // kPointwiseChunk, kPointwiseChunkStride, kPointwiseOverlap*
+#include "core/limits.hpp"  // kPointwiseChunk, kPointwiseChunkStride, kPointwiseOverlap*, kRowPairPlaneRows
 #include "kernels/conv_tile.hpp"
 #include "kernels/padded_input.hpp"
 #include "kernels/phase_rows.hpp"
 #include "kernels/simd_kernels.hpp"
+#include "kernels/winograd_gemm.hpp"  // winograd_input_limit, max_magnitude_bits
 
 namespace cp {
 
@@ -180,9 +183,32 @@ private:
     std::vector<float> packed_, bias_;
 };
 
+// Row pairs (Winograd F(2,2) along y, make_convt_simd's row_pairs): at stride 2 with kernel
+// height 3 one row phase has 2 taps, so its phase rows q and q + 1 are y0 = g0 x0 + g1 x1 and
+// y1 = g0 x1 + g1 x2 (x0, x1, x2: consecutive band rows; g0, g1: the two taps' weights, summed
+// over column taps and input channels). For q even, M1 = (g0 + g1) x1 goes into the row buffer
+// unzipped (with the bias), and M0 = g0 (x0 - x1), M2 = g1 (x2 - x1) start from it: y0 = M0 + M1,
+// y1 = M1 + M2, 3 row passes instead of 4 (each pass: conv_tile_zip2 over both column phases). The
+// difference rows of every channel are written just before the pair's tiles (transform_pair).
+// Parts are pairs, so 1-3 threads split at the same rows; a pair whose input rows hold a value
+// above winograd_input_limit's bound (or NaN, or weights that rule it out) runs the plain tiles.
+// It pays where the difference rows serve two or more blocks of output channels, not at 3
+// channels, where the tiles already run at about two mul+add pairs a cycle (no FMA) and what a
+// transform adds (stores, subtractions on the add pipes, loads) cost about as much as the
+// products it saved. bench/ab.mjs against the kernel without row pairs (Node 20, min of both orders,
+// 150-300 pairs, load 1-5.5), convT k3 s2 p1 op1:
+// - 16->3 at 256x256: 0.88-1.03x (medians 0.94-1.00x); without the difference rows (stale)
+//   0.91x, so their stores cost ~7 %. Made in the band copy instead 1.06-1.16x, spread between
+//   the tiles 1.04-1.26x, subtracted inside the tiles (no rows) 0.94-1.04x.
+// - at 256x256 16->5 0.84-0.95x, 16->8 0.73-0.92x (medians 0.87-0.93x), 16->11 0.90-0.92x, 8->8
+//   0.96-0.99x (medians 0.86-0.97x), 6->8 0.99-1.00x; 48->6 at 128x128 0.84-0.92x, 16->6 at 64x64
+//   0.94-0.96x.
+// F(2,2) along x on the 2-tap column phase (pairs of columns; planes x0 - x1, x1, x2 - x1 per band
+// row; the 1-tap phase through conv_row) took 1.33-1.61x on 16->3: its tile of 3 channels x 4
+// pairs has 12 loads (3 pixel vectors, 9 splats) per 9 mul+add pairs, and no room for a wider one.
 class ConvTSimd final : public LayerKernel {
 public:
-    ConvTSimd(const Geom& g, const float* w, const float* b) : g_(g) {
+    ConvTSimd(const Geom& g, const float* w, const float* b, bool row_pairs) : g_(g) {
         // Output phases and their taps; the input margin covers the most negative offset.
         int64_t margin_y = 0, margin_x = 0, max_cy = 0, max_cx = 0;
         for (int64_t r = 0; r < g.sh; ++r) {
@@ -223,6 +249,8 @@ public:
             direct_q_ = std::clamp<int64_t>(g.H - max_cy - 1, 0, qh_);
         band_q_ = std::clamp<int64_t>(kBandScale * band_rows_in_cache(g.C_in * pad_.pcols) - halo_, 1,
                                       std::max<int64_t>(1, qh_ - direct_q_));
+        pairs_ = row_pairs && g.sh == 2 && g.dh == 1 && g.kh == 3 && g.sw == 2 && direct_q_ == 0;
+        if (pairs_) band_q_ = std::max<int64_t>(2, band_q_ / 2 * 2);  // bands of whole pairs
         band_rows_ = band_q_ + halo_;
         band_pitch_ = band_pitch_rows(band_rows_, pad_.pcols, g.C_in);
 
@@ -246,34 +274,57 @@ public:
                     });
                 phases_.push_back(std::move(ph));
             }
+        if (pairs_) pack_pairs(w, b);
         if (b) bias_.assign(b, b + g.C_out);
     }
-    const char* name() const override { return "f32_deconv2d_subpixel_4x8" CP_SIMD_SUFFIX; }
-    size_t scratch_floats() const override { return size_t(g_.C_in * band_chan() + g_.sw * kOcb * (qw_ + 16)); }
-    size_t packed_bytes() const override { return (packed_.size() + bias_.size()) * 4; }
+    const char* name() const override {
+        return pairs_ ? "f32_deconv2d_subpixel_rowpairs_4x8" CP_SIMD_SUFFIX
+                      : "f32_deconv2d_subpixel_4x8" CP_SIMD_SUFFIX;
+    }
+    size_t scratch_floats() const override {
+        return size_t(g_.C_in * band_chan() + g_.sw * kOcb * (qw_ + 16) +
+                      (pairs_ ? g_.C_in * ychan() + kFlagFloats * band_rows_ : 0));
+    }
+    size_t packed_bytes() const override { return (packed_.size() + ypacked_.size() + bias_.size()) * 4; }
 
     void run(const float* in, float* out, float* scratch) const override { run_parts(in, out, scratch, 0, parts()); }
     // Parts: phase rows q of every image (each makes output rows q*sh + ry for every ry).
-    int64_t parts() const override { return g_.N * qh_; }
+    // With row pairs, pairs of phase rows (2p, 2p + 1).
+    int64_t parts() const override { return g_.N * per_image(); }
     void run_parts(const float* in, float* out, float* scratch, int64_t first, int64_t last) const override {
         const Geom& g = g_;
-        const int64_t cout_g = g.cout_g();
+        const int64_t cout_g = g.cout_g(), per = per_image(), rows_per = pairs_ ? 2 : 1;
         // One buffer row per (column phase, channel of the block): the phases of an output row
         // are computed side by side, then interleaved into it.
         float* rowbuf = scratch + g.C_in * band_chan();
+        float* ybuf = rowbuf + g.sw * kOcb * (qw_ + 16);
+        float* flags = ybuf + g.C_in * ychan();
         for (int64_t r = first; r < last;) {
-            const int64_t n = r / qh_, q0 = r % qh_;
+            const int64_t n = r / per, q0 = r % per * rows_per;
             const float* img = in + n * g.C_in * g.H * g.W;
             const bool direct = q0 < direct_q_;
-            const int64_t nb = std::min({direct ? direct_q_ - q0 : band_q_, qh_ - q0, last - r});
-            r += nb;
+            const int64_t nparts =
+                std::min({(direct ? direct_q_ - q0 : band_q_) / rows_per, per - q0 / rows_per, last - r});
+            const int64_t nb = std::min(nparts * rows_per, qh_ - q0);
+            r += nparts;
             const int64_t chan_plane = direct ? g.H * g.W : band_chan();
-            if (!direct) pad_.fill_rows(img, scratch, q0, nb + halo_, band_pitch_);  // planes band_chan() apart
+            float* bits = flags + nb + halo_;  // the band rows' magnitudes, for the pairs' check
+            if (pairs_) simd::fill_floats(bits, 4 * (nb + halo_), 0.0f);
+            if (!direct) pad_.fill_rows(img, scratch, q0, nb + halo_, band_pitch_, pairs_ ? bits : nullptr);
+            if (pairs_) pair_flags(bits, nb, q0, flags);
             // Phase rows outer, then their row phases, channel blocks inner: the input rows a
             // phase row reads stay in cache while every row phase and block uses them.
             for (int64_t q = q0; q < q0 + nb; ++q)
                 for (int64_t ry = 0; ry < g.sh; ++ry) {
                     if (q * g.sh + ry >= g.OH) continue;
+                    if (pairs_ && ry == wry_ && flags[(q - q0) / 2] == 0.0f) {  // both rows of the pair at once
+                        if ((q - q0) % 2 == 0) {
+                            transform_pair(scratch, q - q0, ybuf);
+                            for (int64_t grp = 0; grp < g.groups; ++grp)
+                                pair_rows(scratch, ybuf, q - q0, n, q, grp, rowbuf, out);
+                        }
+                        continue;
+                    }
                     for (int64_t grp = 0; grp < g.groups; ++grp)
                         for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
                             const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
@@ -298,6 +349,100 @@ public:
     }
 
 private:
+    int64_t per_image() const { return pairs_ ? (qh_ + 1) / 2 : qh_; }
+
+    // Row pairs: per column phase rx, the weights of M0, M1, M2 (g0, g0 + g1, g1 of the 2-tap
+    // row phase's taps), packed for conv_tile_zip2 with the phase's column taps.
+    void pack_pairs(const float* w, const float* b) {
+        const Geom& g = g_;
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), kv = g.kh * g.kw;
+        wry_ = ty_[0].size() == 2 ? 0 : 1;
+        const std::vector<PhaseTap>& t2 = ty_[size_t(wry_)];
+        const bool lo_first = t2[0].c < t2[1].c;
+        const int64_t k0 = lo_first ? t2[0].k : t2[1].k, k1 = lo_first ? t2[1].k : t2[0].k;
+        yc0_ = std::min(t2[0].c, t2[1].c) + my_;
+        int64_t ntx = 1;
+        for (int m = 0; m < 3; ++m)
+            for (int64_t rx = 0; rx < 2; ++rx) {
+                const std::vector<PhaseTap>& tx = tx_[size_t(rx)];
+                ntx = std::max<int64_t>(ntx, int64_t(tx.size()));
+                yoff_[m][rx] = int64_t(ypacked_.size());
+                for (int64_t grp = 0; grp < g.groups; ++grp)
+                    pack_group(ypacked_, cout_g, cin_g, int(tx.size()), [&](int64_t o, int64_t i, int t) {
+                        const float* k = w + ((grp * cin_g + i) * cout_g + o) * kv + tx[size_t(t)].k;
+                        return m == 0 ? k[k0 * g.kw] : m == 2 ? k[k1 * g.kw] : k[k0 * g.kw] + k[k1 * g.kw];
+                    });
+            }
+        for (int64_t rx = 0; rx < 2; ++rx)
+            for (const PhaseTap& t : tx_[size_t(rx)]) xtaps_[rx].push_back(int32_t(t.c + mx_));
+        ypitch_ = std::min(band_pitch_rows(2, pad_.pcols, g.C_in), kRowPairPlaneRows);
+        limit_ = winograd_input_limit({2, 2, 8}, cin_g * ntx, w, g.C_in * cout_g * kv, b, b ? g.C_out : 0);
+    }
+
+    // flags[p] = 0 where the pair of phase rows (q0 + 2p, q0 + 2p + 1) takes the row pairs: both
+    // rows are in the band and the output, and the band rows it reads (x0..x2, from 2p + yc0_)
+    // hold no magnitude above limit_ (nor NaN); bits: 4 floats of magnitudes per band row.
+    void pair_flags(const float* bits, int64_t nb, int64_t q0, float* flags) const {
+        for (int64_t p = 0; 2 * p < nb; ++p) {
+            bool ok = 2 * p + 1 < nb && (q0 + 2 * p + 1) * 2 + wry_ < g_.OH && limit_ >= 0;
+            for (int64_t r = 2 * p + yc0_; ok && r <= 2 * p + yc0_ + 2; ++r)
+                ok = magnitudes_within(wasm_v128_load(bits + 4 * r), float(limit_));
+            flags[p] = ok ? 0.0f : 1.0f;
+        }
+    }
+
+    // The pair at band rows x0..x2 (from i + yc0_): A = x0 - x1 (ybuf row 0) and C = x2 - x1 (row
+    // 1) of every channel, made just before the tiles read them (still in L1).
+    CP_NO_BUILTIN_MEMCPY void transform_pair(const float* band, int64_t i, float* ybuf) const {
+        const int64_t cols = pad_.pcols;
+        for (int64_t c = 0; c < g_.C_in; ++c) {
+            const float* x0 = band + c * band_chan() + (i + yc0_) * cols;
+            const float* x1 = x0 + cols;
+            const float* x2 = x1 + cols;
+            float* a = ybuf + c * ychan();
+            float* cc = a + cols;
+            int64_t j = 0;
+            for (; j + 4 <= cols; j += 4) {
+                const v128_t v1 = wasm_v128_load(x1 + j);
+                wasm_v128_store(a + j, wasm_f32x4_sub(wasm_v128_load(x0 + j), v1));
+                wasm_v128_store(cc + j, wasm_f32x4_sub(wasm_v128_load(x2 + j), v1));
+            }
+            for (; j < cols; ++j) a[j] = x0[j] - x1[j], cc[j] = x2[j] - x1[j];
+        }
+    }
+
+    // Output rows (q, q + 1) * 2 + wry_ of every channel of group grp from the pair at band row i:
+    // M1 (bias included) into the row buffer, then M0 and M2 start from it.
+    void pair_rows(const float* band, const float* ybuf, int64_t i, int64_t n, int64_t q, int64_t grp, float* rowbuf,
+                   float* out) const {
+        const Geom& g = g_;
+        const int64_t cin_g = g.cin_g(), cout_g = g.cout_g(), rb_plane = qw_ + 16;
+        for (int64_t ob = 0; ob < cout_g; ob += kOcb) {
+            const int ocb = int(std::min<int64_t>(kOcb, cout_g - ob));
+            const int64_t oc = grp * cout_g + ob;
+            const auto args = [&](int m, int64_t rx) {
+                const bool plain = m == 1;
+                return TileArgs{
+                    .in = plain ? band + grp * cin_g * band_chan() + (i + yc0_ + 1) * pad_.pcols
+                                : ybuf + grp * cin_g * ychan() + m / 2 * pad_.pcols,
+                    .chan_plane = plain ? band_chan() : ychan(),
+                    .taps = xtaps_[rx].data(),
+                    .ntaps = int(xtaps_[rx].size()),
+                    .cin = int(cin_g),
+                    .w = ypacked_.data() + yoff_[m][rx] + oc * cin_g * int64_t(xtaps_[rx].size()),
+                    .bias = bias_.empty() ? nullptr : bias_.data() + oc,
+                };
+            };
+            float* orow = out + ((n * g.C_out + oc) * g.OH + q * 2 + wry_) * g.OW;
+            const int64_t plane = g.OH * g.OW;
+            conv_row_zip2_any<ZipMode::kToRow>(ocb, args(1, 0), args(1, 1), nullptr, 0, g.OW, rowbuf, rb_plane);
+            conv_row_zip2_any<ZipMode::kFromRow>(ocb, args(0, 0), args(0, 1), orow, plane, g.OW, rowbuf, rb_plane);
+            conv_row_zip2_any<ZipMode::kFromRow>(ocb, args(2, 0), args(2, 1), orow + 2 * g.OW, plane, g.OW, rowbuf,
+                                                 rb_plane);
+        }
+    }
+    int64_t ychan() const { return ypitch_ * pad_.pcols; }
+
     // Pixels a row's last tile may read past its last phase column (the widest tile, 4 vectors).
     static constexpr int64_t kTileOverrun = 16;
     static constexpr int64_t kDirectMaxCin = 4;  // input channels per group, at most, for direct rows
@@ -404,6 +549,13 @@ private:
     int64_t halo_ = 0, band_q_ = 1, band_rows_ = 1;  // padded rows past a band's last q; qs per band; rows
     int64_t band_pitch_ = 1;                          // rows per channel plane of the band (band_pitch_rows)
     int64_t direct_q_ = 0;                           // phase rows below this read the input in place
+    bool pairs_ = false;                             // row pairs (the comment before the class)
+    int64_t wry_ = 0, yc0_ = 0;                      // the 2-tap row phase; its first band row
+    int64_t ypitch_ = 1;                             // rows per channel plane of the difference rows
+    double limit_ = -1;                              // pairs whose inputs exceed it run the plain tiles
+    int64_t yoff_[3][2] = {};                        // M0..M2, column phase: their packed weights
+    std::vector<int32_t> xtaps_[2];                  // column taps of each column phase
+    std::vector<float> ypacked_;
     PaddedInput pad_;
     std::vector<Phase> phases_;
     std::vector<float> packed_, bias_;
@@ -415,8 +567,16 @@ std::unique_ptr<LayerKernel> make_conv_simd(const Geom& g, const float* w, const
     return std::make_unique<ConvSimd>(g, w, b);
 }
 
-std::unique_ptr<LayerKernel> make_convt_simd(const Geom& g, const float* w, const float* b) {
-    return std::make_unique<ConvTSimd>(g, w, b);
+std::unique_ptr<LayerKernel> make_convt_simd(const Geom& g, const float* w, const float* b, bool row_pairs) {
+    return std::make_unique<ConvTSimd>(g, w, b, row_pairs);
+}
+
+// Row pairs where they were measured to pay (ConvTSimd's comment): k3 s2 with dilation 1 on both
+// axes, more than kTileOcb output channels a group (the difference rows serve two or more
+// blocks) and 8 or more inputs a group.
+bool convt_rowpairs_pays(const Geom& g) {
+    return g.kh == 3 && g.kw == 3 && g.sh == 2 && g.sw == 2 && g.dh == 1 && g.dw == 1 && g.cin_g() >= 8 &&
+           g.cout_g() > kTileOcb;
 }
 
 }  // namespace cp

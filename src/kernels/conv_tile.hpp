@@ -251,15 +251,28 @@ __attribute__((noinline)) inline void conv_row_flat(TileArgs a, int64_t cout, in
     if (x < width) at(x), conv_column_flat<1>(a, cout, int(width - x));
 }
 
+// What a zipped tile starts from and where it goes: the bias, zipped into the output (kZip); the
+// bias, unzipped into a row buffer (kToRow: a partial sum other tiles start from); or that row
+// buffer, zipped into the output (kFromRow). The row buffer holds phase ph's channel o at
+// row + (ph * kTileOcb + o) * row_plane, at the tile's phase column (ConvTSimd's row pairs).
+enum class ZipMode { kZip, kToRow, kFromRow };
+
 // Stride-2 transposed convs: the two column phases of the same 4*XV phase columns computed in
 // one tile and zipped (even output columns from phase 0, odd from phase 1) into 8*XV contiguous
 // output pixels, so no separate interleaving pass is needed. n_valid counts output pixels.
-template <int OCB, int XV>
-inline void conv_tile_zip2(const TileArgs& a0, const TileArgs& a1, float* out, int64_t out_plane, int n_valid) {
+template <int OCB, int XV, ZipMode kMode = ZipMode::kZip>
+inline void conv_tile_zip2(const TileArgs& a0, const TileArgs& a1, float* out, int64_t out_plane, int n_valid,
+                           float* row = nullptr, int64_t row_plane = 0) {
     v128_t acc[2][OCB][XV];
     for (int o = 0; o < OCB; ++o) {
-        const v128_t b = a0.bias ? wasm_f32x4_splat(a0.bias[o]) : wasm_f32x4_splat(0.0f);
-        for (int v = 0; v < XV; ++v) acc[0][o][v] = acc[1][o][v] = b;
+        if constexpr (kMode == ZipMode::kFromRow) {
+            for (int ph = 0; ph < 2; ++ph)
+                for (int v = 0; v < XV; ++v)
+                    acc[ph][o][v] = wasm_v128_load(row + (ph * kTileOcb + o) * row_plane + 4 * v);
+        } else {
+            const v128_t b = a0.bias ? wasm_f32x4_splat(a0.bias[o]) : wasm_f32x4_splat(0.0f);
+            for (int v = 0; v < XV; ++v) acc[0][o][v] = acc[1][o][v] = b;
+        }
     }
     for (int ph = 0; ph < 2; ++ph) {
         const TileArgs& a = ph == 0 ? a0 : a1;
@@ -277,6 +290,13 @@ inline void conv_tile_zip2(const TileArgs& a0, const TileArgs& a1, float* out, i
             }
         }
     }
+    if constexpr (kMode == ZipMode::kToRow) {
+        for (int ph = 0; ph < 2; ++ph)
+            for (int o = 0; o < OCB; ++o)
+                for (int v = 0; v < XV; ++v)
+                    wasm_v128_store(row + (ph * kTileOcb + o) * row_plane + 4 * v, acc[ph][o][v]);
+        return;
+    }
     for (int o = 0; o < OCB; ++o)
         for (int v = 0; v < XV; ++v) {
             const v128_t lo = wasm_i32x4_shuffle(acc[0][o][v], acc[1][o][v], 0, 4, 1, 5);
@@ -293,25 +313,29 @@ inline void conv_tile_zip2(const TileArgs& a0, const TileArgs& a1, float* out, i
         }
 }
 
-// One output row of a stride-2 transposed conv: a0/a1 point at column 0 of the two phases.
-template <int OCB>
-__attribute__((noinline)) void conv_row_zip2(TileArgs a0, TileArgs a1, float* out, int64_t out_plane, int64_t width) {
+// One output row of a stride-2 transposed conv: a0/a1 point at column 0 of the two phases (row:
+// the row buffer's column 0, for the modes that use it).
+template <int OCB, ZipMode kMode = ZipMode::kZip>
+__attribute__((noinline)) void conv_row_zip2(TileArgs a0, TileArgs a1, float* out, int64_t out_plane, int64_t width,
+                                             float* row = nullptr, int64_t row_plane = 0) {
     constexpr int XV = OCB <= 3 ? 2 : 1, PX = 4 * XV;  // 2 x OCB x XV accumulators <= 12
     const float* in0 = a0.in;
     const float* in1 = a1.in;
     for (int64_t q = 0; 2 * q < width; q += PX) {
         a0.in = in0 + q, a1.in = in1 + q;
-        conv_tile_zip2<OCB, XV>(a0, a1, out + 2 * q, out_plane, int(std::min<int64_t>(2 * PX, width - 2 * q)));
+        conv_tile_zip2<OCB, XV, kMode>(a0, a1, out + 2 * q, out_plane, int(std::min<int64_t>(2 * PX, width - 2 * q)),
+                                       kMode == ZipMode::kZip ? row : row + q, row_plane);
     }
 }
 
+template <ZipMode kMode = ZipMode::kZip>
 inline void conv_row_zip2_any(int ocb, const TileArgs& a0, const TileArgs& a1, float* out, int64_t out_plane,
-                              int64_t width) {
+                              int64_t width, float* row = nullptr, int64_t row_plane = 0) {
     switch (ocb) {
-        case 1: conv_row_zip2<1>(a0, a1, out, out_plane, width); break;
-        case 2: conv_row_zip2<2>(a0, a1, out, out_plane, width); break;
-        case 3: conv_row_zip2<3>(a0, a1, out, out_plane, width); break;
-        default: conv_row_zip2<4>(a0, a1, out, out_plane, width); break;
+        case 1: conv_row_zip2<1, kMode>(a0, a1, out, out_plane, width, row, row_plane); break;
+        case 2: conv_row_zip2<2, kMode>(a0, a1, out, out_plane, width, row, row_plane); break;
+        case 3: conv_row_zip2<3, kMode>(a0, a1, out, out_plane, width, row, row_plane); break;
+        default: conv_row_zip2<4, kMode>(a0, a1, out, out_plane, width, row, row_plane); break;
     }
 }
 

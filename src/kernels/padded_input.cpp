@@ -5,6 +5,7 @@
 
 #include "kernels/geometry.hpp"
 #include "kernels/simd.hpp"
+#include "kernels/winograd_gemm.hpp"  // max_magnitude_bits
 
 namespace cp {
 
@@ -84,7 +85,30 @@ void PaddedInput::fill_row_stride2(const float* s, float* d0, float* d1) const {
 
 void PaddedInput::fill(const float* in, float* dst) const { fill_rows(in, dst, 0, rows, rows); }
 
-void PaddedInput::fill_rows(const float* in, float* dst, int64_t r0, int64_t n, int64_t dst_rows) const {
+// copy_floats that also raises bits[0, 4) to the magnitudes it copies.
+CP_NO_BUILTIN_MEMCPY static void copy_floats_bits(float* dst, const float* src, int64_t n, float* bits) {
+    const v128_t mag = wasm_i32x4_splat(0x7fffffff);
+    v128_t acc = wasm_v128_load(bits);
+    if (n < 4) {
+        float v[4] = {};
+        for (int64_t i = 0; i < n; ++i) dst[i] = v[i] = src[i];
+        wasm_v128_store(bits, max_magnitude_bits(acc, v, 4));
+        return;
+    }
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const v128_t a = wasm_v128_load(src + i), b = wasm_v128_load(src + i + 4);
+        wasm_v128_store(dst + i, a);
+        wasm_v128_store(dst + i + 4, b);
+        acc = wasm_u32x4_max(acc, wasm_v128_and(a, mag));
+        acc = wasm_u32x4_max(acc, wasm_v128_and(b, mag));
+    }
+    for (; i < n; ++i) dst[i] = src[i];
+    wasm_v128_store(bits, max_magnitude_bits(acc, src + n - std::min<int64_t>(n, 8), std::min<int64_t>(n, 8)));
+}
+
+void PaddedInput::fill_rows(const float* in, float* dst, int64_t r0, int64_t n, int64_t dst_rows,
+                            float* row_bits) const {
     const int64_t dst_phase = dst_rows * pcols, dst_chan = phases * dst_phase;
     for (int64_t c = 0; c < C; ++c) {
         const float* src = in + c * H * W;
@@ -110,7 +134,9 @@ void PaddedInput::fill_rows(const float* in, float* dst, int64_t r0, int64_t n, 
                 }
                 // interior: input columns q*phases + ph - pl, a plain copy when phases == 1
                 const int64_t shift = ph - pl;
-                if (phases == 1) simd::copy_floats(d + lo, s + lo + shift, hi - lo);
+                if (phases == 1 && row_bits)
+                    copy_floats_bits(d + lo, s + lo + shift, hi - lo, row_bits + 4 * (r - r0));
+                else if (phases == 1) simd::copy_floats(d + lo, s + lo + shift, hi - lo);
                 else
                     for (int64_t q = lo; q < hi; ++q) d[q] = s[q * phases + shift];
                 for (int64_t q = hi; q < q_pad[size_t(ph)]; ++q) {  // right border

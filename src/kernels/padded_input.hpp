@@ -42,8 +42,13 @@ struct PaddedInput {
     // in: [C, H, W] of one batch item; dst: floats() floats.
     void fill(const float* in, float* dst) const;
     // Padded rows [r0, r0 + n) only, into a buffer laid out like this one but with dst_rows rows
-    // per phase plane (a band of rows that stays in cache while it is used).
-    void fill_rows(const float* in, float* dst, int64_t r0, int64_t n, int64_t dst_rows) const;
+    // per phase plane (a band of rows that stays in cache while it is used). With row_bits (4
+    // floats a row, as max_magnitude_bits in winograd_gemm.hpp encodes them), raises row i's to
+    // the largest magnitude the copy read from the input for it (stride 1, zero padding only:
+    // the Winograd row pairs of conv_simd.cpp's ConvTSimd, which check their inputs there, where
+    // the copy waits for memory anyway).
+    void fill_rows(const float* in, float* dst, int64_t r0, int64_t n, int64_t dst_rows,
+                   float* row_bits = nullptr) const;
     // Offset of padded (row, col) in such a band buffer.
     int64_t band_offset(int64_t row, int64_t col, int64_t dst_rows) const {
         return (col % phases) * dst_rows * pcols + row * pcols + col / phases;

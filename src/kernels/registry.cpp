@@ -45,7 +45,7 @@ std::unique_ptr<LayerKernel> select_kernel(const KernelRequest& req) {
             case Op::ConvT:
                 if (convt_winograd_pays(g))
                     if (auto k = make_convt_winograd(g, req.weight, req.bias)) return k;
-                return make_convt_simd(g, req.weight, req.bias);
+                return make_convt_simd(g, req.weight, req.bias, convt_rowpairs_pays(g));
             case Op::MaxPool:
             case Op::AvgPool: return make_pool_simd(g, req.layer->op == Op::MaxPool, req.layer->count_include_pad);
             case Op::ReLU:

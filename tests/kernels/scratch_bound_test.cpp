@@ -119,6 +119,16 @@ TEST(ScratchBound, WinogradTransposedPaddedCopy) {
               "f32_deconv2d_subpixel");
 }
 
+// The sub-pixel kernel's row pairs (k3 s2): two difference rows of every channel, in planes of up
+// to 9 rows, and flags per band row, on top of its band; largest next to a tiny input (one or two
+// rows, one column) or many channels of narrow rows.
+TEST(ScratchBound, TransposedRowPairs) {
+    check_all({"v=1&in=64x1x1&net=convT2d(out=5,k=3,s=2)", "v=1&in=8x2x1&net=convT2d(out=7,k=3,s=2,p=1,op=1)",
+               "v=1&in=512x300x1&net=convT2d(out=6,k=3,s=2,p=1)", "v=1&in=16x1x1&n=2&net=convT2d(out=10,k=3,s=2,g=2)",
+               "v=1&in=16x64x3&net=convT2d(out=11,k=3,s=2,p=0)"},
+              "f32_deconv2d_subpixel_rowpairs");
+}
+
 // The 3x3 depthwise kernels that read the input in place keep a row of zeros as wide as it (for
 // the padding rows, in every padding mode and both strides): wide rows make it count.
 TEST(ScratchBound, DepthwiseWideRows) {

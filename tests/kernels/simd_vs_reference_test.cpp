@@ -180,6 +180,26 @@ TEST_P(SimdConvT, BandPitchApartFromRows) {
     EXPECT_EQ(c.checked, 12);
 }
 
+// Row pairs (conv_simd.cpp: Winograd F(2,2) along y on the 2-tap row phase; the registry routes
+// k3 s2 with 8 or more inputs and more than 4 outputs a group): widths 1-3, odd and around the
+// tile widths, heights with one phase row, an odd count (the last row alone) or a last pair past
+// the output (no output padding), paddings that move the 2-tap phase and its first row (p = 0
+// reads a row before the input), 5 and 9 output channels (a block of 1 after full ones), groups,
+// batches, no bias, and several bands of about 1 MiB per image.
+TEST_P(SimdConvT, RowPairsAndTheirEdges) {
+    for (int w : {1, 2, 3, 5, 8, 17})
+        for (int h : {1, 2, 3, 4, 7})
+            for (const char* l : {"p=1,op=1", "p=0", "p=2,op=1", "p=1"})
+                compare("v=1&in=8x" + std::to_string(h) + "x" + std::to_string(w) + "&net=convT2d(out=" +
+                            (w % 2 ? "5" : "9") + ",k=3,s=2," + l + ")",
+                        c, "f32_deconv2d_subpixel_rowpairs");
+    compare("v=1&in=16x9x11&n=2&net=convT2d(out=12,k=3,s=2,p=1,op=1,g=2)", c, "f32_deconv2d_subpixel_rowpairs");
+    compare("v=1&in=8x6x7&n=2&net=convT2d(out=6,k=3,s=2,p=0,op=1,bias=0)", c, "f32_deconv2d_subpixel_rowpairs");
+    compare("v=1&in=16x130x256&net=convT2d(out=8,k=3,s=2,p=1,op=1)", c, "f32_deconv2d_subpixel_rowpairs");
+    compare("v=1&in=24x95x250&n=2&net=convT2d(out=5,k=3,s=2,p=0)", c, "f32_deconv2d_subpixel_rowpairs");
+    EXPECT_GT(c.checked, 110);
+}
+
 }  // namespace
 
 namespace {
