@@ -323,7 +323,10 @@ __attribute__((noinline)) void conv_row_zip2(TileArgs a0, TileArgs a1, float* ou
     const float* in1 = a1.in;
     for (int64_t q = 0; 2 * q < width; q += PX) {
         a0.in = in0 + q, a1.in = in1 + q;
-        conv_tile_zip2<OCB, XV, kMode>(a0, a1, out + 2 * q, out_plane, int(std::min<int64_t>(2 * PX, width - 2 * q)),
+        // kToRow writes only the row buffer (out is null), kZip only the output (row is null): the
+        // unused pointer is not offset (arithmetic on a null pointer is undefined behaviour).
+        conv_tile_zip2<OCB, XV, kMode>(a0, a1, kMode == ZipMode::kToRow ? out : out + 2 * q, out_plane,
+                                       int(std::min<int64_t>(2 * PX, width - 2 * q)),
                                        kMode == ZipMode::kZip ? row : row + q, row_plane);
     }
 }
