@@ -72,15 +72,19 @@ export function usePlayground({ before, after }) {
 }
 
 // A playground page at `state` in a fresh context of site's browser (usePlayground), once its
-// first frame is drawn. withWorker false: a browser without Web Workers (the page then runs the
-// layers itself). Uncaught page errors are pushed to `errors`.
-export async function openPage(site, state, { withWorker = true, errors = [], viewport = { width: 1200, height: 800 } } = {}) {
+// first frame is drawn (ready false: as soon as it is navigated, for pages that never get there).
+// withWorker false: a browser without Web Workers (the page then runs the layers itself). init
+// (with initArg): a script run before any of the page's own. Uncaught page errors are pushed to
+// `errors`.
+export async function openPage(site, state, { withWorker = true, errors = [], viewport = { width: 1200, height: 800 },
+    init = null, initArg, ready = true } = {}) {
     const ctx = await site.browser.newContext({ viewport });
     if (!withWorker) await ctx.addInitScript(() => { window.Worker = undefined; });
+    if (init) await ctx.addInitScript(init, initArg);
     const page = await ctx.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${site.url}/#${state}`);
-    await waitReady(page);
+    if (ready) await waitReady(page);
     return { ctx, page };
 }
 

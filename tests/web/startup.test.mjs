@@ -6,19 +6,15 @@
 //   - No WebGL2 interface, or a browser that refuses the context: a message, no uncaught error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_STATE, usePlayground, waitReady, waitSettled } from './playground_support.mjs';
+import { DEFAULT_STATE, openPage, usePlayground, waitReady, waitSettled } from './playground_support.mjs';
 
 const site = usePlayground({ before, after });
 
-// A page of site's browser at the default state, with `init` run before any of the page's scripts;
-// resolves { ctx, page, errors } (its uncaught errors as they come).
-async function open(init, arg) {
-    const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 800 } });
-    if (init) await ctx.addInitScript(init, arg);
-    const page = await ctx.newPage();
+// A page at the default state with `init` run before any of the page's scripts, not waited for
+// (some never get ready); resolves { ctx, page, errors } (its uncaught errors as they come).
+async function open(init, initArg) {
     const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${site.url}/#${DEFAULT_STATE}`);
+    const { ctx, page } = await openPage(site, DEFAULT_STATE, { init, initArg, errors, ready: false });
     return { ctx, page, errors };
 }
 
