@@ -37,6 +37,21 @@ std::string product_text(std::initializer_list<int64_t> factors) {
     return o.str();
 }
 
+// Along one axis of a transposed conv: the (input cell i, tap t) pairs whose product lands inside
+// the output, i.e. 0 <= R + i*s - t*d < out in the grid's coordinates (R: the ring before, negative
+// when padding crops). For each tap the valid i form one run, so this is linear in the kernel.
+int64_t landing_pairs(const ExplainAxis& g) {
+    const auto ceil_div = [](int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -(-a / b); };
+    int64_t n = 0;
+    for (int64_t t = 0; t < g.kernel; ++t) {
+        const int64_t lo = t * g.dilation - g.pad_before;  // i*s in [lo, lo + out)
+        const int64_t first = std::max<int64_t>(0, ceil_div(lo, g.stride));
+        const int64_t end = std::min<int64_t>(g.in, ceil_div(lo + g.out, g.stride));
+        n += std::max<int64_t>(0, end - first);
+    }
+    return n;
+}
+
 // Whether cell j along one axis of a transposed conv's grid is a real input cell (not padding,
 // an inserted zero or output_padding); the same rule as grid_source, one axis at a time.
 bool grid_source_axis_real(const ExplainAxis& g, int64_t j) {
@@ -176,10 +191,26 @@ Result<Explain> explain_layer(const Layer& L, const LayerInfo& info, int64_t max
           << W.grid << " - " << W.dilation * (W.kernel - 1) + 1 << " + 1 = " << W.out << ".";
         e.steps.push_back(s.str());
         s.str("");
-        s << "Only the real input cells contribute: " << info.macs / std::max<int64_t>(1, info.in[0])
+        const int64_t cin = info.in[1], cout_g = info.out[1] / std::max<int64_t>(1, L.groups);
+        const int64_t land_h = landing_pairs(H), land_w = landing_pairs(W);
+        s << "Only the real input cells contribute: " << product_text({cin, cout_g, land_h, land_w})
           << " multiply-adds per image instead of the "
           << product_text({info.out[1], H.out, W.out, info.in[1] / std::max<int64_t>(1, L.groups), H.kernel, W.kernel})
           << " a dense stride-1 conv over the zero-inserted grid would do.";
+        // The MACs figure (shapes, the CLI, the UI) counts every input cell times every weight, as
+        // the usual convention does; with padding some of those products fall on removed cells.
+        if (land_h < H.in * H.kernel || land_w < W.in * W.kernel) {
+            // Each per-axis count is below 2^33, so their products fit in 128 bits; a difference
+            // past 2^63 is printed from its high bits (product_text then rounds to 3 digits anyway).
+            const __int128 removed =
+                static_cast<__int128>(H.in * H.kernel) * (W.in * W.kernel) - static_cast<__int128>(land_h) * land_w;
+            const bool fits = removed <= INT64_MAX;
+            s << " The layer's MACs figure, " << product_text({cin, cout_g, H.in, W.in, H.kernel, W.kernel})
+              << ", counts every input cell times every weight; the other "
+              << (fits ? product_text({cin, cout_g, static_cast<int64_t>(removed)})
+                       : product_text({cin, cout_g, static_cast<int64_t>(removed >> 20), int64_t(1) << 20}))
+              << " products would land on the cells that padding removes.";
+        }
         e.steps.push_back(s.str());
     }
 

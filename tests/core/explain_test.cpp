@@ -166,6 +166,40 @@ TEST(Explain, TransposedOverlapCountsMatchTheirDefinition) {
         }
 }
 
+// The recipe's count of products is the products landing inside the output (the overlap grid's
+// sum, per channel pair), and with padding it names the MACs figure and the difference. Swept over
+// paddings that crop nothing, part of the windows, more than the ring (negative), with
+// output_padding, strides, dilations, groups and 1-d.
+TEST(Explain, TransposedProductCountIsWhatLandsInTheOutput) {
+    const char* nets[] = {
+        "v=1&in=1x3x3&net=convT2d(out=1,k=3,s=2,p=1)",        "v=1&in=1x3x3&net=convT2d(out=1,k=3,s=2)",
+        "v=1&in=2x4x5&net=convT2d(out=3,k=4,s=2,p=1,op=0)",   "v=1&in=4x5x4&net=convT2d(out=2,k=3x4,s=2x3,p=1x2,op=1x2,d=2x1,g=2)",
+        "v=1&in=2x9&net=convT1d(out=2,k=5,s=3,p=4)",          "v=1&in=1x4&net=convT1d(out=1,k=1,p=1)",
+        "v=1&in=1x6x6&net=convT2d(out=1,k=2,s=3,p=2,op=2)",   "v=1&in=3x7x2&net=convT2d(out=3,k=5,s=1,p=3,d=2,g=3)",
+    };
+    for (const char* text : nets) {
+        const Case c = explain(text);
+        ASSERT_TRUE(c.e.grids_included) << text;
+        int64_t landing = 0;
+        for (int32_t v : c.e.overlap) landing += v;
+        const int64_t pairs = c.info.in[1] * (c.info.out[1] / c.state.net[0].groups);
+        std::string step;
+        for (const std::string& s : c.e.steps)
+            if (s.rfind("Only the real input cells", 0) == 0) step = s;
+        const std::string want = "contribute: " + std::to_string(landing * pairs) + " multiply-adds per image";
+        EXPECT_NE(step.find(want), std::string::npos) << text << "\n" << step;
+        const int64_t macs = c.info.macs / c.info.in[0];
+        if (landing * pairs < macs) {
+            const std::string named = "MACs figure, " + std::to_string(macs) + ", counts every input cell times every "
+                                      "weight; the other " + std::to_string(macs - landing * pairs) + " products";
+            EXPECT_NE(step.find(named), std::string::npos) << text << "\n" << step;
+        } else {
+            EXPECT_EQ(landing * pairs, macs) << text;
+            EXPECT_EQ(step.find("MACs figure"), std::string::npos) << text << "\n" << step;
+        }
+    }
+}
+
 TEST(Explain, OneDimensionalPaddingNamesThePaddedLength) {
     // 12 cells + 1 on each side = 14 (the grid is one row: its height must not be printed)
     Case c = explain("v=1&in=1x12&net=conv1d(out=1,k=3,p=1)");
