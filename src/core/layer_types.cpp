@@ -63,7 +63,7 @@ constexpr ArgSpec kStateKeys[] = {
     {"n", "", "batch", "batch size N; default 1"},
     {"img", "", "", "the input's pixels (below); default `photo`; always printed"},
     {"seed", "", "", "seed for `noise` and for every layer's `rand` weights that gives none of its own; default 0"},
-    {"net", "", "", "the layer stack: layers joined by `;`; default empty"},
+    {"net", "", "", "the layer stack: layers joined by `;`; default empty; always printed (`net=` when empty)"},
 };
 
 bool in_list(std::string_view list, std::string_view word) {

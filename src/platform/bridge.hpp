@@ -1,5 +1,5 @@
 // The platform's side of the page bridge: the App instance, start-up hooks, and what the loop
-// reports. bridge_web.cpp implements it for the browser (the only file with EM_JS); a native
+// reports. bridge_web.cpp implements it for the browser (the app's only file with EM_JS); a native
 // twin would implement the same functions with stubs.
 #pragma once
 #include <string>
