@@ -27,7 +27,7 @@
         const d = r.el.dataset, f = r.frame = document.createElement('iframe');
         let q = '?embed=1&id=' + enc(r.id);
         for (const k of FLAGS) if (d[k]) q += '&' + k + '=' + enc(d[k]);
-        if (location.origin !== 'null') q += '&origin=' + enc(location.origin);
+        if (/^https?:/.test(location.origin)) q += '&origin=' + enc(location.origin);
         f.src = new URL(d.src || BASE, document.baseURI).href.split(/[?#]/)[0] + q + '#' + r.state;
         r.origin = new URL(f.src).origin;
         f.title = 'convplay playground';

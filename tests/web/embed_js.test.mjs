@@ -174,3 +174,26 @@ test('a message from our iframe after it navigated to another origin is dropped'
     assert.deepEqual((await log()).slice(n), [], 'same window, wrong origin: dropped');
     assert.equal(await page.evaluate(() => convplay.state('#one')), 'v=1&in=1x8x8');
 });
+
+// A tutorial drafted as a local file: Chromium gives a file:// page the origin 'file://', which is
+// no origin a message can come from (its messages arrive as 'null'), so no origin= is passed (the
+// playground warned about it on every load) and the embed still works both ways.
+test('a host page opened from a file passes no origin= and still talks to its embed', async () => {
+    const file = path.join(dir, 'local.html');
+    writeFileSync(file, `<!doctype html><meta charset="utf-8"><body>
+<div id="loc" data-convplay="${A.replaceAll('&', '&amp;')}"></div>
+<script src="${site.url}/embed.js"></script>
+<script>window.log = []; for (const t of ['ready', 'state']) convplay.on('#loc', t, (m) => log.push([t, m.state]));</script>`);
+    const p = await browser.newPage();
+    try {
+        await p.goto('file://' + file);
+        await p.waitForFunction(() => log.some(([t]) => t === 'ready'), null, { timeout: 10000 });
+        const src = new URL(await p.$eval('#loc iframe', (f) => f.src));
+        assert.equal(src.searchParams.get('origin'), null, src.href);
+        await p.evaluate((s) => convplay.setState('#loc', s), B);
+        await p.waitForFunction((s) => log.some(([t, st]) => t === 'state' && st === s), B, { timeout: 10000 });
+    } finally {
+        await p.close();
+    }
+});
+
