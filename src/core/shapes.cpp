@@ -137,6 +137,53 @@ bool check_weights(const Layer& L, const Dims& wshape, int axes, LayerInfo& info
     return true;
 }
 
+// What conv and convT check alike, in PyTorch's words.
+
+// nn.ConvNd.__init__: groups against the channels.
+bool check_groups(const Layer& L, int64_t c_in, LayerInfo& info) {
+    const int64_t g = L.groups;
+    if (g <= 0) fail(info, "groups must be a positive integer");
+    else if (c_in % g != 0) fail(info, "in_channels must be divisible by groups");
+    else if (L.out_channels % g != 0) fail(info, "out_channels must be divisible by groups");
+    else return true;
+    return false;
+}
+
+// ATen check_shape_forward after its padding checks: the stride, then the weight's first axis
+// against the groups.
+bool check_stride_and_weight(const Layer& L, const Dims& wshape, int axes, LayerInfo& info) {
+    for (int a = 0; a < axes; ++a)
+        if (L.stride[a] <= 0) {
+            fail(info, "non-positive stride is not supported");
+            return false;
+        }
+    if (wshape[0] < L.groups) {
+        fail(info, "Given groups=" + std::to_string(L.groups) + ", expected weight to be at least " +
+                       std::to_string(L.groups) + " at dimension 0, but got weight of size " + torch_sizes(wshape) +
+                       " instead");
+        return false;
+    }
+    return true;
+}
+
+// The hint under PyTorch's channel-mismatch message.
+std::string channels_hint(const Dims& in) {
+    return "in_channels must equal the channels the previous layer produces (" + std::to_string(in[1]) + ")";
+}
+
+// _select_conv_backend: an input with an empty axis has no backend (1-d viewed as 2-d).
+bool check_not_empty(const Dims& in, LayerInfo& info) {
+    if (!is_empty(in)) return true;
+    fail(info, "Only zero batch or zero channel inputs are supported, but got input shape: " + torch_sizes(as_2d(in)));
+    return false;
+}
+
+// slow_conv2d's (and slow_conv_transpose2d's) word for a kernel axis of 0 or less.
+Status fail_kernel_size(LayerInfo& info, int64_t kh, int64_t kw) {
+    return fail(info, "kernel size should be greater than zero, but got kernel_height: " + std::to_string(kh) +
+                          " kernel_width: " + std::to_string(kw));
+}
+
 // [SECTION] conv ---------------------------------------------------------------------------
 
 // Resolves the padding word / per-side numbers of a conv into the padding per side.
@@ -336,9 +383,7 @@ Status conv_info(const Layer& L, const Dims& in, LayerInfo& info) {
     const int64_t c_in = L.in_channels.value_or(in[1]);
     const int64_t g = L.groups;
     // nn.ConvNd.__init__
-    if (g <= 0) return fail(info, "groups must be a positive integer");
-    if (c_in % g != 0) return fail(info, "in_channels must be divisible by groups");
-    if (L.out_channels % g != 0) return fail(info, "out_channels must be divisible by groups");
+    if (!check_groups(L, c_in, info)) return info.status;
     if (L.pad_kind == PadKind::Same)
         for (int a = 0; a < axes; ++a)
             if (L.stride[a] != 1)
@@ -355,18 +400,13 @@ Status conv_info(const Layer& L, const Dims& in, LayerInfo& info) {
     // ATen check_shape_forward
     for (int a = 0; a < axes; ++a)
         if (P.conv[a] < 0) return fail(info, "negative padding is not supported");
-    for (int a = 0; a < axes; ++a)
-        if (L.stride[a] <= 0) return fail(info, "non-positive stride is not supported");
-    if (wshape[0] < g)
-        return fail(info, "Given groups=" + std::to_string(g) + ", expected weight to be at least " +
-                              std::to_string(g) + " at dimension 0, but got weight of size " + torch_sizes(wshape) +
-                              " instead");
+    if (!check_stride_and_weight(L, wshape, axes, info)) return info.status;
     if (in[1] != wshape[1] * g)
         return fail(info,
                     "Given groups=" + std::to_string(g) + ", weight of size " + torch_sizes(wshape) + ", expected input" +
                         torch_sizes(padded_in) + " to have " + std::to_string(wshape[1] * g) + " channels, but got " +
                         std::to_string(in[1]) + " channels instead",
-                    "in_channels must equal the channels the previous layer produces (" + std::to_string(in[1]) + ")");
+                    channels_hint(in));
     std::vector<int64_t> psize, ksize;
     bool too_big = false;
     for (int a = 0; a < axes; ++a) {
@@ -379,10 +419,7 @@ Status conv_info(const Layer& L, const Dims& in, LayerInfo& info) {
                     "Calculated padded input size per channel: (" + join_x(psize) + "). Kernel size: (" + join_x(ksize) +
                         "). Kernel size can't be greater than actual input size",
                     "the input is smaller than the (dilated) kernel: pad more, or use a smaller kernel or dilation");
-    // _select_conv_backend: an input with an empty spatial axis has no backend.
-    if (is_empty(padded_in))
-        return fail(info, "Only zero batch or zero channel inputs are supported, but got input shape: " +
-                              torch_sizes(as_2d(padded_in)));
+    if (!check_not_empty(padded_in, info)) return info.status;
     bool bad_dilation = false, bad_kernel = false, dilated = false;
     for (int a = 0; a < axes; ++a) {
         bad_dilation |= L.dilation[a] <= 0;
@@ -403,9 +440,7 @@ Status conv_info(const Layer& L, const Dims& in, LayerInfo& info) {
             const auto hw = as_hw<int64_t>(axes, v, 1);
             return Dims{hw[0], hw[1]};
         };
-        if (!dilated)  // slow_conv2d
-            return fail(info, "kernel size should be greater than zero, but got kernel_height: " + std::to_string(kh) +
-                                  " kernel_width: " + std::to_string(kw));
+        if (!dilated) return fail_kernel_size(info, kh, kw);  // slow_conv2d
         // slow_conv_dilated2d
         if (bad_kernel) return fail(info, "kernel size should be greater than zero, but got " + torch_sizes(two(L.kernel)));
         return fail(info, "dilation should be greater than zero, but got " + torch_sizes(two(L.dilation)));
@@ -460,9 +495,7 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
     // nn.ConvTransposeNd.__init__, then nn.ConvNd.__init__
     if (L.padding_mode != PadMode::Zeros)
         return fail(info, "Only \"zeros\" padding mode is supported for " + cls);
-    if (g <= 0) return fail(info, "groups must be a positive integer");
-    if (c_in % g != 0) return fail(info, "in_channels must be divisible by groups");
-    if (L.out_channels % g != 0) return fail(info, "out_channels must be divisible by groups");
+    if (!check_groups(L, c_in, info)) return info.status;
     // nn.ConvTransposeNd passes padding through _pair(), which turns a word into a tuple of its
     // letters: no padding-string check runs, and F.conv_transposeNd refuses the tuple later.
     const bool pad_word = L.pad_kind != PadKind::Explicit;
@@ -482,22 +515,15 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
                     "crop the output afterwards for asymmetric padding");
     for (int a = 0; a < axes; ++a)
         if (L.output_padding[a] < 0) return fail(info, "negative output_padding is not supported");
-    for (int a = 0; a < axes; ++a)
-        if (L.stride[a] <= 0) return fail(info, "non-positive stride is not supported");
-    if (wshape[0] < g)
-        return fail(info, "Given groups=" + std::to_string(g) + ", expected weight to be at least " +
-                              std::to_string(g) + " at dimension 0, but got weight of size " + torch_sizes(wshape) +
-                              " instead");
+    if (!check_stride_and_weight(L, wshape, axes, info)) return info.status;
     if (in[1] != wshape[0])
         return fail(info,
                     "Given transposed=1, weight of size " + torch_sizes(wshape) + ", expected input" + torch_sizes(in) +
                         " to have " + std::to_string(wshape[0]) + " channels, but got " + std::to_string(in[1]) +
                         " channels instead",
-                    "in_channels must equal the channels the previous layer produces (" + std::to_string(in[1]) + ")");
+                    channels_hint(in));
 
-    if (is_empty(in))
-        return fail(info, "Only zero batch or zero channel inputs are supported, but got input shape: " +
-                              torch_sizes(as_2d(in)));
+    if (!check_not_empty(in, info)) return info.status;
     // Backend (slow_conv_transpose2d, once per group) shape check; 1-d runs as 2-d with a height of 1.
     struct V2 {
         int64_t h, w;
@@ -506,9 +532,7 @@ Status convt_info(const Layer& L, const Dims& in, LayerInfo& info) {
     const V2 k = v2(L.kernel, 1), s = v2(L.stride, 1), d = v2(L.dilation, 1), op = v2(L.output_padding, 0);
     const V2 p = axes == 1 ? V2{0, L.pad[0]} : V2{L.pad[0], L.pad[2]};
     const V2 i = axes == 1 ? V2{1, in[2]} : V2{in[2], in[3]};
-    if (!(k.w > 0 && k.h > 0))
-        return fail(info, "kernel size should be greater than zero, but got kernel_height: " + std::to_string(k.h) +
-                              " kernel_width: " + std::to_string(k.w));
+    if (!(k.w > 0 && k.h > 0)) return fail_kernel_size(info, k.h, k.w);
     if (!(d.w > 0 && d.h > 0))
         return fail(info, "dilation should be greater than zero, but got dilation_height: " + std::to_string(d.h) +
                               ", dilation_width: " + std::to_string(d.w));
