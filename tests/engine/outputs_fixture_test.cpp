@@ -3,12 +3,10 @@
 // 1e-5 relative to the output's largest magnitude.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cmath>
-
 #include "core/codec.hpp"
 #include "core/shapes.hpp"
 #include "engine/net.hpp"
+#include "support/fixture_values.hpp"
 #include "support/json_lite.hpp"
 
 namespace {
@@ -16,8 +14,7 @@ namespace {
 TEST(OutputsFixture, ReferenceKernelsMatchPyTorch) {
     const auto rows = jl::read_jsonl(std::string(CONVPLAY_FIXTURES) + "/outputs.jsonl");
     ASSERT_GT(rows.size(), 100u);
-    int failures = 0;
-    double worst = 0;
+    cp::test::ValueCheck values;
     for (const auto& row : rows) {
         const std::string text = row["state"].str;
         auto state = cp::parse_state(text);
@@ -27,11 +24,7 @@ TEST(OutputsFixture, ReferenceKernelsMatchPyTorch) {
         const cp::LayerInfo info = cp::layer_info(L, cp::input_dims(*state), 0);
         ASSERT_TRUE(info.status.ok) << text << ": " << info.status.message;
         ASSERT_EQ(info.out, row["shape"].ints()) << text;
-        cp::Tensor in(info.in);
-        {
-            const auto v = row["input"].floats();
-            in.data.assign(v.begin(), v.end());
-        }
+        const cp::Tensor in = cp::test::fixture_input(row, info.in);
         ASSERT_EQ(in.numel(), cp::Tensor::count(info.in)) << text;
         cp::LayerWeights w;
         if (L.has_weights()) {
@@ -43,17 +36,10 @@ TEST(OutputsFixture, ReferenceKernelsMatchPyTorch) {
         const cp::Tensor out = cp::run_layer(L, info, w, in);
         const auto want = row["output"].floats();
         ASSERT_EQ(static_cast<size_t>(out.numel()), want.size()) << text;
-        float scale = 1.0f;
-        for (float v : want) scale = std::max(scale, std::fabs(v));
-        double max_err = 0;
-        for (size_t i = 0; i < want.size(); ++i) max_err = std::max(max_err, double(std::fabs(out.data[i] - want[i])));
-        worst = std::max(worst, max_err / scale);
-        if (max_err > 1e-5 * scale) {
-            ADD_FAILURE() << text << "\n  max |convplay - PyTorch| = " << max_err << " (scale " << scale << ")";
-            if (++failures > 20) break;
-        }
+        if (!values.check(text, out.data.data(), want)) break;
     }
-    std::printf("[ outputs ] %zu configurations, worst error %.3g relative to max |output|\n", rows.size(), worst);
+    std::printf("[ outputs ] %zu configurations, worst error %.3g relative to max |output|\n", rows.size(),
+                values.worst);
 }
 
 }  // namespace

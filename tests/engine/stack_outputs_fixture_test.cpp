@@ -4,11 +4,9 @@
 // 1e-5 relative to the output's largest magnitude.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cmath>
-
 #include "core/codec.hpp"
 #include "engine/net.hpp"
+#include "support/fixture_values.hpp"
 #include "support/json_lite.hpp"
 
 namespace {
@@ -16,17 +14,12 @@ namespace {
 void check_stacks(bool reference_only) {
     const auto rows = jl::read_jsonl(std::string(CONVPLAY_FIXTURES) + "/stack_outputs.jsonl");
     ASSERT_GT(rows.size(), 100u);
-    int failures = 0;
-    double worst = 0;
+    cp::test::ValueCheck values;
     for (const auto& row : rows) {
         const std::string text = row["state"].str;
         auto state = cp::parse_state(text);
         ASSERT_TRUE(state.ok()) << text << ": " << state.status().message;
-        cp::Tensor in(cp::input_dims(*state));
-        {
-            const auto v = row["input"].floats();
-            in.data.assign(v.begin(), v.end());
-        }
+        const cp::Tensor in = cp::test::fixture_input(row, cp::input_dims(*state));
         ASSERT_EQ(in.numel(), cp::Tensor::count(in.shape)) << text;
         cp::RunOptions opt;
         opt.reference_only = reference_only;
@@ -35,24 +28,15 @@ void check_stacks(bool reference_only) {
         if (!run->info.ok()) {
             ADD_FAILURE() << text << "\n  convplay fails at layer " << run->info.first_error + 1 << ": "
                           << run->info.layers[size_t(run->info.first_error)].status.message;
-            if (++failures > 20) break;
+            if (++values.failures > 20) break;
             continue;
         }
         const cp::Tensor& out = run->layers.back().output;
         ASSERT_EQ(out.shape, row["shape"].ints()) << text;
-        const auto want = row["output"].floats();
-        float scale = 1.0f;
-        for (float v : want) scale = std::max(scale, std::fabs(v));
-        double max_err = 0;
-        for (size_t i = 0; i < want.size(); ++i) max_err = std::max(max_err, double(std::fabs(out.data[i] - want[i])));
-        worst = std::max(worst, max_err / scale);
-        if (!(max_err <= 1e-5 * scale)) {
-            ADD_FAILURE() << text << "\n  max |convplay - PyTorch| = " << max_err << " (scale " << scale << ")";
-            if (++failures > 20) break;
-        }
+        if (!values.check(text, out.data.data(), row["output"].floats())) break;
     }
     std::printf("[ stack outputs, %s ] %zu stacks, worst error %.3g relative to max |output|\n",
-                reference_only ? "reference kernels" : "engine kernels", rows.size(), worst);
+                reference_only ? "reference kernels" : "engine kernels", rows.size(), values.worst);
 }
 
 TEST(StackOutputsFixture, ReferenceKernelsMatchPyTorch) { check_stacks(true); }
