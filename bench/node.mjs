@@ -41,14 +41,9 @@ if (args.peers.includes('ort')) {
     ort.env.wasm.simd = true;
     ort.env.wasm.proxy = false;
     ort.env.wasm.wasmPaths = path.join(ROOT, 'node_modules/onnxruntime-web/dist/');
-    // Load ORT's runtime now (a 1x1 conv), so its wasm shows up below before the layers run.
-    const { convModel } = await import('./onnx.mjs');
-    const s = await ort.InferenceSession.create(convModel({ transposed: false, cin: 1, cout: 1, h: 1, w: 1, k: 1, s: 1, d: 1, g: 1,
-        pads: [0, 0, 0, 0], op: 0, outH: 1, outW: 1, weight: [2], weightShape: [1, 1, 1, 1], bias: [1] }), { executionProviders: ['wasm'] });
-    const y = (await s.run({ x: new ort.Tensor('float32', new Float32Array([3]), [1, 1, 1, 1]) })).y.data[0];
-    if (y !== 7) throw new Error(`onnxruntime-web: 1x1 conv self-test gave ${y}, not 7`);
-    await s.release();
-    details.ort = `${ort.env.versions?.web ?? '?'}, wasm numThreads ${ort.env.wasm.numThreads}, simd ${ort.env.wasm.simd}`;
+    // Load ORT's runtime now (the self-test's 1x1 conv), so its wasm shows up below before the layers run.
+    const { ortSelfTest } = await import('./onnx.mjs');
+    details.ort = await ortSelfTest(ort);
 }
 if (args.peers.length) details['wasm loaded by the peers'] = '\n    ' + nameWasm(await wasmLoaded(spy), wasmCandidates(args.build)).join('\n    ');
 

@@ -1,6 +1,7 @@
 // A minimal ONNX model writer: just enough protobuf (ModelProto, GraphProto, NodeProto,
 // AttributeProto, TensorProto, ValueInfoProto) to hand onnxruntime-web one Conv or ConvTranspose
 // layer with its weights and bias as initializers. Field numbers are from onnx/onnx.proto3.
+// Also the runners' self-test of onnxruntime-web on such a model (ortSelfTest).
 // No dependencies; works in Node and in browsers.
 
 // ---- protobuf wire format -------------------------------------------------------------------
@@ -94,4 +95,17 @@ export function convModel(p) {
     // ModelProto: ir_version = 1, producer_name = 2, graph = 7, opset_import = 8 {domain 1, version 2}.
     return new Writer().int(1, 8).str(2, 'convplay-bench').msg(7, graph)
         .msg(8, new Writer().str(1, '').int(2, 13)).finish();
+}
+
+/**
+ * Runs a 1x1 conv (3 * 2 + 1) on onnxruntime-web `ort`, which also loads ORT's runtime and wasm
+ * before any layer is timed; throws unless it gives 7. Resolves a line saying how ORT is set.
+ */
+export async function ortSelfTest(ort) {
+    const s = await ort.InferenceSession.create(convModel({ transposed: false, cin: 1, cout: 1, h: 1, w: 1, k: 1, s: 1, d: 1, g: 1,
+        pads: [0, 0, 0, 0], op: 0, outH: 1, outW: 1, weight: [2], weightShape: [1, 1, 1, 1], bias: [1] }), { executionProviders: ['wasm'] });
+    const y = (await s.run({ x: new ort.Tensor('float32', new Float32Array([3]), [1, 1, 1, 1]) })).y.data[0];
+    if (y !== 7) throw new Error(`onnxruntime-web: 1x1 conv self-test gave ${y}, not 7`);
+    await s.release();
+    return `${ort.env.versions?.web ?? '?'}, wasm numThreads ${ort.env.wasm.numThreads}, simd ${ort.env.wasm.simd}`;
 }
