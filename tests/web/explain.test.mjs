@@ -5,12 +5,12 @@
 // test-artifacts/explain-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
-import { startServer, launch, waitReady, waitSettled, widgetRect, clickWidget } from './playground_support.mjs';
+import { ARTIFACTS_DIR } from './engine.mjs';
+import { usePlayground, waitReady, waitSettled, widgetRect, clickWidget } from './playground_support.mjs';
 
-let server, baseUrl, browser, page;
+let page;
+const site = usePlayground({ before, after }, openSharedPage);
 const pageErrors = [];
 
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS_DIR, `explain-${name}.png`) });
@@ -31,21 +31,13 @@ async function explain(state) {
     await page.waitForFunction(() => { convplay.redraw(2); return !!(convplay.probe('explain') || convplay.probe('explain_values')); });
 }
 
-before(async () => {
-    assert.ok(existsSync(path.join(SITE_DIR, 'convplay_app.wasm')), `${SITE_DIR} has no playground: run scripts/build.sh site`);
-    mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    ({ proc: server, url: baseUrl } = await startServer());
-    browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+// The page the tests share, at the default state.
+async function openSharedPage() {
+    page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`${baseUrl}/`);
+    await page.goto(`${site.url}/`);
     await waitReady(page);
-});
-
-after(async () => {
-    await browser?.close();
-    server?.kill();
-});
+}
 
 test('a ceil_mode pooling window that hangs over the edge is drawn', async () => {
     await explain('v=1&in=1x5x5&img=checker&net=maxpool2d(k=2,ceil=1)');
@@ -77,9 +69,9 @@ test('the Gallery tab loads an entry with one click', async () => {
 });
 
 test('gallery.html lists the engine\'s gallery and its links open the playground', async () => {
-    const g = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const g = await site.browser.newPage({ viewport: { width: 1200, height: 900 } });
     try {
-        await g.goto(`${baseUrl}/gallery.html`);
+        await g.goto(`${site.url}/gallery.html`);
         await g.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 30000 });
         const n = await g.locator('li').count();
         assert.ok(n >= 20, `${n} entries`);

@@ -6,12 +6,12 @@
 // desktop and phone size goes to test-artifacts/views-*.png. Takes about 40 s.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
-import { startServer, launch, waitReady, waitSettled, widgetRect, clickWidget } from './playground_support.mjs';
+import { ARTIFACTS_DIR } from './engine.mjs';
+import { usePlayground, waitReady, waitSettled, widgetRect, clickWidget } from './playground_support.mjs';
 
-let server, baseUrl, browser, page;
+let page;
+const site = usePlayground({ before, after }, openSharedPage);
 const pageErrors = [];
 const DESKTOP = { width: 1400, height: 900 }, PHONE = { width: 390, height: 844 };
 
@@ -37,21 +37,13 @@ async function explain(state) {
     await page.waitForFunction(() => { convplay.redraw(2); return !!convplay.rect('explain_counts'); });
 }
 
-before(async () => {
-    assert.ok(existsSync(path.join(SITE_DIR, 'convplay_app.wasm')), `${SITE_DIR} has no playground: run scripts/build.sh site`);
-    mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    ({ proc: server, url: baseUrl } = await startServer());
-    browser = await launch();
-    page = await browser.newPage({ viewport: DESKTOP });
+// The page the tests share, at the default state.
+async function openSharedPage() {
+    page = await site.browser.newPage({ viewport: DESKTOP });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`${baseUrl}/`);
+    await page.goto(`${site.url}/`);
     await waitReady(page);
-});
-
-after(async () => {
-    await browser?.close();
-    server?.kill();
-});
+}
 
 const SIGNAL = 'v=1&in=2x64&img=sine&net=conv1d(out=3,k=5,p=2);relu';
 

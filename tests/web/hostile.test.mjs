@@ -5,15 +5,16 @@
 // wasm memory stays under a bound. Screenshots: test-artifacts/hostile-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { deflateSync } from 'node:zlib';
 import path from 'node:path';
 import { createEngine } from '../../web/engine.mjs';
 import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, startServer, launch, waitReady, waitSettled, makePng } from './playground_support.mjs';
+import { DEFAULT_STATE, usePlayground, startServer, waitReady, waitSettled, makePng } from './playground_support.mjs';
 
-let server, baseUrl, browser, page;
+let page;
+const site = usePlayground({ before, after }, openSharedPage);
 const pageErrors = [];
 const hooks = (fn, arg) => page.evaluate(fn, arg);
 const state = () => hooks(() => convplay.state());
@@ -45,25 +46,17 @@ async function assertLive() {
 // same-document navigation, answered later by hashchange).
 async function load(fragment) {
     await page.goto('about:blank');
-    await page.goto(`${baseUrl}/#${fragment}`);
+    await page.goto(`${site.url}/#${fragment}`);
     await waitReady(page);
 }
 
-before(async () => {
-    assert.ok(existsSync(path.join(SITE_DIR, 'convplay_app.wasm')), `${SITE_DIR} has no playground: run scripts/build.sh site`);
-    mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    ({ proc: server, url: baseUrl } = await startServer());
-    browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+// The page the tests share, at the default state once its outputs are shown.
+async function openSharedPage() {
+    page = await site.browser.newPage({ viewport: { width: 1200, height: 800 } });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     await load(DEFAULT_STATE);
     await waitSettled(page);
-});
-
-after(async () => {
-    await browser?.close();
-    server?.kill();
-});
+}
 
 test('a 10 MB state text is refused by its length, and the state is kept', async () => {
     const before = await state();
@@ -244,7 +237,7 @@ test('images declaring huge sizes, corrupt images and a non-image are refused, t
 // working.
 const MEMORY_CAP = 160 << 20;
 test('running out of memory is a message: the previous outputs stay and the page keeps working', async () => {
-    const capped = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const capped = await site.browser.newPage({ viewport: { width: 1200, height: 800 } });
     const errors = [];
     capped.on('pageerror', (e) => errors.push(String(e)));
     await capped.addInitScript((cap) => {
@@ -258,7 +251,7 @@ test('running out of memory is a message: the previous outputs stay and the page
         };
     }, MEMORY_CAP);
     try {
-        await capped.goto(`${baseUrl}/#${DEFAULT_STATE}`);
+        await capped.goto(`${site.url}/#${DEFAULT_STATE}`);
         await waitReady(capped);
         await waitSettled(capped);
         const run = (fn, arg) => capped.evaluate(fn, arg);
@@ -321,7 +314,7 @@ test('running out of memory is a message: the previous outputs stay and the page
 // a Worker). A state whose plan does not fit is refused there: its message is shown, the previous
 // outputs stay, the Worker stays in use, and the next state runs in it.
 test('the engine Worker running out of memory is a message; the Worker keeps working', async () => {
-    const capped = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const capped = await site.browser.newPage({ viewport: { width: 1200, height: 800 } });
     const errors = [];
     capped.on('pageerror', (e) => errors.push(String(e)));
     await capped.route('**/engine_worker.js', async (route) => {
@@ -339,7 +332,7 @@ WebAssembly.Memory.prototype.grow = function (pages) {
         }
     });
     try {
-        await capped.goto(`${baseUrl}/#${DEFAULT_STATE}`);
+        await capped.goto(`${site.url}/#${DEFAULT_STATE}`);
         await waitReady(capped);
         await waitSettled(capped);
         const run = (fn, arg) => capped.evaluate(fn, arg);
@@ -385,7 +378,7 @@ test('hostile postMessage from a host page: ignored or answered, bounded, nothin
     const sibling = host.url.replace('127.0.0.1', 'localhost');   // a third origin
     const START = 'v=1&in=3x16x16&net=conv2d(out=4,k=3);relu';
     writeFileSync(path.join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><body>
-<iframe id="pg" src="${baseUrl}/index.html?embed=1&id=h#${START}" width="800" height="500"></iframe>
+<iframe id="pg" src="${site.url}/index.html?embed=1&id=h#${START}" width="800" height="500"></iframe>
 <iframe id="sib" src="${sibling}/sibling.html" width="100" height="50"></iframe>
 <script>window.got = []; addEventListener('message', (e) => { if (e.data && e.data.convplay === 1) got.push(e.data); });</script>`);
     // The sibling posts well-formed messages straight into the playground's window.
@@ -395,7 +388,7 @@ addEventListener('message', (e) => {
     parent.frames[0].postMessage({ convplay: 1, type: 'setState', state: 'v=1&in=1x8x8&net=relu' }, '*');
     parent.postMessage('sibling-done', '*');
 });</script>`);
-    const hostPage = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    const hostPage = await site.browser.newPage({ viewport: { width: 1000, height: 700 } });
     const errors = [];
     hostPage.on('pageerror', (e) => errors.push(String(e)));
     try {

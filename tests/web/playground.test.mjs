@@ -4,12 +4,12 @@
 // moves the real mouse onto real widgets. Screenshots go to test-artifacts/playground-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { SITE_DIR, ARTIFACTS_DIR } from './engine.mjs';
-import { DEFAULT_STATE, startServer, launch, waitReady, waitSettled, waitQuiet, nextFrames, widgetRect, makePng } from './playground_support.mjs';
+import { ARTIFACTS_DIR } from './engine.mjs';
+import { DEFAULT_STATE, usePlayground, waitReady, waitSettled, waitQuiet, nextFrames, widgetRect, makePng } from './playground_support.mjs';
 
-let server, baseUrl, browser, page;
+let page;
+const site = usePlayground({ before, after }, openSharedPage);
 const pageErrors = [];
 
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS_DIR, `playground-${name}.png`) });
@@ -20,22 +20,14 @@ const hash = (slot) => hooks((s) => convplay.outputHash(s), slot);
 const message = () => hooks(() => convplay.message());
 const frames = () => hooks(() => convplay.frames());
 
-before(async () => {
-    assert.ok(existsSync(path.join(SITE_DIR, 'convplay_app.wasm')), `${SITE_DIR} has no playground: run scripts/build.sh site`);
-    mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    ({ proc: server, url: baseUrl } = await startServer());
-    browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+// The page the tests share (its first test loads it).
+async function openSharedPage() {
+    page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-});
-
-after(async () => {
-    await browser?.close();
-    server?.kill();
-});
+}
 
 test('the page loads, WebGL2 is there, and the default sample runs', async () => {
-    await page.goto(`${baseUrl}/`);
+    await page.goto(`${site.url}/`);
     await waitReady(page);
     await waitSettled(page);
     assert.ok(await hooks(() => !!document.createElement('canvas').getContext('webgl2')), 'WebGL2 is available');
@@ -250,14 +242,14 @@ test('a file that is not an image is refused politely', async () => {
 });
 
 test('a broken link gets a message and the default state', async () => {
-    await page.goto(`${baseUrl}/#v=1&net=conv2d(kk=3)`);
+    await page.goto(`${site.url}/#v=1&net=conv2d(kk=3)`);
     await waitReady(page);
     await waitSettled(page);
     assert.equal(await state(), DEFAULT_STATE);
     assert.match(await message(), /^error: This link could not be read: .*kk/);
     await shot('broken-link');
     // A share link with a state loads it; editing the fragment by hand loads the new one.
-    await page.goto(`${baseUrl}/#v=1&in=1x32x32&img=impulse&net=convT2d(out=1,k=3,s=2,w=box)`);
+    await page.goto(`${site.url}/#v=1&in=1x32x32&img=impulse&net=convT2d(out=1,k=3,s=2,w=box)`);
     await waitReady(page);
     await waitSettled(page);
     assert.deepEqual((await shapes()).layers[0].out, [1, 1, 65, 65]);

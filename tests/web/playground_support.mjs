@@ -55,14 +55,18 @@ export function startServer(dir = SITE_DIR, { isolated = false } = {}) {
 
 
 // A test file's before/after hooks (node:test's, passed in): build/site served on a free port and
-// one browser for the file. Returns { url, browser }, filled in once `before` ran.
-export function usePlayground({ before, after }) {
+// one browser for the file. Returns { url, browser }, filled in once `before` ran. setUp(site), if
+// given, runs last in that hook: what the file prepares on them before its tests (a page). A
+// before hook of the file's own would not do: Node 20 starts a file's top-level before hooks
+// together, not one after the other.
+export function usePlayground({ before, after }, setUp = null) {
     const site = {};
     before(async () => {
         if (!existsSync(path.join(SITE_DIR, 'convplay_app.wasm'))) throw new Error(`${SITE_DIR} has no playground: run scripts/build.sh site`);
         mkdirSync(ARTIFACTS_DIR, { recursive: true });
         ({ proc: site.server, url: site.url } = await startServer());
         site.browser = await launch();
+        if (setUp) await setUp(site);
     });
     after(async () => {
         await site.browser?.close();
