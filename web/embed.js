@@ -28,7 +28,10 @@
         let q = '?embed=1&id=' + enc(r.id);
         for (const k of FLAGS) if (d[k]) q += '&' + k + '=' + enc(d[k]);
         if (/^https?:/.test(location.origin)) q += '&origin=' + enc(location.origin);
-        f.src = new URL(d.src || BASE, document.baseURI).href.split(/[?#]/)[0] + q + '#' + r.state;
+        let u = new URL(d.src || BASE, document.baseURI);
+        // never javascript:, data: or blob: (a host showing user-written HTML would run it)
+        if (!/^(https?|file):$/.test(u.protocol)) console.warn('convplay: data-src is not http(s); ignored'), u = new URL(BASE, document.baseURI);
+        f.src = u.href.split(/[?#]/)[0] + q + '#' + r.state;
         r.origin = new URL(f.src).origin;
         f.title = 'convplay playground';
         f.allow = 'clipboard-write';
@@ -66,9 +69,12 @@
     function scan(root) {
         for (const el of (root || document).querySelectorAll('[data-convplay]')) {
             if (find(el)) continue;
-            const d = el.dataset, fixed = /^\d+$/.test(d.height);
-            const r = { el, id: d.id || el.id || 'convplay-' + ++count, state: d.convplay, queue: [], on: {},
-                        auto: !fixed, height: fixed ? +d.height : 420 };
+            const d = el.dataset, fixed = /^\d+$/.test(d.height) && d.height > 0;
+            let id = d.id || el.id;
+            // the playground's rule (at most 64 printable characters), else it would echo no id
+            if (id && !/^[ -~]{1,64}$/.test(id)) console.warn('convplay: id over 64 characters or not ASCII; ignored'), id = '';
+            const r = { el, id: id || 'convplay-' + ++count, state: d.convplay, queue: [], on: {},
+                        auto: !fixed, height: fixed ? Math.min(+d.height, 9999) : 420 };
             all.push(r);
             el.style.minHeight = r.height + 'px';   // its place kept: no scroll jump
             if (io) io.observe(el); else load(r);
@@ -85,7 +91,7 @@
         on(el, type, fn) {
             const r = get(el), list = r.on[type] || (r.on[type] = []);
             list.push(fn);
-            if (type === 'ready' && r.ready) setTimeout(() => fn({ type, id: r.id, state: r.state }, r.el));
+            if (type === 'ready' && r.ready) setTimeout(() => fn({ convplay: 1, type, id: r.id, state: r.state }, r.el));
             return () => list.includes(fn) && list.splice(list.indexOf(fn), 1);
         },
         // Before the iframe exists, only sets the state it will start from.

@@ -93,9 +93,9 @@ after(async () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('embed.js is under 5 KB, unminified', () => {
+test('embed.js is under 6 KB, unminified', () => {
     const bytes = statSync(path.join(ROOT, 'web/embed.js')).size;
-    assert.ok(bytes < 5000, `web/embed.js is ${bytes} bytes`);
+    assert.ok(bytes < 6000, `web/embed.js is ${bytes} bytes`);
 });
 
 test('lazy: only the embed near the viewport gets an iframe, the other one when scrolled to', async () => {

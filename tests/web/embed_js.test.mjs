@@ -197,3 +197,36 @@ test('a host page opened from a file passes no origin= and still talks to its em
     }
 });
 
+
+// Attributes a host page may take from its users' HTML (a sanitizer keeps data-*): a data-src
+// that is not http(s) would run as script in the host's origin; an id the playground refuses
+// (over 64 characters) made an embed that never heard back; a height of 0 or 99999 px.
+test('bad data-src, data-id and data-height: a working embed and one warning each', async () => {
+    const html = `<!doctype html><meta charset="utf-8"><body>
+<div id="js" data-convplay="${A.replaceAll('&', '&amp;')}" data-src="javascript:top.pwned=1//"></div>
+<div id="dat" data-convplay="" data-src="data:text/html,<script>top.pwned=2</script>"></div>
+<div id="${'x'.repeat(65)}" data-convplay="" data-height="99999"></div>
+<div id="zero" data-convplay="" data-height="0"></div>
+<script src="${site.url}/embed.js"></script>
+<script>window.log = []; for (const el of document.querySelectorAll('[data-convplay]')) {
+  convplay.load(el); convplay.on(el, 'ready', (m) => log.push(m.id)); }</script>`;
+    writeFileSync(path.join(dir, 'host', 'bad_attrs.html'), html);
+    const p = await browser.newPage();
+    const warnings = [];
+    p.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    try {
+        await p.goto(`${host.url}/bad_attrs.html`);
+        await p.waitForFunction(() => log.length === 4, null, { timeout: 15000 });
+        assert.equal(await p.evaluate(() => window.pwned ?? null), null, 'no script ran in the host');
+        for (const sel of ['#js', '#dat'])
+            assert.equal(new URL(await p.$eval(`${sel} iframe`, (f) => f.src)).origin, site.url, sel);
+        assert.deepEqual(warnings.filter((w) => /data-src/.test(w)).length, 2, warnings.join('\n'));
+        assert.ok(warnings.some((w) => /id over 64/.test(w)), warnings.join('\n'));
+        const long = await p.$eval(`[id^="xxx"] iframe`, (f) => [new URL(f.src).searchParams.get('id'), f.style.height]);
+        assert.match(long[0], /^convplay-\d+$/, 'a usable id instead');
+        assert.equal(long[1], '9999px', 'a fixed height at most 9999 px');
+        assert.notEqual(await p.$eval('#zero iframe', (f) => f.style.height), '0px', 'height 0 is not fixed: it follows the playground');
+    } finally {
+        await p.close();
+    }
+});
