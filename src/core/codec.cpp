@@ -487,6 +487,12 @@ Result<State> parse_state(std::string_view text) {
                                  "' (known: " + known + ")");
         }
     }
+    // The canonical text writes every number in full ('.5' as '0.5', '1e38' as '1e+38'), so a
+    // text under the limit may print over it; its share link would then not read back. Refused
+    // here, so that every state that parses prints a text that parses.
+    if (const size_t printed = print_state(s).size(); printed > CodecLimits::max_text)
+        return Status::error("state text is too long once written out in full (" + std::to_string(printed) +
+                             " characters; at most " + std::to_string(CodecLimits::max_text) + ")");
     return s;
 }
 

@@ -110,6 +110,24 @@ TEST(Codec, GarbageIsNamed) {
     EXPECT_EQ(error_of(""), "empty state (expected v=1&in=...&net=...)");
 }
 
+// A text under the limit whose canonical form is over it ('.5' prints as '0.5') is refused, so
+// every state that parses prints a text that parses (its share link reads back).
+TEST(Codec, TextThatPrintsOverTheLimitIsRefused) {
+    auto layer = [](int values) {
+        std::string wv;
+        for (int i = 0; i < values; ++i) wv += (i ? "_" : "") + std::string(".5");
+        return "conv2d(out=64,in=64,k=1,wv=" + wv + ")";
+    };
+    const std::string four = "v=1&in=64x8x8&net=" + layer(4096) + ";" + layer(4096) + ";" + layer(4096) + ";" + layer(4096);
+    ASSERT_LT(four.size(), 65536u);
+    const std::string err = error_of(four);
+    EXPECT_EQ(err.rfind("state text is too long once written out in full (", 0), 0u) << err;
+    const std::string three = "v=1&in=64x8x8&net=" + layer(4096) + ";" + layer(4096) + ";" + layer(4096);
+    auto s = cp::parse_state(three);
+    ASSERT_TRUE(s.ok()) << s.status().message;
+    EXPECT_TRUE(cp::parse_state(cp::print_state(*s)).ok());
+}
+
 TEST(Codec, HostileTextIsCapped) {
     EXPECT_EQ(error_of(std::string(70000, 'a')), "state text is too long (70000 characters; at most 65536)");
     std::string many = "v=1&net=relu";
