@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -21,10 +22,14 @@ bool ends_with(const std::string& s, const char* tail) {
     return std::equal(t.rbegin(), t.rend(), s.rbegin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); });
 }
 
-// The numbers of one line split at commas, semicolons, tabs or spaces; false when a field is
-// not a number (`bad` holds it).
-bool numbers_of(std::string_view line, std::vector<float>& out, std::string& bad) {
+// The numbers of one line split at commas, semicolons, tabs or spaces, into `out`; the count of
+// fields that are not float32 numbers, with what is wrong with the first in `bad`.
+int numbers_of(std::string_view line, std::vector<float>& out, std::string& bad) {
     out.clear();
+    int wrong = 0;
+    const auto fail = [&](std::string why) {
+        if (wrong++ == 0) bad = std::move(why);
+    };
     size_t i = 0;
     const auto sep = [](char c) { return c == ',' || c == ';' || c == '\t' || c == ' ' || c == '\r'; };
     while (i < line.size()) {
@@ -33,10 +38,7 @@ bool numbers_of(std::string_view line, std::vector<float>& out, std::string& bad
         while (j < line.size() && !sep(line[j])) ++j;
         const std::string_view field = line.substr(i, j - i);
         if (field.empty()) {
-            if (j < line.size() && (line[j] == ',' || line[j] == ';')) {
-                bad = "an empty field";
-                return false;
-            }
+            if (j < line.size() && (line[j] == ',' || line[j] == ';')) fail("an empty field is not a number");
             i = j + 1;
             continue;
         }
@@ -44,16 +46,17 @@ bool numbers_of(std::string_view line, std::vector<float>& out, std::string& bad
         const std::string f(field);
         char* end = nullptr;
         const double v = f.find_first_not_of("0123456789.+-eE") == std::string::npos ? std::strtod(f.c_str(), &end) : 0;
-        if (end != f.c_str() + f.size() || !std::isfinite(v)) {
-            bad = "'" + std::string(field.substr(0, 24)) + "'";
-            return false;
-        }
-        out.push_back(float(v));
+        if (end != f.c_str() + f.size() || !std::isfinite(v))
+            fail("'" + std::string(field.substr(0, 24)) + "' is not a number");
+        else if (std::fabs(v) > double(std::numeric_limits<float>::max()))  // would be inf
+            fail("'" + std::string(field.substr(0, 24)) + "' is beyond float32's range (about 3.4e38)");
+        else
+            out.push_back(float(v));
         i = j;
         while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
         if (i < line.size() && (line[i] == ',' || line[i] == ';')) ++i;
     }
-    return true;
+    return wrong;
 }
 
 Result<Decoded> from_columns(std::span<const float> rows, int64_t L, int64_t C) {
@@ -80,12 +83,14 @@ Result<Decoded> decode_csv(std::string_view text, const std::string& name, int64
         at = end + 1;
         ++line_no;
         if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-        if (!numbers_of(line, row, bad)) {
-            if (rows == 0 && columns < 0) {  // a header: its fields name the columns
+        if (numbers_of(line, row, bad) > 0) {
+            // A header names the columns: the first line, with no number in it ("1,2x" is a typo,
+            // not a header, and dropping it would lose a sample).
+            if (rows == 0 && columns < 0 && row.empty()) {
                 columns = 0;
                 continue;
             }
-            return Status::error(name + " line " + std::to_string(line_no) + ": " + bad + " is not a number");
+            return Status::error(name + " line " + std::to_string(line_no) + ": " + bad);
         }
         if (columns <= 0) columns = int64_t(row.size());
         if (int64_t(row.size()) != columns)
@@ -111,7 +116,8 @@ Result<Decoded> decode_signal(std::string_view bytes, const std::string& name, i
     if (!t) return t.status();
     const Dims& s = t->shape;
     if (s.empty() || s.size() > 2)
-        return Status::error(name + ": a .npy signal is (L) or (L, C), one column per channel; this one is " + shape_text(s));
+        return Status::error(name + ": a .npy signal is (L) or (L, C), one column per channel; this one is " +
+                             (s.empty() ? std::string("0-d (one value)") : shape_text(s)));
     const int64_t L = s[0], C = s.size() == 2 ? s[1] : 1;
     if (L * C == 0) return Status::error(name + " is empty (" + shape_text(s) + ")");
     if (L * C > max_values) return Status::error(budget_error(name, L * C, max_values));

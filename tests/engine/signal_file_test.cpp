@@ -35,6 +35,17 @@ TEST(SignalFile, BadCsvSaysWhere) {
     EXPECT_EQ(refused("\n \n"), "s.csv has no numbers: a signal file has one column per channel, one line per sample");
     EXPECT_EQ(refused("1,2\n3,4\n", "s.csv", 3), "s.csv has 4 values: too many for a signal (at most 3)");
     EXPECT_EQ(refused("1\nnan\n"), "s.csv line 2: 'nan' is not a number");
+    // A first line with a number in it is data with a typo, not a header: refused, not dropped.
+    EXPECT_EQ(refused("1,2x\n2,3\n4,5\n"), "s.csv line 1: '2x' is not a number");
+    EXPECT_EQ(refused("1,nan\n2,3\n"), "s.csv line 1: 'nan' is not a number");
+    EXPECT_EQ(ok("a,b\n1,2\n").shape, (cp::Dims{1, 2, 1}));
+    // Beyond float32 it would become inf.
+    EXPECT_EQ(refused("1\n1e39\n"), "s.csv line 2: '1e39' is beyond float32's range (about 3.4e38)");
+    EXPECT_EQ(ok("1\n-3.4e38\n").shape, (cp::Dims{1, 1, 2}));
+    cp::Tensor scalar(cp::Dims{});
+    scalar.data = {1};
+    EXPECT_EQ(refused(cp::encode_npy(scalar), "z.npy"),
+              "z.npy: a .npy signal is (L) or (L, C), one column per channel; this one is 0-d (one value)");
 }
 
 TEST(SignalFile, NpyOfOneOrTwoAxes) {
