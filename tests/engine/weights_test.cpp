@@ -6,6 +6,7 @@
 #include "core/codec.hpp"
 #include "engine/net.hpp"
 #include "engine/samples.hpp"
+#include "engine/weights.hpp"
 
 namespace {
 
@@ -115,6 +116,23 @@ TEST(Weights, ExplicitValuesAreUsedAsGiven) {
     ASSERT_NO_FATAL_FAILURE(run("v=1&in=1x4&img=gradient&net=conv1d(out=1,k=2,wv=1_-1,bv=0.5)", r));
     EXPECT_EQ(r.layers[0].weights.weight.data, (cp::Tensor::Data{1, -1}));
     EXPECT_FLOAT_EQ(r.layers[0].weights.bias.data[0], 0.5f);
+}
+
+// Two identical layers of one stack get unrelated `rand` weights (PyTorch draws each layer's
+// anew): with the generator's seed used as its state, seed s + 1 gave seed s's draws one later,
+// so layer 2's weights were layer 1's shifted by one position.
+TEST(Weights, NeighbouringSeedsAreNotShiftedCopies) {
+    auto s = cp::parse_state("v=1&in=4x8x8&net=conv2d(out=4,k=3);conv2d(out=4,k=3)");
+    ASSERT_TRUE(s.ok()) << s.status().message;
+    const cp::NetInfo info = cp::net_info(*s);
+    const cp::Tensor a = cp::make_weights(s->net[0], info.layers[0], cp::layer_seed(*s, 0)).weight;
+    const cp::Tensor b = cp::make_weights(s->net[1], info.layers[1], cp::layer_seed(*s, 1)).weight;
+    ASSERT_EQ(a.data.size(), b.data.size());
+    for (size_t shift = 0; shift < 16; ++shift) {
+        size_t same = 0;
+        for (size_t i = 0; i + shift < a.data.size(); ++i) same += a.data[i + shift] == b.data[i];
+        EXPECT_LT(same, 3u) << "layer 2's weights are layer 1's shifted by " << shift;
+    }
 }
 
 }  // namespace
