@@ -306,10 +306,19 @@ struct LayerParser {
 
 }  // namespace
 
+// Spaces and tabs around a name or a value, as in Python's `ConvTranspose2d(1, 1, k=3, s=2)`
+// style, are dropped (a state text has none of its own).
+std::string_view trim_blanks(std::string_view s) {
+    const size_t a = s.find_first_not_of(" \t\r\n");
+    if (a == std::string_view::npos) return {};
+    return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
+}
+
 Result<Layer> parse_layer(std::string_view text, int index) {
+    text = trim_blanks(text);
     const std::string pos = "layer " + std::to_string(index + 1);
     size_t open = text.find('(');
-    std::string_view name = text.substr(0, open);
+    std::string_view name = trim_blanks(text.substr(0, open));
     std::string_view body;
     if (open != std::string_view::npos) {
         if (text.back() != ')')
@@ -333,10 +342,11 @@ Result<Layer> parse_layer(std::string_view text, int index) {
     std::vector<std::string> seen;
     if (open != std::string_view::npos && !body.empty()) {
         for (auto item : split(body, ',')) {
+            item = trim_blanks(item);
             size_t eq = item.find('=');
             if (eq == std::string_view::npos || eq == 0)
                 return Status::error(p.where + ": expected name=value, got '" + std::string(item.substr(0, 40)) + "'");
-            std::string k(item.substr(0, eq));
+            std::string k(trim_blanks(item.substr(0, eq)));
             std::string lk = k;
             std::transform(lk.begin(), lk.end(), lk.begin(), [](unsigned char c) { return std::tolower(c); });
             lk = canonical_arg(layer_args(), lk);
@@ -347,7 +357,7 @@ Result<Layer> parse_layer(std::string_view text, int index) {
             if (std::find(seen.begin(), seen.end(), lk) != seen.end())
                 return Status::error(p.where + ": argument '" + lk + "' given twice");
             seen.push_back(lk);
-            if (auto st = p.arg(lk, item.substr(eq + 1)); !st) return st;
+            if (auto st = p.arg(lk, trim_blanks(item.substr(eq + 1))); !st) return st;
             stride_given |= lk == "s";
             kernel_given |= lk == "k";
             out_given |= lk == "out";
@@ -394,7 +404,9 @@ Result<State> parse_state(std::string_view text) {
         return Status::error("state text is too long (" + std::to_string(text.size()) + " characters; at most " +
                              std::to_string(CodecLimits::max_text) + ")");
     const bool is_link = text.find("://") != std::string_view::npos;
-    const std::string t = state_text_of(text);
+    std::string t = state_text_of(text);
+    // Copied out of an HTML attribute (an embed's data-convplay, an iframe's src), '&' is '&amp;'.
+    for (size_t at; (at = t.find("&amp;")) != std::string::npos;) t.erase(at + 1, 4);
     // The state text is plain ASCII: refuse anything else (a NUL, a control character, bytes a
     // percent-escape made) before any of it can reach a message.
     for (size_t i = 0; i < t.size(); ++i) {
@@ -411,12 +423,13 @@ Result<State> parse_state(std::string_view text) {
     State s;
     std::vector<std::string> seen;
     for (auto pair : split(t, '&')) {
+        pair = trim_blanks(pair);
         if (pair.empty()) continue;  // tolerate "&&" and a trailing '&'
         size_t eq = pair.find('=');
         if (eq == std::string_view::npos)
             return Status::error("expected key=value, got '" + std::string(pair.substr(0, 40)) + "'");
-        const std::string key = canonical_arg(state_keys(), fold_word(pair.substr(0, eq)));
-        std::string_view v = pair.substr(eq + 1);
+        const std::string key = canonical_arg(state_keys(), fold_word(trim_blanks(pair.substr(0, eq))));
+        std::string_view v = trim_blanks(pair.substr(eq + 1));
         if (std::find(seen.begin(), seen.end(), key) != seen.end())
             return Status::error("key '" + key + "' given twice");
         seen.push_back(key);

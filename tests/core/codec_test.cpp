@@ -128,6 +128,20 @@ TEST(Codec, TextThatPrintsOverTheLimitIsRefused) {
     EXPECT_TRUE(cp::parse_state(cp::print_state(*s)).ok());
 }
 
+// What a tutorial author pastes: a state copied out of an HTML attribute ('&amp;'), and Python's
+// spacing after commas and around '='; both read as the state they mean.
+TEST(Codec, PastedHtmlAndPythonSpacingRead) {
+    const auto canon = [](const std::string& text) {
+        auto s = cp::parse_state(text);
+        EXPECT_TRUE(s.ok()) << text << ": " << s.status().message;
+        return s.ok() ? cp::print_state(*s) : std::string();
+    };
+    EXPECT_EQ(canon("v=1&amp;in=1x3x3&amp;net=convT2d(out=1, k=3, s=2, p=1)"),
+              "v=1&in=1x3x3&img=photo&net=convT2d(out=1,k=3,s=2,p=1)");
+    EXPECT_EQ(canon("v=1 & in=1x3x3 & net=relu; conv2d(out=1, k = 3)"), "v=1&in=1x3x3&img=photo&net=relu;conv2d(out=1,k=3)");
+    EXPECT_EQ(error_of("v=1&net=conv2d(out=1,k=3 3)"), "layer 1 (conv2d): bad value '3 3' for k: expected a whole number or HxW");
+}
+
 TEST(Codec, HostileTextIsCapped) {
     EXPECT_EQ(error_of(std::string(70000, 'a')), "state text is too long (70000 characters; at most 65536)");
     std::string many = "v=1&net=relu";
