@@ -167,6 +167,8 @@ void App::draw_status_line(Edit& e) {
         } else if (session_.busy()) {
             ImGui::TextDisabled("computing layer %d of %d on %s...", session_.computed() + 1,
                                 session_.runnable(), engine_text().c_str());
+        } else if (session_.info().ok() && session_.state().net.empty()) {
+            message(kColOk, "No layers: the input alone.");
         } else if (session_.info().ok()) {
             message(kColOk, "Every layer is valid; decoder sizes match their encoders.");  // wraps in a narrow embed
         } else {
