@@ -142,10 +142,21 @@ void App::draw_layers_window(Edit& e) {
 
     State& d = e.draft;
     const NetInfo& info = session_.info();
-    ImGui::TextDisabled("LAYERS (%d)", int(d.net.size()));
+    // At the most layers a state may have, adding and duplicating are off and say why (they
+    // did nothing, silently).
+    const bool full = d.net.size() >= CodecLimits::max_layers;
+    const std::string full_text = "The net has " + std::to_string(CodecLimits::max_layers) + " layers, the most it may have.";
+    const auto say_full = [&] {
+        if (full && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", full_text.c_str());
+    };
+    if (full) ImGui::TextDisabled("LAYERS (%d, the most)", int(d.net.size()));
+    else ImGui::TextDisabled("LAYERS (%d)", int(d.net.size()));
     if (structure && !flags_.hidden("add")) {
         ImGui::SameLine();
+        ImGui::BeginDisabled(full);
         if (small_button("+ add")) ImGui::OpenPopup("add_layer");
+        ImGui::EndDisabled();
+        say_full();
         hooks().record("add");
     }
     static bool split = false;
@@ -207,7 +218,10 @@ void App::draw_layers_window(Edit& e) {
             same_line_if_fits("down");
             if (small_button("down") && i + 1 < int(d.net.size())) action = Down, action_at = i;
             same_line_if_fits("duplicate");
+            ImGui::BeginDisabled(full);
             if (small_button("duplicate")) action = Dup, action_at = i;
+            ImGui::EndDisabled();
+            say_full();
             same_line_if_fits("remove");
             if (small_button("remove")) action = Remove, action_at = i;
             hooks().record("L" + std::to_string(i + 1) + ".remove");
