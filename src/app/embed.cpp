@@ -88,12 +88,19 @@ bool App::shows_view() const {
 // [SECTION] "Embed..." on the full page
 
 void App::draw_embed_code_popup() {
+    // Never wider than the screen (a phone): the checkboxes and buttons wrap instead.
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(ds.x * 0.96f, ds.y * 0.9f));
     if (!ImGui::BeginPopup("embed_code")) return;
     static bool chosen[kPanelCount] = {true, false, true, true, false};  // embed mode's default
     static bool read_only = false;
     ImGui::TextUnformatted("Panels (tabs, in this order):");
+    const ImGuiStyle& style = ImGui::GetStyle();
     for (int i = 0; i < kPanelCount; ++i) {
-        if (i) ImGui::SameLine();
+        // a checkbox is its box, a gap and its label: on this line if it fits
+        const float w = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(kPanelNames[i]).x;
+        if (i && ImGui::GetItemRectMax().x + style.ItemSpacing.x + w <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+            ImGui::SameLine();
         ImGui::Checkbox(kPanelNames[i], &chosen[i]);
     }
     ImGui::Checkbox("read-only (lock=all)", &read_only);
@@ -110,17 +117,19 @@ void App::draw_embed_code_popup() {
         ImGui::CloseCurrentPopup();
     }
     hooks().record("copy_iframe");
-    ImGui::SameLine();
+    same_line_if_fits("Copy embed.js form");
     if (ImGui::Button("Copy embed.js form")) {
         host_.copy_text(div);
         session_.notice = {Notice::Info, "Embed code (embed.js) copied."};
         ImGui::CloseCurrentPopup();
     }
     hooks().record("copy_div");
-    ImGui::TextDisabled("The current state and layer %d; lock= and hide= flags: see docs/embed.md.", view_.slot + 1);
+    ImGui::PushStyleColor(ImGuiCol_Text, style.Colors[ImGuiCol_TextDisabled]);
+    ImGui::TextWrapped("The current state and layer %d; lock= and hide= flags: see docs/embed.md.", view_.slot + 1);
+    ImGui::PopStyleColor();
     std::string shown = iframe + "\n\n" + div;
     ImGui::InputTextMultiline("##snippet", shown.data(), shown.size() + 1,
-                              ImVec2(std::min(ImGui::GetFontSize() * 40, ImGui::GetIO().DisplaySize.x * 0.9f), ImGui::GetFontSize() * 8),
+                              ImVec2(std::min(ImGui::GetFontSize() * 40, ds.x * 0.9f), ImGui::GetFontSize() * 8),
                               ImGuiInputTextFlags_ReadOnly);
     ImGui::EndPopup();
 }

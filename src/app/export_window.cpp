@@ -54,6 +54,10 @@ std::vector<TensorChoice> tensor_choices(const Session& s) {
 void App::draw_export_window() {
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.3f), ImGuiCond_Appearing, ImVec2(0.5f, 0.0f));
+    // Never wider than the screen: on a phone its rows wrap (same_line_if_fits) instead of
+    // running off the right edge.
+    const float w_max = ds.x * 0.96f;
+    ImGui::SetNextWindowSizeConstraints(ImVec2(std::min(w_max, ImGui::GetFontSize() * 30), 0), ImVec2(w_max, ds.y * 0.9f));
     if (!ImGui::Begin("Export", &show_export, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
         ImGui::End();
         return;
@@ -72,7 +76,7 @@ void App::draw_export_window() {
         session_.notice = s ? Notice{Notice::Info, done} : Notice{Notice::Error, "Export: " + s.message};
     };
 
-    ImGui::TextUnformatted("The model, with the weights and input convplay uses");
+    ImGui::TextWrapped("The model, with the weights and input convplay uses");
     if (!session_.info().ok()) {
         wrapped_colored(kColError, "Nothing to export: " + first_error_status(st, session_.info()).message);
     } else {
@@ -82,14 +86,14 @@ void App::draw_export_window() {
             report(m.status(), "PyTorch code copied (nn.Sequential, weights, input, shape assert).");
         }
         hooks().record("export_pytorch");
-        ImGui::SameLine();
+        same_line_if_fits("Copy Keras code");
         if (ImGui::Button("Copy Keras code")) {
             auto m = model();
             if (m) host_.copy_text(export_keras(*m));
             report(m.status(), "Keras code copied (channels_last; comments where Keras differs).");
         }
         hooks().record("export_keras");
-        ImGui::SameLine();
+        same_line_if_fits("Download .onnx");
         if (ImGui::Button("Download .onnx")) {
             auto m = model();
             Result<std::string> bytes = m ? export_onnx(*m) : Result<std::string>(m.status());
@@ -114,14 +118,14 @@ void App::draw_export_window() {
         ImGui::TextDisabled("nothing computed yet");
     } else {
         const TensorChoice& c = choices[size_t(pick)];
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
+        ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 18, ImGui::GetIO().DisplaySize.x * 0.6f));
         if (ImGui::BeginCombo("##tensor", c.label.c_str())) {
             for (int i = 0; i < int(choices.size()); ++i)
                 if (ImGui::Selectable(choices[size_t(i)].label.c_str(), i == pick)) pick = i;
             ImGui::EndCombo();
         }
         hooks().record("export_tensor");
-        ImGui::SameLine();
+        same_line_if_fits("NPY");
         auto no_tensor = [&] { session_.notice = {Notice::Error, "Export: not enough memory for " + c.label}; };
         if (ImGui::Button("NPY")) {
             if (const Tensor* t = c.tensor(session_)) host_.download(c.file + ".npy", "application/octet-stream", encode_npy(*t));
@@ -129,7 +133,7 @@ void App::draw_export_window() {
         }
         hooks().record("export_npy");
         if (c.is_map()) {
-            ImGui::SameLine();
+            same_line_if_fits("PNG");
             if (ImGui::Button("PNG")) {
                 const Tensor* t = c.tensor(session_);
                 auto png = t ? feature_map_png(*t, view_.item) : Result<std::string>(Status::error("no values"));
@@ -144,11 +148,11 @@ void App::draw_export_window() {
     ImGui::TextUnformatted("The shape table");
     if (ImGui::Button("JSON")) host_.download("convplay_shapes.json", "application/json", session_.shapes_json() + "\n");
     hooks().record("export_json");
-    ImGui::SameLine();
+    same_line_if_fits("Markdown");
     auto md = [&] { return shapes_markdown(st, session_.info(), session_.solve()); };
     if (ImGui::Button("Markdown")) host_.download("convplay_shapes.md", "text/markdown", md());
     hooks().record("export_md");
-    ImGui::SameLine();
+    same_line_if_fits("Copy Markdown");
     if (ImGui::Button("Copy Markdown")) {
         host_.copy_text(md());
         session_.notice = {Notice::Info, "Shape table copied as Markdown."};
