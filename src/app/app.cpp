@@ -212,6 +212,9 @@ void App::post_outcome() {
     post_shapes();
     const NetInfo& info = session_.info();
     if (!info.ok()) post_error(info.layers[size_t(info.first_error)].status.message, info.first_error + 1);
+    // A valid state over a run budget draws nothing new: the host hears it as the page says it.
+    else if (const Status& st = session_.plan_status(); !st.ok)
+        post_error("Cannot run: " + st.message + (st.hint.empty() ? "" : " (" + st.hint + ")"), 0);
 }
 
 void App::frame() {

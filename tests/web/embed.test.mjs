@@ -137,6 +137,11 @@ test('host API: ready, setState -> state + shapes, errors, selectLayer, getShape
     await post({ convplay: 1, type: 'setState', state: 'v=1&in=3x4x4&net=conv2d(out=4,k=7)' });
     const bad = await message(page, 'error', (m) => m.layer === 1);
     assert.match(bad.message, /Kernel size can't be greater than actual input size/);
+    // A valid state over a run budget: nothing new is drawn, and the host hears why.
+    await post({ convplay: 1, type: 'setState', state: 'v=1&in=3x60000x60000&net=relu' });
+    const over = await message(page, 'error', (m) => m.message.startsWith('Cannot run'));
+    assert.equal(over.layer, undefined);
+    assert.match(over.message, /pixels per channel/);
 
     // Malformed and hostile messages are ignored; the state stays.
     const before = await frame.evaluate(() => convplay.state());
