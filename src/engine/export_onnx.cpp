@@ -1,9 +1,11 @@
 // The ONNX exporter: the stack as an opset-13 ONNX graph with the engine's weights as
 // initializers, written with the tiny protobuf writer (no protobuf library). Field numbers are
 // those of onnx.proto. How each layer maps, and what ONNX cannot say, is in docs/export.md.
+#include <algorithm>
 #include <sstream>
 
 #include "core/codec.hpp"
+#include "core/source_index.hpp"
 #include "engine/export.hpp"
 #include "engine/protobuf_writer.hpp"
 
@@ -116,27 +118,31 @@ private:
     int count_ = 0;
 };
 
-// Per-side padding of a non-zeros mode, as ONNX ops: negative sides crop first (Slice), as
-// F.pad does; then reflect/replicate become Pad(mode=reflect/edge) and circular becomes Slice +
-// Concat per axis (Pad's 'wrap' mode only exists from opset 19).
+// A conv's negative padding sides as a crop (Slice), as F.pad does before any mode pads: ONNX's
+// Conv and Pad refuse negative pads. `size` becomes the cropped shape.
+std::string crop_negative_pads(Graph& g, const std::string& x, const LayerInfo& info, const std::string& doc, Dims& size) {
+    size = info.in;
+    std::vector<int64_t> starts, ends, which;
+    for (int a = 0; a < info.axes; ++a) {
+        const int64_t b = info.axis[a].pad_before, e = info.axis[a].pad_after;
+        if (b >= 0 && e >= 0) continue;
+        starts.push_back(std::max<int64_t>(0, -b));
+        ends.push_back(size[2 + a] - std::max<int64_t>(0, -e));
+        which.push_back(2 + a);
+        size[2 + a] = ends.back() - starts.back();
+    }
+    if (which.empty()) return x;
+    return g.node("Slice", {x, g.int64s("starts", starts), g.int64s("ends", ends), g.int64s("axes", which)}, {},
+                  doc + ": negative padding crops");
+}
+
+// Per-side padding of a non-zeros mode, as ONNX ops: negative sides crop first, then
+// reflect/replicate become Pad(mode=reflect/edge) and circular becomes Slice + Concat per axis
+// (Pad's 'wrap' mode only exists from opset 19).
 std::string pad_with_mode(Graph& g, const std::string& x, const Layer& L, const LayerInfo& info, const std::string& doc) {
     const int axes = info.axes, rank = axes + 2;
-    std::string cur = x;
-    Dims size = info.in;
-    {  // crop
-        std::vector<int64_t> starts, ends, which;
-        for (int a = 0; a < axes; ++a) {
-            const int64_t b = info.axis[a].pad_before, e = info.axis[a].pad_after;
-            if (b >= 0 && e >= 0) continue;
-            starts.push_back(std::max<int64_t>(0, -b));
-            ends.push_back(size[2 + a] - std::max<int64_t>(0, -e));
-            which.push_back(2 + a);
-            size[2 + a] = ends.back() - starts.back();
-        }
-        if (!which.empty())
-            cur = g.node("Slice", {cur, g.int64s("starts", starts), g.int64s("ends", ends), g.int64s("axes", which)}, {},
-                         doc + ": negative padding crops");
-    }
+    Dims size;
+    std::string cur = crop_negative_pads(g, x, info, doc, size);
     std::vector<int64_t> before(size_t(rank), 0), after(size_t(rank), 0);
     bool any = false;
     for (int a = 0; a < axes; ++a) {
@@ -190,6 +196,93 @@ Result<int64_t> onnx_ceil_mode(const Layer& L, const LayerInfo& info, int number
                          "export to PyTorch, or change the stride or padding so both axes round the same way");
 }
 
+// ONNX Runtime refuses output_padding >= stride, which PyTorch allows when it is below the
+// dilation. output_padding only lengthens the output at the end, so on such an axis the export
+// crops that much less at the end instead (pads_end = p - op, output_padding 0): the same cells,
+// products included. Where op > p the last op - p cells lie past the full transposed conv and
+// hold only the bias: a bias-free ConvTranspose, zeros padded at the end, then the bias added.
+std::string conv_transpose(Graph& g, const std::string& x, const Layer& L, const LayerInfo& info, const LayerWeights& w,
+                           const std::string& doc) {
+    const int axes = info.axes;
+    std::vector<int64_t> begin, end, op, tail(size_t(2 * (axes + 2)), 0);  // Pad's pads: all begins, all ends
+    bool bias_only_cells = false;
+    for (int a = 0; a < axes; ++a) {
+        const AxisInfo& X = info.axis[a];
+        begin.push_back(X.pad_before);
+        const bool fold = X.output_padding >= X.stride;
+        op.push_back(fold ? 0 : X.output_padding);
+        const int64_t e = X.pad_after - (fold ? X.output_padding : 0);
+        end.push_back(std::max<int64_t>(0, e));
+        tail[size_t(axes + 2 + 2 + a)] = std::max<int64_t>(0, -e);
+        bias_only_cells |= e < 0;
+    }
+    std::vector<int64_t> pads = begin;
+    pads.insert(pads.end(), end.begin(), end.end());
+    std::vector<std::string> inputs{x, g.floats("weight", w.weight)};
+    if (L.bias && !bias_only_cells) inputs.push_back(g.floats("bias", w.bias));
+    std::string y = g.node("ConvTranspose", inputs,
+                           {attr_ints("kernel_shape", axes_vec(L.kernel, axes)), attr_ints("strides", axes_vec(L.stride, axes)),
+                            attr_ints("pads", pads), attr_ints("output_padding", op),
+                            attr_ints("dilations", axes_vec(L.dilation, axes)), attr_int("group", L.groups)},
+                           doc);
+    if (!bias_only_cells) return y;
+    y = g.node("Pad", {y, g.int64s("pads", tail)}, {}, doc + ": output_padding cells no kernel tap reaches");
+    if (!L.bias) return y;
+    Dims bshape{w.bias.numel()};
+    bshape.resize(size_t(axes + 1), 1);  // [C, 1(, 1)]: broadcast over the spatial axes
+    Tensor b(bshape);
+    std::copy(w.bias.data.begin(), w.bias.data.end(), b.data.begin());
+    return g.node("Add", {y, g.floats("bias", b)}, {}, doc + ": bias");
+}
+
+// Resize cannot match PyTorch's upsampling everywhere: ONNX sizes the output from a float32
+// scale where ATen truncates a double (20 * 0.7 gives 13, not 14), and ATen's channels-last
+// nearest kernel copies or halves where floor(o / scale) does not (docs/state-format.md,
+// "Upsample index rules"). So the export gathers with the engine's own source indices
+// (core/source_index.hpp): nearest is a Gather per axis that changes; linear gathers both taps
+// per axis and weighs them with the engine's lambdas, last axis first as the engine sums, so
+// ONNX does the very same float products and sums.
+std::string upsample(Graph& g, const std::string& x, const Layer& L, const LayerInfo& info, const std::string& doc) {
+    const int axes = info.axes;
+    const UpsampleRule rule =
+        upsample_rule(L, axes, info.in[1], axes == 2 ? info.axis[0].in : 1, info.axis[axes - 1].in);
+    std::string cur = x;
+    for (int a = axes - 1; a >= 0; --a) {
+        const AxisInfo& X = info.axis[a];
+        const double given = a == axes - 1 ? rule.scale_w : rule.scale_h;
+        const int64_t ax = 2 + a;
+        const std::string where = doc + ": axis " + std::to_string(ax);
+        const std::vector<pb::Writer> along{attr_int("axis", ax)};
+        if (L.mode == UpMode::Nearest) {
+            std::vector<int64_t> idx;
+            bool copy = X.out == X.in;
+            for (int64_t o = 0; o < X.out; ++o) {
+                idx.push_back(nearest_index(o, X.in, X.out, given, rule.channels_last));
+                copy &= idx.back() == o;
+            }
+            if (!copy) cur = g.node("Gather", {cur, g.int64s("source", idx)}, along, where + ": nearest source cells");
+            continue;
+        }
+        Dims wshape{X.out};
+        if (ax != axes + 1) wshape.push_back(1);  // [OH, 1] broadcasts along W
+        Tensor l0(wshape), l1(wshape);
+        std::vector<int64_t> i0, i1;
+        bool copy = X.out == X.in;
+        for (int64_t o = 0; o < X.out; ++o) {
+            const UpsampleTap t = linear_index(o, X.in, X.out, L.align_corners == 1, given);
+            i0.push_back(t.i0), i1.push_back(t.i1);
+            l0.data[size_t(o)] = t.l0, l1.data[size_t(o)] = t.l1;
+            copy &= t.i0 == o && t.l0 == 1.0f && t.l1 == 0.0f;
+        }
+        if (copy) continue;  // ATen copies an axis whose size does not change
+        const std::string a0 = g.node("Gather", {cur, g.int64s("source0", i0)}, along, where + ": first linear tap");
+        const std::string a1 = g.node("Gather", {cur, g.int64s("source1", i1)}, along, where + ": second linear tap");
+        cur = g.node("Add", {g.node("Mul", {a0, g.floats("lambda0", l0)}, {}), g.node("Mul", {a1, g.floats("lambda1", l1)}, {})},
+                     {}, where + ": linear interpolation");
+    }
+    return cur;
+}
+
 Result<std::string> add_layer(Graph& g, const std::string& x, const Layer& L, const LayerInfo& info,
                               const LayerWeights& w, int number) {
     const int axes = info.axes;
@@ -204,6 +297,10 @@ Result<std::string> add_layer(Graph& g, const std::string& x, const Layer& L, co
             if (L.padding_mode != PadMode::Zeros) {
                 in = pad_with_mode(g, x, L, info, doc);
                 pads.assign(size_t(2 * axes), 0);
+            } else {
+                Dims cropped;
+                in = crop_negative_pads(g, x, info, doc, cropped);
+                for (int64_t& p : pads) p = std::max<int64_t>(0, p);
             }
             std::vector<std::string> inputs{in, g.floats("weight", w.weight)};
             if (L.bias) inputs.push_back(g.floats("bias", w.bias));
@@ -213,15 +310,7 @@ Result<std::string> add_layer(Graph& g, const std::string& x, const Layer& L, co
                            attr_int("group", L.groups)},
                           doc);
         }
-        case Op::ConvT: {
-            std::vector<std::string> inputs{x, g.floats("weight", w.weight)};
-            if (L.bias) inputs.push_back(g.floats("bias", w.bias));
-            return g.node("ConvTranspose", inputs,
-                          {attr_ints("kernel_shape", axes_vec(L.kernel, axes)), attr_ints("strides", axes_vec(L.stride, axes)),
-                           attr_ints("pads", pads), attr_ints("output_padding", axes_vec(L.output_padding, axes)),
-                           attr_ints("dilations", axes_vec(L.dilation, axes)), attr_int("group", L.groups)},
-                          doc);
-        }
+        case Op::ConvT: return conv_transpose(g, x, L, info, w, doc);
         case Op::MaxPool:
         case Op::AvgPool: {
             auto ceil = onnx_ceil_mode(L, info, number);
@@ -233,41 +322,7 @@ Result<std::string> add_layer(Graph& g, const std::string& x, const Layer& L, co
             else attrs.push_back(attr_int("count_include_pad", L.count_include_pad));
             return g.node(L.op == Op::MaxPool ? "MaxPool" : "AveragePool", {x}, attrs, doc);
         }
-        case Op::Upsample: {
-            // PyTorch's index rules as Resize coordinate modes: nearest = floor(dst / scale)
-            // ('asymmetric' + 'floor'); linear without align_corners = 'pytorch_half_pixel'.
-            // 1-d runs as 2-d with a height of 1 (Resize's linear mode wants 2-d).
-            std::vector<pb::Writer> attrs;
-            if (L.mode == UpMode::Nearest) {
-                attrs.push_back(attr_string("mode", "nearest"));
-                attrs.push_back(attr_string("coordinate_transformation_mode", "asymmetric"));
-                attrs.push_back(attr_string("nearest_mode", "floor"));
-            } else {
-                attrs.push_back(attr_string("mode", "linear"));
-                attrs.push_back(attr_string("coordinate_transformation_mode",
-                                            L.align_corners == 1 ? "align_corners" : "pytorch_half_pixel"));
-            }
-            std::string in = x;
-            if (axes == 1) in = g.node("Unsqueeze", {x, g.int64s("axes", {2})}, {}, doc + ": as 2-d");
-            std::vector<std::string> inputs{in, ""};  // no roi
-            if (L.up_by_size) {
-                Dims sizes = info.out;
-                if (axes == 1) sizes.insert(sizes.begin() + 2, 1);
-                inputs.push_back("");  // no scales
-                inputs.push_back(g.int64s("sizes", sizes));
-            } else {
-                Tensor sc(Dims{axes == 1 ? 4 : axes + 2});
-                sc.data.assign(sc.data.size(), 1.0f);
-                // PyTorch's linear modes copy an axis whose size does not change, whatever the scale.
-                for (int a = 0; a < axes; ++a)
-                    if (L.mode == UpMode::Nearest || info.axis[a].out != info.axis[a].in)
-                        sc.data[sc.data.size() - size_t(axes) + size_t(a)] = static_cast<float>(L.scale[a]);
-                inputs.push_back(g.floats("scales", sc));
-            }
-            std::string out = g.node("Resize", inputs, attrs, doc);
-            if (axes == 1) out = g.node("Squeeze", {out, g.int64s("axes", {2})}, {}, doc + ": back to 1-d");
-            return out;
-        }
+        case Op::Upsample: return upsample(g, x, L, info, doc);
         case Op::Crop: {
             // x[..., t:H-b, l:W-r]: Slice with the kept range of each spatial axis
             std::vector<int64_t> starts, ends, ax;

@@ -64,6 +64,31 @@ GALLERY = [
     "v=1&in=1x10x9&n=2&img=noise&net=maxpool2d(k=2);upsample(scale=3);crop2d(c=2:3x0:1)",
     # an uploaded image: the export uses a random stand-in (values are not compared)
     "v=1&in=3x16x16&img=upload&net=conv2d(out=4,k=3,s=2,p=1);relu",
+    # ONNX Runtime refused or miscomputed these (QA H4). Per-side negative padding with zeros:
+    # ONNX's Conv takes no negative pads, so the export crops first.
+    "v=1&in=1x12x12&img=photo&net=conv2d(out=1,k=3,p=-1:1x0:0)",
+    "v=1&in=2x13&img=sine&net=conv1d(out=2,k=1,s=1,p=-1:0,d=2,g=1,pm=zeros)",
+    "v=1&in=3x14x12&img=gradient&net=conv2d(out=2,k=2,s=1,p=0:-1x0:2,d=1,g=1,pm=zeros);"
+    "conv2d(out=1,k=4,s=2,p=0,d=1,g=1,pm=replicate);convT2d(out=2,k=3,s=2,p=2,op=1,d=1,g=1)",
+    # transposed conv with output_padding >= stride (below the dilation): cells within the full
+    # conv (op <= p), bias-only cells past it (op > p), with and without bias, one axis only
+    "v=1&in=1x10x10&img=photo&net=convT2d(out=2,k=3,s=1,p=0,op=1,d=2)",
+    "v=1&in=1x23x15&img=photo&net=avgpool2d(k=3,s=1,p=0,ceil=0,cip=1);convT2d(out=2,k=3,s=1,p=2,op=1,d=2,g=1)",
+    "v=1&in=2x20&img=noise&net=convT1d(out=4,k=3,s=3,p=0,op=0,d=1,g=2);convT1d(out=8,k=4,s=1,p=0,op=1,d=2,g=4)",
+    "v=1&in=2x9x11&img=noise&net=convT2d(out=3,k=3,s=1x2,p=1x0,op=2x1,d=3x2,bias=0);convT2d(out=2,k=2,s=1,p=1,op=2,d=3)",
+    # upsample: float32 sizes that differ from PyTorch's double (20 * 0.7), and nearest's
+    # channels-last copy / halving (one channel), 1-d, linear with a non-whole product
+    "v=1&in=2x20x4&img=photo&net=upsample(scale=0.7,mode=nearest)",
+    "v=1&in=1x10&img=sine&net=upsample(scale=1.3,mode=linear,ac=1)",
+    "v=1&in=1x8x17&img=photo&net=upsample(scale=1.09,mode=nearest)",
+    "v=1&in=1x11&img=sine&net=upsample(scale=1.09)",
+    "v=1&in=1x8x17&img=photo&net=avgpool2d(k=3,s=1,p=1,ceil=1,cip=1);upsample(scale=1.3,mode=bilinear);"
+    "upsample(scale=1.09,mode=nearest)",
+    "v=1&in=1x17x14&img=noise&net=upsample(size=25,mode=nearest);conv2d(out=1,k=1,s=1,p=-1:1x-1:-1,d=1,g=1,pm=zeros);"
+    "upsample(scale=0.3,mode=nearest)",
+    "v=1&in=3x7x9&img=photo&net=upsample(scale=1.7x2.01);upsample(scale=0.7x1.3,mode=bilinear);"
+    "upsample(scale=1.5,mode=bilinear,ac=1);upsample(size=13x5,mode=bilinear)",
+    "v=1&in=1x5x6&img=checker&net=upsample(scale=2.01);upsample(scale=1.001x0.999)",
 ]
 
 # States the engine refuses: the exporters must refuse them too, with PyTorch's message.
