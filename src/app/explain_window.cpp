@@ -34,8 +34,11 @@ void swatch(ImU32 col, const char* label) {
 }  // namespace
 
 void App::draw_explain_tab() {
-    // Preferred height (auto-height embeds): room for the pictures at the panel's width.
-    content_h_ = ImGui::GetCursorPosY() + std::clamp(ImGui::GetContentRegionAvail().x * 0.7f, 300.0f, 720.0f);
+    // Preferred height (auto-height embeds): room for the pictures at the panel's width (made
+    // exact below, where the pictures start).
+    const float pictures_room = std::clamp(ImGui::GetContentRegionAvail().x * 0.7f, 300.0f, 720.0f);
+    content_h_ = ImGui::GetCursorPosY() + pictures_room;
+    const float panel_y = ImGui::GetWindowPos().y;
     const State& st = session_.state();
     const NetInfo& info = session_.info();
     // Which layer: the selected one if it has a window, else the first that has.
@@ -122,7 +125,8 @@ void App::draw_explain_tab() {
     // Left (above on a narrow panel): the recipe in words, at the real size.
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const bool narrow = avail.x < ImGui::GetFontSize() * 40;
-    ImGui::BeginChild("steps", narrow ? ImVec2(0, std::floor(std::max(avail.y * 0.45f, ImGui::GetFontSize() * 6)))
+    // Narrow: the steps above the pictures, at most 12 lines, so a taller frame goes to the pictures.
+    ImGui::BeginChild("steps", narrow ? ImVec2(0, std::floor(std::clamp(avail.y * 0.45f, ImGui::GetFontSize() * 6, ImGui::GetFontSize() * 12)))
                                       : ImVec2(std::max(200.0f, avail.x * (view_.values || view_.scatter ? 0.28f : 0.36f)), 0), true);
     ImGui::TextDisabled("%s   %s -> %s", print_layer(L).c_str(), shape_text(real.in).c_str(), shape_text(real.out).c_str());
     for (int a = 0; a < real.axes; ++a) wrapped_colored(kColFormula, real.axis[size_t(a)].formula);
@@ -146,6 +150,10 @@ void App::draw_explain_tab() {
 
     // Right: the pictures.
     ImGui::BeginChild("pictures", ImVec2(0, 0), false);
+    // Below the steps on a narrow panel (a phone), the pictures' controls and legend (4 lines) come
+    // before the grids: the preferred height counts them (the grids were below an embed's edge).
+    if (narrow)
+        content_h_ = std::max(content_h_, ImGui::GetWindowPos().y - panel_y + ImGui::GetTextLineHeightWithSpacing() * 4 + pictures_room);
     if (view_.scatter) {
         draw_explain_scatter(slot);
         ImGui::EndChild();
