@@ -158,7 +158,11 @@ void App::draw_status_line(Edit& e) {
             const std::string label = fix_button_label(sr);
             const bool fix = !label.empty() && locked_change(flags_, session_.state(), sr.fixed).empty();
             auto fix_button = [&] {
-                if (small_button(label.c_str())) e.replace(sr.fixed);
+                // Too long for the line (a narrow embed beside "Open in convplay"): "Fix", as the
+                // message beside it says what the fix sets.
+                const float w = ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+                const bool fits = w <= ImGui::GetContentRegionAvail().x;
+                if (small_button(fits ? label.c_str() : "Fix")) e.replace(sr.fixed);
                 hooks().record("fix");
             };
             if (fix && layout.tabbed) fix_button(), ImGui::SameLine();
