@@ -14,10 +14,12 @@ void App::draw_shapes_window() {
     const ImGuiTableFlags tf = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
     if (ImGui::BeginTable("shapes", 5, tf)) {
         ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthStretch, 3);
-        ImGui::TableSetupColumn("output", ImGuiTableColumnFlags_WidthStretch, 2);
-        ImGui::TableSetupColumn("params", ImGuiTableColumnFlags_WidthStretch, 1);
-        ImGui::TableSetupColumn("MACs", ImGuiTableColumnFlags_WidthStretch, 1);
+        // The numbers keep their width (a narrow embed cut "328.1k" to "328.1"); the layer's
+        // text takes the rest and wraps.
+        ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn("output", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("params", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("MACs", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableHeadersRow();
         for (size_t i = 0; i < info.layers.size() && i < st.net.size(); ++i) {
             const LayerInfo& li = info.layers[i];
@@ -27,14 +29,14 @@ void App::draw_shapes_window() {
             ImGui::Text("%d", int(i) + 1);
             ImGui::TableNextColumn();
             ImGui::TextWrapped("%s", print_layer(st.net[i]).c_str());
-            ImGui::TableNextColumn();
             if (li.status.ok) {
+                ImGui::TableNextColumn();
                 ImGui::TextUnformatted(shape_text(li.out).c_str());
                 ImGui::TableNextColumn();
                 ImGui::TextUnformatted(human(li.params).c_str());
                 ImGui::TableNextColumn();
                 ImGui::TextUnformatted(human(li.macs).c_str());
-            } else {
+            } else {  // under the layer, where the text has room to wrap (the number columns are narrow)
                 wrapped_colored(after_error ? kColDim : kColError, after_error ? "not computed" : li.status.message);
             }
         }
