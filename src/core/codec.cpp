@@ -201,7 +201,11 @@ struct LayerParser {
                                  " values (at most " + std::to_string(CodecLimits::max_values) + ")");
         for (auto p : parts) {
             double x;
-            if (!parse_real(p, x) || std::fabs(x) > 3.4e38) return bad(key, p, "a decimal number (values joined by _)");
+            if (!parse_real(p, x)) return bad(key, p, "a decimal number (values joined by _)");
+            // float32's largest, 3.4028235e38 as usually written, is in; beyond would be inf.
+            if (std::fabs(x) > 3.40282356e38)
+                return Status::error(where + ": " + key + " value " + std::string(p.substr(0, 40)) +
+                                     " is out of range (float32: at most 3.4028235e38 in magnitude)");
             dst.push_back(static_cast<float>(x));
         }
         return {};
@@ -281,7 +285,9 @@ struct LayerParser {
         }
         if (key == "slope") {
             double x;
-            if (!parse_real(v, x) || std::fabs(x) > 1e6) return bad(key, v, "a decimal number");
+            if (!parse_real(v, x)) return bad(key, v, "a decimal number");
+            if (std::fabs(x) > 1e6)
+                return Status::error(where + ": slope=" + std::string(v.substr(0, 40)) + " is out of range (at most 1e6 in magnitude)");
             L.negative_slope = x;
             return {};
         }

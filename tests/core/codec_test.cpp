@@ -142,6 +142,15 @@ TEST(Codec, PastedHtmlAndPythonSpacingRead) {
     EXPECT_EQ(error_of("v=1&net=conv2d(out=1,k=3 3)"), "layer 1 (conv2d): bad value '3 3' for k: expected a whole number or HxW");
 }
 
+TEST(Codec, NumbersBeyondTheirRangeSaySo) {
+    EXPECT_EQ(error_of("v=1&net=leakyrelu(slope=1e7)"), "layer 1 (leakyrelu): slope=1e7 is out of range (at most 1e6 in magnitude)");
+    EXPECT_EQ(error_of("v=1&in=1x2x2&net=conv2d(out=1,k=1,wv=1e39)"),
+              "layer 1 (conv2d): wv value 1e39 is out of range (float32: at most 3.4028235e38 in magnitude)");
+    auto s = cp::parse_state("v=1&in=1x2x2&net=conv2d(out=1,k=1,wv=3.4028235e38)");  // FLT_MAX as written
+    ASSERT_TRUE(s.ok()) << s.status().message;
+    EXPECT_EQ(s->net[0].weight_values.at(0), 3.4028235e38f);
+}
+
 TEST(Codec, HostileTextIsCapped) {
     EXPECT_EQ(error_of(std::string(70000, 'a')), "state text is too long (70000 characters; at most 65536)");
     std::string many = "v=1&net=relu";
