@@ -138,12 +138,13 @@
     }
 
     async function sendOne(file) {
-        if (!runtimeReady || !file || embedConfig().hideUpload) return;
+        if (!runtimeReady || !file) return;
         const name = file.name || 'pasted image';
-        // A null pointer and a size: the app says why the file was not read (too large, or no
-        // memory to copy it into) and keeps the current image.
+        // A null pointer and a size: the app says why the file was not read (uploads off in this
+        // embed, too large, or no memory to copy it into) and keeps the current image.
         const unread = (size) => call('cp_app_upload', 'number', ['number', 'number', 'string'],
                                       [0, Math.min(size, 0x7fffffff), name]);
+        if (embedConfig().hideUpload) return unread(file.size);   // a drop or paste too: never read
         if (file.size > embedConfig().maxFileBytes) return unread(file.size);   // refused before reading it
         let bytes = new Uint8Array(await file.arrayBuffer());
         // Decoded in the engine Worker when there is one (the app's decoder and budget, off this

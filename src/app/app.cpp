@@ -11,6 +11,7 @@ namespace cp::app {
 
 void App::start(const std::string& fragment, const std::string& query) {
     flags_ = parse_embed_flags(query);
+    session_.set_locks(flags_);
     for (const std::string& w : flags_.warnings) host_.warn("convplay: " + w);
     std::string text = fragment;
     if (!text.empty() && text[0] == '#') text.erase(0, 1);
@@ -197,7 +198,9 @@ void App::apply(const Edit& e) {
     if (e.ended) {
         link_due_ = true;
         post_state();
-        history_.commit(session_.state());
+        // The state asked for: an Undo to a state whose upload is gone shows the photo sample
+        // instead (Session::edit) and keeps its place in the history, and the Redo steps.
+        history_.commit(e.changed ? e.draft : session_.state());
     }
 }
 

@@ -48,6 +48,7 @@ void input_section(App& app, Edit& e) {
             }
             if (s.has_upload() && ImGui::Selectable(("upload: " + s.upload_name()).c_str(), uploaded)) {
                 d.image = InputImage::Upload;
+                d.in_shape = s.upload_in_shape();  // the image's own size (a locked `in` refuses another)
                 e.track(true);
             }
             ImGui::EndCombo();

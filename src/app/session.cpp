@@ -22,6 +22,13 @@ double now_ms() {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// The notice when a state's image is an upload this page does not hold (`why`): the photo
+// sample is shown at the state's size instead.
+Notice upload_gone(const std::string& why) {
+    return {Notice::Warning, "This state was made with an uploaded image, " + why +
+                                 ": showing the photo sample instead. Drop or paste the image to use it again."};
+}
+
 }  // namespace
 
 Session::Session() {
@@ -40,20 +47,31 @@ Status Session::load_text(std::string_view text) {
     State next = *parsed;
     // A link never carries an uploaded image's pixels: keep the current upload when it fits,
     // else fall back to the photo sample and say so.
-    if (next.image == InputImage::Upload) {
-        const bool fits = has_upload() && Dims(upload_.shape.begin() + 1, upload_.shape.end()) == next.in_shape;
-        if (!fits) {
-            next.image = InputImage::Photo;
-            notice = {Notice::Warning,
-                      "This state was made with an uploaded image, which a link does not carry: showing "
-                      "the photo sample instead. Drop or paste the image to use it again."};
-        }
+    if (next.image == InputImage::Upload && !upload_fits(next.in_shape)) {
+        next.image = InputImage::Photo;
+        notice = upload_gone("which a link does not carry");
     }
     edit(next);
     return {};
 }
 
+bool Session::upload_fits(const Dims& in_shape) const { return has_upload() && upload_in_shape() == in_shape; }
+
+Dims Session::upload_in_shape() const {
+    return has_upload() ? Dims(upload_.shape.begin() + 1, upload_.shape.end()) : Dims();
+}
+
 void Session::edit(const State& next) {
+    // Every way in (Undo, the image list, a test hook) may name an upload that is no longer
+    // held, or another file's size: never run a state on values that are not its own.
+    if (next.image == InputImage::Upload && !upload_fits(next.in_shape)) {
+        State photo = next;
+        photo.image = InputImage::Photo;
+        notice = upload_gone(has_upload() ? "which is no longer held (" + upload_name_ + " was uploaded since)"
+                                          : std::string("which is no longer held"));
+        edit(photo);
+        return;
+    }
     ++edits_;
     stopped_ = false;
     state_ = next;
@@ -113,10 +131,11 @@ void Session::fill_input() {
     input_is_upload_ = false;
     input_source_ = 0;
     input_ranges_.clear();
-    if (state_.image == InputImage::Upload && has_upload()) {
+    // edit() lets no state run on an upload of another size; checked here too, as the input
+    // buffer is only as long as the upload (a mismatch would read past it).
+    if (state_.image == InputImage::Upload && upload_fits(Dims(info_.input.begin() + 1, info_.input.end()))) {
         input_source_ = upload_source_;
-        // [1, C, H, W] repeated for each batch item (load_text/upload guarantee the shape), and
-        // so are its planes' ranges.
+        // [1, C, H, W] repeated for each batch item, and so are its planes' ranges.
         const int64_t items = info_.input[0];
         if (!upload_ranges_.empty()) {
             const auto half = upload_ranges_.begin() + std::ptrdiff_t(upload_ranges_.size() / 2);
@@ -201,7 +220,21 @@ const LayerWeights* Session::weights(int i) const {
     return &m->w;
 }
 
+std::string Session::upload_locked(const std::string& file, const Dims* in) const {
+    const std::string name = file.empty() ? std::string("the file") : file;
+    // An upload replaces the image's values even when `img` already says upload.
+    if (locks_.lock_all) return "This embed is read-only: " + name + " was not loaded";
+    if (locks_.locked("img")) return "'img' is locked in this embed: " + name + " was not loaded";
+    if (locks_.hidden("upload")) return "Uploads are off in this embed: " + name + " was not loaded";
+    if (in && locks_.locked("in") && *in != state_.in_shape)
+        return "'in' is locked in this embed: " + name + " is " + shape_text(*in) + ", the input must stay " +
+               shape_text(state_.in_shape);
+    return "";
+}
+
 Status Session::upload_unread(int64_t bytes, const std::string& name) {
+    // The page hands over no file the locks refuse (playground.js, hideUpload): say why here.
+    if (const std::string why = upload_locked(name, nullptr); !why.empty()) return use_image(Status::error(why), name);
     const Status st = bytes > Limits::max_file_bytes
                           ? Status::error(name + " is " + bytes_text(bytes) + ": too large (at most " +
                                           bytes_text(Limits::max_file_bytes) + ")")
@@ -216,8 +249,9 @@ int Session::upload_channels() const {
 }
 
 Status Session::upload(std::string_view bytes, const std::string& name) {
-    return use_image(decode_upload(bytes, upload_channels(), upload_limits(), name.empty() ? std::string("the file") : name),
-                     name);
+    const std::string what = name.empty() ? std::string("the file") : name;
+    if (const std::string why = upload_locked(what, nullptr); !why.empty()) return use_image(Status::error(why), name);
+    return use_image(decode_upload(bytes, upload_channels(), upload_limits(), what), name);
 }
 
 Result<float*> Session::upload_slot(int c, int h, int w, const std::string& name) {
@@ -226,6 +260,9 @@ Result<float*> Session::upload_slot(int c, int h, int w, const std::string& name
     const std::string what = "the pixels of " + name;
     if (c <= 0 || h < 0 || w <= 0) return Status::error(what + " have no size");
     const Dims shape = h > 0 ? Dims{1, c, h, w} : Dims{1, c, w};
+    // Refused before the page writes (and the Worker keeps) values the locks would not use.
+    const Dims in(shape.begin() + 1, shape.end());
+    if (const std::string why = upload_locked(name, &in); !why.empty()) return Status::error(why);
     if (auto st = check_memory(sat_mul(sat_count(shape), 4), what); !st) return st;
     pending_upload_ = Tensor::unset(shape);  // the page writes every value
     return pending_upload_.ptr();
@@ -253,6 +290,8 @@ Status Session::use_image(Result<Decoded> decoded, const std::string& name, uint
         notice = {Notice::Error, decoded.status().message + ". The current image is kept."};
         return decoded.status();
     }
+    const Dims in(decoded->tensor.shape.begin() + 1, decoded->tensor.shape.end());
+    if (const std::string why = upload_locked(name, &in); !why.empty()) return use_image(Status::error(why), name);
     // The input stays what it was until the edit below refills it (it may be refused).
     if (input_is_upload_) {
         input_ = std::move(upload_);

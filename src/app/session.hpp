@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/embed_flags.hpp"
 #include "core/layer.hpp"
 #include "core/shapes.hpp"
 #include "core/solver.hpp"
@@ -43,7 +44,13 @@ public:
     Status load_text(std::string_view text);
     // Applies a state the UI built. Shapes and errors are recomputed at once, the budget checked,
     // and the layers from the first changed one are queued (the local plan, if any, updated).
+    // A state whose image is the upload runs on it only when the held upload has its size
+    // (upload_fits); otherwise (an Undo to a state made with an earlier upload) it shows the
+    // photo sample at that size and says why, as a shared link does.
     void edit(const State& next);
+    // The embed's locks (lock=): an upload that would change a locked parameter (lock=in: another
+    // size or channel count) is refused, saying so, and the current image is kept.
+    void set_locks(const EmbedFlags& flags) { locks_ = flags; }
     // Decodes an uploaded file (budget, downscale notice) and makes it the input.
     Status upload(std::string_view bytes, const std::string& name);
     // The same for a file decoded elsewhere (the page's engine Worker, with upload_channels() and
@@ -149,12 +156,20 @@ public:
     uint64_t version(int slot) const;
     uint64_t edits() const { return edits_; }  // how many states were applied
     bool has_upload() const { return !upload_.data.empty(); }
+    // The held upload can be the input of a state of input size `in_shape` (C, H, W or C, L).
+    bool upload_fits(const Dims& in_shape) const;
+    // The held upload's C, H, W (a signal's C, L); empty without one.
+    Dims upload_in_shape() const;
     const std::string& upload_name() const { return upload_name_; }
 
     Notice notice;  // the latest message for the user (shown in the top bar)
 
 private:
     void fill_input();
+    // Why the embed's locks refuse an upload of `name` (of input size `in`; null: any upload),
+    // "" when they allow it.
+    std::string upload_locked(const std::string& name, const Dims* in) const;
+    EmbedFlags locks_;
     bool ensure_local_plan();
     State state_;
     std::string text_;
