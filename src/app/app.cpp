@@ -118,7 +118,7 @@ Status App::set_state_text(const std::string& text, bool from_link) {
     view_.slot = std::min(view_.slot, int(session_.state().net.size()) - 1);
     // A refused state keeps the previous outputs, and so their textures.
     if (session_.plan_status().ok) maps_.forget_from(int(session_.state().net.size()));
-    history_.commit(session_.state());
+    history_.commit(session_.state(), session_.upload_key());
     view_.rf_slot = kNoRfCell, view_.rf_pinned = false;  // a traced cell belongs to the state it was picked in
     // A new state's explain walk starts at its beginning (an edit of the same state keeps it).
     view_.pos = 0, view_.scatter_step = 0, view_.play = false;
@@ -151,7 +151,7 @@ Status App::use_upload(const Status& st) {
     if (st) {
         link_due_ = true;
         edit_ms = host_.now_ms();
-        history_.commit(session_.state());
+        history_.commit(session_.state(), session_.upload_key());
     }
     request_frames(3);
     return st;
@@ -177,7 +177,10 @@ void App::paste_text(const std::string& text) {
 }
 
 void App::apply(const Edit& e) {
-    if (e.changed && !(e.draft == session_.state())) {
+    // An Undo / Redo step names its upload: the same state text may be another file's.
+    const uint64_t upload = std::exchange(step_upload_, 0);
+    const bool other_upload = upload && upload != session_.upload_key();
+    if (e.changed && (!(e.draft == session_.state()) || other_upload)) {
         // Locked parameters (lock=) stay as they are, whichever widget tried.
         const std::string locked = locked_change(flags_, session_.state(), e.draft);
         if (!locked.empty()) {
@@ -187,7 +190,7 @@ void App::apply(const Edit& e) {
             return;
         }
         if (session_.notice.kind == Notice::Error) session_.notice = {};
-        session_.edit(e.draft);
+        session_.edit(e.draft, upload);
         edit_ms = host_.now_ms();
         const int n = int(session_.state().net.size());
         view_.slot = std::min(view_.slot, n - 1);
@@ -200,7 +203,7 @@ void App::apply(const Edit& e) {
         post_state();
         // The state asked for: an Undo to a state whose upload is gone shows the photo sample
         // instead (Session::edit) and keeps its place in the history, and the Redo steps.
-        history_.commit(e.changed ? e.draft : session_.state());
+        history_.commit(e.changed ? e.draft : session_.state(), upload ? upload : session_.upload_key());
     }
 }
 

@@ -261,6 +261,7 @@ private:
     int rf_slot_ = kNoRfCell, rf_y_ = 0, rf_x_ = 0, rf_c_ = -1;
     int rf_overlays_ = 0;      // overlays drawn this frame (probe)
     History history_;
+    uint64_t step_upload_ = 0;  // the upload of the Undo / Redo step being applied (undo_step)
     int scroll_to_layer_ = -1;  // a layer just added: opened, scrolled into view (layers_window.cpp)
 };
 

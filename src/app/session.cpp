@@ -58,17 +58,34 @@ Status Session::load_text(std::string_view text) {
 bool Session::upload_fits(const Dims& in_shape) const { return has_upload() && upload_in_shape() == in_shape; }
 
 Dims Session::upload_in_shape() const {
-    return has_upload() ? Dims(upload_.shape.begin() + 1, upload_.shape.end()) : Dims();
+    return has_upload() ? Dims(upload_->values.shape.begin() + 1, upload_->values.shape.end()) : Dims();
 }
 
-void Session::edit(const State& next) {
+const std::string& Session::upload_name() const {
+    static const std::string none;
+    return upload_ ? upload_->name : none;
+}
+
+uint64_t Session::upload_key() const { return state_.image == InputImage::Upload && upload_ ? upload_->serial : 0; }
+
+void Session::edit(const State& next, uint64_t upload) {
+    // The upload an Undo step was made with, when still held, is the current one again (the
+    // one it replaces joins the earlier ones).
+    if (next.image == InputImage::Upload && upload && !(upload_ && upload_->serial == upload)) {
+        const auto held = std::find_if(earlier_.begin(), earlier_.end(), [&](const UploadPtr& u) { return u->serial == upload; });
+        if (held != earlier_.end()) {
+            UploadPtr back = *held;
+            earlier_.erase(held);
+            if (upload_) earlier_.push_back(std::move(upload_));
+            upload_ = std::move(back);
+        }
+    }
     // Every way in (Undo, the image list, a test hook) may name an upload that is no longer
     // held, or another file's size: never run a state on values that are not its own.
     if (next.image == InputImage::Upload && !upload_fits(next.in_shape)) {
         State photo = next;
         photo.image = InputImage::Photo;
-        notice = upload_gone(has_upload() ? "which is no longer held (" + upload_name_ + " was uploaded since)"
-                                          : std::string("which is no longer held"));
+        notice = upload_gone("which this page no longer holds");
         edit(photo);
         return;
     }
@@ -94,7 +111,7 @@ void Session::edit(const State& next) {
         first = *r;
     }
     // An input that is the upload alone is that upload (no copy); any other has a buffer here.
-    const bool upload_alone = state_.image == InputImage::Upload && has_upload() && info_.input == upload_.shape;
+    const bool upload_alone = state_.image == InputImage::Upload && has_upload() && info_.input == upload_->values.shape;
     if (!upload_alone && info_.input != input_.shape) {
         if (auto st = check_memory(sat_mul(sat_count(info_.input), 4), "this stack"); !st) {
             plan_status_ = st;
@@ -116,7 +133,7 @@ void Session::edit(const State& next) {
     changed_from_ = std::min(changed_from_, first);
     // The input's values depend on the sample, its size, the seed and the upload.
     const std::string key = shape_text(info_.input) + "|" + image_name(state_.image) + "|" + std::to_string(state_.seed) +
-                            "|" + std::to_string(upload_serial_);
+                            "|" + std::to_string(upload_ ? upload_->serial : 0);
     if (key != input_key_) {
         input_key_ = key;
         fill_input();
@@ -128,29 +145,30 @@ void Session::edit(const State& next) {
 void Session::fill_input() {
     Tensor& in = input_;
     input_version_ = ++counter_;
-    input_is_upload_ = false;
+    input_upload_ = nullptr;
     input_source_ = 0;
     input_ranges_.clear();
     // edit() lets no state run on an upload of another size; checked here too, as the input
     // buffer is only as long as the upload (a mismatch would read past it).
     if (state_.image == InputImage::Upload && upload_fits(Dims(info_.input.begin() + 1, info_.input.end()))) {
-        input_source_ = upload_source_;
+        const Upload& up = *upload_;
+        input_source_ = up.source;
         // [1, C, H, W] repeated for each batch item, and so are its planes' ranges.
         const int64_t items = info_.input[0];
-        if (!upload_ranges_.empty()) {
-            const auto half = upload_ranges_.begin() + std::ptrdiff_t(upload_ranges_.size() / 2);
+        if (!up.ranges.empty()) {
+            const auto half = up.ranges.begin() + std::ptrdiff_t(up.ranges.size() / 2);
             for (int side = 0; side < 2; ++side)
                 for (int64_t n = 0; n < items; ++n)
-                    input_ranges_.insert(input_ranges_.end(), side ? half : upload_ranges_.begin(), side ? upload_ranges_.end() : half);
+                    input_ranges_.insert(input_ranges_.end(), side ? half : up.ranges.begin(), side ? up.ranges.end() : half);
         }
         if (items == 1) {
-            input_is_upload_ = true;
+            input_upload_ = upload_;
             input_ = Tensor();
             return;
         }
-        const size_t item = upload_.data.size();
+        const size_t item = up.values.data.size();
         for (size_t n = 0; n * item < in.data.size(); ++n)
-            std::memcpy(in.ptr() + n * item, upload_.ptr(), std::min(item, in.data.size() - n * item) * 4);
+            std::memcpy(in.ptr() + n * item, up.values.ptr(), std::min(item, in.data.size() - n * item) * 4);
         return;
     }
     State s = state_;
@@ -292,28 +310,38 @@ Status Session::use_image(Result<Decoded> decoded, const std::string& name, uint
     }
     const Dims in(decoded->tensor.shape.begin() + 1, decoded->tensor.shape.end());
     if (const std::string why = upload_locked(name, &in); !why.empty()) return use_image(Status::error(why), name);
-    // The input stays what it was until the edit below refills it (it may be refused).
-    if (input_is_upload_) {
-        input_ = std::move(upload_);
-        input_is_upload_ = false;
-    }
-    upload_ = std::move(decoded->tensor);
-    upload_ranges_ = ranges.size() == size_t(2 * plane_count(upload_.shape)) ? std::move(ranges) : std::vector<float>();
-    upload_source_ = source;
-    upload_name_ = name;
-    ++upload_serial_;
+    // The input stays what it was (input_upload_ holds it) until the edit below refills it (it
+    // may be refused); the upload before is kept for Undo.
+    auto up = std::make_shared<Upload>();
+    up->values = std::move(decoded->tensor);
+    up->ranges = ranges.size() == size_t(2 * plane_count(up->values.shape)) ? std::move(ranges) : std::vector<float>();
+    up->source = source;
+    up->name = name;
+    up->serial = ++upload_serial_;
+    if (upload_) earlier_.push_back(std::move(upload_));
+    upload_ = std::move(up);
+    trim_earlier_uploads();
+    const Tensor& values = upload_->values;
     State next = state_;
     next.image = InputImage::Upload;
-    next.in_shape.assign(upload_.shape.begin() + 1, upload_.shape.end());  // C, H, W or, a signal, C, L
+    next.in_shape.assign(values.shape.begin() + 1, values.shape.end());  // C, H, W or, a signal, C, L
     if (!decoded->notice.empty())
         notice = {Notice::Warning, decoded->notice + " (the playground's budget is " + pixel_budget_text() + ")."};
     else
-        notice = {Notice::Info, name + ": " + (upload_.shape.size() == 3
-                                                   ? std::to_string(upload_.shape[1]) + " channel(s) of " + std::to_string(upload_.shape[2]) + " samples"
-                                                   : std::to_string(upload_.shape[3]) + "x" + std::to_string(upload_.shape[2])) +
+        notice = {Notice::Info, name + ": " + (values.shape.size() == 3
+                                                   ? std::to_string(values.shape[1]) + " channel(s) of " + std::to_string(values.shape[2]) + " samples"
+                                                   : std::to_string(values.shape[3]) + "x" + std::to_string(values.shape[2])) +
                                     " loaded."};
     edit(next);
     return {};
+}
+
+void Session::trim_earlier_uploads() {
+    size_t bytes = 0;
+    for (const UploadPtr& u : earlier_) bytes += u->values.data.size() * sizeof(float);
+    size_t drop = 0;
+    while (drop < earlier_.size() && bytes > kEarlierUploadBytes) bytes -= earlier_[drop++]->values.data.size() * sizeof(float);
+    earlier_.erase(earlier_.begin(), earlier_.begin() + std::ptrdiff_t(drop));
 }
 
 bool Session::step(double budget_ms) {

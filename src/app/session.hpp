@@ -44,10 +44,18 @@ public:
     Status load_text(std::string_view text);
     // Applies a state the UI built. Shapes and errors are recomputed at once, the budget checked,
     // and the layers from the first changed one are queued (the local plan, if any, updated).
-    // A state whose image is the upload runs on it only when the held upload has its size
-    // (upload_fits); otherwise (an Undo to a state made with an earlier upload) it shows the
-    // photo sample at that size and says why, as a shared link does.
-    void edit(const State& next);
+    // `upload` (upload_key(); 0: the current one): the upload a state of image `upload` was made
+    // with (an Undo step's): it becomes the input again while this side still holds it
+    // (kEarlierUploadBytes). A state runs on an upload only when it has its size (upload_fits);
+    // otherwise (that upload no longer held) it shows the photo sample at that size and says
+    // why, as a shared link does.
+    void edit(const State& next, uint64_t upload = 0);
+    // The upload the state shows (for History::commit; a new number for every file), or 0 when
+    // its image is a sample.
+    uint64_t upload_key() const;
+    // Earlier uploads kept for Undo, the oldest dropped first beyond this many bytes (History
+    // keeps 32 MiB of states; these are as large: a 1-megapixel RGB image is 12 MiB).
+    static constexpr size_t kEarlierUploadBytes = size_t(32) << 20;
     // The embed's locks (lock=): an upload that would change a locked parameter (lock=in: another
     // size or channel count) is refused, saying so, and the current image is kept.
     void set_locks(const EmbedFlags& flags) { locks_ = flags; }
@@ -118,7 +126,7 @@ public:
     const Status& plan_status() const { return plan_status_; }  // not ok: outputs are stale
     // The input's values: the upload itself when the input is that upload alone (batch 1), else
     // the app's own copy.
-    const Tensor* input() const { return input_is_upload_ ? &upload_ : &input_; }
+    const Tensor* input() const { return input_upload_ ? &input_upload_->values : &input_; }
     // Per-plane ranges of slot's values (-1 the input) as the runner computed them (lo of every
     // plane, then hi: engine/ranges.hpp), or nullptr when none came with them.
     const std::vector<float>* ranges(int slot) const;
@@ -155,17 +163,18 @@ public:
     // Increases whenever a layer's output (slot -1: the input) gets new values; never reused.
     uint64_t version(int slot) const;
     uint64_t edits() const { return edits_; }  // how many states were applied
-    bool has_upload() const { return !upload_.data.empty(); }
+    bool has_upload() const { return upload_ != nullptr; }
     // The held upload can be the input of a state of input size `in_shape` (C, H, W or C, L).
     bool upload_fits(const Dims& in_shape) const;
     // The held upload's C, H, W (a signal's C, L); empty without one.
     Dims upload_in_shape() const;
-    const std::string& upload_name() const { return upload_name_; }
+    const std::string& upload_name() const;
 
     Notice notice;  // the latest message for the user (shown in the top bar)
 
 private:
     void fill_input();
+    void trim_earlier_uploads();  // to kEarlierUploadBytes
     // Why the embed's locks refuse an upload of `name` (of input size `in`; null: any upload),
     // "" when they allow it.
     std::string upload_locked(const std::string& name, const Dims* in) const;
@@ -180,8 +189,18 @@ private:
     NetInfo planned_info_;
     bool have_planned_ = false;
     int runnable_ = 0;
-    Tensor input_;               // unused (empty) while input_is_upload_
-    bool input_is_upload_ = false;
+    // An uploaded file's values, as decoded (never changed: shared by the input, the current
+    // upload and the earlier ones).
+    struct Upload {
+        Tensor values;              // [1, C, H, W] in [0, 1] (a signal: [1, C, L])
+        std::vector<float> ranges;  // per-plane ranges from the runner, or empty
+        uint64_t source = 0;        // the runner's name for them, or 0
+        std::string name;
+        uint64_t serial = 0;        // upload_key()
+    };
+    using UploadPtr = std::shared_ptr<const Upload>;
+    Tensor input_;               // unused (empty) while input_upload_
+    UploadPtr input_upload_;     // the input when it is that upload alone (batch 1)
     uint64_t input_source_ = 0;        // input_source()
     std::vector<float> input_ranges_;  // from the upload's, or empty
     // Outputs received from the external runner, with the kernel and time of each.
@@ -212,11 +231,9 @@ private:
     uint64_t run_id_ = 0;
     uint64_t counter_ = 0, input_version_ = 0, edits_ = 0;
     std::vector<uint64_t> versions_;
-    Tensor upload_;           // [1, C, H, W] in [0, 1]
-    std::vector<float> upload_ranges_;  // per-plane ranges from the runner, or empty
-    uint64_t upload_source_ = 0;        // the runner's name for it, or 0
-    std::string upload_name_;
-    uint64_t upload_serial_ = 0;
+    UploadPtr upload_;                  // the latest (or the one Undo went back to)
+    std::vector<UploadPtr> earlier_;    // the ones before, oldest first (kEarlierUploadBytes)
+    uint64_t upload_serial_ = 0;        // the last serial given
     Tensor pending_upload_;             // upload_slot()'s, until use_slot()
     std::vector<float> pending_ranges_;
 };

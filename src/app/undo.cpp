@@ -1,6 +1,7 @@
 // Undo / redo in the playground: core's History holds the states shown after each ended edit
 // (App::apply) and each state that arrived (link, host, paste, upload, Gallery); undo and redo
-// apply a remembered state as any edit is applied (Edit::replace -> App::apply -> Session::edit).
+// apply a remembered state as any edit is applied (Edit::replace -> App::apply -> Session::edit),
+// with the upload it was made with (History keeps its number, Session the earlier uploads).
 // Off in an embed that locks parameters: its host decides the state there.
 #include "app/app.hpp"
 
@@ -13,6 +14,7 @@ void App::undo_step(Edit& e, bool redo) {
     auto s = redo ? history_.redo() : history_.undo();
     if (!s) return;
     e.replace(*s);
+    step_upload_ = history_.current_upload();  // App::apply: the upload that step was made with
     session_.notice = {Notice::Info, redo ? "Redone." : "Undone."};
 }
 

@@ -14,13 +14,13 @@ size_t state_bytes(const State& s) {
 void History::reset(const State& now) {
     past_.clear();
     future_.clear();
-    now_ = now;
+    now_ = {now, 0};
 }
 
-void History::commit(const State& now) {
-    if (now == now_) return;
+void History::commit(const State& now, uint64_t upload) {
+    if (now == now_.state && upload == now_.upload) return;
     past_.push_back(std::move(now_));
-    now_ = now;
+    now_ = {now, upload};
     future_.clear();
     trim();
 }
@@ -30,7 +30,7 @@ std::optional<State> History::undo() {
     future_.push_front(std::move(now_));
     now_ = std::move(past_.back());
     past_.pop_back();
-    return now_;
+    return now_.state;
 }
 
 std::optional<State> History::redo() {
@@ -38,17 +38,17 @@ std::optional<State> History::redo() {
     past_.push_back(std::move(now_));
     now_ = std::move(future_.front());
     future_.pop_front();
-    return now_;
+    return now_.state;
 }
 
 // The oldest steps go first: by count, then by bytes (the current state always stays).
 void History::trim() {
     while (past_.size() > max_steps_) past_.pop_front();
-    size_t bytes = state_bytes(now_);
-    for (const State& s : past_) bytes += state_bytes(s);
-    for (const State& s : future_) bytes += state_bytes(s);
+    size_t bytes = state_bytes(now_.state);
+    for (const Step& s : past_) bytes += state_bytes(s.state);
+    for (const Step& s : future_) bytes += state_bytes(s.state);
     while (bytes > max_bytes_ && !past_.empty()) {
-        bytes -= state_bytes(past_.front());
+        bytes -= state_bytes(past_.front().state);
         past_.pop_front();
     }
 }
