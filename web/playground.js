@@ -405,7 +405,8 @@
         loadNextState();
         switch (d.type) {
         case 'selectLayer':
-            if (Number.isInteger(d.layer)) call('cp_app_host_select_layer', null, ['number'], [Math.max(-1, Math.min(d.layer, 1e6))]);
+            // clamped to an int only, so that its error repeats the number the host sent
+            if (Number.isInteger(d.layer)) call('cp_app_host_select_layer', null, ['number'], [Math.max(-2147483648, Math.min(d.layer, 2147483647))]);
             break;
         case 'explainStep':
             if (d.step === 'next' || d.step === 'prev') call('cp_app_host_explain_step', null, ['number', 'number'], [d.step === 'next' ? 1 : -1, 0]);

@@ -189,7 +189,7 @@ void App::host_select_layer(int layer) {
     const int n = int(session_.state().net.size());
     if (layer < 0 || layer > n) {
         post_error("selectLayer: there is no layer " + std::to_string(layer) + " (the state has " + std::to_string(n) +
-                       " layers; 0 is the input)",
+                       (n == 1 ? " layer" : " layers") + "; 0 is the input)",
                    0);
         return;
     }

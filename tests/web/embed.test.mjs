@@ -156,6 +156,8 @@ test('host API: ready, setState -> state + shapes, errors, selectLayer, getShape
 
     await post({ convplay: 1, type: 'selectLayer', layer: 7 });
     assert.match((await message(page, 'error', (m) => m.message.includes('selectLayer'))).message, /no layer 7/);
+    await post({ convplay: 1, type: 'selectLayer', layer: 1e9 });
+    assert.match((await message(page, 'error', (m) => m.message.includes('1000000000'))).message, /no layer 1000000000 \(the state has 1 layer;/);
     const n = (await page.evaluate(() => window.msgs.filter((m) => m.type === 'shapes').length));
     await post({ convplay: 1, type: 'getShapes' });
     await page.waitForFunction((k) => window.msgs.filter((m) => m.type === 'shapes').length > k, n);
