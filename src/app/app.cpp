@@ -102,18 +102,23 @@ Status App::set_state_text(const std::string& text, bool from_link) {
     // A link with nothing after '#' (the fragment cleared) means the default state, not an error.
     const bool empty_link = from_link && text.find_first_not_of(" \t\r\n#") == std::string::npos;
     Status st = session_.load_text(empty_link ? std::string(kDefaultState) : text);
+    // A broken link on a page already showing a stack (pasted into the address bar) keeps that
+    // stack and writes its link back; only a page opened on a broken link has nothing to keep.
+    const bool opening = frames_ == 0;
     if (!st) {
-        if (from_link) {
+        if (from_link && opening) {
             session_.load_text(kDefaultState);
             session_.notice = {Notice::Error, "This link could not be read: " + st.message +
                                                   ". Showing the default state instead."};
+        } else if (from_link) {
+            session_.notice = {Notice::Error, "This link could not be read: " + st.message + ". Your stack is kept."};
         } else {
             session_.notice = {Notice::Error, "Not a state: " + st.message};
         }
-    } else if (!from_link) {
-        link_due_ = true;
     }
-    if (from_link) link_due_ = false;  // the link is the state: nothing of an earlier edit to write over it
+    // A link that loaded is the state: nothing of an earlier edit to write over it. Anything
+    // else writes the shown state's link (with the next frame drawn).
+    link_due_ = !(from_link && (st || opening));
     edit_ms = host_.now_ms();
     view_.slot = std::min(view_.slot, int(session_.state().net.size()) - 1);
     // A refused state keeps the previous outputs, and so their textures.

@@ -242,6 +242,7 @@ test('a file that is not an image is refused politely', async () => {
 });
 
 test('a broken link gets a message and the default state', async () => {
+    await page.goto('about:blank');   // a page opened on the broken link (not a hash change)
     await page.goto(`${site.url}/#v=1&net=conv2d(kk=3)`);
     await waitReady(page);
     await waitSettled(page);
@@ -255,5 +256,12 @@ test('a broken link gets a message and the default state', async () => {
     assert.deepEqual((await shapes()).layers[0].out, [1, 1, 65, 65]);
     await hooks(() => { location.hash = '#v=1&in=1x32x32&img=impulse&net=maxpool2d(k=2)'; });
     await page.waitForFunction(() => convplay.state().includes('maxpool2d'));
+    // A broken link pasted into the address bar of the open page keeps the stack shown, says
+    // so, and puts that stack's link back in the address bar.
+    const shown = await state();
+    await hooks(() => { location.hash = '#v=1&in=3x32x32&net=conv2d(out=4,k=3'; });
+    await page.waitForFunction(() => /could not be read: .*Your stack is kept/.test(convplay.message()));
+    assert.equal(await state(), shown);
+    await page.waitForFunction((s) => decodeURIComponent(location.hash.slice(1)) === s, shown);
     assert.deepEqual(pageErrors, []);
 });
