@@ -103,11 +103,13 @@ bool parse_int_tuple(std::string_view s, std::vector<int64_t>& out, int64_t lo, 
     return !out.empty() && out.size() <= static_cast<size_t>(kMaxAxes);
 }
 
-std::string trim(std::string_view s) {
+// Without the white space around it: a pasted link, and the spaces around names and values of
+// Python's `ConvTranspose2d(1, 1, k=3, s=2)` style (a state text has none of its own).
+std::string_view trim(std::string_view s) {
     size_t b = 0, e = s.size();
     while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
     while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-    return std::string(s.substr(b, e - b));
+    return s.substr(b, e - b);
 }
 
 // [SECTION] layers ---------------------------------------------------------------------------
@@ -312,19 +314,11 @@ struct LayerParser {
 
 }  // namespace
 
-// Spaces and tabs around a name or a value, as in Python's `ConvTranspose2d(1, 1, k=3, s=2)`
-// style, are dropped (a state text has none of its own).
-std::string_view trim_blanks(std::string_view s) {
-    const size_t a = s.find_first_not_of(" \t\r\n");
-    if (a == std::string_view::npos) return {};
-    return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
-}
-
 Result<Layer> parse_layer(std::string_view text, int index) {
-    text = trim_blanks(text);
+    text = trim(text);
     const std::string pos = "layer " + std::to_string(index + 1);
     size_t open = text.find('(');
-    std::string_view name = trim_blanks(text.substr(0, open));
+    std::string_view name = trim(text.substr(0, open));
     std::string_view body;
     if (open != std::string_view::npos) {
         if (text.back() != ')')
@@ -348,11 +342,11 @@ Result<Layer> parse_layer(std::string_view text, int index) {
     std::vector<std::string> seen;
     if (open != std::string_view::npos && !body.empty()) {
         for (auto item : split(body, ',')) {
-            item = trim_blanks(item);
+            item = trim(item);
             size_t eq = item.find('=');
             if (eq == std::string_view::npos || eq == 0)
                 return Status::error(p.where + ": expected name=value, got '" + std::string(item.substr(0, 40)) + "'");
-            std::string k(trim_blanks(item.substr(0, eq)));
+            std::string k(trim(item.substr(0, eq)));
             std::string lk = k;
             std::transform(lk.begin(), lk.end(), lk.begin(), [](unsigned char c) { return std::tolower(c); });
             lk = canonical_arg(layer_args(), lk);
@@ -363,7 +357,7 @@ Result<Layer> parse_layer(std::string_view text, int index) {
             if (std::find(seen.begin(), seen.end(), lk) != seen.end())
                 return Status::error(p.where + ": argument '" + lk + "' given twice");
             seen.push_back(lk);
-            if (auto st = p.arg(lk, trim_blanks(item.substr(eq + 1))); !st) return st;
+            if (auto st = p.arg(lk, trim(item.substr(eq + 1))); !st) return st;
             stride_given |= lk == "s";
             kernel_given |= lk == "k";
             out_given |= lk == "out";
@@ -390,7 +384,7 @@ Result<Layer> parse_layer(std::string_view text, int index) {
 // [SECTION] state ----------------------------------------------------------------------------
 
 std::string state_from_link(std::string_view text) {
-    std::string t = trim(text);
+    std::string t(trim(text));
     size_t hash = t.find('#');
     if (hash != std::string::npos) return t.substr(hash + 1);
     if (t.find("://") != std::string::npos) {
@@ -429,13 +423,13 @@ Result<State> parse_state(std::string_view text) {
     State s;
     std::vector<std::string> seen;
     for (auto pair : split(t, '&')) {
-        pair = trim_blanks(pair);
+        pair = trim(pair);
         if (pair.empty()) continue;  // tolerate "&&" and a trailing '&'
         size_t eq = pair.find('=');
         if (eq == std::string_view::npos)
             return Status::error("expected key=value, got '" + std::string(pair.substr(0, 40)) + "'");
-        const std::string key = canonical_arg(state_keys(), fold_word(trim_blanks(pair.substr(0, eq))));
-        std::string_view v = trim_blanks(pair.substr(eq + 1));
+        const std::string key = canonical_arg(state_keys(), fold_word(trim(pair.substr(0, eq))));
+        std::string_view v = trim(pair.substr(eq + 1));
         if (std::find(seen.begin(), seen.end(), key) != seen.end())
             return Status::error("key '" + key + "' given twice");
         seen.push_back(key);
